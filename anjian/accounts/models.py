@@ -1,0 +1,135 @@
+"""Users, roles (sets of actions) and memberships (a role bound to a scope); API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from anjian.audit.history import HistoryBase
+from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    must_change_password = models.BooleanField(_("下次登录须改密码"), default=False)
+
+    history = HistoricalRecords(bases=[HistoryBase], excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Role(models.Model):
+    """A named set of actions. System roles are the platform's personas; admins may edit them."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    actions = models.JSONField(_("可执行操作"), default=list)
+    is_system = models.BooleanField(_("系统角色"), default=False)
+
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A role held in a scope: a jurisdiction subtree, a department's sectors or an enterprise."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction", enterprise="enterprise")
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
+    role = models.ForeignKey(Role, verbose_name=_("角色"), on_delete=models.PROTECT, related_name="memberships")
+    jurisdiction = models.ForeignKey(
+        "orgs.Jurisdiction", verbose_name=_("辖区"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    department = models.ForeignKey(
+        "orgs.Department", verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("企业"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    valid_from = models.DateField(_("生效日期"), null=True, blank=True)
+    valid_until = models.DateField(_("截止日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("授权")
+        verbose_name_plural = _("授权")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(enterprise__isnull=True)
+                | (models.Q(jurisdiction__isnull=True) & models.Q(department__isnull=True)),
+                name="accounts_membership_enterprise_alone",
+                violation_error_message=_("企业授权不能同时绑定辖区或部门"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = self.enterprise or self.department or self.jurisdiction or _("本人录入")
+        return f"{self.user} · {self.role} · {where}"
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+
+
+class ApiToken(models.Model):
+    """A bearer token for machines. Only a SHA-256 hash is stored; the key is shown once."""
+
+    PREFIX = "aj_"
+
+    user = models.ForeignKey(User, verbose_name=_("所属用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100)
+    key_prefix = models.CharField(_("前缀"), max_length=12)
+    key_hash = models.CharField(_("摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API令牌")
+        verbose_name_plural = _("API令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @classmethod
+    def new_key(cls) -> tuple[str, str, str]:
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        return raw, raw[:10], _hash_token(raw)
+
+    @classmethod
+    def hash(cls, raw: str) -> str:
+        return _hash_token(raw)

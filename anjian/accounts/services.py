@@ -1,0 +1,238 @@
+"""Writes for users, roles, memberships and API tokens; login throttling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from anjian.accounts.actions import ACTIONS
+from anjian.accounts.models import ApiToken, Membership, Role, User
+from anjian.audit.services import record_event
+from anjian.core.errors import DomainError, NotAllowed
+from anjian.core.scoping import forget_grants, has_action
+
+# --- system roles: the platform's personas -----------------------------------------------
+
+SYSTEM_ROLES: list[dict[str, Any]] = [
+    {"code": "city_admin", "name": "市安委办管理员", "name_en": "City administrator", "actions": ["*"]},
+    {
+        "code": "city_office", "name": "市安委办", "name_en": "City safety committee office",
+        "actions": ["dashboard.view", "inbox.view", "jobs.view", "audit.view", "orgs.view", "accounts.view",
+                    "documents.*", "enterprises.*"],
+    },
+    {
+        "code": "district_office", "name": "区安委办", "name_en": "District safety office",
+        "actions": ["dashboard.view", "inbox.view", "jobs.view", "orgs.view", "accounts.view", "documents.*",
+                    "enterprises.*"],
+    },
+    {
+        "code": "street_office", "name": "街道安办", "name_en": "Street safety office",
+        "actions": ["dashboard.view", "inbox.view", "jobs.view", "orgs.view", "enterprises.view",
+                    "enterprises.add", "enterprises.change", "enterprises.export"],
+    },
+    {
+        "code": "regulator", "name": "行业监管部门", "name_en": "Sector regulator",
+        "actions": ["dashboard.view", "inbox.view", "jobs.view", "orgs.view", "documents.*", "enterprises.*"],
+    },
+    {
+        "code": "grid_inspector", "name": "网格员", "name_en": "Grid inspector",
+        "actions": ["dashboard.view", "inbox.view", "jobs.view", "enterprises.view"],
+    },
+    {
+        "code": "enterprise", "name": "企业用户", "name_en": "Enterprise user",
+        "actions": ["dashboard.view", "inbox.view", "jobs.view", "enterprises.view", "enterprises.change"],
+    },
+    {
+        "code": "custody", "name": "托管服务机构", "name_en": "Custody provider",
+        "actions": ["dashboard.view", "inbox.view", "jobs.view", "enterprises.view", "enterprises.change"],
+    },
+    {
+        "code": "hotline", "name": "热线坐席", "name_en": "Hotline operator",
+        "actions": ["dashboard.view", "inbox.view", "jobs.view"],
+    },
+    {
+        "code": "leader", "name": "领导", "name_en": "Leader (read-only)",
+        "actions": ["dashboard.view", "inbox.view", "orgs.view", "enterprises.view", "enterprises.export"],
+    },
+]
+
+
+def roles_ensure_system() -> int:
+    """Create the system roles that are missing (never overwrites an admin's edits)."""
+    created = 0
+    for spec in SYSTEM_ROLES:
+        _role, was_created = Role.objects.get_or_create(
+            code=spec["code"],
+            defaults={"name": spec["name"], "name_en": spec["name_en"], "actions": spec["actions"], "is_system": True},
+        )
+        created += was_created
+    return created
+
+
+def _require_manage(actor: Any) -> None:
+    if actor is not None and not has_action(actor, "accounts.manage"):
+        raise NotAllowed("您无权管理用户与角色", "You may not manage users and roles")
+
+
+@transaction.atomic
+def role_update(*, actor: Any, role: Role, actions: Iterable[str], name: str | None = None) -> Role:
+    _require_manage(actor)
+    wanted = sorted(set(actions))
+    unknown = [a for a in wanted if a != "*" and not a.endswith(".*") and a not in ACTIONS]
+    if unknown:
+        raise DomainError(f"未知操作：{unknown}", f"Unknown actions: {unknown}", field="actions")
+    role = Role.objects.select_for_update().get(pk=role.pk)
+    before = sorted(role.actions)
+    role.actions = wanted
+    if name:
+        role.name = name
+    role._change_reason = "修改角色权限"  # type: ignore[attr-defined]
+    role.save()
+    record_event(
+        role, "actions_changed", actor=actor, summary=f"修改角色「{role.name}」的权限",
+        data={"added": sorted(set(wanted) - set(before)), "removed": sorted(set(before) - set(wanted))},
+    )
+    return role
+
+
+@transaction.atomic
+def user_create(
+    *, actor: Any, username: str, password: str | None, display_name: str = "", phone: str = "",
+    email: str = "", must_change_password: bool = True,
+) -> User:
+    _require_manage(actor)
+    username = username.strip()
+    if not username:
+        raise DomainError("用户名不能为空", "The username is required", field="username")
+    if User.objects.filter(username=username).exists():
+        raise DomainError("用户名已存在", "The username is taken", field="username")
+    user = User(username=username, display_name=display_name, phone=phone, email=email,
+                must_change_password=must_change_password)
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError("；".join(exc.messages), "; ".join(exc.messages), field="password") from exc
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    record_event(user, "created", actor=actor, summary=f"新建用户 {username}")
+    return user
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: Any, user: User, role: Role, jurisdiction: Any = None, department: Any = None, enterprise: Any = None,
+    valid_from: dt.date | None = None, valid_until: dt.date | None = None,
+) -> Membership:
+    _require_manage(actor)
+    if enterprise is not None and (jurisdiction is not None or department is not None):
+        raise DomainError("企业授权不能同时绑定辖区或部门", "An enterprise grant cannot also bind a jurisdiction or department")
+    if valid_from and valid_until and valid_from > valid_until:
+        raise DomainError("生效日期不能晚于截止日期", "Start date after end date", field="valid_until")
+    m = Membership.objects.create(
+        user=user, role=role, jurisdiction=jurisdiction, department=department, enterprise=enterprise,
+        valid_from=valid_from, valid_until=valid_until,
+    )
+    forget_grants(user)
+    record_event(user, "membership_granted", actor=actor, summary=f"授权：{m}")
+    return m
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Any, membership: Membership) -> None:
+    _require_manage(actor)
+    m = Membership.objects.select_for_update().get(pk=membership.pk)
+    m.is_active = False
+    m.save(update_fields=["is_active"])
+    forget_grants(m.user)
+    record_event(m.user, "membership_revoked", actor=actor, summary=f"撤销授权：{m}")
+
+
+@transaction.atomic
+def password_change(*, user: User, old: str, new: str) -> User:
+    if not user.check_password(old):
+        raise DomainError("原密码不正确", "The current password is wrong", field="old_password")
+    try:
+        validate_password(new, user)
+    except ValidationError as exc:
+        raise DomainError("；".join(exc.messages), "; ".join(exc.messages), field="new_password") from exc
+    user.set_password(new)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    record_event(user, "password_changed", actor=user, summary="修改密码")
+    return user
+
+
+@transaction.atomic
+def token_create(*, actor: User, name: str, days: int | None = 365) -> tuple[ApiToken, str]:
+    """A new API token for ``actor``. The raw key is returned once and never stored."""
+    if not name.strip():
+        raise DomainError("请填写令牌用途", "Say what the token is for", field="name")
+    raw, prefix, digest = ApiToken.new_key()
+    expires = timezone.now() + dt.timedelta(days=days) if days else None
+    token = ApiToken.objects.create(user=actor, name=name.strip()[:100], key_prefix=prefix, key_hash=digest,
+                                    expires_at=expires)
+    record_event(actor, "token_created", actor=actor, summary=f"创建API令牌「{token.name}」（{prefix}…）")
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.user_id != actor.pk and not has_action(actor, "accounts.manage"):
+        raise NotAllowed("无权吊销该令牌", "You may not revoke this token")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_event(token.user, "token_revoked", actor=actor, summary=f"吊销API令牌「{token.name}」（{token.key_prefix}…）")
+    return token
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The user behind a bearer token, or None. Updates last use at most once a minute."""
+    if not raw.startswith(ApiToken.PREFIX):
+        return None
+    token = ApiToken.objects.usable().select_related("user").filter(key_hash=ApiToken.hash(raw)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+# --- login throttling --------------------------------------------------------------------
+
+
+def _throttle_key(username: str, ip: str) -> str:
+    digest = hashlib.sha256(f"{username.lower()}|{ip}".encode()).hexdigest()[:32]
+    return f"login-fail:{digest}"
+
+
+def login_blocked(username: str, ip: str) -> bool:
+    return int(cache.get(_throttle_key(username, ip), 0)) >= settings.LOGIN_THROTTLE_ATTEMPTS
+
+
+def login_failed(username: str, ip: str) -> None:
+    key = _throttle_key(username, ip)
+    if cache.add(key, 1, settings.LOGIN_THROTTLE_WINDOW):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, settings.LOGIN_THROTTLE_WINDOW)
+
+
+def login_succeeded(username: str, ip: str) -> None:
+    cache.delete(_throttle_key(username, ip))

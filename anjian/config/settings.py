@@ -1,0 +1,227 @@
+"""Settings for anjian. Everything configurable comes from the environment (see ``env.py``).
+
+Defaults give a working single-machine install: SQLite (WAL) in ``ANJIAN_DATA_DIR``, the
+embedded SQLite job queue and a file cache. Production sets ``DATABASE_URL`` (PostgreSQL),
+``REDIS_URL`` (jobs and cache) and ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from anjian.config.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # the anjian package
+DATA_DIR = Path(env_str("ANJIAN_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+TESTING = "pytest" in sys.modules or env_bool("ANJIAN_TESTING", False)
+DEBUG = env_bool("DEBUG", False)
+
+_DEV_SECRET = "anjian-insecure-development-key-change-me"  # noqa: S105 - refused below in production
+SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
+if not DEBUG and not TESTING and SECRET_KEY == _DEV_SECRET and not env_bool("ANJIAN_DEMO", False):
+    raise ImproperlyConfigured("SECRET_KEY must be set in production / 生产环境必须设置 SECRET_KEY")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_filters",
+    "simple_history",
+    "huey.contrib.djhuey",
+    "anjian.core",
+    "anjian.orgs",
+    "anjian.accounts",
+    "anjian.audit",
+    "anjian.inbox",
+    "anjian.jobs",
+    "anjian.documents",
+    "anjian.enterprises",
+    "anjian.dashboard",
+    "anjian.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "anjian.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "anjian.config.urls"
+WSGI_APPLICATION = "anjian.config.wsgi.application"
+ASGI_APPLICATION = "anjian.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "anjian.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+_db_env = environ.Env()
+_default_db = f"sqlite:///{DATA_DIR / 'anjian.sqlite3'}"
+try:
+    DATABASES = {"default": _db_env.db_url_config(env_str("DATABASE_URL", _default_db))}
+except Exception as exc:  # environ raises several kinds; say which variable is wrong
+    raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from exc
+_engine = DATABASES["default"]["ENGINE"]
+if _engine.endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    )
+    if TESTING:
+        DATABASES["default"]["TEST"] = {"NAME": env_str("ANJIAN_TEST_SQLITE", "") or None}
+elif "postgresql" in _engine:
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache and jobs --------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL", "")
+if TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
+HUEY: dict[str, object] = {
+    "name": "anjian",
+    "immediate": TESTING or env_bool("HUEY_IMMEDIATE", False),
+    "results": True,
+    "utc": True,
+    "consumer": {"workers": env_int("WORKER_THREADS", 2), "worker_type": "thread", "periodic": True},
+}
+if REDIS_URL and not TESTING:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": REDIS_URL})
+else:
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
+if TESTING:
+    HUEY["immediate_use_memory"] = True
+
+# --- auth --------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "anjian.accounts.validators.CharacterClassValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
+LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 900)
+
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and not TESTING and not env_bool("ANJIAN_DEMO", False))
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+
+# --- i18n --------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static and media --------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": env_str("FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if (DEBUG or TESTING)
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 4096)
+
+# --- maps --------------------------------------------------------------------------------
+# Government networks rarely reach public tile servers: the tile URL is configuration.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
+
+# --- logging -----------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "anjian.core.middleware.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "huey": {"level": "WARNING"}},
+}
+
+ANJIAN_SITE_NAME = env_str("ANJIAN_SITE_NAME", "安全生产监管平台")
+ANJIAN_DEMO = env_bool("ANJIAN_DEMO", False)
+os.environ.setdefault("MPLCONFIGDIR", str(DATA_DIR / "matplotlib"))

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+
+from anjian.config.api import api
+
+urlpatterns = [
+    path("", include("anjian.dashboard.urls")),
+    path("accounts/", include("anjian.accounts.urls")),
+    path("orgs/", include("anjian.orgs.urls")),
+    path("enterprises/", include("anjian.enterprises.urls")),
+    path("jobs/", include("anjian.jobs.urls")),
+    path("audit/", include("anjian.audit.urls")),
+    path("documents/", include("anjian.documents.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+]
+if settings.DEBUG or settings.ANJIAN_DEMO:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

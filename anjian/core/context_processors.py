@@ -1,0 +1,32 @@
+"""What every page needs: the user's office, to-do count, unread messages and the menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from anjian.core.menu import menu_for
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    context: dict[str, Any] = {"SITE_NAME": settings.ANJIAN_SITE_NAME, "DEMO": settings.ANJIAN_DEMO}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    from anjian.inbox.selectors import due_item_list, unread_notifications
+
+    context["menu"] = menu_for(user, request.path)
+    context["todo_count"] = due_item_list(user=user).count()
+    context["unread_count"] = unread_notifications(user=user).count()
+    context["office_label"] = office_label(user)
+    return context
+
+
+def office_label(user: Any) -> str:
+    m = user.memberships.filter(is_active=True).select_related("role", "jurisdiction", "department", "enterprise").first()
+    if m is None:
+        return ""
+    unit = m.enterprise or m.department or m.jurisdiction
+    return f"{unit} · {m.role}" if unit else str(m.role)

@@ -1,0 +1,272 @@
+"""Two-axis scoping: territory (属地) × sector (行业), plus own-enterprise and own-rows scopes.
+
+A user holds *memberships*; each binds a role (a set of actions) to a scope:
+
+* a jurisdiction → the rows in that subtree (the root jurisdiction → the whole city);
+* a department → the rows in the department's sectors, within the department's jurisdiction
+  (or the membership's jurisdiction when both are set), plus rows routed to the department;
+* an enterprise → that enterprise's rows (custody providers hold one per contract, dated);
+* none of these → only rows the user created (hotline operators).
+
+Each scoped model declares which of its fields carry each axis with a ``ScopeSpec`` in its
+``SCOPE`` attribute and uses ``RestrictedQuerySet``. ``restrict(user, action)`` ORs the scopes of
+every membership whose role grants the action. Anything outside is simply absent: views and the
+API turn that into a 404, never a 403 that would tell an outsider the object exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from anjian.accounts.models import User
+
+ALL = "*"
+
+
+@dataclass(frozen=True)
+class ScopeSpec:
+    """Which field of a model carries each scoping axis (``None``: the model lacks that axis).
+
+    ``territory`` is a foreign key to ``orgs.Jurisdiction`` (``"__self__"`` on Jurisdiction
+    itself), ``sector`` a foreign key to ``orgs.Sector``, ``department`` one to
+    ``orgs.Department`` (the designated handler), ``enterprise`` one to
+    ``enterprises.Enterprise`` (``"pk"`` on Enterprise itself), ``creator`` one to the user.
+    """
+
+    territory: str | None = None
+    sector: str | None = None
+    department: str | None = None
+    enterprise: str | None = None
+    creator: str | None = None
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One membership, flattened for fast scope checks."""
+
+    actions: frozenset[str]
+    jurisdiction_id: int | None
+    jurisdiction_path: str | None
+    department_id: int | None
+    department_path: str | None  # the department's own jurisdiction path
+    sector_ids: frozenset[int]
+    enterprise_id: int | None
+    user_id: int
+
+    def allows(self, action: str) -> bool:
+        if ALL in self.actions or action in self.actions:
+            return True
+        app = action.split(".", 1)[0]
+        return f"{app}.*" in self.actions
+
+    @property
+    def territory_path(self) -> str | None:
+        return self.jurisdiction_path or self.department_path
+
+    @property
+    def is_citywide(self) -> bool:
+        path = self.territory_path
+        return path is not None and path.count("/") <= 2  # "/<root>/" is the root
+
+
+def _grants(user: User) -> list[Grant]:
+    cached: list[Grant] | None = getattr(user, "_anjian_grants", None)
+    if cached is not None:
+        return cached
+    from anjian.accounts.models import Membership
+    from anjian.orgs.models import Sector
+
+    today = timezone.localdate()
+    memberships = (
+        Membership.objects.filter(user=user, is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("role", "jurisdiction", "department__jurisdiction")
+        .prefetch_related("department__sectors")
+    )
+    grants: list[Grant] = []
+    for m in memberships:
+        sector_ids: frozenset[int] = frozenset()
+        if m.department_id:
+            sector_ids = frozenset(Sector.ids_within(m.department.sectors.all()))
+        grants.append(
+            Grant(
+                actions=frozenset(m.role.actions),
+                jurisdiction_id=m.jurisdiction_id,
+                jurisdiction_path=m.jurisdiction.path if m.jurisdiction_id else None,
+                department_id=m.department_id,
+                department_path=m.department.jurisdiction.path if m.department_id else None,
+                sector_ids=sector_ids,
+                enterprise_id=m.enterprise_id,
+                user_id=user.pk,
+            )
+        )
+    user._anjian_grants = grants  # type: ignore[attr-defined]
+    return grants
+
+
+def forget_grants(user: Any) -> None:
+    """Drop the cached grants (after memberships change)."""
+    if hasattr(user, "_anjian_grants"):
+        del user._anjian_grants
+
+
+def _full(action: str, model: type[models.Model]) -> str:
+    return action if "." in action else f"{model._meta.app_label}.{action}"
+
+
+def _territory_q(field: str, path: str) -> Q:
+    from anjian.orgs.models import Jurisdiction
+
+    if field == "__self__":
+        return Q(path__startswith=path)
+    return Q(**{f"{field}_id__in": Jurisdiction.objects.filter(path__startswith=path).values("id")})
+
+
+def _grant_q(grant: Grant, spec: ScopeSpec) -> Q | bool | None:
+    """The rows one grant reaches: a ``Q``, ``None`` for everything, ``False`` for nothing."""
+    if grant.enterprise_id is not None:
+        if spec.enterprise is None:
+            return False
+        return Q(**{"pk" if spec.enterprise == "pk" else f"{spec.enterprise}_id": grant.enterprise_id})
+    if grant.department_id is not None:
+        parts: list[Q] = []
+        if spec.sector is not None:
+            q = Q(**{f"{spec.sector}_id__in": sorted(grant.sector_ids)})
+            if spec.territory is not None and not grant.is_citywide and grant.territory_path:
+                q &= _territory_q(spec.territory, grant.territory_path)
+            parts.append(q)
+        if spec.department is not None:
+            parts.append(Q(**{f"{spec.department}_id": grant.department_id}))
+        if not parts:
+            # A model without a sector axis (e.g. jurisdictions): the department's territory.
+            if spec.territory is None or not grant.territory_path:
+                return False
+            return None if grant.is_citywide else _territory_q(spec.territory, grant.territory_path)
+        combined = parts[0]
+        for part in parts[1:]:
+            combined |= part
+        return combined
+    if grant.jurisdiction_id is not None:
+        if spec.territory is None or grant.jurisdiction_path is None:
+            return False
+        return None if grant.is_citywide else _territory_q(spec.territory, grant.jurisdiction_path)
+    if spec.creator is not None:
+        return Q(**{f"{spec.creator}_id": grant.user_id})
+    return False
+
+
+def scope_q(user: Any, action: str, model: type[models.Model]) -> Q | bool | None:
+    """The filter for ``user`` doing ``action`` on ``model``: ``None`` all, ``False`` nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return None
+    spec: ScopeSpec = model.SCOPE  # type: ignore[attr-defined]
+    action = _full(action, model)
+    result: Q | None = None
+    found = False
+    for grant in _grants(user):
+        if not grant.allows(action):
+            continue
+        q = _grant_q(grant, spec)
+        if q is None:
+            return None
+        if q is False:
+            continue
+        assert isinstance(q, Q)
+        result = q if result is None else result | q
+        found = True
+    return result if found else False
+
+
+class RestrictedQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    """A queryset that knows how to cut itself down to a user's scope."""
+
+    def restrict(self, user: Any, action: str = "view") -> RestrictedQuerySet:
+        q = scope_q(user, action, self.model)
+        if q is None:
+            return self
+        if q is False:
+            return self.none()
+        assert isinstance(q, Q)
+        return self.filter(q)
+
+
+class ScopedModel(models.Model):
+    """Abstract base for models with a ``SCOPE``; gives ``objects`` its ``restrict``."""
+
+    SCOPE: ClassVar[ScopeSpec] = ScopeSpec()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def has_action(user: Any, action: str) -> bool:
+    """Whether any membership of the user grants the action (menus, create buttons)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return any(grant.allows(action) for grant in _grants(user))
+
+
+def can(user: Any, action: str, obj: models.Model) -> bool:
+    """Whether the user may take ``action`` on this object (one indexed query)."""
+    qs = type(obj)._default_manager.all()
+    return bool(qs.restrict(user, action).filter(pk=obj.pk).exists())  # type: ignore[attr-defined]
+
+
+def scope_allows(
+    user: Any,
+    action: str,
+    *,
+    jurisdiction: Any = None,
+    sector: Any = None,
+    enterprise: Any = None,
+) -> bool:
+    """Whether the user may act on a *new* row placed at these coordinates (create checks)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    for grant in _grants(user):
+        if not grant.allows(action):
+            continue
+        if grant.enterprise_id is not None:
+            if enterprise is not None and enterprise.pk == grant.enterprise_id:
+                return True
+            continue
+        path = grant.territory_path
+        in_territory = grant.is_citywide or (
+            jurisdiction is not None and path is not None and jurisdiction.path.startswith(path)
+        )
+        if grant.department_id is not None:
+            if sector is not None and sector.pk in grant.sector_ids and in_territory:
+                return True
+            continue
+        if grant.jurisdiction_id is not None and in_territory:
+            return True
+    return False
+
+
+def get_in_scope(queryset: Any, user: Any, action: str = "view", **lookup: Any) -> Any:
+    """``get_object_or_404`` over the user's scope: outside the scope is a 404."""
+    try:
+        return queryset.restrict(user, action).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def jurisdictions_of(user: Any) -> Iterable[int]:
+    """The jurisdiction ids a user is directly bound to (for 'my' inbox items)."""
+    return [g.jurisdiction_id for g in _grants(user) if g.jurisdiction_id is not None]

@@ -1,0 +1,141 @@
+"""A small explicit state-machine helper.
+
+A workflow is a table: its states (each with the owner unit, deadline and escalation target it
+carries) and its transitions (from which states, to which, under which action, with guards).
+Services call ``workflow.apply(obj, to, actor=…)`` inside their transaction; it checks the table,
+the actor's scope and the guards, moves the status field, closes the old state's due item and
+opens the new one, and writes a timeline event. Nothing else changes a status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils.functional import Promise
+
+from anjian.audit.services import record_event
+from anjian.core.errors import InvalidTransition, NotAllowed, NotFoundInScope
+from anjian.core.scoping import can
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who must act in a state: a unit (jurisdiction / department / enterprise) and/or a person."""
+
+    jurisdiction: Any = None
+    department: Any = None
+    enterprise: Any = None
+    sector: Any = None
+    assignee: Any = None
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    label: str | Promise
+    owner: Callable[[Any], Owner] | None = None
+    deadline: Callable[[Any], dt.datetime | None] | None = None
+    due_kind: str | None = None
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: tuple[str, ...]
+    target: str
+    action: str
+    label: str | Promise
+    guards: tuple[Callable[[Any], str | None], ...] = field(default_factory=tuple)
+    needs_note: bool = False
+
+
+class Workflow:
+    def __init__(
+        self,
+        *,
+        name: str,
+        field_name: str,
+        states: Sequence[State],
+        transitions: Iterable[Transition],
+        title: Callable[[Any], str] = str,
+        url: Callable[[Any], str] = lambda obj: "",
+    ) -> None:
+        self.name = name
+        self.field_name = field_name
+        self.states = {s.code: s for s in states}
+        self.transitions = list(transitions)
+        self.title = title
+        self.url = url
+        for t in self.transitions:
+            unknown = {*t.source, t.target} - self.states.keys()
+            if unknown:
+                raise ValueError(f"{name}: transition to/from unknown states {unknown}")
+
+    def state_of(self, obj: Any) -> State:
+        return self.states[getattr(obj, self.field_name)]
+
+    def find(self, obj: Any, target: str) -> Transition | None:
+        current = getattr(obj, self.field_name)
+        return next((t for t in self.transitions if current in t.source and t.target == target), None)
+
+    def available(self, obj: Any, user: Any) -> list[Transition]:
+        """Transitions the user could take now (for buttons); guards are checked on apply."""
+        current = getattr(obj, self.field_name)
+        return [t for t in self.transitions if current in t.source and can(user, t.action, obj)]
+
+    def apply(self, obj: models.Model, target: str, *, actor: Any, note: str = "", data: dict[str, Any] | None = None) -> Transition:
+        """Move ``obj`` to ``target``. Call inside the service's transaction, on a locked row."""
+        from anjian.inbox.services import due_close, due_open
+
+        if actor is not None and not can(actor, "view", obj):
+            raise NotFoundInScope()
+        transition = self.find(obj, target)
+        current = self.state_of(obj)
+        if transition is None:
+            raise InvalidTransition(
+                f"当前状态「{current.label}」不能转为「{self.states[target].label if target in self.states else target}」",
+                f"Cannot move from '{current.code}' to '{target}'",
+            )
+        if actor is not None and not can(actor, transition.action, obj):
+            raise NotAllowed(
+                f"您无权执行「{transition.label}」", f"You may not perform '{transition.action}'"
+            )
+        if transition.needs_note and not note.strip():
+            raise InvalidTransition(f"「{transition.label}」须填写意见", "A note is required", field="note")
+        problems = [msg for guard in transition.guards if (msg := guard(obj))]
+        if problems:
+            raise InvalidTransition("；".join(problems), "; ".join(problems))
+        setattr(obj, self.field_name, target)
+        obj.save(update_fields=[self.field_name])
+        new_state = self.states[target]
+        if current.due_kind:
+            due_close(obj, current.due_kind)
+        if new_state.due_kind and not new_state.final and new_state.deadline is not None:
+            deadline = new_state.deadline(obj)
+            if deadline is not None:
+                owner = new_state.owner(obj) if new_state.owner else Owner()
+                due_open(
+                    obj,
+                    new_state.due_kind,
+                    title=f"{new_state.label}：{self.title(obj)}",
+                    due_at=deadline,
+                    url=self.url(obj),
+                    owner_jurisdiction=owner.jurisdiction,
+                    owner_department=owner.department,
+                    owner_enterprise=owner.enterprise,
+                    sector=owner.sector,
+                    assignee=owner.assignee,
+                )
+        record_event(
+            obj,
+            f"{self.name}.{target}",
+            actor=actor,
+            summary=f"{transition.label}：{current.label} → {new_state.label}",
+            note=note,
+            data={"from": current.code, "to": target, **(data or {})},
+        )
+        return transition

@@ -1,0 +1,193 @@
+"""Excel/CSV import framework: column mapping, per-row validation with a downloadable error
+report, all-or-nothing commit, progress, run as a job.
+
+An app declares an ``ImportSpec`` subclass and registers it. ``import_start`` stores the upload
+and starts a job; the job reads the sheet (``tabular.read_table`` copes with merged title rows,
+full-width characters, totals rows), validates every row, and then either commits everything in
+one transaction or commits nothing and leaves an error report (row, column, value, message in
+Chinese and English) for download.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.core.files import File
+from django.db import transaction
+
+from anjian.core.errors import DomainError, NotAllowed
+from anjian.core.scoping import has_action
+from anjian.jobs.models import Job
+from anjian.jobs.registry import job_handler
+from anjian.jobs.services import JobRejected, Progress, job_start
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    value: Any
+    zh: str
+    en: str
+
+
+class RowError(Exception):
+    def __init__(self, column: str, zh: str, en: str, value: Any = None) -> None:
+        super().__init__(f"{column}: {zh} / {en}")
+        self.column, self.zh, self.en, self.value = column, zh, en, value
+
+
+@dataclass
+class Context:
+    actor: Any
+    params: dict[str, Any]
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+class ImportSpec:
+    """Subclass and register with ``@register_import``."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    action: ClassVar[str]
+    headers: ClassVar[Mapping[str, Sequence[str]]]  # key → accepted header labels
+    required: ClassVar[frozenset[str]] = frozenset()
+    batch_size: ClassVar[int] = 2000
+
+    def prepare(self, ctx: Context) -> None:
+        """Load lookup tables once (sectors, jurisdictions …)."""
+
+    def validate_batch(
+        self, rows: list[tuple[int, dict[str, Any]]], ctx: Context
+    ) -> list[tuple[int, dict[str, Any]] | RowProblem]:
+        """Clean a batch of raw rows. Return a cleaned row or a problem per row (default: per-row)."""
+        out: list[tuple[int, dict[str, Any]] | RowProblem] = []
+        for row_no, raw in rows:
+            try:
+                out.append((row_no, self.validate_row(row_no, raw, ctx)))
+            except RowError as exc:
+                out.append(RowProblem(row_no, exc.column, exc.value, exc.zh, exc.en))
+        return out
+
+    def validate_row(self, row_no: int, raw: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def check_all(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> list[RowProblem]:
+        """Whole-file checks (e.g. duplicates inside the file and against the database)."""
+        return []
+
+    def commit(
+        self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, progress: Progress
+    ) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+IMPORTS: dict[str, type[ImportSpec]] = {}
+
+
+def register_import(cls: type[ImportSpec]) -> type[ImportSpec]:
+    IMPORTS[cls.kind] = cls
+    return cls
+
+
+def import_start(*, kind: str, actor: Any, upload: Any, params: dict[str, Any] | None = None) -> Job:
+    spec = IMPORTS.get(kind)
+    if spec is None:
+        raise DomainError(f"未知的导入类型 {kind}", f"Unknown import kind {kind}")
+    if not has_action(actor, spec.action):
+        raise NotAllowed("您无权执行该导入", "You may not run this import")
+    name = getattr(upload, "name", "") or ""
+    if not name.lower().endswith((".xlsx", ".csv")):
+        raise DomainError("仅支持 .xlsx 或 .csv 文件", "Only .xlsx or .csv files are accepted", field="file")
+    with transaction.atomic():
+        return job_start(
+            "import",
+            actor=actor,
+            title=f"{spec.label}：{name}",
+            params={"spec": kind, "filename": name, **(params or {})},
+            input_file=File(upload, name=name),
+        )
+
+
+def _problems_report(problems: Sequence[RowProblem]) -> str:
+    from anjian.documents.exports import Column, write_xlsx
+
+    path = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False).name  # noqa: SIM115
+    write_xlsx(
+        problems,
+        [
+            Column("行号 Row", lambda p: p.row),
+            Column("列 Column", lambda p: p.column),
+            Column("值 Value", lambda p: "" if p.value is None else str(p.value)),
+            Column("错误", lambda p: p.zh),
+            Column("Error", lambda p: p.en),
+        ],
+        path,
+        sheet="错误报告",
+    )
+    return path
+
+
+def _batches(reader: Any, size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    batch: list[tuple[int, dict[str, Any]]] = []
+    for item in reader:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@job_handler("import")
+def run_import(job: Job, progress: Progress) -> dict[str, Any]:
+    from anjian.documents.tabular import read_table
+
+    spec = IMPORTS[job.params["spec"]]()
+    ctx = Context(actor=job.created_by, params=job.params)
+    with job.input_file.open("rb") as fh:
+        try:
+            reader = read_table(
+                fh, filename=job.params.get("filename", job.input_file.name), known_headers=spec.headers
+            )
+        except ValueError as exc:
+            raise JobRejected(f"无法读取文件：{exc}", {"errors": 1}) from exc
+        missing = sorted(k for k in spec.required if k not in reader.columns)
+        if missing:
+            labels = "、".join(spec.headers[k][0] for k in missing)
+            raise JobRejected(f"缺少必需的列：{labels} / missing required columns", {"errors": len(missing)})
+        progress.set_total(max(reader.count_rows(), 1) * 2, "校验中 / validating")
+        spec.prepare(ctx)
+        good: list[tuple[int, dict[str, Any]]] = []
+        problems: list[RowProblem] = []
+        seen = 0
+        for batch in _batches(iter(reader), spec.batch_size):
+            for result in spec.validate_batch(batch, ctx):
+                if isinstance(result, RowProblem):
+                    problems.append(result)
+                else:
+                    good.append(result)
+            seen += len(batch)
+            progress.advance(seen, f"已校验 {seen} 行 / {seen} rows checked")
+    problems.extend(spec.check_all(good, ctx))
+    if not good and not problems:
+        raise JobRejected("文件中没有数据行 / the file has no data rows", {"rows": 0, "errors": 0})
+    if problems:
+        problems.sort(key=lambda p: (p.row, p.column))
+        path = _problems_report(problems)
+        with open(path, "rb") as fh:
+            job.result_file.save(f"import-errors-{job.pk}.xlsx", File(fh), save=False)
+        Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
+        raise JobRejected(
+            f"{len(problems)} 处错误，未导入任何数据，请下载错误报告修改后重新导入 / "
+            f"{len(problems)} errors, nothing was imported: download the error report",
+            {"rows": seen, "errors": len(problems)},
+        )
+    progress.set_total(seen + len(good), "导入中 / importing")
+    ctx.cache["progress_base"] = seen
+    with transaction.atomic():
+        result = spec.commit(good, ctx, progress)
+    return {"rows": len(good), "errors": 0, **result}

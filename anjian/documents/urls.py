@@ -1,0 +1,11 @@
+from django.urls import path
+
+from anjian.documents import views
+
+app_name = "documents"
+urlpatterns = [
+    path("numbers/", views.numbers, name="numbers"),
+    path("numbers/take/", views.number_take, name="number_take"),
+    path("numbers/<int:pk>/void/", views.number_void_view, name="number_void"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+]

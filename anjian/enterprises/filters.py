@@ -1,0 +1,30 @@
+"""The enterprise query form: one definition for the list page, the export and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from anjian.enterprises.models import FLAGS, EnterpriseSize, EnterpriseStatus, RiskColour
+from anjian.orgs.models import Jurisdiction, Sector
+
+
+class EnterpriseFilterForm(forms.Form):
+    q = forms.CharField(label=_("名称/信用代码"), required=False)
+    jurisdiction = forms.ModelChoiceField(label=_("属地"), queryset=Jurisdiction.objects.none(), required=False)
+    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all(), required=False)
+    risk_colour = forms.ChoiceField(label=_("风险等级"), choices=[("", _("全部")), *RiskColour.choices], required=False)
+    size = forms.ChoiceField(label=_("规模"), choices=[("", _("全部")), *EnterpriseSize.choices], required=False)
+    status = forms.ChoiceField(label=_("经营状态"), choices=[("", _("全部")), *EnterpriseStatus.choices], required=False)
+    flag = forms.ChoiceField(
+        label=_("重点监管"), choices=[("", _("全部")), *[(k, v[0]) for k, v in FLAGS.items()]], required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(level__lte=3)
+
+    def filters(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_valid() else {}

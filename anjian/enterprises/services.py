@@ -1,0 +1,201 @@
+"""Writes for the enterprise registry. Every write: one transaction, row history, timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from anjian.audit.services import record_event
+from anjian.core.errors import DomainError, NotAllowed
+from anjian.core.scoping import can, scope_allows
+from anjian.enterprises.models import FLAGS, Enterprise, Licence
+from anjian.inbox import registry as due_registry
+from anjian.inbox.services import due_close, due_open
+from anjian.orgs.models import Jurisdiction, Sector
+from anjian.orgs.services import locate_jurisdiction, route_department
+
+LICENCE_EXPIRY = due_registry.register(
+    due_registry.DueKind(
+        code="enterprises.licence_expiry",
+        label="证照到期",
+        remind_before=dt.timedelta(days=30),
+        escalate_after=dt.timedelta(days=7),
+    )
+)
+
+EDITABLE = (
+    "name", "credit_code", "kind", "sector", "size", "employees", "status", "address", "lng", "lat",
+    "principal", "principal_phone", "safety_manager", "safety_manager_phone", "flags",
+)
+
+
+@dataclass(frozen=True)
+class Placement:
+    jurisdiction: Jurisdiction
+    lng: float | None
+    lat: float | None
+
+
+def normalise_point(lng: float | None, lat: float | None, *, crs: str = "wgs84") -> tuple[float | None, float | None]:
+    """WGS-84 coordinates from input that may be GCJ-02 (what Chinese map apps give)."""
+    if lng is None or lat is None:
+        return None, None
+    if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        raise DomainError("经纬度超出范围", "Longitude/latitude out of range", field="lng")
+    if crs == "gcj02":
+        from anjian.core.geo import gcj02_to_wgs84
+
+        return gcj02_to_wgs84(lng, lat)
+    if crs != "wgs84":
+        raise DomainError(f"不支持的坐标系 {crs}", f"Unsupported coordinate system {crs}", field="crs")
+    return lng, lat
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    from anjian.rules.uscc import InvalidUSCC, validate_uscc
+
+    out = dict(data)
+    out["name"] = (out.get("name") or "").strip()
+    if not out["name"]:
+        raise DomainError("单位名称不能为空", "The name is required", field="name")
+    code = (out.get("credit_code") or "").strip()
+    if code:
+        try:
+            out["credit_code"] = validate_uscc(code)
+        except InvalidUSCC as exc:
+            raise DomainError(str(exc), str(exc), field="credit_code") from exc
+    flags = out.get("flags") or []
+    unknown = [f for f in flags if f not in FLAGS]
+    if unknown:
+        raise DomainError(f"未知的监管标识：{unknown}", f"Unknown flags: {unknown}", field="flags")
+    out["flags"] = sorted(set(flags))
+    return out
+
+
+def _place(data: dict[str, Any], jurisdiction: Jurisdiction | None) -> Jurisdiction:
+    """The jurisdiction: from the point when there is one, else the one given."""
+    if data.get("lng") is not None and data.get("lat") is not None:
+        located = locate_jurisdiction(data["lng"], data["lat"])
+        if located is not None:
+            return located
+        if jurisdiction is None:
+            raise DomainError(
+                "坐标不在任何辖区边界内，请指定属地", "The point lies outside every boundary: choose a jurisdiction", field="lng"
+            )
+    if jurisdiction is None:
+        raise DomainError("请填写坐标或指定属地", "Give coordinates or a jurisdiction", field="jurisdiction")
+    return jurisdiction
+
+
+@transaction.atomic
+def enterprise_create(*, actor: Any, data: dict[str, Any], jurisdiction: Jurisdiction | None = None) -> Enterprise:
+    data = _clean(data)
+    place = _place(data, jurisdiction)
+    sector: Sector | None = data.get("sector")
+    if actor is not None and not scope_allows(actor, "enterprises.add", jurisdiction=place, sector=sector):
+        raise NotAllowed("您无权在该辖区/行业新增企业", "You may not add enterprises there")
+    if data.get("credit_code") and Enterprise.objects.filter(credit_code=data["credit_code"]).exists():
+        raise DomainError(
+            f"统一社会信用代码 {data['credit_code']} 已存在", f"Credit code {data['credit_code']} already exists",
+            field="credit_code",
+        )
+    department, rule = route_department(sector, place)
+    ent = Enterprise(jurisdiction=place, department=department, **{k: v for k, v in data.items() if k in EDITABLE})
+    ent._change_reason = "新建"  # type: ignore[attr-defined]
+    ent.save()
+    record_event(ent, "created", actor=actor, summary=f"建档：{ent.name}", data={"routing": rule, "jurisdiction": place.code})
+    return ent
+
+
+@transaction.atomic
+def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any], reason: str = "") -> Enterprise:
+    if actor is not None and not can(actor, "enterprises.change", enterprise):
+        raise NotAllowed("您无权修改该企业档案", "You may not change this enterprise")
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    merged = {k: getattr(ent, k) for k in EDITABLE}
+    merged.update({k: v for k, v in data.items() if k in EDITABLE})
+    cleaned = _clean(merged)
+    if cleaned.get("credit_code") and Enterprise.objects.filter(credit_code=cleaned["credit_code"]).exclude(pk=ent.pk).exists():
+        raise DomainError("统一社会信用代码已存在", "Credit code already exists", field="credit_code")
+    moved = (cleaned.get("lng"), cleaned.get("lat")) != (ent.lng, ent.lat)
+    changed = [k for k in EDITABLE if getattr(ent, k) != cleaned.get(k)]
+    for key in EDITABLE:
+        setattr(ent, key, cleaned.get(key))
+    notes = {}
+    if moved or "jurisdiction" in data:
+        ent.jurisdiction = _place(cleaned, data.get("jurisdiction") or ent.jurisdiction)
+        changed.append("jurisdiction")
+    if "sector" in changed or "jurisdiction" in changed:
+        ent.department, notes["routing"] = route_department(ent.sector, ent.jurisdiction)
+    if not changed:
+        return ent
+    ent.updated_at = timezone.now()
+    ent._change_reason = reason or "修改档案"  # type: ignore[attr-defined]
+    ent.save()
+    record_event(ent, "updated", actor=actor, summary=f"修改档案：{', '.join(changed)}", note=reason, data=notes)
+    return ent
+
+
+@transaction.atomic
+def enterprise_set_risk(*, enterprise: Enterprise, colour: str, explanation: list[str], actor: Any = None) -> Enterprise:
+    """Record a recomputed risk colour with its explanation (called by the risk engine)."""
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if ent.risk_colour == colour and ent.risk_explanation == explanation:
+        return ent
+    old = ent.risk_colour
+    ent.risk_colour, ent.risk_explanation = colour, explanation
+    ent._change_reason = "风险等级重算"  # type: ignore[attr-defined]
+    ent.save(update_fields=["risk_colour", "risk_explanation"])
+    if old != colour:
+        record_event(ent, "risk_changed", actor=actor, summary=f"风险等级 {old} → {colour}", data={"explanation": explanation})
+    return ent
+
+
+@transaction.atomic
+def licence_add(*, actor: Any, enterprise: Enterprise, data: dict[str, Any]) -> Licence:
+    if actor is not None and not can(actor, "enterprises.change", enterprise):
+        raise NotAllowed("您无权修改该企业档案", "You may not change this enterprise")
+    if not data.get("number") or not data.get("valid_until"):
+        raise DomainError("证号和有效期至为必填项", "Number and expiry date are required", field="number")
+    if data.get("valid_from") and data["valid_from"] > data["valid_until"]:
+        raise DomainError("有效期起不能晚于有效期至", "The start date is after the expiry date", field="valid_from")
+    lic = Licence.objects.create(enterprise=enterprise, created_by=actor if getattr(actor, "pk", None) else None, **data)
+    _sync_licence_due(lic)
+    record_event(enterprise, "licence_added", actor=actor, summary=f"登记证照：{lic}（有效期至 {lic.valid_until}）")
+    return lic
+
+
+def _sync_licence_due(lic: Licence) -> None:
+    import datetime as dt
+
+    due_at = timezone.make_aware(dt.datetime.combine(lic.valid_until, dt.time(23, 59)))
+    ent = lic.enterprise
+    due_open(
+        lic,
+        LICENCE_EXPIRY.code,
+        title=f"{ent.name} {lic.get_kind_display()} 到期",
+        due_at=due_at,
+        url=f"/enterprises/{ent.pk}/?tab=licences",
+        owner_enterprise=ent,
+    )
+
+
+@transaction.atomic
+def licence_renew(*, actor: Any, licence: Licence, valid_until: Any, number: str = "") -> Licence:
+    if actor is not None and not can(actor, "enterprises.change", licence.enterprise):
+        raise NotAllowed("您无权修改该企业档案", "You may not change this enterprise")
+    lic = Licence.objects.select_for_update().get(pk=licence.pk)
+    if valid_until <= lic.valid_until:
+        raise DomainError("新有效期须晚于原有效期", "The new expiry must be later", field="valid_until")
+    lic.valid_until = valid_until
+    if number:
+        lic.number = number
+    lic.save(update_fields=["valid_until", "number"])
+    due_close(lic, LICENCE_EXPIRY.code)
+    _sync_licence_due(lic)
+    record_event(lic.enterprise, "licence_renewed", actor=actor, summary=f"证照延续：{lic}，有效期至 {valid_until}")
+    return lic

@@ -1,0 +1,172 @@
+"""Opening, closing, reminding and escalating due items. Apps call ``due_open``/``due_close``
+from their services (inside their transaction); the periodic jobs call the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from anjian.audit.services import record_event
+from anjian.inbox import registry
+from anjian.inbox.models import DueItem, DueState, Notification
+
+
+def _ct(obj: models.Model) -> ContentType:
+    return ContentType.objects.get_for_model(obj, for_concrete_model=False)
+
+
+def due_open(
+    obj: models.Model,
+    kind: str,
+    *,
+    title: str,
+    due_at: dt.datetime,
+    url: str = "",
+    owner_jurisdiction: Any = None,
+    owner_department: Any = None,
+    owner_enterprise: Any = None,
+    sector: Any = None,
+    assignee: Any = None,
+) -> DueItem:
+    """Open (or re-open with a new deadline) the ``kind`` item of ``obj``."""
+    if timezone.is_naive(due_at):
+        raise ValueError("due_at must be timezone-aware")
+    spec = registry.get(kind)
+    item, _created = DueItem.objects.update_or_create(
+        content_type=_ct(obj),
+        object_id=str(obj.pk),
+        kind=kind,
+        defaults={
+            "title": title[:300],
+            "url": url,
+            "state": DueState.OPEN,
+            "due_at": due_at,
+            "remind_at": due_at - spec.remind_before,
+            "reminded_at": None,
+            "owner_jurisdiction": owner_jurisdiction,
+            "owner_department": owner_department,
+            "owner_enterprise": owner_enterprise,
+            "sector": sector,
+            "assignee": assignee,
+            "escalation_level": 0,
+            "escalate_at": due_at + spec.escalate_after,
+            "escalated_to": None,
+            "escalated_department": None,
+            "closed_at": None,
+        },
+    )
+    return item
+
+
+def due_close(obj: models.Model, kind: str | None = None, *, state: str = DueState.DONE) -> int:
+    """Close the open item(s) of ``obj`` (of one kind, or all). Returns how many closed."""
+    qs = DueItem.objects.filter(content_type=_ct(obj), object_id=str(obj.pk), state=DueState.OPEN)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs.update(state=state, closed_at=timezone.now())
+
+
+def _users_bound_to(*, jurisdiction: Any = None, department: Any = None, enterprise: Any = None) -> list[Any]:
+    from anjian.accounts.models import Membership
+
+    q = Q()
+    if jurisdiction is not None:
+        q |= Q(jurisdiction=jurisdiction, department__isnull=True)
+    if department is not None:
+        q |= Q(department=department)
+    if enterprise is not None:
+        q |= Q(enterprise=enterprise)
+    if not q:
+        return []
+    memberships = Membership.objects.filter(q, is_active=True, user__is_active=True).select_related("user", "role")
+    seen: dict[int, Any] = {}
+    for m in memberships:
+        actions = set(m.role.actions)
+        if {"*", "inbox.view", "inbox.*"} & actions:
+            seen.setdefault(m.user_id, m.user)
+    return list(seen.values())
+
+
+def _notify(users: list[Any], title: str, url: str) -> None:
+    Notification.objects.bulk_create([Notification(user=u, title=title[:300], url=url) for u in users])
+
+
+def remind_due(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Send one reminder per item whose reminder time has come. Idempotent."""
+    now = now or timezone.now()
+    sent = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                DueItem.objects.filter(state=DueState.OPEN, remind_at__lte=now, reminded_at__isnull=True)
+                .order_by("remind_at")
+                .values_list("id", flat=True)[:batch]
+            )
+            if not ids:
+                return sent
+            for item in DueItem.objects.filter(id__in=ids).select_related(
+                "assignee", "owner_jurisdiction", "owner_department", "owner_enterprise"
+            ):
+                # Claim with a conditional update so two workers never remind twice.
+                if not DueItem.objects.filter(pk=item.pk, reminded_at__isnull=True).update(reminded_at=now):
+                    continue
+                users = [item.assignee] if item.assignee else _users_bound_to(
+                    jurisdiction=item.owner_jurisdiction,
+                    department=item.owner_department,
+                    enterprise=item.owner_enterprise,
+                )
+                _notify(users, f"即将到期：{item.title}（{timezone.localtime(item.due_at):%Y-%m-%d %H:%M}）", item.url)
+                sent += 1
+
+
+def escalate_overdue(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Move each overdue item one level up the jurisdiction tree (and copy the sector
+    department), on the kind's schedule, up to its maximum level. Idempotent per schedule."""
+    now = now or timezone.now()
+    done = 0
+    while True:
+        with transaction.atomic():
+            items = list(
+                DueItem.objects.filter(state=DueState.OPEN, escalate_at__lte=now, due_at__lt=now)
+                .select_related("owner_jurisdiction__parent", "escalated_to__parent", "owner_department")
+                .order_by("escalate_at")[:batch]
+            )
+            if not items:
+                return done
+            for item in items:
+                spec = registry.KINDS.get(item.kind)
+                max_level = spec.max_level if spec else 3
+                every = spec.escalate_every if spec else dt.timedelta(days=7)
+                current = item.escalated_to or item.owner_jurisdiction
+                target = current.parent if current is not None else None
+                if item.escalation_level >= max_level or target is None:
+                    DueItem.objects.filter(pk=item.pk).update(escalate_at=None)
+                    continue
+                claimed = DueItem.objects.filter(pk=item.pk, escalation_level=item.escalation_level).update(
+                    escalation_level=item.escalation_level + 1,
+                    escalated_to=target,
+                    escalated_department=item.owner_department,
+                    escalate_at=now + every,
+                )
+                if not claimed:
+                    continue
+                level = item.escalation_level + 1
+                if item.target is not None:
+                    record_event(
+                        item.target,
+                        "escalated",
+                        actor=None,
+                        summary=f"逾期升级至{target.name}（第{level}级）：{item.title}",
+                        data={"kind": item.kind, "level": level, "to": target.code},
+                    )
+                _notify(
+                    _users_bound_to(jurisdiction=target, department=item.owner_department),
+                    f"逾期升级：{item.title}",
+                    item.url,
+                )
+                done += 1

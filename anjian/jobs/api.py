@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from anjian.config.api import require
+from anjian.core.scoping import get_in_scope
+from anjian.jobs.models import Job
+
+router = Router(tags=["jobs"])
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    title: str
+    status: str
+    total: int
+    done: int
+    percent: int
+    message: str
+    result: dict[str, Any]
+    error: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+@router.get("/{pk}", response=JobOut, summary="任务状态 / job status and progress")
+def job_get(request: HttpRequest, pk: int):
+    require(request, "jobs.view")
+    return get_in_scope(Job.objects, request.user, "jobs.view", pk=pk)

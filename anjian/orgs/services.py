@@ -1,0 +1,293 @@
+"""Writes for jurisdictions, departments and routes; point-in-polygon assignment; routing."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Q
+
+from anjian.audit.services import record_event
+from anjian.core.errors import DomainError
+from anjian.orgs.models import Department, Jurisdiction, JurisdictionLevel, Sector, SectorRoute
+
+
+def _path_for(code: str, parent: Jurisdiction | None) -> str:
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+def _bounds_fields(geometry: Any) -> dict[str, Any]:
+    if geometry is None or geometry.is_empty:
+        return {"boundary": "", "min_lng": None, "min_lat": None, "max_lng": None, "max_lat": None,
+                "center_lng": None, "center_lat": None}
+    import shapely
+
+    minx, miny, maxx, maxy = geometry.bounds
+    inner = geometry.point_on_surface()
+    return {
+        "boundary": shapely.to_geojson(geometry),
+        "min_lng": minx,
+        "min_lat": miny,
+        "max_lng": maxx,
+        "max_lat": maxy,
+        "center_lng": inner.x,
+        "center_lat": inner.y,
+    }
+
+
+@transaction.atomic
+def jurisdiction_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    level: int,
+    parent: Jurisdiction | None,
+    geometry: Any = None,
+    name_en: str = "",
+    is_synthetic: bool = False,
+) -> Jurisdiction:
+    code = code.strip()
+    if not code or "/" in code:
+        raise DomainError("区划代码不能为空且不能含“/”", "The code must be non-empty and contain no '/'", field="code")
+    if parent is not None and level <= parent.level:
+        raise DomainError("下级辖区的层级必须低于上级", "A child must sit below its parent's level", field="level")
+    if Jurisdiction.objects.filter(code=code).exists():
+        raise DomainError(f"区划代码 {code} 已存在", f"Code {code} already exists", field="code")
+    j = Jurisdiction.objects.create(
+        code=code,
+        name=name.strip(),
+        name_en=name_en,
+        level=level,
+        parent=parent,
+        path=_path_for(code, parent),
+        depth=(parent.depth + 1) if parent else 0,
+        is_synthetic=is_synthetic,
+        **_bounds_fields(geometry),
+    )
+    record_event(j, "created", actor=actor, summary=f"新建辖区 {j.name}（{j.code}）")
+    invalidate_locator()
+    return j
+
+
+@transaction.atomic
+def jurisdiction_set_boundary(*, actor: Any, jurisdiction: Jurisdiction, geometry: Any, reason: str = "") -> Jurisdiction:
+    j = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+    for key, value in _bounds_fields(geometry).items():
+        setattr(j, key, value)
+    j._change_reason = reason or "更新边界"  # type: ignore[attr-defined]
+    j.save()
+    record_event(j, "boundary_changed", actor=actor, summary=f"更新辖区边界 {j.name}", note=reason)
+    invalidate_locator()
+    return j
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    problems: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def jurisdiction_import_geojson(
+    *,
+    actor: Any,
+    source: bytes | str,
+    level: int,
+    parent: Jurisdiction,
+    code_property: Sequence[str] = ("code", "adcode", "street_code", "id"),
+    name_property: Sequence[str] = ("name", "NAME", "street_name"),
+    parent_property: str | None = None,
+) -> ImportReport:
+    """Load jurisdictions from a GeoJSON FeatureCollection (UTF-8 BOM tolerated, invalid polygons
+    repaired and reported). Existing codes get their boundary updated; new ones are created under
+    ``parent`` (or under the jurisdiction whose code is in ``parent_property``). All or nothing."""
+    from anjian.core.geo import load_geojson
+
+    loaded = load_geojson(source)
+    report = ImportReport(problems=[f"{p.message_zh} / {p.message_en}" for p in loaded.problems])
+
+    def pick(props: dict[str, Any], keys: Sequence[str]) -> str:
+        for key in keys:
+            if props.get(key) not in (None, ""):
+                return str(props[key]).strip()
+        return ""
+
+    with transaction.atomic():
+        for index, feature in enumerate(loaded.features):
+            props = feature.properties
+            code, name = pick(props, code_property), pick(props, name_property)
+            if not code or not name:
+                report.errors.append(f"第{index + 1}个要素缺少代码或名称 / feature {index + 1} lacks a code or name")
+                continue
+            this_parent = parent
+            if parent_property and props.get(parent_property):
+                this_parent = Jurisdiction.objects.filter(code=str(props[parent_property])).first() or parent
+            existing = Jurisdiction.objects.filter(code=code).first()
+            if existing is not None:
+                jurisdiction_set_boundary(actor=actor, jurisdiction=existing, geometry=feature.geometry, reason="GeoJSON导入")
+                report.updated += 1
+            else:
+                jurisdiction_create(
+                    actor=actor, code=code, name=name, level=level, parent=this_parent, geometry=feature.geometry
+                )
+                report.created += 1
+        if report.errors:
+            transaction.set_rollback(True)
+            report.created = report.updated = 0
+    return report
+
+
+# --- locating points ---------------------------------------------------------------------
+
+_locator_lock = threading.Lock()
+_locator: dict[str, Any] = {"key": None, "index": None}
+
+
+def invalidate_locator() -> None:
+    with _locator_lock:
+        _locator["key"] = None
+        _locator["index"] = None
+
+
+def _locator_key() -> tuple[Any, ...]:
+    agg = Jurisdiction.objects.exclude(boundary="").aggregate(m=Max("id"))
+    return (agg["m"], Jurisdiction.objects.exclude(boundary="").count(), Jurisdiction.history.aggregate(m=Max("history_id"))["m"])
+
+
+def _leaf_index() -> Any:
+    """An STRtree over the deepest boundaries: each point goes to the smallest unit containing it."""
+    from shapely import from_geojson
+
+    from anjian.core.geo import PolygonIndex
+
+    key = _locator_key()
+    with _locator_lock:
+        if _locator["key"] == key and _locator["index"] is not None:
+            return _locator["index"]
+    rows = list(
+        Jurisdiction.objects.exclude(boundary="").filter(is_active=True).values_list("id", "depth", "boundary")
+    )
+    # Deepest first: PolygonIndex resolves overlaps (a grid inside its community) to the first key
+    # in sort order, so we give deeper units smaller sort keys.
+    items = [((-depth, pk), from_geojson(boundary)) for pk, depth, boundary in rows]
+    index = PolygonIndex(items) if items else None
+    with _locator_lock:
+        _locator["key"] = key
+        _locator["index"] = index
+    return index
+
+
+def locate_jurisdiction_ids(points: Sequence[tuple[float, float]]) -> list[int | None]:
+    """The id of the deepest jurisdiction containing each (lng, lat) WGS-84 point, or None."""
+    index = _leaf_index()
+    if index is None or not points:
+        return [None] * len(points)
+    keys = index.locate_many([p[0] for p in points], [p[1] for p in points])
+    return [key[1] if key is not None else None for key in keys]
+
+
+def locate_jurisdiction(lng: float, lat: float) -> Jurisdiction | None:
+    (pk,) = locate_jurisdiction_ids([(lng, lat)])
+    return Jurisdiction.objects.filter(pk=pk).first() if pk else None
+
+
+# --- sector routing ----------------------------------------------------------------------
+
+
+def route_department(sector: Sector | None, jurisdiction: Jurisdiction | None) -> tuple[Department | None, str]:
+    """The supervising department for a sector at a place, with the rule that chose it.
+
+    Most specific wins: the sector itself before its section; a route bound to the nearest
+    jurisdiction up the tree before a farther one, and before the city-wide default.
+    """
+    if sector is None:
+        return None, "未指定行业，未路由 / no sector, not routed"
+    sector_chain = [sector] + ([sector.parent] if sector.parent_id else [])
+    jur_codes = [c for c in (jurisdiction.path.strip("/").split("/") if jurisdiction else []) if c]
+    routes = list(
+        SectorRoute.objects.filter(sector__in=sector_chain)
+        .filter(Q(jurisdiction__isnull=True) | Q(jurisdiction__code__in=jur_codes))
+        .select_related("department", "jurisdiction", "sector")
+    )
+    if not routes:
+        return None, f"行业 {sector.code} 无路由规则 / no route for sector {sector.code}"
+
+    def rank(route: SectorRoute) -> tuple[int, int]:
+        sector_rank = 0 if route.sector_id == sector.pk else 1
+        depth = jur_codes.index(route.jurisdiction.code) if route.jurisdiction_id else -1
+        return (sector_rank, -depth)
+
+    best = min(routes, key=rank)
+    where = best.jurisdiction.name if best.jurisdiction_id else "全市默认"
+    return best.department, f"行业 {best.sector.code} {best.sector.name} @ {where} → {best.department.name}"
+
+
+@transaction.atomic
+def route_set(*, actor: Any, sector: Sector, department: Department, jurisdiction: Jurisdiction | None = None, note: str = "") -> SectorRoute:
+    route, _created = SectorRoute.objects.update_or_create(
+        sector=sector, jurisdiction=jurisdiction, defaults={"department": department, "note": note}
+    )
+    record_event(
+        route, "route_set", actor=actor,
+        summary=f"行业路由：{sector.code} {sector.name} → {department.name}" + (f"（{jurisdiction.name}）" if jurisdiction else ""),
+    )
+    return route
+
+
+@transaction.atomic
+def department_create(
+    *, actor: Any, name: str, kind: str, jurisdiction: Jurisdiction, sectors: Iterable[Sector] = (),
+    short_name: str = "", doc_abbr: str = "", name_en: str = "",
+) -> Department:
+    if Department.objects.filter(jurisdiction=jurisdiction, name=name).exists():
+        raise DomainError("同一辖区内部门名称不能重复", "Department names must be unique within a jurisdiction", field="name")
+    dept = Department.objects.create(
+        name=name, kind=kind, jurisdiction=jurisdiction, short_name=short_name, doc_abbr=doc_abbr, name_en=name_en
+    )
+    dept.sectors.set(list(sectors))
+    record_event(dept, "created", actor=actor, summary=f"新建部门 {name}")
+    return dept
+
+
+def sectors_load_gb4754() -> int:
+    """Load GB/T 4754-2017 sections and divisions (idempotent). Returns the number of rows."""
+    import csv
+    from importlib import resources
+
+    text = resources.files("anjian.orgs").joinpath("data/gb4754_2017.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    by_code: dict[str, Sector] = {s.code: s for s in Sector.objects.all()}
+    with transaction.atomic():
+        for row in rows:
+            parent = by_code.get(row["parent"]) if row["parent"] else None
+            path = f"{parent.path if parent else '/'}{row['code']}/"
+            obj, _ = Sector.objects.update_or_create(
+                code=row["code"],
+                defaults={"name": row["name_zh"], "name_en": row["name_en"], "parent": parent, "path": path},
+            )
+            by_code[obj.code] = obj
+    return len(rows)
+
+
+def level_label(level: int) -> str:
+    return str(JurisdictionLevel(level).label)
+
+
+def geometry_of(jurisdiction: Jurisdiction) -> Any:
+    from shapely import from_geojson
+
+    return from_geojson(jurisdiction.boundary) if jurisdiction.boundary else None
+
+
+def boundary_feature(jurisdiction: Jurisdiction) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "properties": {"id": jurisdiction.pk, "code": jurisdiction.code, "name": jurisdiction.name, "level": jurisdiction.level},
+        "geometry": json.loads(jurisdiction.boundary) if jurisdiction.boundary else None,
+    }

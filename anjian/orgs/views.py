@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from anjian.audit.selectors import history_for, timeline_for
+from anjian.core.pagination import keyset_page
+from anjian.core.scoping import get_in_scope
+from anjian.core.views import require_action
+from anjian.orgs.models import Department, Jurisdiction, JurisdictionLevel, SectorRoute
+from anjian.orgs.services import boundary_feature
+
+
+@require_action("orgs.view")
+def jurisdictions(request: HttpRequest) -> HttpResponse:
+    qs = Jurisdiction.objects.restrict(request.user, "orgs.view")
+    level = request.GET.get("level", "")
+    q = request.GET.get("q", "").strip()
+    if level.isdigit():
+        qs = qs.filter(level=int(level))
+    if q:
+        qs = qs.filter(name__icontains=q) | qs.filter(code__startswith=q)
+    page = keyset_page(qs.select_related("parent"), request.GET, sort="path", size=50)
+    return render(
+        request, "orgs/jurisdictions.html", {"page": page, "levels": JurisdictionLevel.choices, "level": level, "q": q}
+    )
+
+
+@require_action("orgs.view")
+def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    j = get_in_scope(Jurisdiction.objects.select_related("parent"), request.user, "orgs.view", pk=pk)
+    children = j.children.annotate(n=Count("enterprises")).order_by("code")
+    return render(
+        request,
+        "orgs/jurisdiction_detail.html",
+        {
+            "j": j,
+            "children": children,
+            "ancestors": j.ancestors(),
+            "events": timeline_for(j),
+            "history": history_for(j),
+        },
+    )
+
+
+@require_action("orgs.view")
+def jurisdiction_geojson(request: HttpRequest, pk: int) -> JsonResponse:
+    """The boundary of a jurisdiction and of its children, for the map."""
+    j = get_in_scope(Jurisdiction.objects, request.user, "orgs.view", pk=pk)
+    features = [boundary_feature(j)] + [boundary_feature(c) for c in j.children.exclude(boundary="")[:2000]]
+    return JsonResponse({"type": "FeatureCollection", "features": [f for f in features if f["geometry"]]},
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@require_action("orgs.view")
+def departments(request: HttpRequest) -> HttpResponse:
+    depts = Department.objects.restrict(request.user, "orgs.view").select_related("jurisdiction").prefetch_related("sectors")
+    routes = SectorRoute.objects.select_related("sector", "department", "jurisdiction").order_by("sector__path")
+    return render(request, "orgs/departments.html", {"departments": depts, "routes": routes})
+
+

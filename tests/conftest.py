@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from anjian.testing.world import PASSWORD, PERSONAS, World, build_world
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def login(client, world):
+    """``login(persona)`` → the test client logged in as that standing persona (or anonymous)."""
+
+    def _login(persona: str):
+        client.logout()
+        if persona != "anonymous":
+            assert client.login(username=persona, password=PASSWORD)
+        return client
+
+    return _login
+
+
+@pytest.fixture(params=PERSONAS)
+def persona(request) -> str:
+    return request.param
+
+
