@@ -66,8 +66,11 @@ def require(request: HttpRequest, action: str) -> None:
 
 
 def _register() -> None:
+    from anjian.accidents.api import router as accidents_router
     from anjian.accounts.api import router as accounts_router
     from anjian.enterprises.api import router as enterprises_router
+    from anjian.grids.api import router as grids_router
+    from anjian.hazards.api import router as hazards_router
     from anjian.inbox.api import router as inbox_router
     from anjian.jobs.api import router as jobs_router
     from anjian.orgs.api import router as orgs_router
@@ -77,6 +80,9 @@ def _register() -> None:
     api.add_router("/enterprises", enterprises_router)
     api.add_router("/inbox", inbox_router)
     api.add_router("/jobs", jobs_router)
+    api.add_router("/grids", grids_router)
+    api.add_router("/hazards", hazards_router)
+    api.add_router("/accidents", accidents_router)
 
 
 _register()

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "anjian.jobs",
     "anjian.documents",
     "anjian.enterprises",
+    "anjian.grids",
+    "anjian.hazards",
+    "anjian.accidents",
     "anjian.dashboard",
     "anjian.demo",
 ]

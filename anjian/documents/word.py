@@ -9,6 +9,10 @@ separator line (版头); the issuing office and the date (``2026年11月28日``)
 page numbers ``— 1 —`` in size 4 (14 pt) 宋体 at the foot (odd pages right, even pages left, one
 character in from the edge).
 
+The 22 lines come from a line grid and the fixed line pitch, the 28 characters from condensing the
+body characters by 0.25 pt (a character grid, as some Word templates use, is honoured by Word but
+spreads the characters far apart in LibreOffice, which is the PDF path).
+
 Fonts are referenced by name, not embedded: the reader's Word or WPS supplies them. Each run style
 sets the East-Asian font (``w:eastAsia``) explicitly, and the font table names a common fallback
 (``w:altName``) for the fonts that a plain Windows install lacks: 方正小标宋简体 -> 宋体,
@@ -111,7 +115,7 @@ FONT_FALLBACKS: dict[str, str] = {
 }
 RED = RGBColor(0xFF, 0x00, 0x00)
 
-# Paragraph styles this module adds to the document: purpose -> (styleId, visible name).
+# Paragraph styles this module adds to the document: purpose -> the name Word shows.
 STYLE_NAMES: dict[str, str] = {
     "letterhead": "发文机关标志",
     "number": "发文字号",
