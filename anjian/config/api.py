@@ -73,6 +73,7 @@ def _register() -> None:
     from anjian.hazards.api import router as hazards_router
     from anjian.inbox.api import router as inbox_router
     from anjian.jobs.api import router as jobs_router
+    from anjian.monitoring.api import router as monitoring_router
     from anjian.orgs.api import router as orgs_router
 
     api.add_router("/accounts", accounts_router)
@@ -83,6 +84,7 @@ def _register() -> None:
     api.add_router("/grids", grids_router)
     api.add_router("/hazards", hazards_router)
     api.add_router("/accidents", accidents_router)
+    api.add_router("/monitoring", monitoring_router)
 
 
 _register()

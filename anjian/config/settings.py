@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "anjian.grids",
     "anjian.hazards",
     "anjian.accidents",
+    "anjian.monitoring",
     "anjian.dashboard",
     "anjian.demo",
 ]
@@ -187,6 +188,7 @@ USE_TZ = True
 # --- static and media --------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("grids/", include("anjian.grids.urls")),
     path("hazards/", include("anjian.hazards.urls")),
     path("accidents/", include("anjian.accidents.urls")),
+    path("monitoring/", include("anjian.monitoring.urls")),
     path("jobs/", include("anjian.jobs.urls")),
     path("audit/", include("anjian.audit.urls")),
     path("documents/", include("anjian.documents.urls")),
