@@ -75,6 +75,7 @@ def _register() -> None:
     from anjian.jobs.api import router as jobs_router
     from anjian.monitoring.api import router as monitoring_router
     from anjian.orgs.api import router as orgs_router
+    from anjian.public_reports.api import router as public_reports_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/orgs", orgs_router)
@@ -85,6 +86,7 @@ def _register() -> None:
     api.add_router("/hazards", hazards_router)
     api.add_router("/accidents", accidents_router)
     api.add_router("/monitoring", monitoring_router)
+    api.add_router("/reports", public_reports_router)
 
 
 _register()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "anjian.hazards",
     "anjian.accidents",
     "anjian.monitoring",
+    "anjian.public_reports",
     "anjian.dashboard",
     "anjian.demo",
 ]
