@@ -16,10 +16,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any, SupportsFloat
 
 from matplotlib import font_manager, rc_context
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from anjian.rules.risk import RiskColour
 
 __all__ = [
     "FONT_PATH",
@@ -38,12 +43,8 @@ FONT_PATH = Path(__file__).resolve().parent.parent / "fonts" / "NotoSansSC-Regul
 # The fixed risk colours (ux.md: 红 重大, 橙 较大, 黄 一般, 蓝 低), the same on maps, tags and charts.
 # Kept here until a shared home exists; the lead may move them to anjian/rules/risk.py and import
 # them from there.
-RISK_COLOURS: Mapping[str, str] = {
-    "red": "#d9001b",  # 重大风险
-    "orange": "#f28c00",  # 较大风险
-    "yellow": "#f5c400",  # 一般风险 (a deep yellow that stays visible on white paper)
-    "blue": "#1f6fd1",  # 低风险
-}
+# The fixed risk colours come from one place, the rules (红 重大, 橙 较大, 黄 一般, 蓝 低).
+RISK_COLOURS: Mapping[str, str] = {c.name.lower(): c.hex for c in RiskColour}
 
 # Chinese names by which a series, category or pie slice is recognised as a risk level.
 RISK_LEVEL_NAMES: Mapping[str, str] = {
@@ -124,7 +125,7 @@ def bar_chart(
     (``重大风险``, ``较大``, ``红``...) gets its fixed colour; ``colours`` overrides any series'.
     ``stacked`` stacks the series instead of grouping them side by side.
     """
-    names, rows = _check_series(categories, series)
+    names, rows = _numbers(categories, series)
     colour_list = _series_colours(names, colours)
     with _figure(width_cm, height_cm, dpi) as fig:
         ax = fig.add_subplot()
@@ -132,13 +133,10 @@ def bar_chart(
         positions = list(range(len(categories)))
         group_width = 0.8
         bar_width = group_width if stacked else group_width / count
-        bottoms = [0.0] * len(categories)
+        bottoms: list[float] = [0.0] * len(categories)
         for index, (name, values, colour) in enumerate(zip(names, rows, colour_list, strict=True)):
-            if stacked:
-                xs = positions
-            else:
-                offset = -group_width / 2 + bar_width * (index + 0.5)
-                xs = [x + offset for x in positions]
+            offset = 0.0 if stacked else -group_width / 2 + bar_width * (index + 0.5)
+            xs = [x + offset for x in positions]
             bars = ax.bar(
                 xs,
                 values,
@@ -200,7 +198,7 @@ def line_chart(
     ``None`` in a series leaves a gap (a month without data). Risk-level series names get their
     fixed colours, as in :func:`bar_chart`.
     """
-    names, rows = _check_series(categories, series, allow_none=True)
+    names, rows = _numbers_or_gaps(categories, series)
     colour_list = _series_colours(names, colours)
     with _figure(width_cm, height_cm, dpi) as fig:
         ax = fig.add_subplot()
@@ -325,7 +323,7 @@ def _figure(width_cm: float, height_cm: float, dpi: int) -> Iterator[Figure]:
     if width_cm <= 0 or height_cm <= 0 or dpi <= 0:
         raise ValueError("chart size and dpi must be positive")
     family = chart_font_family()
-    settings = {
+    settings: Any = {
         "font.family": "sans-serif",
         # DejaVu Sans (shipped inside matplotlib) only backs up glyphs Noto Sans SC lacks
         "font.sans-serif": [family, "DejaVu Sans"],
@@ -357,35 +355,41 @@ def _png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _check_series(
-    categories: Sequence[str],
-    series: Mapping[str, Sequence[float | None]],
-    *,
-    allow_none: bool = False,
-) -> tuple[list[str], list[list[float]]]:
+def _numbers_or_gaps(
+    categories: Sequence[str], series: Mapping[str, Sequence[float | None]]
+) -> tuple[list[str], list[list[float | None]]]:
+    """Check the shape and types; ``None`` stays (a gap)."""
     if not categories:
         raise ValueError("chart: no categories")
     if not series:
         raise ValueError("chart: no series")
     names: list[str] = []
-    rows: list[list[float]] = []
+    rows: list[list[float | None]] = []
     for name, values in series.items():
         if len(values) != len(categories):
             raise ValueError(
                 f"chart: series {name!r} has {len(values)} values for {len(categories)} categories"
             )
-        row = [
-            None if (v is None and allow_none) else _as_number(v, f"series {name!r} value") for v in values
-        ]
         names.append(str(name))
-        rows.append(row)  # type: ignore[arg-type]
+        rows.append([None if v is None else _as_number(v, f"series {name!r} value") for v in values])
     return names, rows
 
 
+def _numbers(
+    categories: Sequence[str], series: Mapping[str, Sequence[float]]
+) -> tuple[list[str], list[list[float]]]:
+    """Check the shape and types; ``None`` is not allowed."""
+    names, rows = _numbers_or_gaps(categories, series)
+    for name, row in zip(names, rows, strict=True):
+        if None in row:
+            raise TypeError(f"chart: series {name!r} value must be a number, got None")
+    return names, [[v for v in row if v is not None] for row in rows]
+
+
 def _as_number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not (isinstance(value, int | float) or hasattr(value, "__float__")):
+    if isinstance(value, bool) or not isinstance(value, SupportsFloat):
         raise TypeError(f"chart: {what} must be a number, got {value!r}")
-    return float(value)  # type: ignore[arg-type]
+    return float(value)
 
 
 def _series_colours(names: Sequence[str], overrides: Mapping[str, str] | None) -> list[str]:
@@ -407,7 +411,7 @@ def _format_number(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def _set_category_labels(ax, categories: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+def _set_category_labels(ax: Axes, categories: Sequence[str]) -> None:
     longest = max(len(str(c)) for c in categories)
     crowded = len(categories) * max(longest, 2) > 60
     ax.set_xticklabels(
@@ -419,7 +423,7 @@ def _set_category_labels(ax, categories: Sequence[str]) -> None:  # type: ignore
     ax.tick_params(axis="x", length=0)
 
 
-def _style_value_axis(ax, values: Sequence[float], ylabel: str) -> None:  # type: ignore[no-untyped-def]
+def _style_value_axis(ax: Axes, values: Sequence[float], ylabel: str) -> None:
     if ylabel:
         ax.set_ylabel(ylabel)
     if all(float(v).is_integer() for v in values):
@@ -433,7 +437,7 @@ def _style_value_axis(ax, values: Sequence[float], ylabel: str) -> None:  # type
         ax.spines[side].set_visible(False)
 
 
-def _finish(fig: Figure, ax, title: str, *, legend: bool) -> None:  # type: ignore[no-untyped-def]
+def _finish(fig: Figure, ax: Axes, title: str, *, legend: bool) -> None:
     if title:
         ax.set_title(title, pad=8)
     if legend:
@@ -447,7 +451,5 @@ def _finish(fig: Figure, ax, title: str, *, legend: bool) -> None:  # type: igno
         )
 
 
-def _patch(colour: str):  # type: ignore[no-untyped-def]
-    from matplotlib.patches import Patch
-
+def _patch(colour: str) -> Patch:
     return Patch(facecolor=colour, edgecolor="none")

@@ -383,7 +383,9 @@ class OfficialDocument:
             )
 
     def _style(self, purpose: str) -> ParagraphStyle:
-        return self._doc.styles[STYLE_NAMES[purpose]]  # type: ignore[return-value]
+        style = self._doc.styles[STYLE_NAMES[purpose]]
+        assert isinstance(style, ParagraphStyle)
+        return style
 
     def _blank_line(self, *, keep_with_next: bool = False) -> Paragraph:
         paragraph = self._doc.add_paragraph()
