@@ -4,21 +4,23 @@ import os
 
 import pytest
 
-from anjian.testing.world import PASSWORD, PERSONAS, World, build_world
-
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
-def world(db) -> World:
+def world(db):
+    from anjian.testing.world import build_world
+
     return build_world()
 
 
 @pytest.fixture
 def login(client, world):
     """``login(persona)`` → the test client logged in as that standing persona (or anonymous)."""
+
+    from anjian.testing.world import PASSWORD
 
     def _login(persona: str):
         client.logout()
@@ -29,8 +31,17 @@ def login(client, world):
     return _login
 
 
+PERSONAS = [
+    "city_admin",
+    "district_a",
+    "district_b",
+    "regulator",
+    "grid_inspector",
+    "enterprise",
+    "anonymous",
+]
+
+
 @pytest.fixture(params=PERSONAS)
 def persona(request) -> str:
     return request.param
-
-
