@@ -3,6 +3,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Deterministic-enough and load-tolerant: CI machines are small and shared.
+hypothesis_settings.register_profile("anjian", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("anjian")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -132,7 +132,19 @@ def _territory_q(field: str, path: str) -> Q:
 
 
 def _grant_q(grant: Grant, spec: ScopeSpec) -> Q | bool | None:
-    """The rows one grant reaches: a ``Q``, ``None`` for everything, ``False`` for nothing."""
+    """The rows one grant reaches: a ``Q``, ``None`` for everything, ``False`` for nothing.
+
+    A model with a ``creator`` axis always lets the holder reach the rows they created (or are
+    assigned to), whatever the unit of the grant: a district officer sees the jobs they started.
+    """
+    q = _unit_q(grant, spec)
+    if spec.creator is None or q is None:
+        return q
+    own = Q(**{f"{spec.creator}_id": grant.user_id})
+    return own if q is False else q | own
+
+
+def _unit_q(grant: Grant, spec: ScopeSpec) -> Q | bool | None:
     if grant.enterprise_id is not None:
         if spec.enterprise is None:
             return False
@@ -159,9 +171,7 @@ def _grant_q(grant: Grant, spec: ScopeSpec) -> Q | bool | None:
         if spec.territory is None or grant.jurisdiction_path is None:
             return False
         return None if grant.is_citywide else _territory_q(spec.territory, grant.jurisdiction_path)
-    if spec.creator is not None:
-        return Q(**{f"{spec.creator}_id": grant.user_id})
-    return False
+    return False  # a grant bound to no unit: only the own rows added by ``_grant_q``
 
 
 def scope_q(user: Any, action: str, model: type[models.Model]) -> Q | bool | None:

@@ -155,11 +155,11 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
             )
         except ValueError as exc:
             raise JobRejected(f"无法读取文件：{exc}", {"errors": 1}) from exc
-        missing = sorted(k for k in spec.required if k not in reader.columns)
+        missing = sorted(k for k in spec.required if k not in reader.mapping)
         if missing:
             labels = "、".join(spec.headers[k][0] for k in missing)
             raise JobRejected(f"缺少必需的列：{labels} / missing required columns", {"errors": len(missing)})
-        progress.set_total(max(reader.count_rows(), 1) * 2, "校验中 / validating")
+        progress.set_total(max(reader.count_rows() or 0, 1) * 2, "校验中 / validating")
         spec.prepare(ctx)
         good: list[tuple[int, dict[str, Any]]] = []
         problems: list[RowProblem] = []

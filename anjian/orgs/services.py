@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,12 +103,19 @@ def jurisdiction_import_geojson(
     code_property: Sequence[str] = ("code", "adcode", "street_code", "id"),
     name_property: Sequence[str] = ("name", "NAME", "street_name"),
     parent_property: str | None = None,
+    code_fallback: Callable[[dict[str, Any]], str] | None = None,
+    name_fallback: Callable[[dict[str, Any]], str] | None = None,
 ) -> ImportReport:
     """Load jurisdictions from a GeoJSON FeatureCollection (UTF-8 BOM tolerated, invalid polygons
     repaired and reported). Existing codes get their boundary updated; new ones are created under
-    ``parent`` (or under the jurisdiction whose code is in ``parent_property``). All or nothing."""
+    ``parent`` (or under the jurisdiction whose code is in ``parent_property``). All or nothing.
+
+    ``code_fallback``/``name_fallback`` give a code or name to a feature whose properties have
+    none (e.g. a unit without an official code); each use is listed in ``problems``."""
     from anjian.core.geo import load_geojson
 
+    if isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith("{"):
+        source = source.encode("utf-8")  # GeoJSON text (a str that is not a path)
     loaded = load_geojson(source)
     report = ImportReport(problems=[f"{p.message_zh} / {p.message_en}" for p in loaded.problems])
 
@@ -122,6 +129,10 @@ def jurisdiction_import_geojson(
         for index, feature in enumerate(loaded.features):
             props = feature.properties
             code, name = pick(props, code_property), pick(props, name_property)
+            if not code and code_fallback is not None and (code := code_fallback(props).strip()):
+                report.problems.append(f"第{index + 1}个要素无代码，使用 {code} / feature {index + 1} has no code: using {code}")
+            if not name and name_fallback is not None and (name := name_fallback(props).strip()):
+                report.problems.append(f"第{index + 1}个要素无名称，使用「{name}」 / feature {index + 1} has no name: using {name!r}")
             if not code or not name:
                 report.errors.append(f"第{index + 1}个要素缺少代码或名称 / feature {index + 1} lacks a code or name")
                 continue
