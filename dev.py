@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -53,7 +54,16 @@ def demo(args: list[str]) -> None:
     anjian = str(BIN / "anjian")
     run(anjian, "migrate", "--noinput", "-v", "0", env=env)
     run(anjian, "demo", "--scale", os.environ.get("ANJIAN_DEMO_SCALE", "small"), "--if-empty", env=env)
-    run(anjian, "rundemo", *args, env=env, check=False)
+    # Ctrl-C reaches the whole process group: rundemo stops the server and the worker itself,
+    # so this parent only waits for it instead of dying with a traceback.
+    # The child is started first so that it keeps the default Ctrl-C handling.
+    print("+", anjian, "rundemo", *args, flush=True)
+    child = subprocess.Popen([anjian, "rundemo", *args], cwd=ROOT, env=env)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        child.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test(args: list[str]) -> None:

@@ -1,0 +1,198 @@
+"""The synthetic demo city: deterministic, exact geometry, valid codes, a login per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import shapely
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.utils import timezone
+from shapely.geometry import shape
+
+from anjian.accounts.models import Membership, User
+from anjian.accounts.services import SYSTEM_ROLES
+from anjian.demo.generator import CITY_CODE, DEMO_PASSWORD, demo_logins
+from anjian.enterprises.models import Enterprise, Licence
+from anjian.inbox.models import DueItem
+from anjian.orgs.models import Department, Jurisdiction, SectorRoute
+from anjian.orgs.services import locate_jurisdiction_ids
+from anjian.rules.uscc import validate_uscc
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def build(*extra: str) -> str:
+    out = io.StringIO()
+    call_command("demo", "--scale", "small", "--seed", "7", *extra, stdout=out)
+    return out.getvalue()
+
+
+def signature() -> dict:
+    first = Enterprise.objects.filter(is_synthetic=True).order_by("id").first()
+    last = Enterprise.objects.filter(is_synthetic=True).order_by("-id").first()
+    return {
+        "levels": {lvl: Jurisdiction.objects.filter(level=lvl).count() for lvl in range(1, 6)},
+        "enterprises": Enterprise.objects.count(),
+        "first": (first.name, first.credit_code, round(first.lng, 9), round(first.lat, 9)),
+        "last": (last.name, last.credit_code, last.sector.code, last.jurisdiction.code),
+        "red": Enterprise.objects.filter(risk_colour="red").count(),
+        "grid_names": list(Jurisdiction.objects.filter(level=5).order_by("code").values_list("name", flat=True)[:5]),
+        "departments": Department.objects.count(),
+        "routes": SectorRoute.objects.count(),
+        "licences": Licence.objects.count(),
+        "users": sorted(User.objects.values_list("username", flat=True)),
+    }
+
+
+@pytest.fixture(scope="module")
+def _built_once(django_db_setup, django_db_blocker):
+    """One small city for the read-only tests of this module, rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        build()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_city(_built_once, db):
+    return Jurisdiction.objects.get(code=CITY_CODE)
+
+
+def test_everything_is_labelled_synthetic(demo_city):
+    assert demo_city.name == "示范市"
+    assert Jurisdiction.objects.filter(is_synthetic=False).count() == 0
+    assert Enterprise.objects.filter(is_synthetic=False).count() == 0
+    assert set(Jurisdiction.objects.values_list("code", flat=True)) == {
+        c for c in Jurisdiction.objects.values_list("code", flat=True) if c.startswith("99")
+    }
+    assert list(Jurisdiction.objects.filter(level=2).order_by("code").values_list("name", flat=True)) == [
+        "演示一区", "演示二区"]
+
+
+def test_children_tile_their_parent_exactly(demo_city):
+    geoms = {j.pk: shape(json.loads(j.boundary)) for j in Jurisdiction.objects.all()}
+    parents = Jurisdiction.objects.filter(level__lt=5)
+    assert parents.count() == 15
+    for parent in parents:
+        children = [geoms[pk] for pk in Jurisdiction.objects.filter(parent=parent).values_list("pk", flat=True)]
+        assert children, parent.name
+        assert all(c.is_valid for c in children)
+        union = shapely.union_all(children)
+        assert abs(union.area - geoms[parent.pk].area) < 1e-9, parent.name
+        assert union.symmetric_difference(geoms[parent.pk]).area < 1e-9, parent.name
+        assert abs(sum(c.area for c in children) - geoms[parent.pk].area) < 1e-9, parent.name
+        for a, b in itertools.combinations(children, 2):
+            assert a.intersection(b).area <= 1e-12, parent.name
+
+
+def test_every_enterprise_lies_inside_its_grid(demo_city):
+    rows = list(Enterprise.objects.values_list("lng", "lat", "jurisdiction_id", "jurisdiction__boundary",
+                                               "jurisdiction__level"))
+    assert len(rows) == 1000
+    assert {r[4] for r in rows} == {5}
+    for lng, lat, _jid, boundary, _lvl in rows:
+        assert shapely.contains_xy(shape(json.loads(boundary)), lng, lat)
+    # The platform's own point-in-polygon assignment agrees with the generator.
+    assert locate_jurisdiction_ids([(r[0], r[1]) for r in rows]) == [r[2] for r in rows]
+    # Departments follow the routing table: construction → 住建局, chemicals → 应急管理局.
+    assert set(Enterprise.objects.filter(sector__code="47").values_list("department__name", flat=True)) == {
+        "示范市住房和建设局"}
+    assert set(Enterprise.objects.filter(sector__code="26").values_list("department__name", flat=True)) == {
+        "示范市应急管理局"}
+    assert set(Enterprise.objects.filter(sector__code="45").values_list("department__name", flat=True)) <= {
+        "示范市住房和建设局"}
+
+
+def test_credit_codes_are_valid_and_unique(demo_city):
+    codes = list(Enterprise.objects.values_list("credit_code", flat=True))
+    assert len(codes) == 1000
+    assert len(set(codes)) == 1000
+    for code in codes:
+        assert validate_uscc(code, check_org_code=True) == code
+
+
+def test_risk_colour_comes_with_its_explanation(demo_city):
+    chem = Enterprise.objects.get(name="示范市安达化工有限公司")
+    # Orange sector (60) + hazardous chemicals (15) + confined space (10) = 85: orange.
+    assert chem.risk_colour == "orange"
+    assert chem.risk_explanation == [
+        "行业固有风险为橙色（较大风险）：60 分", "涉及有限空间作业：+10 分", "涉及危险化学品：+15 分",
+        "合计 85 分，对应橙色（较大风险）"]
+    for ent in Enterprise.objects.all()[:200]:
+        assert ent.risk_explanation[0].startswith("行业固有风险为")
+        assert ent.risk_explanation[-1].startswith("合计")
+
+
+def test_every_role_has_a_working_login(demo_city, client):
+    logins = demo_logins()
+    held = set(Membership.objects.filter(is_active=True).values_list("role__code", flat=True))
+    assert held == {r["code"] for r in SYSTEM_ROLES}
+    assert [login.username for login in logins] == [
+        "admin", "city_office", "district1", "district2", "street", "regulator", "grid", "enterprise", "custody",
+        "hotline", "leader"]
+    assert Membership.objects.filter(user__username="custody", role__code="custody").count() == 3
+    assert not User.objects.filter(must_change_password=True).exists()
+    for login in logins:
+        client.logout()
+        assert client.login(username=login.username, password=DEMO_PASSWORD), login.username
+        assert client.get("/").status_code == 200, login.username
+
+
+def test_licences_expiring_soon_open_to_do_items(demo_city):
+    soon = Licence.objects.filter(valid_until__lte=timezone.localdate() + dt.timedelta(days=30))
+    assert soon.count() == 6  # every fourth of the 22 licences
+    assert DueItem.objects.filter(kind="enterprises.licence_expiry").count() == Licence.objects.count() == 22
+    assert Licence.objects.filter(enterprise__name="示范市安达化工有限公司").count() == 1
+
+
+def test_if_empty_is_idempotent(demo_city):
+    before = signature()
+    out = build("--if-empty")
+    assert "已存在" in out
+    assert signature() == before
+    with pytest.raises(CommandError):
+        build()
+    assert signature() == before
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "anjian", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_backup_writes_a_readable_sqlite_copy(tmp_path):
+    source = tmp_path / "live.sqlite3"
+    with sqlite3.connect(source) as db:
+        db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
+        db.executemany("INSERT INTO t (name) VALUES (?)", [(f"行{i}",) for i in range(500)])
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{source}", "ANJIAN_DATA_DIR": str(tmp_path / "data"),
+           "ANJIAN_TESTING": "1"}
+    target = tmp_path / "backups" / "copy.sqlite3"
+    result = _run(["backup", str(target)], env)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT count(*), max(name) FROM t").fetchone() == (500, "行99")
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert not (tmp_path / "backups" / "copy.sqlite3.partial").exists()
+    refused = _run(["backup", str(source)], env)
+    assert refused.returncode == 1 and "不能是数据库本身" in refused.stderr
+
+
+def test_backup_on_postgresql_names_pg_dump_and_fails(tmp_path):
+    env = {**os.environ, "DATABASE_URL": "postgres://anjian@db.example:5433/anjian",
+           "ANJIAN_DATA_DIR": str(tmp_path), "ANJIAN_TESTING": "1"}
+    result = _run(["backup", str(tmp_path / "x.dump")], env)
+    assert result.returncode == 1
+    assert f"pg_dump -Fc -h db.example -p 5433 -U anjian anjian > {tmp_path / 'x.dump'}" in result.stderr
+    assert not (tmp_path / "x.dump").exists()
