@@ -8,6 +8,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -48,6 +49,8 @@ class Role(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):  # the English UI shows the English name
+            return self.name_en
         return self.name
 
 

@@ -1,11 +1,19 @@
+"""Enterprise registry API: list/detail (scoped), create and partial update through the services.
+
+Out-of-scope objects are 404; rule violations are 400 with ``zh``/``en`` messages."""
+
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from anjian.config.api import require
+from anjian.core.errors import DomainError
 from anjian.core.scoping import get_in_scope
-from anjian.enterprises.models import Enterprise
+from anjian.enterprises import services
+from anjian.enterprises.models import Enterprise, EnterpriseKind, EnterpriseSize, EnterpriseStatus
 from anjian.enterprises.selectors import enterprise_list
 
 router = Router(tags=["enterprises"])
@@ -41,6 +49,92 @@ class EnterpriseOut(Schema):
         return obj.department.name if obj.department_id else None
 
 
+class ErrorOut(Schema):
+    detail: str
+    zh: str | None = None
+    en: str | None = None
+    field: str | None = None
+
+
+Kind = Literal[tuple(EnterpriseKind.values)]  # type: ignore[valid-type]
+Size = Literal[tuple(EnterpriseSize.values)]  # type: ignore[valid-type]
+StatusValue = Literal[tuple(EnterpriseStatus.values)]  # type: ignore[valid-type]
+
+
+class EnterpriseIn(Schema):
+    """New enterprise. Coordinates are WGS-84 unless ``crs`` is ``gcj02``; without coordinates
+    ``jurisdiction_code`` is required. ``sector_code`` is a GB/T 4754 section letter or division."""
+
+    name: str
+    credit_code: str = ""
+    kind: Kind = "enterprise"
+    sector_code: str | None = None
+    size: Size = "small"
+    employees: int = 0
+    status: StatusValue = "operating"
+    address: str = ""
+    lng: float | None = None
+    lat: float | None = None
+    crs: Literal["wgs84", "gcj02"] = "wgs84"
+    jurisdiction_code: str | None = None
+    principal: str = ""
+    principal_phone: str = ""
+    safety_manager: str = ""
+    safety_manager_phone: str = ""
+    flags: list[str] = []
+
+
+class EnterprisePatch(Schema):
+    """Fields to change; omitted fields stay as they are. A new point re-assigns the jurisdiction
+    and the department."""
+
+    name: str | None = None
+    credit_code: str | None = None
+    kind: Kind | None = None
+    sector_code: str | None = None
+    size: Size | None = None
+    employees: int | None = None
+    status: StatusValue | None = None
+    address: str | None = None
+    lng: float | None = None
+    lat: float | None = None
+    crs: Literal["wgs84", "gcj02"] = "wgs84"
+    jurisdiction_code: str | None = None
+    principal: str | None = None
+    principal_phone: str | None = None
+    safety_manager: str | None = None
+    safety_manager_phone: str | None = None
+    flags: list[str] | None = None
+    reason: str = ""
+
+
+def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    from anjian.orgs.models import Jurisdiction, Sector
+
+    data = dict(payload)
+    crs = data.pop("crs", "wgs84")
+    data.pop("reason", None)
+    if "sector_code" in data:
+        code = (data.pop("sector_code") or "").strip().upper()
+        data["sector"] = None
+        if code:
+            data["sector"] = Sector.objects.filter(code=code).first()
+            if data["sector"] is None:
+                raise DomainError(f"未知的行业代码 {code}", f"Unknown sector code {code}", field="sector_code")
+    jurisdiction = None
+    if code := (data.pop("jurisdiction_code", None) or "").strip():
+        jurisdiction = Jurisdiction.objects.filter(code=code).first()
+        if jurisdiction is None:
+            raise DomainError(f"未知的辖区代码 {code}", f"Unknown jurisdiction code {code}", field="jurisdiction_code")
+    if "lng" in data or "lat" in data:
+        data["lng"], data["lat"] = services.normalise_point(data.get("lng"), data.get("lat"), crs=crs)
+    return data, jurisdiction
+
+
+def _out(pk: int) -> Enterprise:
+    return Enterprise.objects.select_related("jurisdiction", "sector", "department").get(pk=pk)
+
+
 @router.get("/", response=list[EnterpriseOut], summary="企业列表 / enterprises in scope (keyset by id)")
 def list_enterprises(request: HttpRequest, q: str = "", after_id: int | None = None, limit: int = 100):
     require(request, "enterprises.view")
@@ -54,3 +148,32 @@ def list_enterprises(request: HttpRequest, q: str = "", after_id: int | None = N
 def get_enterprise(request: HttpRequest, pk: int):
     require(request, "enterprises.view")
     return get_in_scope(Enterprise.objects.select_related("jurisdiction", "sector", "department"), request.user, "enterprises.view", pk=pk)
+
+
+@router.post(
+    "/", response={201: EnterpriseOut, 400: ErrorOut, 403: ErrorOut},
+    summary="新增企业 / create an enterprise (jurisdiction from the point, department by routing)",
+)
+def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
+    require(request, "enterprises.add")
+    data, jurisdiction = _resolve(payload.dict())
+    ent = services.enterprise_create(actor=request.user, data=data, jurisdiction=jurisdiction)
+    return Status(201, _out(ent.pk))
+
+
+@router.patch(
+    "/{pk}", response={200: EnterpriseOut, 400: ErrorOut, 403: ErrorOut},
+    summary="修改企业档案 / update an enterprise (only the fields sent)",
+)
+def update_enterprise(request: HttpRequest, pk: int, payload: EnterprisePatch):
+    require(request, "enterprises.change")
+    ent = get_in_scope(Enterprise.objects.all(), request.user, "enterprises.change", pk=pk)
+    sent = payload.dict(exclude_unset=True)
+    reason = sent.get("reason", "")
+    if "crs" in sent and not ({"lng", "lat"} & set(sent)):
+        sent.pop("crs")
+    data, jurisdiction = _resolve(sent)
+    if jurisdiction is not None:
+        data["jurisdiction"] = jurisdiction
+    ent = services.enterprise_update(actor=request.user, enterprise=ent, data=data, reason=reason)
+    return Status(200, _out(ent.pk))

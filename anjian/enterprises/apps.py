@@ -6,3 +6,6 @@ class EnterprisesConfig(AppConfig):
     name = "anjian.enterprises"
     label = "enterprises"
     verbose_name = _("企业档案")
+
+    def ready(self) -> None:
+        from anjian.enterprises import imports, tabs  # noqa: F401 - registers the import and the detail tabs

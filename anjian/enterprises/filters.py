@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.enterprises.models import FLAGS, EnterpriseSize, EnterpriseStatus, RiskColour
+from anjian.enterprises.models import EnterpriseSize, EnterpriseStatus, RiskColour, flag_choices
 from anjian.orgs.models import Jurisdiction, Sector
 
 
@@ -19,12 +19,14 @@ class EnterpriseFilterForm(forms.Form):
     size = forms.ChoiceField(label=_("规模"), choices=[("", _("全部")), *EnterpriseSize.choices], required=False)
     status = forms.ChoiceField(label=_("经营状态"), choices=[("", _("全部")), *EnterpriseStatus.choices], required=False)
     flag = forms.ChoiceField(
-        label=_("重点监管"), choices=[("", _("全部")), *[(k, v[0]) for k, v in FLAGS.items()]], required=False
+        label=_("重点监管"), choices=lambda: [("", _("全部")), *flag_choices()], required=False
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(level__lte=3)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}

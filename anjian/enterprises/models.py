@@ -51,6 +51,14 @@ FLAGS: dict[str, tuple[str, str]] = {
 }
 
 
+def flag_choices() -> list[tuple[str, str]]:
+    """The flags as form choices, labelled in the active language (a callable, evaluated per request)."""
+    from django.utils.translation import get_language
+
+    en = (get_language() or "").startswith("en")
+    return [(k, v[1 if en else 0]) for k, v in FLAGS.items()]
+
+
 class Enterprise(models.Model):
     """A supervised unit: an enterprise, an individual business, or a place.
 

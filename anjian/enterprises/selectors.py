@@ -37,3 +37,20 @@ def _json_contains_supported() -> bool:
     from django.db import connection
 
     return connection.features.supports_json_field_contains
+
+
+def enterprise_routing(enterprise: Enterprise) -> str:
+    """The routing rule that chose the current department (from the latest event that routed it)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from anjian.audit.models import Event
+
+    ct = ContentType.objects.get_for_model(Enterprise)
+    for data in (
+        Event.objects.filter(content_type=ct, object_id=str(enterprise.pk), verb__in=["created", "updated"])
+        .order_by("-at", "-id")
+        .values_list("data", flat=True)[:20]
+    ):
+        if isinstance(data, dict) and data.get("routing"):
+            return str(data["routing"])
+    return ""

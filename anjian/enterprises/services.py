@@ -67,7 +67,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         try:
             out["credit_code"] = validate_uscc(code)
         except InvalidUSCC as exc:
-            raise DomainError(str(exc), str(exc), field="credit_code") from exc
+            raise DomainError(exc.zh, exc.en, field="credit_code") from exc
     flags = out.get("flags") or []
     unknown = [f for f in flags if f not in FLAGS]
     if unknown:
@@ -199,3 +199,107 @@ def licence_renew(*, actor: Any, licence: Licence, valid_until: Any, number: str
     _sync_licence_due(lic)
     record_event(lic.enterprise, "licence_renewed", actor=actor, summary=f"证照延续：{lic}，有效期至 {valid_until}")
     return lic
+
+
+def _scope_checker(actor: Any, action: str) -> Any:
+    """``scope_allows`` memoised per (jurisdiction, sector) pair: imports repeat a few places many times."""
+    cache: dict[tuple[int, int | None], bool] = {}
+
+    def allowed(jurisdiction: Jurisdiction, sector: Sector | None) -> bool:
+        if actor is None:
+            return True
+        key = (jurisdiction.pk, sector.pk if sector else None)
+        if key not in cache:
+            cache[key] = scope_allows(actor, action, jurisdiction=jurisdiction, sector=sector)
+        return cache[key]
+
+    return allowed
+
+
+@transaction.atomic
+def enterprises_bulk_create(
+    *,
+    actor: Any,
+    rows: list[dict[str, Any]],
+    note: str = "",
+    batch_size: int = 2000,
+    on_progress: Any = None,
+) -> list[int]:
+    """Create many enterprises at once (the import path), all or nothing.
+
+    Each row holds the ``EDITABLE`` fields (``sector`` a ``Sector`` or ``None``) and a resolved
+    ``jurisdiction`` (the caller locates points in bulk with ``locate_jurisdiction_ids``). Writes
+    the rows, their history rows (``bulk_create_with_history``) and one ``created`` event per
+    enterprise carrying the routing rule, exactly like ``enterprise_create`` but in batches.
+    Duplicate credit codes (inside ``rows`` or already registered) are refused, never merged.
+    ``on_progress(n)`` is called with the number of rows written so far. Returns the new ids.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from simple_history.utils import bulk_create_with_history
+
+    from anjian.audit.models import Event
+    from anjian.audit.services import actor_label
+
+    allowed = _scope_checker(actor, "enterprises.add")
+    from anjian.orgs.models import SectorRoute
+
+    routes: dict[tuple[int | None, tuple[str, ...]], tuple[Any, str]] = {}
+    routed = set(SectorRoute.objects.filter(jurisdiction__isnull=False).values_list("jurisdiction__code", flat=True))
+    codes: dict[str, int] = {}
+    prepared: list[tuple[Enterprise, str]] = []
+    for i, raw in enumerate(rows):
+        data = _clean(raw)
+        place: Jurisdiction = raw["jurisdiction"]
+        sector: Sector | None = data.get("sector")
+        if not allowed(place, sector):
+            raise NotAllowed(f"第 {i + 1} 行：您无权在该辖区/行业新增企业", f"Row {i + 1}: you may not add enterprises there")
+        code = data.get("credit_code") or ""
+        if code:
+            if code in codes:
+                raise DomainError(f"统一社会信用代码 {code} 重复", f"Credit code {code} appears twice", field="credit_code")
+            codes[code] = i
+        # The route depends only on the sector and on which route-bearing jurisdictions lie on
+        # the place's path, so thousands of grids share a handful of cache entries.
+        key = (sector.pk if sector else None, tuple(c for c in place.path.strip("/").split("/") if c in routed))
+        if key not in routes:
+            routes[key] = route_department(sector, place)
+        department, rule = routes[key]
+        ent = Enterprise(jurisdiction=place, department=department, **{k: v for k, v in data.items() if k in EDITABLE})
+        prepared.append((ent, rule))
+    code_list = list(codes)
+    for start in range(0, len(code_list), 500):
+        taken = list(Enterprise.objects.filter(credit_code__in=code_list[start : start + 500]).values_list("credit_code", flat=True)[:5])
+        if taken:
+            raise DomainError(f"统一社会信用代码已存在：{'、'.join(taken)}", f"Credit codes already registered: {', '.join(taken)}", field="credit_code")
+
+    ct = ContentType.objects.get_for_model(Enterprise)
+    label = actor_label(actor)
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    user = actor_obj
+    ids: list[int] = []
+    reason = "批量导入" + (f"：{note}" if note else "")
+    for start in range(0, len(prepared), batch_size):
+        chunk = prepared[start : start + batch_size]
+        objs = bulk_create_with_history(
+            [e for e, _rule in chunk], Enterprise, batch_size=batch_size, default_user=user, default_change_reason=reason
+        )
+        Event.objects.bulk_create(
+            [
+                Event(
+                    content_type=ct,
+                    object_id=str(obj.pk),
+                    verb="created",
+                    summary=f"建档（批量导入）：{obj.name}"[:300],
+                    note=note,
+                    data={"routing": rule, "jurisdiction": obj.jurisdiction.code, "bulk": True},
+                    actor=actor_obj,
+                    actor_label=label,
+                )
+                for obj, (_e, rule) in zip(objs, chunk, strict=True)
+            ],
+            batch_size=batch_size,
+        )
+        ids.extend(obj.pk for obj in objs)
+        if on_progress is not None:
+            on_progress(len(ids))
+    return ids

@@ -1,22 +1,25 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from anjian.audit.selectors import history_for, timeline_for
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, require_action
+from anjian.documents.exports import Column, csv_response, xlsx_response
+from anjian.enterprises import services
 from anjian.enterprises.filters import EnterpriseFilterForm
-from anjian.enterprises.models import Enterprise
-from anjian.enterprises.selectors import enterprise_list
-
-TABS = [
-    ("basic", "基本信息"),
-    ("licences", "证照"),
-    ("timeline", "流程记录"),
-    ("history", "变更记录"),
-]
+from anjian.enterprises.forms import EnterpriseForm, ImportForm, LicenceForm, LicenceRenewForm
+from anjian.enterprises.models import FLAGS, Enterprise, Licence
+from anjian.enterprises.selectors import enterprise_list, enterprise_routing
+from anjian.enterprises.tabs import visible_tabs
 
 
 @require_action("enterprises.view")
@@ -25,6 +28,9 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     qs = enterprise_list(user=request.user, filters=form.filters())
     page = keyset_page(qs, request.GET, sort="-id", size=20)
     template = partial_or_full(request, "enterprises/list.html", "enterprises/partials/_table.html")
+    query = request.GET.copy()
+    for key in ("after", "before", "cursor", "page"):
+        query.pop(key, None)
     return render(
         request,
         template,
@@ -34,9 +40,111 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
             "can_add": has_action(request.user, "enterprises.add"),
             "can_import": has_action(request.user, "enterprises.import"),
             "can_export": has_action(request.user, "enterprises.export"),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
+
+
+# --- export ------------------------------------------------------------------------------
+
+def _yes(flag: str) -> Column:
+    return Column(FLAGS[flag][0], lambda e: flag in (e.flags or []))
+
+
+EXPORT_COLUMNS = [
+    Column("单位名称", lambda e: e.name),
+    Column("统一社会信用代码", lambda e: e.credit_code),
+    Column("类型", lambda e: e.get_kind_display()),
+    Column("行业代码", lambda e: e.sector.code if e.sector_id else ""),
+    Column("行业名称", lambda e: e.sector.name if e.sector_id else ""),
+    Column("规模", lambda e: e.get_size_display()),
+    Column("从业人数", lambda e: e.employees),
+    Column("经营状态", lambda e: e.get_status_display()),
+    Column("地址", lambda e: e.address),
+    Column("经度", lambda e: e.lng),
+    Column("纬度", lambda e: e.lat),
+    Column("坐标系", lambda e: "WGS-84" if e.lng is not None else ""),
+    Column("所属辖区代码", lambda e: e.jurisdiction.code),
+    Column("属地", lambda e: e.jurisdiction.name),
+    Column("行业监管部门", lambda e: e.department.name if e.department_id else ""),
+    Column("主要负责人", lambda e: e.principal),
+    Column("负责人电话", lambda e: e.principal_phone),
+    Column("安全管理人员", lambda e: e.safety_manager),
+    Column("安全管理人员电话", lambda e: e.safety_manager_phone),
+    *[_yes(f) for f in FLAGS],
+    Column("风险等级", lambda e: e.get_risk_colour_display()),
+]
+
+
+@require_action("enterprises.export")
+def enterprise_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
+    rows = enterprise_list(user=request.user, filters=form.filters(), action="enterprises.export").order_by("id")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        return csv_response(rows.iterator(chunk_size=2000), EXPORT_COLUMNS, f"企业档案-{stamp}.csv")
+    return xlsx_response(rows.iterator(chunk_size=2000), EXPORT_COLUMNS, f"企业档案-{stamp}.xlsx")
+
+
+# --- create / edit -----------------------------------------------------------------------
+
+def _field(exc: DomainError, form: Any) -> str | None:
+    return exc.field if exc.field in form.fields else None
+
+
+@require_action("enterprises.add")
+def enterprise_create_view(request: HttpRequest) -> HttpResponse:
+    form = EnterpriseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data, jurisdiction = form.service_data()
+            ent = services.enterprise_create(actor=request.user, data=data, jurisdiction=jurisdiction)
+        except DomainError as exc:
+            form.add_error(_field(exc, form), exc.zh)
+        else:
+            messages.success(request, _("已建档。监管部门路由：%(rule)s") % {"rule": enterprise_routing(ent) or "—"})
+            return redirect("enterprises:detail", pk=ent.pk)
+    return render(request, "enterprises/form.html", {"form": form, "title": _("新增企业")})
+
+
+@require_action("enterprises.change")
+def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ent = get_in_scope(Enterprise.objects.select_related("jurisdiction"), request.user, "enterprises.change", pk=pk)
+    form = EnterpriseForm(request.POST or None, user=request.user, enterprise=ent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data, jurisdiction = form.service_data()
+            if jurisdiction is not None and jurisdiction.pk != ent.jurisdiction_id:
+                data["jurisdiction"] = jurisdiction
+            ent = services.enterprise_update(actor=request.user, enterprise=ent, data=data,
+                                             reason=request.POST.get("reason", "").strip())
+        except DomainError as exc:
+            form.add_error(_field(exc, form), exc.zh)
+        else:
+            messages.success(request, _("已保存。监管部门路由：%(rule)s") % {"rule": enterprise_routing(ent) or "—"})
+            return redirect("enterprises:detail", pk=ent.pk)
+    return render(request, "enterprises/form.html", {"form": form, "e": ent, "title": _("修改企业档案")})
+
+
+# --- detail and licences -----------------------------------------------------------------
+
+def _detail(request: HttpRequest, ent: Enterprise, tab_code: str, extra: dict[str, Any] | None = None,
+            status: int = 200) -> HttpResponse:
+    tabs = visible_tabs(request.user)
+    tab = next((t for t in tabs if t.code == tab_code), None)
+    if tab is None:
+        raise Http404
+    context: dict[str, Any] = {
+        "e": ent,
+        "tab": tab.code,
+        "current_tab": tab,
+        "tabs": tabs,
+        "can_change": can(request.user, "enterprises.change", ent),
+    }
+    if tab.context is not None:
+        context.update(tab.context(request, ent))
+    context.update(extra or {})
+    return render(request, "enterprises/detail.html", context, status=status)
 
 
 @require_action("enterprises.view")
@@ -44,16 +152,71 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     ent = get_in_scope(
         Enterprise.objects.select_related("jurisdiction", "sector", "department"), request.user, "enterprises.view", pk=pk
     )
-    tab = request.GET.get("tab", "basic")
-    context = {
-        "e": ent,
-        "tab": tab,
-        "tabs": TABS,
-        "can_change": can(request.user, "enterprises.change", ent),
-        "licences": ent.licences.all(),
-    }
-    if tab == "timeline":
-        context["events"] = timeline_for(ent)
-    if tab == "history":
-        context["history"] = history_for(ent)
-    return render(request, "enterprises/detail.html", context)
+    return _detail(request, ent, request.GET.get("tab", "basic"))
+
+
+@require_POST
+@require_action("enterprises.change")
+def licence_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ent = get_in_scope(Enterprise.objects.select_related("jurisdiction", "sector", "department"), request.user,
+                       "enterprises.change", pk=pk)
+    form = LicenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.licence_add(actor=request.user, enterprise=ent, data=form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(_field(exc, form), exc.zh)
+        else:
+            messages.success(request, _("证照已登记"))
+            return redirect(f"/enterprises/{ent.pk}/?tab=licences")
+    return _detail(request, ent, "licences", {"licence_form": form, "show_add": True}, status=400)
+
+
+@require_POST
+@require_action("enterprises.change")
+def licence_renew_view(request: HttpRequest, pk: int, licence_pk: int) -> HttpResponse:
+    ent = get_in_scope(Enterprise.objects.select_related("jurisdiction", "sector", "department"), request.user,
+                       "enterprises.change", pk=pk)
+    lic = get_in_scope(Licence.objects.filter(enterprise=ent), request.user, "enterprises.change", pk=licence_pk)
+    form = LicenceRenewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.licence_renew(actor=request.user, licence=lic, valid_until=form.cleaned_data["valid_until"],
+                                   number=form.cleaned_data["number"])
+        except DomainError as exc:
+            form.add_error(_field(exc, form), exc.zh)
+        else:
+            messages.success(request, _("证照已延续"))
+            return redirect(f"/enterprises/{ent.pk}/?tab=licences")
+    return _detail(request, ent, "licences", {"renew_form": form, "renew_pk": lic.pk}, status=400)
+
+
+# --- import ------------------------------------------------------------------------------
+
+@require_action("enterprises.import")
+def enterprise_import_view(request: HttpRequest) -> HttpResponse:
+    from anjian.documents.imports import import_start
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_start(kind="enterprises", actor=request.user, upload=form.cleaned_data["file"])
+        except DomainError as exc:
+            form.add_error("file", exc.zh)
+        else:
+            return redirect("jobs:detail", pk=job.pk)
+    from anjian.enterprises.imports import HEADERS, EnterpriseImport
+
+    columns = [(labels[0], key in EnterpriseImport.required, list(labels[1:])) for key, labels in HEADERS.items()]
+    return render(request, "enterprises/import.html", {"form": form, "columns": columns})
+
+
+@require_action("enterprises.import")
+def enterprise_import_template_view(request: HttpRequest) -> HttpResponse:
+    from anjian.enterprises.imports import template_workbook
+
+    response = HttpResponse(
+        template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"
+    return response

@@ -1,0 +1,267 @@
+"""The enterprise ledger import (企业台账导入): one row per enterprise, all or nothing.
+
+Columns and rules are listed in docs/enterprises.md. Rows are validated in batches (points are
+located with one polygon-index call per batch); duplicate credit codes inside the file and
+against the register are reported row by row, never merged; the commit goes through
+``enterprises_bulk_create``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anjian.core.errors import DomainError
+from anjian.core.text import CellError, is_blank, normalise, parse_bool, parse_decimal, parse_int
+from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, register_import
+from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseSize
+from anjian.jobs.services import Progress
+
+BASE_HEADERS: dict[str, list[str]] = {
+    "name": ["单位名称", "企业名称", "name", "enterprise name"],
+    "credit_code": ["统一社会信用代码", "信用代码", "credit code", "uscc"],
+    "sector": ["行业代码", "行业", "sector", "sector code", "industry code"],
+    "size": ["规模", "企业规模", "size"],
+    "employees": ["从业人数", "职工人数", "employees", "staff"],
+    "address": ["地址", "经营地址", "address"],
+    "lng": ["经度", "longitude", "lng", "lon"],
+    "lat": ["纬度", "latitude", "lat"],
+    "crs": ["坐标系", "crs", "coordinate system"],
+    "jurisdiction_code": ["所属辖区代码", "辖区代码", "属地代码", "jurisdiction code", "jurisdiction"],
+    "principal": ["主要负责人", "负责人", "principal"],
+    "principal_phone": ["负责人电话", "主要负责人电话", "principal phone"],
+    "safety_manager": ["安全管理人员", "safety manager"],
+    "safety_manager_phone": ["安全管理人员电话", "safety manager phone"],
+}
+HEADERS: dict[str, list[str]] = {**BASE_HEADERS, **{k: [zh, en] for k, (zh, en) in FLAGS.items()}}
+LABEL = {key: labels[0] for key, labels in HEADERS.items()}
+
+SIZES = {
+    **{str(label): value for value, label in EnterpriseSize.choices},
+    **{value: value for value in EnterpriseSize.values},
+    "大": "large", "中": "medium", "小": "small", "微": "micro",
+}
+CRS = {"wgs-84": "wgs84", "wgs84": "wgs84", "gps": "wgs84", "gcj-02": "gcj02", "gcj02": "gcj02", "火星坐标": "gcj02"}
+TEXT_LIMITS = {"name": 200, "address": 300, "principal": 50, "principal_phone": 30, "safety_manager": 50,
+               "safety_manager_phone": 30}
+
+# The template workbook: headers in this order and one example row.
+TEMPLATE_COLUMNS = ["name", "credit_code", "sector", "size", "employees", "address", "lng", "lat", "crs",
+                    "jurisdiction_code", "principal", "principal_phone", "safety_manager", "safety_manager_phone",
+                    *FLAGS]
+TEMPLATE_EXAMPLE = {
+    "name": "示例化工有限公司", "credit_code": "91440300MA5DXXXX0X", "sector": "26", "size": "小型", "employees": 56,
+    "address": "示范市甲区工业路1号", "lng": 114.05, "lat": 22.05, "crs": "WGS-84", "jurisdiction_code": "",
+    "principal": "张三", "principal_phone": "13800000000", "safety_manager": "李四",
+    "safety_manager_phone": "13900000000", "hazardous_chemicals": "是",
+}
+
+
+def _text(raw: dict[str, Any], key: str) -> str:
+    value = raw.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = normalise(value)
+    if len(text) > TEXT_LIMITS.get(key, 300):
+        raise RowError(LABEL[key], f"超过 {TEXT_LIMITS[key]} 个字符", f"longer than {TEXT_LIMITS[key]} characters", value)
+    return text
+
+
+def _float(raw: dict[str, Any], key: str) -> float | None:
+    value = raw.get(key)
+    if is_blank(value):
+        return None
+    try:
+        return float(parse_decimal(value))
+    except CellError as exc:
+        raise RowError(LABEL[key], exc.zh, exc.en, value) from exc
+
+
+@register_import
+class EnterpriseImport(ImportSpec):
+    kind = "enterprises"
+    label = "企业台账导入"
+    action = "enterprises.import"
+    headers = HEADERS
+    required = frozenset({"name"})
+
+    def prepare(self, ctx: Context) -> None:
+        from anjian.enterprises.services import _scope_checker
+        from anjian.orgs.models import Jurisdiction, Sector
+
+        ctx.cache["sectors"] = {s.code.upper(): s for s in Sector.objects.all()}
+        ctx.cache["jur_by_id"] = {j.pk: j for j in Jurisdiction.objects.filter(is_active=True)}
+        ctx.cache["jur_by_code"] = {j.code: j for j in ctx.cache["jur_by_id"].values()}
+        ctx.cache["allowed"] = _scope_checker(ctx.actor, self.action)
+
+    # --- per row --------------------------------------------------------------------------
+
+    def _parse(self, raw: dict[str, Any], ctx: Context) -> dict[str, Any]:
+        from anjian.enterprises.services import normalise_point
+        from anjian.rules.uscc import InvalidUSCC, validate_uscc
+
+        out: dict[str, Any] = {k: _text(raw, k) for k in TEXT_LIMITS}
+        if not out["name"]:
+            raise RowError(LABEL["name"], "单位名称不能为空", "the name is required", raw.get("name"))
+        code = _text(raw, "credit_code").upper()
+        if code:
+            try:
+                code = validate_uscc(code)
+            except InvalidUSCC as exc:
+                raise RowError(LABEL["credit_code"], exc.zh, exc.en, raw.get("credit_code")) from exc
+        out["credit_code"] = code
+        sector_text = _text(raw, "sector").upper()
+        if sector_text.isdigit() and len(sector_text) == 1:
+            sector_text = "0" + sector_text
+        if sector_text:
+            sector = ctx.cache["sectors"].get(sector_text)
+            if sector is None:
+                raise RowError(LABEL["sector"], f"未知的行业代码 {sector_text}（应为 GB/T 4754 门类字母或大类两位代码）",
+                               f"unknown sector code {sector_text} (GB/T 4754 section letter or 2-digit division)", raw.get("sector"))
+            out["sector"] = sector
+        else:
+            out["sector"] = None
+        size_text = _text(raw, "size")
+        if size_text:
+            size = SIZES.get(size_text) or SIZES.get(size_text.lower())
+            if size is None:
+                raise RowError(LABEL["size"], "规模应为 大型/中型/小型/微型", "size must be 大型/中型/小型/微型 (large/medium/small/micro)", raw.get("size"))
+            out["size"] = size
+        if not is_blank(raw.get("employees")):
+            try:
+                out["employees"] = parse_int(raw["employees"])
+            except CellError as exc:
+                raise RowError(LABEL["employees"], exc.zh, exc.en, raw["employees"]) from exc
+            if out["employees"] < 0:
+                raise RowError(LABEL["employees"], "从业人数不能为负数", "employees cannot be negative", raw["employees"])
+        flags = []
+        for key in FLAGS:
+            if is_blank(raw.get(key)):
+                continue
+            try:
+                if parse_bool(raw[key]):
+                    flags.append(key)
+            except CellError as exc:
+                raise RowError(LABEL[key], exc.zh, exc.en, raw[key]) from exc
+        out["flags"] = flags
+        lng, lat = _float(raw, "lng"), _float(raw, "lat")
+        if (lng is None) != (lat is None):
+            column = LABEL["lat"] if lat is None else LABEL["lng"]
+            raise RowError(column, "经度和纬度须同时填写", "give both longitude and latitude", raw.get("lat") if lat is None else raw.get("lng"))
+        crs_text = _text(raw, "crs").lower().replace(" ", "")
+        crs = CRS.get(crs_text) if crs_text else "wgs84"
+        if crs is None:
+            raise RowError(LABEL["crs"], "坐标系应为 WGS-84 或 GCJ-02", "coordinate system must be WGS-84 or GCJ-02", raw.get("crs"))
+        try:
+            out["lng"], out["lat"] = normalise_point(lng, lat, crs=crs)
+        except DomainError as exc:
+            raise RowError(LABEL["lng"], exc.zh, exc.en, f"{lng}, {lat}") from exc
+        jcode = _text(raw, "jurisdiction_code")
+        out["_jcode"] = jcode
+        if jcode and jcode not in ctx.cache["jur_by_code"]:
+            raise RowError(LABEL["jurisdiction_code"], f"未知的辖区代码 {jcode}", f"unknown jurisdiction code {jcode}", jcode)
+        if out["lng"] is None and not jcode:
+            raise RowError(LABEL["jurisdiction_code"], "请填写坐标或所属辖区代码", "give coordinates or a jurisdiction code", None)
+        return out
+
+    def validate_batch(
+        self, rows: list[tuple[int, dict[str, Any]]], ctx: Context
+    ) -> list[tuple[int, dict[str, Any]] | RowProblem]:
+        from anjian.orgs.services import locate_jurisdiction_ids
+
+        parsed: list[tuple[int, dict[str, Any]] | RowProblem] = []
+        for row_no, raw in rows:
+            try:
+                parsed.append((row_no, self._parse(raw, ctx)))
+            except RowError as exc:
+                parsed.append(RowProblem(row_no, exc.column, exc.value, exc.zh, exc.en))
+        with_point = [r for r in parsed if not isinstance(r, RowProblem) and r[1]["lng"] is not None]
+        located = locate_jurisdiction_ids([(r[1]["lng"], r[1]["lat"]) for r in with_point])
+        for (_row_no, data), jid in zip(with_point, located, strict=True):
+            data["_jid"] = jid
+        out: list[tuple[int, dict[str, Any]] | RowProblem] = []
+        for item in parsed:
+            if isinstance(item, RowProblem):
+                out.append(item)
+                continue
+            row_no, data = item
+            jid, jcode = data.pop("_jid", None), data.pop("_jcode")
+            place = ctx.cache["jur_by_id"].get(jid) if jid else ctx.cache["jur_by_code"].get(jcode)
+            if place is None:
+                out.append(RowProblem(row_no, LABEL["lng"], f"{data['lng']:.6f}, {data['lat']:.6f}",
+                                      "坐标不在任何辖区边界内，且未填写所属辖区代码",
+                                      "the point lies outside every boundary and no jurisdiction code is given"))
+                continue
+            if not ctx.cache["allowed"](place, data["sector"]):
+                out.append(RowProblem(row_no, LABEL["jurisdiction_code"], place.code,
+                                      f"{place.name} 不在您的管辖范围内（或行业不属于您的部门）",
+                                      f"{place.name} is outside your scope (or the sector is not yours)"))
+                continue
+            data["jurisdiction"] = place
+            out.append((row_no, data))
+        return out
+
+    def check_all(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> list[RowProblem]:
+        column = LABEL["credit_code"]
+        first: dict[str, int] = {}
+        problems: list[RowProblem] = []
+        for row_no, data in rows:
+            code = data["credit_code"]
+            if not code:
+                continue
+            if code in first:
+                problems.append(RowProblem(row_no, column, code, f"与第 {first[code]} 行的统一社会信用代码重复",
+                                           f"same credit code as row {first[code]}"))
+            else:
+                first[code] = row_no
+        codes = list(first)
+        for start in range(0, len(codes), 500):
+            for code in Enterprise.objects.filter(credit_code__in=codes[start : start + 500]).values_list("credit_code", flat=True):
+                problems.append(RowProblem(first[code], column, code, "该统一社会信用代码已在企业档案中登记",
+                                           "this credit code is already registered"))
+        return problems
+
+    def commit(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, progress: Progress) -> dict[str, Any]:
+        from anjian.enterprises.services import enterprises_bulk_create
+
+        base = ctx.cache.get("progress_base", 0)
+        ids = enterprises_bulk_create(
+            actor=ctx.actor,
+            rows=[data for _row_no, data in rows],
+            note=f"导入文件 {ctx.params.get('filename', '')}",
+            on_progress=lambda n: progress.advance(base + n, f"已导入 {n} 行 / {n} rows imported"),
+        )
+        return {"created": len(ids)}
+
+
+def template_workbook() -> bytes:
+    """The blank ledger template: required headers marked ``*``, one example row."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "企业台账"
+    headers = [LABEL[k] + ("*" if k in EnterpriseImport.required else "") for k in TEMPLATE_COLUMNS]
+    ws.append(headers)
+    ws.append([TEMPLATE_EXAMPLE.get(k, "否" if k in FLAGS else "") for k in TEMPLATE_COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E7F0FF")
+    for i, h in enumerate(headers, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, len(h) * 2 + 2)
+    notes = wb.create_sheet("填写说明")
+    for line in [
+        "带 * 的列为必填；其余可空。",
+        "行业代码：GB/T 4754-2017 门类字母（如 C）或大类两位代码（如 26）。",
+        "规模：大型/中型/小型/微型；坐标系：WGS-84（默认）或 GCJ-02（高德、腾讯地图坐标）。",
+        "无坐标时填写所属辖区代码；有坐标时按辖区边界自动确定属地。",
+        "重点监管标识列填 是/否。统一社会信用代码不得重复（文件内或已登记的），重复将整批退回。",
+    ]:
+        notes.append([line])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
