@@ -170,8 +170,8 @@ def licence_add(*, actor: Any, enterprise: Enterprise, data: dict[str, Any]) -> 
 
 
 def _sync_licence_due(lic: Licence) -> None:
-    import datetime as dt
-
+    """The renewal is the enterprise's to-do; its territory and regulator see it in their scope,
+    and an overdue renewal escalates up the enterprise's jurisdiction."""
     due_at = timezone.make_aware(dt.datetime.combine(lic.valid_until, dt.time(23, 59)))
     ent = lic.enterprise
     due_open(
@@ -181,6 +181,8 @@ def _sync_licence_due(lic: Licence) -> None:
         due_at=due_at,
         url=f"/enterprises/{ent.pk}/?tab=licences",
         owner_enterprise=ent,
+        owner_jurisdiction=ent.jurisdiction,
+        sector=ent.sector,
     )
 
 

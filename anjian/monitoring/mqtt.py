@@ -1,0 +1,178 @@
+"""The MQTT subscriber behind ``anjian ingest-mqtt``.
+
+Delivery guarantee: at least once, with nothing acknowledged before it is stored. The client uses
+a persistent session (MQTT 5, ``clean_start=False`` with a session expiry, a fixed client id) and
+QoS 1 subscriptions with **manual acknowledgement**: a message's PUBACK is sent only after the
+batch holding it has committed. If the process or the broker dies in between, the broker still
+holds the message and delivers it again; the (sensor, ts) unique index turns the redelivery into a
+counted duplicate. Acknowledgements are only sent on the connection a message arrived on (packet
+ids are per connection); messages from an older connection are left to be redelivered.
+
+MQTT 5 is used because its Receive Maximum lets the client allow up to 65,535 unacknowledged
+messages in flight; with MQTT 3.1.1 Mosquitto caps that at ``max_inflight_messages`` (20 by
+default), which would make batching after-commit acknowledgements pointless.
+
+Batching: messages are parsed on paho's network thread into a buffer; the main thread flushes
+every ``flush_ms`` milliseconds or as soon as ``max_batch`` readings are waiting. A failing flush
+(database down) keeps the batch and retries with backoff; nothing is acknowledged meanwhile.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from django.db import close_old_connections, connection
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from anjian.monitoring.ingest import (
+    IngestResult,
+    RawReading,
+    Rejected,
+    SensorDirectory,
+    ingest,
+    parse_payload,
+)
+
+log = logging.getLogger("anjian.monitoring.mqtt")
+
+SESSION_EXPIRY_S = 7 * 24 * 3600
+RECEIVE_MAXIMUM = 65535
+
+
+def parse_broker(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host:
+        return value, 1883
+    return host, int(port)
+
+
+@dataclass
+class Stats:
+    received: int = 0
+    batches: int = 0
+    failed_flushes: int = 0
+    connects: int = 0
+    result: IngestResult = field(default_factory=IngestResult)
+
+
+class Ingester:
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 1883,
+        client_id: str = "anjian-ingest",
+        topics: tuple[str, ...] = ("anjian/#",),
+        flush_ms: int = 200,
+        max_batch: int = 5000,
+        keepalive: int = 30,
+    ) -> None:
+        self.host, self.port, self.topics = host, port, topics
+        self.flush_s, self.max_batch, self.keepalive = flush_ms / 1000, max_batch, keepalive
+        self.stats = Stats()
+        self.directory = SensorDirectory()
+        self._buffer: list[tuple[int, int, int, RawReading | Rejected]] = []  # (generation, mid, qos, item)
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._generation = 0
+        self.connected = threading.Event()
+        self.client = mqtt.Client(
+            callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
+        )
+        self.client.manual_ack_set(True)
+        self.client.reconnect_delay_set(min_delay=1, max_delay=30)
+        self.client.on_connect = self._on_connect
+        self.client.on_disconnect = self._on_disconnect
+        self.client.on_message = self._on_message
+
+    # --- paho callbacks (network thread) -------------------------------------------------
+    def _on_connect(self, client: Any, userdata: Any, flags: Any, reason_code: Any, properties: Any) -> None:
+        if reason_code.is_failure:
+            log.warning("MQTT connect refused: %s", reason_code)
+            return
+        with self._lock:
+            self._generation += 1
+        self.stats.connects += 1
+        client.subscribe([(topic, 1) for topic in self.topics])
+        self.connected.set()
+        log.info("MQTT connected to %s:%s (session present: %s)", self.host, self.port, flags.session_present)
+
+    def _on_disconnect(self, client: Any, userdata: Any, flags: Any, reason_code: Any, properties: Any) -> None:
+        self.connected.clear()
+        if not self._stop.is_set():
+            log.warning("MQTT disconnected (%s); reconnecting with backoff", reason_code)
+
+    def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
+        try:
+            item: RawReading | Rejected = parse_payload(message.payload, message.topic)
+        except Rejected as exc:
+            item = exc
+        with self._lock:
+            self._buffer.append((self._generation, message.mid, message.qos, item))
+            self.stats.received += 1
+            full = len(self._buffer) >= self.max_batch
+        if full:
+            self._wake.set()
+
+    # --- main thread -----------------------------------------------------------------------
+    def start(self) -> None:
+        props = Properties(PacketTypes.CONNECT)
+        props.SessionExpiryInterval = SESSION_EXPIRY_S
+        props.ReceiveMaximum = RECEIVE_MAXIMUM
+        self.client.connect_async(self.host, self.port, keepalive=self.keepalive, clean_start=False, properties=props)
+        self.client.loop_start()
+
+    def flush(self) -> int:
+        with self._lock:
+            batch, self._buffer = self._buffer[: self.max_batch], self._buffer[self.max_batch :]
+            generation = self._generation
+        if not batch:
+            return 0
+        try:
+            if not connection.in_atomic_block:  # (a test's transaction must not be closed)
+                close_old_connections()  # drop a connection the database has closed, like a request would
+            result = ingest([item for _g, _m, _q, item in batch], directory=self.directory)
+        except Exception:
+            log.exception("flush of %d readings failed; kept for retry, not acknowledged", len(batch))
+            self.stats.failed_flushes += 1
+            with self._lock:
+                self._buffer[:0] = batch
+            return -1
+        self.stats.batches += 1
+        self.stats.result.add(result)
+        for gen, mid, qos, _item in batch:
+            if qos > 0 and gen == generation:
+                self.client.ack(mid, qos)
+        return len(batch)
+
+    def run(self, *, duration: float | None = None) -> Stats:
+        self.start()
+        end = None if duration is None else time.monotonic() + duration
+        backoff = 0.0
+        try:
+            while not self._stop.is_set() and (end is None or time.monotonic() < end):
+                self._wake.wait(timeout=max(self.flush_s, backoff))
+                self._wake.clear()
+                outcome = self.flush()
+                backoff = min(max(backoff * 2, 0.5), 30.0) if outcome < 0 else 0.0
+                with self._lock:
+                    more = len(self._buffer) >= self.max_batch
+                if more:
+                    self._wake.set()
+            while self.flush() > 0:
+                pass
+        finally:
+            self.client.disconnect()
+            self.client.loop_stop()
+        return self.stats
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()

@@ -1,0 +1,618 @@
+"""Writes for major hazard sources, sensors and readings. One transaction each, with history
+and a timeline event; GB 18218 arithmetic comes from ``anjian.rules.gb18218``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from anjian.audit.services import record_event
+from anjian.core.errors import DomainError, NotAllowed
+from anjian.core.scoping import can
+from anjian.enterprises.models import Enterprise
+from anjian.inbox import registry as due_registry
+from anjian.inbox.services import due_close, due_open
+from anjian.monitoring.models import HazardSource, HazardSubstance, UnitKind
+from anjian.rules import gb18218
+
+REASSESSMENT = due_registry.register(
+    due_registry.DueKind(
+        code="monitoring.reassessment",
+        label="重大危险源复评",
+        remind_before=dt.timedelta(days=60),
+        escalate_after=dt.timedelta(days=7),
+    )
+)
+FLAG = "major_hazard_source"
+
+
+@dataclass(frozen=True)
+class SubstanceRow:
+    """One row as typed in a form or sent to the API (quantity still text)."""
+
+    name: str
+    cas: str = ""
+    quantity: str = ""
+    hazard_classes: str = ""
+
+
+@dataclass
+class RowErrors:
+    """Errors found per input row (index → message) plus errors for the whole unit."""
+
+    rows: dict[int, str]
+    general: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.general)
+
+
+def parse_rows(rows: Sequence[SubstanceRow]) -> tuple[list[tuple[int, gb18218.Item]], RowErrors]:
+    """Turn typed rows into ``assess`` items, keeping the row index; blank rows are skipped."""
+    items: list[tuple[int, gb18218.Item]] = []
+    errors = RowErrors({}, [])
+    for i, row in enumerate(rows):
+        name = (row.name or "").strip()
+        if not name and not (row.quantity or "").strip() and not (row.cas or "").strip():
+            continue
+        if not name:
+            errors.rows[i] = "请填写物质名称或危险性类别 / Give the substance name or hazard class"
+            continue
+        try:
+            q = Decimal((row.quantity or "").strip().replace("，", ".").replace(",", "."))
+        except InvalidOperation:
+            errors.rows[i] = "最大存在量须为数字（吨）/ The maximum quantity must be a number (tonnes)"
+            continue
+        if not q.is_finite() or q < 0:
+            errors.rows[i] = "最大存在量须为非负数（吨）/ The maximum quantity must be zero or more (tonnes)"
+            continue
+        classes = (row.hazard_classes or "").strip() or None
+        item: gb18218.Item = (name, (row.cas or "").strip() or None, q, classes)
+        try:
+            gb18218.identify([item])
+        except ValueError as exc:  # UnknownSubstance, UnknownHazardClass, malformed CAS
+            errors.rows[i] = str(exc)
+            continue
+        items.append((i, item))
+    return items, errors
+
+
+def assess_rows(rows: Sequence[SubstanceRow], exposed_population: int) -> tuple[gb18218.Assessment | None, RowErrors]:
+    """Assess typed rows; every problem is reported beside its row, nothing raises."""
+    items, errors = parse_rows(rows)
+    if errors:
+        return None, errors
+    if not items:
+        errors.general.append("请至少填写一种物质 / Give at least one substance")
+        return None, errors
+    try:
+        result = gb18218.assess([item for _i, item in items], exposed_population)
+    except gb18218.MissingHazardClass as exc:
+        for i, item in items:
+            sub = gb18218.find_substance(item[0], item[1])
+            if sub is not None and sub.name in exc.names:
+                errors.rows[i] = str(exc)
+        if not errors.rows:
+            errors.general.append(str(exc))
+        return None, errors
+    except (gb18218.UnknownSubstance, gb18218.UnknownHazardClass, ValueError) as exc:
+        errors.general.append(str(exc))
+        return None, errors
+    return result, errors
+
+
+def explain(result: gb18218.Assessment) -> list[dict[str, Any]]:
+    """The per-item terms as JSON for storage and display."""
+    return [
+        {
+            "inputs": list(t.inputs),
+            "name": t.name,
+            "classes": [c.symbol for c in t.hazard_classes],
+            "q": t.q_t,
+            "Q": str(t.critical_quantity_t),
+            "ratio": round(t.ratio, 6),
+            "beta": str(t.beta) if t.beta is not None else None,
+            "weighted": round(t.weighted, 6) if t.weighted is not None else None,
+            "rule": t.rule,
+            "beta_rule": t.beta_rule,
+        }
+        for t in result.terms
+    ]
+
+
+def _check(actor: Any, enterprise: Enterprise) -> None:
+    if actor is not None and not can(actor, "monitoring.change", enterprise):
+        raise NotAllowed("您无权维护该企业的重大危险源", "You may not maintain this enterprise's major hazard sources")
+
+
+def _validate(name: str, unit_kind: str, exposed_population: Any) -> int:
+    if not name.strip():
+        raise DomainError("请填写单元名称", "The unit name is required", field="name")
+    if unit_kind not in UnitKind.values:
+        raise DomainError("请选择生产单元或储存单元", "Choose production or storage unit", field="unit_kind")
+    try:
+        pop = int(exposed_population)
+    except (TypeError, ValueError) as exc:
+        raise DomainError("暴露人口须为整数", "The exposed population must be a whole number", field="exposed_population") from exc
+    if pop < 0:
+        raise DomainError("暴露人口不能为负数", "The exposed population cannot be negative", field="exposed_population")
+    return pop
+
+
+class AssessmentRejected(DomainError):
+    """The substances could not be assessed; ``errors`` holds the per-row messages."""
+
+    def __init__(self, errors: RowErrors) -> None:
+        self.errors = errors
+        first = next(iter(errors.rows.values()), None) or (errors.general[0] if errors.general else "")
+        super().__init__(f"无法辨识分级：{first}", f"Cannot assess: {first}", field="substances")
+
+
+def _apply_assessment(source: HazardSource, rows: Sequence[SubstanceRow], today: dt.date) -> gb18218.Assessment:
+    result, errors = assess_rows(rows, source.exposed_population)
+    if result is None:
+        raise AssessmentRejected(errors)
+    source.s, source.is_major, source.r = result.s, result.is_major, result.r
+    source.alpha, source.grade, source.grade_label = result.alpha, result.grade, result.grade_label or ""
+    source.explanation = explain(result)
+    source.assessed_on = today
+    source.next_reassessment_due = gb18218.next_reassessment_due(today)
+    return result
+
+
+def _store_substances(source: HazardSource, rows: Sequence[SubstanceRow]) -> None:
+    source.substances.all().delete()
+    items, _errors = parse_rows(rows)
+    HazardSubstance.objects.bulk_create(
+        [
+            HazardSubstance(
+                source=source, name=item[0], cas=item[1] or "", quantity_t=Decimal(item[2]),
+                hazard_classes=(item[3] if len(item) > 3 and item[3] else "") or "",  # type: ignore[misc]
+            )
+            for _i, item in items
+        ]
+    )
+
+
+def _sync_due(source: HazardSource) -> None:
+    if source.retired or not source.is_major:
+        due_close(source, REASSESSMENT.code, state="cancelled")
+        return
+    ent = source.enterprise
+    due_open(
+        source,
+        REASSESSMENT.code,
+        title=f"{ent.name} {source.name} 重大危险源安全评估满三年复评",
+        due_at=timezone.make_aware(dt.datetime.combine(source.next_reassessment_due, dt.time(23, 59))),
+        url=f"/monitoring/sources/{source.pk}/",
+        owner_enterprise=ent,
+        owner_jurisdiction=ent.jurisdiction,
+        owner_department=ent.department,
+        sector=ent.sector,
+    )
+
+
+def _sync_flag(enterprise: Enterprise, why: str) -> None:
+    """The enterprise's 重大危险源 flag follows its active major units (through the registry's service)."""
+    from anjian.enterprises.services import enterprise_update
+
+    has_major = HazardSource.objects.filter(enterprise=enterprise, is_major=True, retired=False).exists()
+    flags = set(enterprise.flags)
+    if (FLAG in flags) == has_major:
+        return
+    flags.symmetric_difference_update({FLAG})
+    # actor=None: the flag is derived data; the change reason and the source's timeline name who acted.
+    enterprise_update(actor=None, enterprise=enterprise, data={"flags": sorted(flags)}, reason=why)
+
+
+@transaction.atomic
+def hazard_source_create(
+    *, actor: Any, enterprise: Enterprise, name: str, unit_kind: str, boundary: str = "",
+    exposed_population: Any = 0, substances: Sequence[SubstanceRow], filed_on: dt.date | None = None,
+    files: Iterable[Any] = (),
+) -> HazardSource:
+    _check(actor, enterprise)
+    pop = _validate(name, unit_kind, exposed_population)
+    today = timezone.localdate()
+    source = HazardSource(
+        enterprise=enterprise, name=name.strip(), unit_kind=unit_kind, boundary=boundary.strip(),
+        exposed_population=pop, filed_on=filed_on, created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    result = _apply_assessment(source, substances, today)
+    source._change_reason = "辨识分级建档"  # type: ignore[attr-defined]
+    source.save()
+    _store_substances(source, substances)
+    if files:
+        from anjian.documents.attachments import attachments_add
+
+        attachments_add(owner=source, files=files, actor=actor)
+    record_event(
+        source, "assessed", actor=actor,
+        summary=f"辨识分级：S={result.s:.3f}，" + (f"R={result.r}，{result.grade_label}" if result.is_major else "不构成重大危险源"),
+        data={"s": result.s, "r": result.r, "grade": result.grade, "terms": source.explanation},
+    )
+    _sync_due(source)
+    _sync_flag(enterprise, f"重大危险源「{source.name}」辨识分级")
+    return source
+
+
+@transaction.atomic
+def hazard_source_change(
+    *, actor: Any, source: HazardSource, reason: str, substances: Sequence[SubstanceRow],
+    name: str | None = None, unit_kind: str | None = None, boundary: str | None = None,
+    exposed_population: Any = None, filed_on: dt.date | None = None, files: Iterable[Any] = (),
+) -> HazardSource:
+    """A change to the unit (40号令 第十一条): re-identify and re-grade now, restart the 3-year clock."""
+    _check(actor, source.enterprise)
+    if not reason.strip():
+        raise DomainError("请说明变更内容", "Describe the change", field="reason")
+    src = HazardSource.objects.select_for_update().select_related("enterprise").get(pk=source.pk)
+    before = {"s": src.s, "r": src.r, "grade": src.grade}
+    src.name = (name if name is not None else src.name)
+    src.unit_kind = unit_kind if unit_kind is not None else src.unit_kind
+    src.boundary = (boundary if boundary is not None else src.boundary).strip()
+    src.exposed_population = _validate(
+        src.name, src.unit_kind, src.exposed_population if exposed_population is None else exposed_population
+    )
+    if filed_on is not None:
+        src.filed_on = filed_on
+    result = _apply_assessment(src, substances, timezone.localdate())
+    src._change_reason = f"变更复评：{reason.strip()}"[:100]  # type: ignore[attr-defined]
+    src.save()
+    _store_substances(src, substances)
+    if files:
+        from anjian.documents.attachments import attachments_add
+
+        attachments_add(owner=src, files=files, actor=actor)
+    record_event(
+        src, "reassessed", actor=actor, note=reason.strip(),
+        summary=f"变更复评：S={result.s:.3f}，" + (f"R={result.r}，{result.grade_label}" if result.is_major else "不构成重大危险源"),
+        data={"before": before, "s": result.s, "r": result.r, "grade": result.grade, "terms": src.explanation},
+    )
+    _sync_due(src)
+    _sync_flag(src.enterprise, f"重大危险源「{src.name}」变更复评")
+    return src
+
+
+@transaction.atomic
+def hazard_source_retire(*, actor: Any, source: HazardSource, reason: str) -> HazardSource:
+    _check(actor, source.enterprise)
+    if not reason.strip():
+        raise DomainError("请说明核销原因", "Give the reason", field="reason")
+    src = HazardSource.objects.select_for_update().select_related("enterprise").get(pk=source.pk)
+    if src.retired:
+        return src
+    src.retired = True
+    src._change_reason = "核销"  # type: ignore[attr-defined]
+    src.save(update_fields=["retired"])
+    record_event(src, "retired", actor=actor, summary="核销重大危险源", note=reason.strip())
+    _sync_due(src)
+    _sync_flag(src.enterprise, f"重大危险源「{src.name}」核销")
+    return src
+
+
+# =============================================================================================
+# Sensors
+# =============================================================================================
+
+SENSOR_FIELDS = (
+    "name", "kind", "unit", "low", "high", "high_high", "deadband", "min_duration_s", "expected_interval_s",
+    "topic", "range_min", "range_max", "lng", "lat", "enabled", "source",
+)
+
+
+def _sensor_clean(data: dict[str, Any]) -> dict[str, Any]:
+    from anjian.monitoring.models import DEFAULT_UNITS, SensorKind
+
+    out = {k: v for k, v in data.items() if k in SENSOR_FIELDS}
+    if "kind" in out and out["kind"] not in SensorKind.values:
+        raise DomainError("未知的测点类型", "Unknown sensor kind", field="kind")
+    if not (out.get("unit") or "").strip():
+        out["unit"] = DEFAULT_UNITS.get(out.get("kind"), "")  # type: ignore[call-overload]
+    if not out.get("unit"):
+        raise DomainError("请填写单位", "The unit is required", field="unit")
+    low, high, hh = out.get("low"), out.get("high"), out.get("high_high")
+    if low is not None and high is not None and low >= high:
+        raise DomainError("低报阈值须低于高报阈值", "Low must be below high", field="low")
+    if high is not None and hh is not None and high >= hh:
+        raise DomainError("高报阈值须低于高高报阈值", "High must be below high-high", field="high")
+    if (out.get("deadband") or 0) < 0:
+        raise DomainError("回差不能为负数", "The deadband cannot be negative", field="deadband")
+    rmin, rmax = out.get("range_min"), out.get("range_max")
+    if rmin is not None and rmax is not None and rmin >= rmax:
+        raise DomainError("量程下限须低于上限", "Range minimum must be below maximum", field="range_min")
+    if out.get("expected_interval_s") is not None and out["expected_interval_s"] < 1:
+        raise DomainError("上报周期至少1秒", "The interval must be at least 1 s", field="expected_interval_s")
+    return out
+
+
+@transaction.atomic
+def sensor_create(*, actor: Any, enterprise: Enterprise, code: str, data: dict[str, Any]) -> Any:
+    from anjian.monitoring.models import Sensor
+
+    _check(actor, enterprise)
+    code = code.strip()
+    if not code:
+        raise DomainError("请填写测点编码", "The sensor code is required", field="code")
+    if Sensor.objects.filter(code=code).exists():
+        raise DomainError(f"测点编码 {code} 已存在", f"Sensor code {code} already exists", field="code")
+    clean = _sensor_clean({"kind": "other", **data})
+    source = clean.get("source")
+    if source is not None and source.enterprise_id != enterprise.pk:
+        raise DomainError("重大危险源单元不属于该企业", "The unit belongs to another enterprise", field="source")
+    sensor = Sensor(enterprise=enterprise, code=code, **clean)
+    if not sensor.topic:
+        sensor.topic = f"anjian/{enterprise.pk}/{code}"
+    sensor._change_reason = "新建测点"  # type: ignore[attr-defined]
+    sensor.save()
+    record_event(sensor, "created", actor=actor, summary=f"新建测点 {code}")
+    return sensor
+
+
+@transaction.atomic
+def sensor_update(*, actor: Any, sensor: Any, data: dict[str, Any], reason: str = "") -> Any:
+    from anjian.monitoring.models import Sensor
+
+    _check(actor, sensor.enterprise)
+    s = Sensor.objects.select_for_update().get(pk=sensor.pk)
+    merged = {k: getattr(s, k) for k in SENSOR_FIELDS}
+    merged.update({k: v for k, v in data.items() if k in SENSOR_FIELDS})
+    clean = _sensor_clean(merged)
+    changed = [k for k in SENSOR_FIELDS if getattr(s, k) != clean.get(k)]
+    if not changed:
+        return s
+    for k in SENSOR_FIELDS:
+        setattr(s, k, clean.get(k))
+    if s.last_ts is not None:
+        s.offline_after = s.last_ts + dt.timedelta(seconds=s.expected_interval_s * OFFLINE_FACTOR)
+    s._change_reason = reason or "修改测点"  # type: ignore[attr-defined]
+    s.save()
+    record_event(s, "updated", actor=actor, summary=f"修改测点：{', '.join(changed)}", note=reason)
+    return s
+
+
+# =============================================================================================
+# Alarms
+# =============================================================================================
+
+ALARM_ACK = due_registry.register(
+    due_registry.DueKind(
+        code="monitoring.alarm_ack", label="报警待确认", remind_before=dt.timedelta(0),
+        escalate_after=dt.timedelta(0), escalate_every=dt.timedelta(minutes=15), max_level=3,
+    )
+)
+ALARM_HANDLE = due_registry.register(
+    due_registry.DueKind(
+        code="monitoring.alarm_handle", label="报警待处置", remind_before=dt.timedelta(hours=2),
+        escalate_after=dt.timedelta(hours=1),
+    )
+)
+ACK_WITHIN = dt.timedelta(minutes=15)
+"""An alarm not acknowledged this long after it was raised is overdue and escalates (inbox)."""
+HANDLE_WITHIN = dt.timedelta(hours=24)
+OFFLINE_FACTOR = 3
+"""A sensor is offline after missing this many expected reporting intervals."""
+
+
+def _alarm_owner(alarm: Any) -> Any:
+    from anjian.core.workflow import Owner
+
+    ent = alarm.enterprise
+    return Owner(jurisdiction=ent.jurisdiction, department=ent.department, enterprise=ent, sector=ent.sector)
+
+
+def _alarm_workflow() -> Any:
+    from anjian.core.workflow import State, Transition, Workflow
+    from anjian.monitoring.models import AlarmStatus
+
+    return Workflow(
+        name="alarm",
+        field_name="status",
+        states=[
+            State(AlarmStatus.NEW, AlarmStatus.NEW.label, owner=_alarm_owner,
+                  deadline=lambda a: a.raised_at + ACK_WITHIN, due_kind=ALARM_ACK.code),
+            State(AlarmStatus.ACKNOWLEDGED, AlarmStatus.ACKNOWLEDGED.label, owner=_alarm_owner,
+                  deadline=lambda a: timezone.now() + HANDLE_WITHIN, due_kind=ALARM_HANDLE.code),
+            State(AlarmStatus.HANDLED, AlarmStatus.HANDLED.label),
+            State(AlarmStatus.CLOSED, AlarmStatus.CLOSED.label, final=True),
+        ],
+        transitions=[
+            Transition((AlarmStatus.NEW,), AlarmStatus.ACKNOWLEDGED, "monitoring.ack", "确认报警"),
+            Transition((AlarmStatus.NEW, AlarmStatus.ACKNOWLEDGED), AlarmStatus.HANDLED, "monitoring.ack", "处置",
+                       needs_note=True),
+            Transition((AlarmStatus.NEW, AlarmStatus.ACKNOWLEDGED, AlarmStatus.HANDLED), AlarmStatus.CLOSED,
+                       "monitoring.ack", "关闭", needs_note=True),
+        ],
+        title=lambda a: f"{a.enterprise.name} {a.sensor.name} {a.get_kind_display()}",
+        url=lambda a: f"/monitoring/alarms/{a.pk}/",
+    )
+
+
+ALARM_WORKFLOW = _alarm_workflow()
+
+
+def _threshold_for(sensor: Any, kind: str) -> float | None:
+    return {"low": sensor.low, "high": sensor.high, "high_high": sensor.high_high}.get(kind)
+
+
+def alarm_raise(*, sensor: Any, kind: str, at: dt.datetime, value: float | None) -> Any:
+    """Open an alarm (the evaluator or the offline check; call inside their transaction)."""
+    from anjian.monitoring.models import Alarm
+
+    alarm = Alarm(
+        sensor=sensor, enterprise=sensor.enterprise, kind=kind, raised_at=at, value=value, peak=value,
+        threshold=_threshold_for(sensor, kind),
+    )
+    alarm._change_reason = "报警"  # type: ignore[attr-defined]
+    alarm.save()
+    owner = _alarm_owner(alarm)
+    due_open(
+        alarm, ALARM_ACK.code, title=f"报警待确认：{ALARM_WORKFLOW.title(alarm)}", due_at=at + ACK_WITHIN,
+        url=ALARM_WORKFLOW.url(alarm), owner_jurisdiction=owner.jurisdiction, owner_department=owner.department,
+        owner_enterprise=owner.enterprise, sector=owner.sector,
+    )
+    shown = "" if value is None else f"，数值 {value:g}{sensor.unit}"
+    record_event(alarm, "raised", actor=None, summary=f"{alarm.get_kind_display()}{shown}", data={"value": value})
+    return alarm
+
+
+def _alarm_end(alarm: Any, at: dt.datetime, value: float | None, summary: str) -> None:
+    alarm.active = False
+    alarm.cleared_at = at
+    alarm._change_reason = "恢复"
+    alarm.save(update_fields=["active", "cleared_at", "peak"])
+    record_event(alarm, "cleared", actor=None, summary=summary, data={"value": value})
+
+
+def readings_evaluate(rows: list[tuple[int, dt.datetime, float]]) -> tuple[int, int]:
+    """Feed freshly stored readings through each sensor's evaluator; raise, upgrade and clear
+    alarms; clear offline alarms; update each sensor's latest value and state. Returns
+    (alarms raised, alarms cleared). Call inside the ingest transaction."""
+    from anjian.monitoring.evaluate import EvalState, Thresholds, step
+    from anjian.monitoring.models import Alarm, Sensor, SensorState
+
+    by_sensor: dict[int, list[tuple[dt.datetime, float]]] = {}
+    for sid, ts, value in rows:
+        by_sensor.setdefault(sid, []).append((ts, value))
+    sensors = list(
+        Sensor.objects.select_for_update().filter(id__in=list(by_sensor)).select_related("enterprise").order_by("id")
+    )
+    raised = cleared = 0
+    active_by_sensor: dict[int, Any] = {
+        a.sensor_id: a for a in Alarm.objects.filter(sensor_id__in=list(by_sensor), active=True).exclude(kind="offline")
+    }
+    offline = {a.sensor_id: a for a in Alarm.objects.filter(sensor_id__in=list(by_sensor), active=True, kind="offline")}
+    dirty: list[Any] = []
+    for sensor in sensors:
+        readings = sorted(by_sensor[sensor.pk])
+        thresholds = Thresholds(sensor.low, sensor.high, sensor.high_high, sensor.deadband, sensor.min_duration_s)
+        state = EvalState.from_json(sensor.eval_state)
+        alarm = active_by_sensor.get(sensor.pk)
+        for ts, value in readings:
+            state, changes = step(state, thresholds, ts, value)
+            for change in changes:
+                if change.kind == "clear" and alarm is not None:
+                    _alarm_end(alarm, change.ts, change.value, f"恢复正常，数值 {change.value:g}{sensor.unit}")
+                    cleared += 1
+                    alarm = None
+                elif change.kind == "raise":
+                    alarm = alarm_raise(sensor=sensor, kind=change.band, at=change.ts, value=change.value)
+                    raised += 1
+                elif change.kind == "upgrade" and alarm is not None:
+                    alarm.kind, alarm.threshold = change.band, _threshold_for(sensor, change.band)
+                    alarm._change_reason = "升级"
+                    alarm.save(update_fields=["kind", "threshold"])
+                    record_event(alarm, "upgraded", actor=None, summary=f"升级为{alarm.get_kind_display()}，数值 {change.value:g}")
+            if (alarm is not None and alarm.peak is not None and alarm.kind != "low" and value > alarm.peak) or (alarm is not None and alarm.peak is not None and alarm.kind == "low" and value < alarm.peak):
+                alarm.peak = value
+        if alarm is not None:
+            Alarm.objects.filter(pk=alarm.pk).update(peak=alarm.peak)
+        if sensor.pk in offline:
+            _alarm_end(offline[sensor.pk], readings[0][0], readings[0][1], "恢复上报")
+            cleared += 1
+        last_ts, last_value = readings[-1]
+        if sensor.last_ts is None or last_ts >= sensor.last_ts:
+            sensor.last_ts, sensor.last_value = last_ts, last_value
+            sensor.offline_after = last_ts + dt.timedelta(seconds=sensor.expected_interval_s * OFFLINE_FACTOR)
+        sensor.eval_state = state.to_json()
+        sensor.state = SensorState.ALARM if state.active else SensorState.NORMAL
+        dirty.append(sensor)
+    Sensor.objects.bulk_update(dirty, ["last_ts", "last_value", "offline_after", "eval_state", "state"], batch_size=500)
+    return raised, cleared
+
+
+def sensors_check_offline(*, now: dt.datetime | None = None, batch: int = 500) -> int:
+    """Raise an offline alarm for each enabled sensor that has missed ``OFFLINE_FACTOR`` expected
+    intervals (the periodic task). Idempotent: a sensor already offline is skipped."""
+    from anjian.monitoring.models import Sensor, SensorState
+
+    now = now or timezone.now()
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Sensor.objects.filter(enabled=True, offline_after__lt=now)
+                .exclude(state=SensorState.OFFLINE)
+                .values_list("id", flat=True)[:batch]
+            )
+            if not ids:
+                return done
+            for sensor in Sensor.objects.select_for_update().filter(id__in=ids).select_related("enterprise").order_by("id"):
+                if sensor.state == SensorState.OFFLINE:
+                    continue
+                alarm_raise(sensor=sensor, kind="offline", at=now, value=None)
+                Sensor.objects.filter(pk=sensor.pk).update(state=SensorState.OFFLINE)
+                done += 1
+
+
+def _locked_alarm(alarm: Any) -> Any:
+    from anjian.monitoring.models import Alarm
+
+    return Alarm.objects.select_for_update().select_related("enterprise", "sensor").get(pk=alarm.pk)
+
+
+@transaction.atomic
+def alarm_acknowledge(*, actor: Any, alarm: Any, note: str = "") -> Any:
+    a = _locked_alarm(alarm)
+    ALARM_WORKFLOW.apply(a, "acknowledged", actor=actor, note=note)
+    return a
+
+
+@transaction.atomic
+def alarm_handle(*, actor: Any, alarm: Any, note: str, real: bool = True) -> Any:
+    """Record what was done. An alarm handled as a real danger becomes a hazard (隐患) when the
+    hazards app offers ``hazard_report``; otherwise the timeline records that it could not."""
+    a = _locked_alarm(alarm)
+    ALARM_WORKFLOW.apply(a, "handled", actor=actor, note=note)
+    if real:
+        a.real = True
+        a.hazard_ref = _hazard_from_alarm(a, actor, note)
+        a._change_reason = "处置"
+        a.save(update_fields=["real", "hazard_ref"])
+    return a
+
+
+def _hazard_from_alarm(alarm: Any, actor: Any, note: str) -> str:
+    try:
+        from anjian.hazards.services import hazard_report  # the hazards app may not have landed
+    except ImportError:
+        hazard_report = None
+    if hazard_report is None:
+        record_event(alarm, "hazard_skipped", actor=None, summary="隐患模块尚未提供 hazard_report，未自动生成隐患")
+        return ""
+    from anjian.audit.services import actor_label
+
+    try:
+        from anjian.hazards.models import HazardSource as HazardOrigin
+
+        origin = HazardOrigin.ALARM.value
+    except (ImportError, AttributeError):
+        origin = "other"
+    sensor = alarm.sensor
+    hazard = hazard_report(
+        actor=None, source=origin, category="监测报警",
+        description=f"测点 {sensor.code}（{sensor.name}）{alarm.get_kind_display()}，"
+                    f"报警值 {alarm.value if alarm.value is not None else '—'}{sensor.unit}；处置情况：{note}",
+        enterprise=alarm.enterprise, found_at=alarm.raised_at, finder_name=actor_label(actor),
+    )
+    record_event(alarm, "hazard_created", actor=actor, summary=f"生成隐患 {getattr(hazard, 'code', '') or hazard.pk}")
+    return str(getattr(hazard, "code", "") or hazard.pk)
+
+
+@transaction.atomic
+def alarm_close(*, actor: Any, alarm: Any, note: str, false_alarm: bool = False, false_reason: str = "") -> Any:
+    a = _locked_alarm(alarm)
+    if false_alarm and not false_reason.strip():
+        raise DomainError("请填写误报原因", "Give the reason for the false alarm", field="false_reason")
+    ALARM_WORKFLOW.apply(a, "closed", actor=actor, note=note, data={"false_alarm": false_alarm})
+    if false_alarm:
+        a.false_alarm, a.false_reason = True, false_reason.strip()[:200]
+        a._change_reason = "误报"
+        a.save(update_fields=["false_alarm", "false_reason"])
+    return a
