@@ -1,3 +1,205 @@
-from ninja import Router
+"""Accident API: list (keyset), detail, quick report and supplement. Out of scope is 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from anjian.accidents import services
+from anjian.accidents.models import Accident
+from anjian.accidents.selectors import accident_list
+from anjian.config.api import require
+from anjian.core.scoping import get_in_scope
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.models import Jurisdiction, Sector
 
 router = Router(tags=["accidents"])
+
+
+class AccidentOut(Schema):
+    id: int
+    kind: str
+    unit_name: str
+    enterprise_id: int | None
+    occurred_at: dt.datetime
+    known_at: dt.datetime
+    reported_at: dt.datetime
+    report_due_at: dt.datetime
+    late_minutes: int | None
+    place: str
+    lng: float | None
+    lat: float | None
+    jurisdiction_code: str
+    sector_code: str | None
+    department: str | None
+    category: str
+    type_code: str
+    type_name: str
+    type_standard: str
+    description: str
+    deaths: int
+    missing: int
+    trapped: int
+    serious_injuries: int
+    minor_injuries: int
+    direct_loss_yuan: Decimal
+    grade: int | None
+    grade_label: str | None
+    grade_reason: str
+    reported_grade: int | None
+    grade_raised: bool
+    supervision: int
+
+    @staticmethod
+    def resolve_jurisdiction_code(obj: Accident) -> str:
+        return obj.jurisdiction.code
+
+    @staticmethod
+    def resolve_sector_code(obj: Accident) -> str | None:
+        return obj.sector.code if obj.sector_id else None
+
+    @staticmethod
+    def resolve_department(obj: Accident) -> str | None:
+        return obj.department.name if obj.department_id else None
+
+    @staticmethod
+    def resolve_grade_label(obj: Accident) -> str | None:
+        return obj.get_grade_display() if obj.grade else None
+
+
+class AccidentFilters(Schema):
+    start: dt.date | None = None
+    end: dt.date | None = None
+    jurisdiction: str | None = None
+    category: str | None = None
+    grade: int | None = None
+    type_code: str | None = None
+    kind: str | None = None
+    after_id: int | None = None
+    limit: int = 100
+
+
+class ReportIn(Schema):
+    kind: str = "accident"
+    enterprise_id: int | None = None
+    unit_name: str = ""
+    unit_overview: str = ""
+    occurred_at: dt.datetime
+    known_at: dt.datetime
+    reported_at: dt.datetime | None = None
+    place: str
+    lng: float | None = None
+    lat: float | None = None
+    jurisdiction_code: str | None = None
+    sector_code: str | None = None
+    category: str
+    type_code: str
+    description: str
+    deaths: int = 0
+    missing: int = 0
+    trapped: int = 0
+    serious_injuries: int = 0
+    minor_injuries: int = 0
+    direct_loss_yuan: Decimal = Decimal(0)
+    people_at_risk: int = 0
+    evacuated: int = 0
+    serious_pollution: bool = False
+    key_site_endangered: bool = False
+    measures: str = ""
+    other: str = ""
+    reporter: str
+    reporter_phone: str = ""
+
+
+class SupplementIn(Schema):
+    changed_on: dt.date
+    deaths: int | None = None
+    missing: int | None = None
+    trapped: int | None = None
+    serious_injuries: int | None = None
+    minor_injuries: int | None = None
+    direct_loss_yuan: Decimal | None = None
+    note: str = ""
+
+
+class SupplementOut(Schema):
+    id: int
+    counted: bool
+    window_end: dt.date
+    grade_before: int | None
+    grade_after: int | None
+    accident: AccidentOut
+
+
+def _one(request: HttpRequest, pk: int) -> Accident:
+    return get_in_scope(
+        Accident.objects.select_related("jurisdiction", "sector", "department"), request.user, "accidents.view", pk=pk
+    )
+
+
+@router.get("/", response=list[AccidentOut], summary="事故列表 / accidents in scope (keyset by id)")
+def list_accidents(request: HttpRequest, filters: Query[AccidentFilters]):
+    require(request, "accidents.view")
+    f = filters.dict()
+    if code := f.pop("jurisdiction"):
+        f["jurisdiction"] = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view", code=code)
+    qs = accident_list(user=request.user, filters=f).order_by("-id")
+    if filters.after_id:
+        qs = qs.filter(id__lt=filters.after_id)
+    return list(qs[: max(1, min(filters.limit, 1000))])
+
+
+@router.get("/{pk}", response=AccidentOut, summary="事故详情 / one accident")
+def get_accident(request: HttpRequest, pk: int):
+    require(request, "accidents.view")
+    return _one(request, pk)
+
+
+@router.post("/", response={201: AccidentOut}, summary="事故快报 / quick report")
+def report_accident(request: HttpRequest, payload: ReportIn):
+    require(request, "accidents.report")
+    data = payload.dict()
+    if ent_id := data.pop("enterprise_id"):
+        data["enterprise"] = get_in_scope(Enterprise.objects.all(), request.user, "accidents.report", pk=ent_id)
+    if code := data.pop("jurisdiction_code"):
+        data["jurisdiction"] = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view", code=code)
+    if code := data.pop("sector_code"):
+        data["sector"] = Sector.objects.filter(code=code).first()
+    acc = services.accident_report(actor=request.user, data=data)
+    return 201, _one(request, acc.pk)
+
+
+@router.post("/{pk}/supplements", response={201: SupplementOut}, summary="续报/补报 / supplement")
+def supplement_accident(request: HttpRequest, pk: int, payload: SupplementIn):
+    require(request, "accidents.supplement")
+    acc = _one(request, pk)
+    figures = {k: v for k, v in payload.dict().items() if k not in ("changed_on", "note") and v is not None}
+    sup = services.accident_supplement(actor=request.user, accident=acc, changed_on=payload.changed_on,
+                                       figures=figures, note=payload.note)
+    return 201, {"id": sup.pk, "counted": sup.counted, "window_end": sup.window_end, "grade_before": sup.grade_before,
+                 "grade_after": sup.grade_after, "accident": _one(request, pk)}
+
+
+@router.get("/stats/summary", summary="事故统计 / statistics for a year or month (same figures as the page)")
+def accident_statistics(request: HttpRequest, year: int, month: int | None = None, jurisdiction: str | None = None,
+                        category: str | None = None):
+    from anjian.accidents.stats import Period, accident_indicators, statistics_report
+
+    require(request, "accidents.view")
+    if month is not None and not 1 <= month <= 12:
+        from anjian.core.errors import DomainError
+
+        raise DomainError("月份不正确", "Bad month", field="month")
+    period = Period.month(year, month) if month else Period.year(year)
+    filters: dict = {"category": category} if category else {}
+    if jurisdiction:
+        filters["jurisdiction"] = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view", code=jurisdiction)
+    data = statistics_report(user=request.user, period=period, filters=filters)
+    if jurisdiction and not category:
+        from anjian.accidents.stats import _plain
+
+        data["indicators"] = _plain(accident_indicators(user=request.user, year=year, jurisdiction=filters["jurisdiction"]))
+    return data

@@ -6,3 +6,27 @@ class AccidentsConfig(AppConfig):
     name = "anjian.accidents"
     label = "accidents"
     verbose_name = _("事故管理")
+
+    def ready(self) -> None:
+        from anjian.accounts.actions import register
+        from anjian.core import menu
+
+        group = _("事故管理")
+        for code, label in [
+            ("accidents.view", _("查看事故")),
+            ("accidents.report", _("事故快报")),
+            ("accidents.supplement", _("事故续报/补报")),
+            ("accidents.investigate", _("事故调查与责任追究")),
+            ("accidents.close", _("事故结案")),
+            ("accidents.misreport", _("认定迟报、漏报、谎报、瞒报")),
+            ("accidents.targets", _("事故控制指标与参考数据")),
+        ]:
+            register(code, label, group)
+        section = _("七、事故管理")
+        for entry in [
+            menu.Entry(section, _("事故信息"), "accidents:list", "accidents.view", "bi-exclamation-octagon", 1),
+            menu.Entry(section, _("事故快报"), "accidents:report", "accidents.report", "bi-megaphone", 2),
+            menu.Entry(section, _("事故统计"), "accidents:statistics", "accidents.view", "bi-bar-chart", 3),
+            menu.Entry(section, _("控制指标"), "accidents:targets", "accidents.view", "bi-speedometer2", 4),
+        ]:
+            menu.register(entry)

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401 - routes are added as the app grows
+from django.urls import path
+
+from anjian.accidents import views
 
 app_name = "accidents"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.accident_list_view, name="list"),
+    path("report/", views.accident_report_view, name="report"),
+    path("statistics/", views.statistics_view, name="statistics"),
+    path("targets/", views.targets_view, name="targets"),
+    path("<int:pk>/", views.accident_detail_view, name="detail"),
+    path("<int:pk>/supplement/", views.accident_supplement_view, name="supplement"),
+    path("<int:pk>/misreport/", views.accident_misreport_view, name="misreport"),
+    path("<int:pk>/accountability/", views.accountability_view, name="accountability"),
+    path("<int:pk>/investigation/", views.investigation_view, name="investigation"),
+]

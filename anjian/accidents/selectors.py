@@ -1,0 +1,42 @@
+"""Reads of accidents, always scoped. One filter definition feeds the page, the export and the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from anjian.accidents.models import Accident
+from anjian.orgs.models import Jurisdiction
+
+
+def _start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def filter_accidents(qs: QuerySet[Accident], f: dict[str, Any]) -> QuerySet[Accident]:
+    """Apply the list filters (period, district, category, grade, type, kind, text)."""
+    if start := f.get("start"):
+        qs = qs.filter(occurred_at__gte=_start(start))
+    if end := f.get("end"):
+        qs = qs.filter(occurred_at__lt=_start(end + dt.timedelta(days=1)))
+    if jur := f.get("jurisdiction"):
+        qs = qs.filter(jurisdiction_id__in=Jurisdiction.objects.filter(path__startswith=jur.path).values("id"))
+    if category := f.get("category"):
+        qs = qs.filter(category=category)
+    if grade := f.get("grade"):
+        qs = qs.filter(grade=int(grade))
+    if type_code := f.get("type_code"):
+        qs = qs.filter(type_code=type_code)
+    if kind := f.get("kind"):
+        qs = qs.filter(kind=kind)
+    if q := (f.get("q") or "").strip():
+        qs = qs.filter(unit_name__icontains=q)
+    return qs
+
+
+def accident_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Accident]:
+    qs = Accident.objects.restrict(user, "accidents.view")
+    return filter_accidents(qs, filters or {}).select_related("jurisdiction", "sector", "department")

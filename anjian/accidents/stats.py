@@ -1,0 +1,255 @@
+"""The statistics engine: SQL aggregates (``values().annotate()``) over the accidents a user may
+see. Counts, deaths, injuries and loss by period, district, category, industry, type and grade;
+year-on-year and period-on-period changes; the standard indicators from reference figures,
+computed with the rule functions; the investigation closure rate.
+
+Only counted figures are aggregated: supplements after the Art. 13 window never reach the
+accident row, so they are absent here by construction."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from anjian.accidents.choices import AccidentKind, Category, Grade, InvestigationStatus
+from anjian.accidents.models import Accident, Investigation, ReferenceFigure
+from anjian.accidents.selectors import accident_list
+from anjian.orgs.models import Jurisdiction, Sector
+from anjian.rules import accidents as law
+
+DIMENSIONS = ("month", "district", "category", "industry", "type", "grade")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        return cls(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]))
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @property
+    def is_month(self) -> bool:
+        return self.start.day == 1 and self.end == Period.month(self.start.year, self.start.month).end
+
+    def last_year(self) -> Period:
+        def back(day: dt.date) -> dt.date:
+            return day.replace(year=day.year - 1, day=min(day.day, calendar.monthrange(day.year - 1, day.month)[1]))
+
+        return Period(back(self.start), back(self.end))
+
+    def previous(self) -> Period:
+        """The preceding month for a whole month, else the preceding span of equal length."""
+        if self.is_month:
+            first = self.start - dt.timedelta(days=1)
+            return Period.month(first.year, first.month)
+        length = (self.end - self.start).days + 1
+        return Period(self.start - dt.timedelta(days=length), self.start - dt.timedelta(days=1))
+
+    def label(self) -> str:
+        if self.is_month:
+            return f"{self.start.year}年{self.start.month}月"
+        if self == Period.year(self.start.year):
+            return f"{self.start.year}年"
+        return f"{self.start:%Y-%m-%d}至{self.end:%Y-%m-%d}"
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _base(user: Any, period: Period, filters: dict[str, Any] | None) -> QuerySet[Accident]:
+    qs = accident_list(user=user, filters=filters or {}).filter(
+        occurred_at__gte=_aware(period.start), occurred_at__lt=_aware(period.end + dt.timedelta(days=1)),
+        kind=AccidentKind.ACCIDENT,
+    )
+    return qs.select_related(None)  # type: ignore[arg-type]
+
+
+AGGREGATES: dict[str, Any] = {
+    "count": Count("id"),
+    "deaths": Coalesce(Sum("deaths"), 0),
+    "missing": Coalesce(Sum("missing"), 0),
+    "serious_injuries": Coalesce(Sum("serious_injuries"), 0),
+    "minor_injuries": Coalesce(Sum("minor_injuries"), 0),
+    "loss_yuan": Coalesce(Sum("direct_loss_yuan"), Value(Decimal(0))),
+    "larger": Count("id", filter=Q(grade__gte=law.AccidentGrade.LARGER)),
+}
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    row = dict(row)
+    row["loss_yuan"] = Decimal(row["loss_yuan"]).quantize(Decimal("0.01"))
+    row["injuries"] = row["serious_injuries"] + row["minor_injuries"]
+    return row
+
+
+def accident_totals(*, user: Any, period: Period, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One row of totals for the period (one SQL aggregate)."""
+    totals = _base(user, period, filters).aggregate(**AGGREGATES)
+    larger_at_risk = (
+        accident_list(user=user, filters=filters or {})
+        .filter(occurred_at__gte=_aware(period.start), occurred_at__lt=_aware(period.end + dt.timedelta(days=1)),
+                kind=AccidentKind.LARGER_AT_RISK)
+        .count()
+    )
+    return {**_clean(totals), "larger_at_risk": larger_at_risk}
+
+
+def _labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
+    keys = [k for k in keys if k is not None]
+    if by == "category":
+        return dict(Category.choices)
+    if by == "grade":
+        return dict(Grade.choices)
+    if by == "district":
+        return dict(Jurisdiction.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if by == "industry":
+        return {code: f"{code} {name}" for code, name in Sector.objects.filter(code__in=keys).values_list("code", "name")}
+    if by == "type":
+        names = {t.code: t.name_zh for t in (*law.GB6441_1986.types, *law.GB6441_2025.types)}
+        return {k: f"{k} {names.get(k, '')}".strip() for k in keys}
+    if by == "month":
+        return {k: f"{k:%Y-%m}" for k in keys}
+    return {}
+
+
+def accident_stats(
+    *, user: Any, period: Period, by: str, filters: dict[str, Any] | None = None, harmonise_types: bool = False
+) -> list[dict[str, Any]]:
+    """Aggregates grouped by one dimension, each row with ``key`` and ``label``.
+
+    ``harmonise_types`` maps GB/T 6441-1986 codes to GB 6441—2025 types (``to_2025_type``) so
+    a series spanning 2026-07-01 adds up; the mapping runs over the aggregated groups, not rows.
+    """
+    if by not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {by!r}")
+    expr: Any = {
+        "month": TruncMonth("occurred_at"),
+        "district": F("district_id"),
+        "category": F("category"),
+        "industry": Coalesce(F("sector__parent__code"), F("sector__code")),
+        "type": F("type_code"),
+        "grade": F("grade"),
+    }[by]
+    rows = [
+        _clean(r)
+        for r in _base(user, period, filters).annotate(key=expr).values("key").annotate(**AGGREGATES).order_by("key")
+    ]
+    if by == "month":
+        for r in rows:
+            r["key"] = timezone.localtime(r["key"]).date() if isinstance(r["key"], dt.datetime) else r["key"]
+    if by == "type" and harmonise_types:
+        merged: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            code = law.to_2025_type(r["key"]).code
+            if code in merged:
+                for field in (*AGGREGATES, "injuries"):
+                    merged[code][field] += r[field]
+            else:
+                merged[code] = {**r, "key": code}
+        rows = sorted(merged.values(), key=lambda r: r["key"])
+    labels = _labels(by, [r["key"] for r in rows])
+    for r in rows:
+        r["label"] = labels.get(r["key"], "—" if r["key"] is None else str(r["key"]))
+    return rows
+
+
+def change(current: int | Decimal, before: int | Decimal) -> Decimal | None:
+    """Relative change in per cent (one decimal), ``None`` when the base is zero."""
+    if not before:
+        return None
+    return (Decimal(current - before) * 100 / Decimal(before)).quantize(Decimal("0.1"))
+
+
+def accident_comparison(*, user: Any, period: Period, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Totals of the period, the same period last year (同比) and the previous period (环比)."""
+    current = accident_totals(user=user, period=period, filters=filters)
+    last_year = accident_totals(user=user, period=period.last_year(), filters=filters)
+    previous = accident_totals(user=user, period=period.previous(), filters=filters)
+    fields = ("count", "deaths", "injuries", "loss_yuan", "larger")
+    return {
+        "current": current,
+        "last_year": last_year,
+        "previous": previous,
+        "yoy": {f: change(current[f], last_year[f]) for f in fields},
+        "mom": {f: change(current[f], previous[f]) for f in fields},
+    }
+
+
+def _rate(value: Decimal | None, places: str) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal(places))
+
+
+def accident_indicators(*, user: Any, year: int, jurisdiction: Jurisdiction) -> dict[str, Any]:
+    """亿元GDP死亡率, 工矿商贸十万就业人员死亡率 and 道路交通万车死亡率 for one year and area."""
+    period = Period.year(year)
+    filters = {"jurisdiction": jurisdiction}
+    deaths = {r["key"]: r["deaths"] for r in accident_stats(user=user, period=period, by="category", filters=filters)}
+    total = sum(deaths.values())
+    figure = ReferenceFigure.objects.filter(year=year, jurisdiction=jurisdiction).first()
+    industrial = deaths.get(law.AccidentCategory.INDUSTRIAL_COMMERCIAL.value, 0)
+    road = deaths.get(law.AccidentCategory.ROAD_TRAFFIC.value, 0)
+    result: dict[str, Any] = {"year": year, "jurisdiction": jurisdiction.name, "deaths": total,
+                              "industrial_deaths": industrial, "road_deaths": road, "reference": figure is not None}
+    gdp = figure.gdp_yi_yuan if figure else None
+    employed = figure.industrial_employed if figure else None
+    vehicles = figure.motor_vehicles if figure else None
+    result["gdp_death_rate"] = _rate(law.gdp_death_rate(total, gdp), "0.0001") if gdp else None
+    result["industrial_death_rate"] = (
+        _rate(law.deaths_per_100k_industrial_workers(industrial, employed), "0.01") if employed else None
+    )
+    result["road_death_rate"] = _rate(law.deaths_per_10k_vehicles(road, vehicles), "0.01") if vehicles else None
+    return result
+
+
+def investigation_closure(*, user: Any, period: Period, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Investigations of the period's accidents: opened, closed and the closure rate (%)."""
+    accidents = _base(user, period, filters).values("id")
+    row = Investigation.objects.filter(accident_id__in=accidents).aggregate(
+        opened=Count("id"), closed=Count("id", filter=Q(status=InvestigationStatus.CLOSED))
+    )
+    rate = (Decimal(row["closed"]) * 100 / row["opened"]).quantize(Decimal("0.1")) if row["opened"] else None
+    return {**row, "rate": rate}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def statistics_report(
+    *, user: Any, period: Period, filters: dict[str, Any] | None = None, dimensions: Iterable[str] = DIMENSIONS
+) -> dict[str, Any]:
+    """Everything the statistics page, the API and the monthly report show, JSON-ready.
+
+    One function so that the three always agree."""
+    data: dict[str, Any] = {
+        "period": {"start": period.start, "end": period.end, "label": period.label()},
+        "comparison": accident_comparison(user=user, period=period, filters=filters),
+        "closure": investigation_closure(user=user, period=period, filters=filters),
+        "by": {by: accident_stats(user=user, period=period, by=by, filters=filters,
+                                  harmonise_types=by == "type" and period.start < law.GB6441_2025_EFFECTIVE_FROM <= period.end)
+               for by in dimensions},
+    }
+    return _plain(data)

@@ -1,0 +1,338 @@
+"""Accident pages: list (filters, export), detail with timeline, quick report, supplement,
+misreport finding and the investigation page. Views parse, authorise and call services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+
+from anjian.accidents import services
+from anjian.accidents.choices import FollowUp, InvestigationStatus
+from anjian.accidents.forms import (
+    AccidentFilterForm,
+    AccidentReportForm,
+    AccountabilityForm,
+    MisreportForm,
+    SupplementForm,
+)
+from anjian.accidents.models import Accident, Accountability, Investigation, RectificationMeasure
+from anjian.accidents.selectors import accident_list
+from anjian.audit.selectors import history_for, timeline_for
+from anjian.core.errors import DomainError
+from anjian.core.pagination import keyset_page
+from anjian.core.scoping import can, get_in_scope, has_action
+from anjian.core.views import partial_or_full, require_action
+from anjian.documents.exports import Column, csv_response, xlsx_response
+from anjian.orgs.models import Jurisdiction
+
+TABS = [("basic", "基本信息"), ("supplements", "续报/补报"), ("accountability", "责任追究"),
+        ("timeline", "流程记录"), ("history", "变更记录")]
+
+EXPORT_COLUMNS = [
+    Column("编号", lambda a: a.pk),
+    Column("发生时间", lambda a: a.occurred_at),
+    Column("事故单位", lambda a: a.unit_name),
+    Column("属地", lambda a: a.jurisdiction.name),
+    Column("行业", lambda a: a.sector.name if a.sector_id else ""),
+    Column("事故类别", lambda a: a.get_category_display()),
+    Column("事故类型", lambda a: f"{a.type_code} {a.type_name}"),
+    Column("等级", lambda a: a.get_grade_display() or a.get_kind_display()),
+    Column("死亡", lambda a: a.deaths),
+    Column("下落不明", lambda a: a.missing),
+    Column("重伤", lambda a: a.serious_injuries),
+    Column("轻伤", lambda a: a.minor_injuries),
+    Column("直接经济损失(元)", lambda a: a.direct_loss_yuan),
+    Column("迟报(分钟)", lambda a: a.late_minutes),
+]
+
+
+@require_action("accidents.view")
+def accident_list_view(request: HttpRequest) -> HttpResponse:
+    form = AccidentFilterForm(request.GET or None, user=request.user)
+    qs = accident_list(user=request.user, filters=form.filters())
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        rows = qs.order_by("-occurred_at", "-id").iterator(chunk_size=2000)
+        name = f"事故信息-{timezone.localdate():%Y%m%d}.{export}"
+        return (csv_response if export == "csv" else xlsx_response)(rows, EXPORT_COLUMNS, name)
+    page = keyset_page(qs, request.GET, sort="-occurred_at", size=20)
+    template = partial_or_full(request, "accidents/list.html", "accidents/partials/_table.html")
+    query = request.GET.copy()
+    for key in ("after", "before", "export"):
+        query.pop(key, None)
+    return render(request, template, {
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_report": has_action(request.user, "accidents.report"),
+    })
+
+
+def _accident(request: HttpRequest, pk: int) -> Accident:
+    return get_in_scope(
+        Accident.objects.select_related("jurisdiction", "sector", "department", "enterprise"),
+        request.user, "accidents.view", pk=pk,
+    )
+
+
+@require_action("accidents.view")
+def accident_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    acc = _accident(request, pk)
+    tab = request.GET.get("tab", "basic")
+    user = request.user
+    context: dict[str, Any] = {
+        "a": acc, "tab": tab, "tabs": TABS,
+        "investigation": Investigation.objects.filter(accident=acc).first(),
+        "can_supplement": can(user, "accidents.supplement", acc),
+        "can_misreport": can(user, "accidents.misreport", acc),
+        "can_investigate": can(user, "accidents.investigate", acc),
+        "misreports": acc.misreports.all(),
+    }
+    if tab == "supplements":
+        context["supplements"] = acc.supplements.all()
+        context["supplement_form"] = SupplementForm(initial={
+            "changed_on": timezone.localdate(), **{k: getattr(acc, k) for k in services.COUNTED_FIELDS}})
+        context["misreport_form"] = MisreportForm()
+    if tab == "accountability":
+        context["records"] = acc.accountabilities.all()
+        context["accountability_form"] = AccountabilityForm()
+        context["follow_up_choices"] = FollowUp.choices
+    if tab == "timeline":
+        context["events"] = timeline_for(acc)
+    if tab == "history":
+        context["history"] = history_for(acc)
+    return render(request, "accidents/detail.html", context)
+
+
+@require_action("accidents.report")
+def accident_report_view(request: HttpRequest) -> HttpResponse:
+    form = AccidentReportForm(request.POST or None, user=request.user,
+                              initial={"occurred_at": timezone.localtime().replace(second=0, microsecond=0)})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            acc = services.accident_report(actor=request.user, data=data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _t("快报已登记：%(grade)s") % {"grade": acc.get_grade_display() or acc.get_kind_display()})
+            return redirect("accidents:detail", pk=acc.pk)
+    return render(request, "accidents/report.html", {"form": form})
+
+
+@require_action("accidents.supplement")
+def accident_supplement_view(request: HttpRequest, pk: int) -> HttpResponse:
+    acc = _accident(request, pk)
+    form = SupplementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        changed_on, note = data.pop("changed_on"), data.pop("note")
+        try:
+            sup = services.accident_supplement(actor=request.user, accident=acc, changed_on=changed_on,
+                                               figures=data, note=note)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if sup.counted:
+                messages.success(request, _t("续报已登记"))
+            else:
+                messages.warning(request, _t("已超过补报期限，本次续报不计入统计，仅作记录"))
+            return redirect(f"/accidents/{acc.pk}/?tab=supplements")
+    return render(request, "accidents/supplement.html", {"a": acc, "form": form})
+
+
+@require_action("accidents.misreport")
+def accident_misreport_view(request: HttpRequest, pk: int) -> HttpResponse:
+    acc = _accident(request, pk)
+    form = MisreportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accident_mark_misreport(actor=request.user, accident=acc, kind=form.cleaned_data["kind"],
+                                             note=form.cleaned_data["note"], evidence=request.FILES.getlist("evidence"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _t("认定已登记"))
+        return redirect(f"/accidents/{acc.pk}/?tab=supplements")
+    return redirect(f"/accidents/{acc.pk}/?tab=supplements")
+
+
+@require_action("accidents.investigate")
+def accountability_view(request: HttpRequest, pk: int) -> HttpResponse:
+    acc = _accident(request, pk)
+    if request.method == "POST":
+        try:
+            if record_id := request.POST.get("record"):
+                record = get_in_scope(Accountability.objects.all(), request.user, "accidents.view",
+                                      pk=record_id, accident=acc)
+                services.accountability_follow_up(actor=request.user, record=record,
+                                                  status=request.POST.get("follow_up", ""),
+                                                  note=request.POST.get("follow_up_note", ""))
+            else:
+                form = AccountabilityForm(request.POST)
+                if not form.is_valid():
+                    raise DomainError("请检查填写内容", "Check the form")
+                services.accountability_add(actor=request.user, accident=acc, data=form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _t("已保存"))
+    return redirect(f"/accidents/{acc.pk}/?tab=accountability")
+
+
+def _day(request: HttpRequest, key: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.POST.get(key, ""))
+    except ValueError as exc:
+        raise DomainError("请填写日期（YYYY-MM-DD）", "Give a date (YYYY-MM-DD)", field=key) from exc
+
+
+def _measures(text: str) -> list[dict[str, Any]]:
+    """One measure per line: ``措施｜责任单位｜YYYY-MM-DD`` (the date may be left out)."""
+    out = []
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.replace("|", "｜").split("｜")]
+        if not parts[0]:
+            continue
+        due = None
+        if len(parts) > 2 and parts[2]:
+            try:
+                due = dt.date.fromisoformat(parts[2])
+            except ValueError as exc:
+                raise DomainError(f"日期格式不正确：{parts[2]}", f"Bad date: {parts[2]}", field="measures") from exc
+        out.append({"text": parts[0], "responsible": parts[1] if len(parts) > 1 else "", "due_on": due})
+    return out
+
+
+def _investigation_op(request: HttpRequest, acc: Accident, inv: Investigation | None) -> None:
+    op, user, post = request.POST.get("op", ""), request.user, request.POST
+    if op == "open":
+        services.investigation_open(actor=user, accident=acc, team_leader=post.get("team_leader", ""),
+                                    team_members=post.get("team_members", ""), started_on=_day(request, "day"))
+        return
+    if inv is None:
+        raise DomainError("尚未立案调查", "No investigation yet")
+    note = post.get("note", "")
+    if op == "appraisal_start":
+        services.investigation_appraisal_start(actor=user, investigation=inv, started_on=_day(request, "day"), note=note)
+    elif op == "appraisal_end":
+        services.investigation_appraisal_end(actor=user, investigation=inv, ended_on=_day(request, "day"), note=note)
+    elif op == "extend":
+        days = post.get("days", "")
+        if not days.isdigit():
+            raise DomainError("请填写延长天数", "Give the days", field="days")
+        services.investigation_extend(actor=user, investigation=inv, days=int(days), note=note)
+    elif op == "report":
+        services.investigation_submit_report(actor=user, investigation=inv, submitted_on=_day(request, "day"),
+                                             files=request.FILES.getlist("files"), note=note)
+    elif op == "reply":
+        services.investigation_reply(actor=user, investigation=inv, replied_on=_day(request, "day"),
+                                     reply_text=post.get("reply_text", ""), measures=_measures(post.get("measures", "")))
+    elif op == "publish":
+        services.investigation_publish(actor=user, investigation=inv, published_on=_day(request, "day"))
+    elif op == "measure_done":
+        measure = get_in_scope(RectificationMeasure.objects.all(), user, "accidents.view",
+                               pk=post.get("measure", "0") or 0, investigation=inv)
+        services.measure_complete(actor=user, measure=measure, done_on=_day(request, "day"), note=note)
+    elif op == "close":
+        services.investigation_close(actor=user, investigation=inv, closed_on=_day(request, "day"), note=note)
+    else:
+        raise DomainError("未知操作", "Unknown operation")
+
+
+@require_action("accidents.view")
+def investigation_view(request: HttpRequest, pk: int) -> HttpResponse:
+    acc = _accident(request, pk)
+    inv = Investigation.objects.filter(accident=acc).select_related("lead_jurisdiction").first()
+    if request.method == "POST":
+        if not has_action(request.user, "accidents.investigate") and not has_action(request.user, "accidents.close"):
+            from django.http import Http404
+
+            raise Http404
+        try:
+            _investigation_op(request, acc, inv)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _t("已保存"))
+        return redirect("accidents:investigation", pk=acc.pk)
+    context: dict[str, Any] = {
+        "a": acc, "inv": inv, "today": timezone.localdate(), "S": InvestigationStatus,
+        "can_investigate": can(request.user, "accidents.investigate", acc),
+        "can_close": can(request.user, "accidents.close", acc),
+    }
+    if inv is not None:
+        context["measures"] = inv.measures.all()
+        context["events"] = timeline_for(inv)
+        from django.contrib.contenttypes.models import ContentType
+
+        from anjian.documents.models import Attachment
+
+        context["reports"] = Attachment.objects.filter(
+            content_type=ContentType.objects.get_for_model(Investigation), object_id=str(inv.pk), role="report")
+    return render(request, "accidents/investigation.html", context)
+
+
+@require_action("accidents.view")
+def statistics_view(request: HttpRequest) -> HttpResponse:
+    from anjian.accidents.forms import StatisticsForm
+    from anjian.accidents.stats import Period, accident_indicators, statistics_report
+
+    today = timezone.localdate()
+    form = StatisticsForm(request.GET or None, user=request.user, initial={"year": today.year})
+    f = form.cleaned_data if form.is_valid() else {}
+    year, month = f.get("year") or today.year, f.get("month")
+    period = Period.month(year, int(month)) if month else Period.year(year)
+    filters = {k: v for k, v in f.items() if k in ("jurisdiction", "category") and v}
+    data = statistics_report(user=request.user, period=period, filters=filters)
+    root = f.get("jurisdiction") or Jurisdiction.objects.restrict(request.user, "orgs.view").order_by("depth").first()
+    indicators = accident_indicators(user=request.user, year=year, jurisdiction=root) if root else None
+    return render(request, "accidents/statistics.html", {
+        "form": form, "data": data, "indicators": indicators, "period": period,
+        "cmp": data["comparison"], "by": data["by"],
+    })
+
+
+@require_action("accidents.view")
+def targets_view(request: HttpRequest) -> HttpResponse:
+    from anjian.accidents import targets as targets_service
+    from anjian.accidents.choices import Category
+    from anjian.accidents.models import ControlTarget, TargetMetric
+
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and 1987 <= int(raw_year) <= 2100 else timezone.localdate().year
+    if request.method == "POST":
+        if not has_action(request.user, "accidents.targets"):
+            from django.http import Http404
+
+            raise Http404
+        try:
+            if request.POST.get("op") == "split":
+                target = get_in_scope(ControlTarget.objects.all(), request.user, "accidents.targets",
+                                      pk=request.POST.get("target", "0") or 0)
+                targets_service.target_split(actor=request.user, target=target)
+            else:
+                jur = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view",
+                                   pk=request.POST.get("jurisdiction", "0") or 0)
+                quota = request.POST.get("quota", "")
+                if not quota.isdigit():
+                    raise DomainError("请填写控制数", "Give the quota", field="quota")
+                targets_service.target_set(actor=request.user, year=int(request.POST.get("year", year)), jurisdiction=jur,
+                                           metric=request.POST.get("metric", ""), quota=int(quota),
+                                           category=request.POST.get("category", ""))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _t("已保存"))
+        return redirect(f"/accidents/targets/?year={year}")
+    rows = targets_service.target_progress(user=request.user, year=year)
+    return render(request, "accidents/targets.html", {
+        "rows": rows, "year": year, "can_set": has_action(request.user, "accidents.targets"),
+        "jurisdictions": Jurisdiction.objects.restrict(request.user, "orgs.view").filter(level__lte=2),
+        "categories": Category.choices, "metrics": TargetMetric.choices,
+        "share": (targets_service.elapsed_share(timezone.localdate()) * 100).quantize(1),
+    })
