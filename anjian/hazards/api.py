@@ -1,3 +1,232 @@
-from ninja import Router
+"""Hazards API: list (same filters as the page), detail with the available transitions,
+report, and one endpoint per lifecycle step. Out-of-scope hazards are 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from anjian.config.api import require
+from anjian.core.errors import DomainError
+from anjian.core.scoping import get_in_scope
+from anjian.enterprises.models import Enterprise
+from anjian.hazards import services
+from anjian.hazards.models import Hazard, HazardStatus
+from anjian.hazards.selectors import hazard_list, hazard_transitions
+from anjian.orgs.models import Department, Jurisdiction, Sector
 
 router = Router(tags=["hazards"])
+
+
+class HazardOut(Schema):
+    id: int
+    code: str
+    source: str
+    enterprise_id: int | None
+    unit_name: str
+    address: str
+    lng: float | None
+    lat: float | None
+    location_accuracy_m: float | None
+    jurisdiction_code: str
+    sector_code: str | None
+    department: str | None
+    routing_rule: str
+    category: str
+    description: str
+    level: str
+    standard_item: str
+    finder_name: str
+    found_at: dt.datetime
+    responsible_person: str
+    measures: str
+    funds: Decimal | None
+    deadline: dt.datetime | None
+    status: str
+    is_overdue: bool
+    plan: dict[str, str]
+
+    @staticmethod
+    def resolve_jurisdiction_code(obj: Hazard) -> str:
+        return obj.jurisdiction.code
+
+    @staticmethod
+    def resolve_sector_code(obj: Hazard) -> str | None:
+        return obj.sector.code if obj.sector_id else None
+
+    @staticmethod
+    def resolve_department(obj: Hazard) -> str | None:
+        return obj.department.name if obj.department_id else None
+
+
+class TransitionOut(Schema):
+    target: str
+    action: str
+    label: str
+    needs_note: bool
+
+
+class HazardDetailOut(HazardOut):
+    transitions: list[TransitionOut]
+
+
+class ReportIn(Schema):
+    source: str
+    category: str
+    description: str
+    level: str = "general"
+    enterprise_id: int | None = None
+    place_name: str = ""
+    address: str = ""
+    lng: float | None = None
+    lat: float | None = None
+    accuracy_m: float | None = None
+    jurisdiction_code: str | None = None
+    sector_code: str | None = None
+    standard_item: str = ""
+    found_at: dt.datetime | None = None
+
+
+class TransitionIn(Schema):
+    note: str = ""
+    level: str | None = None
+    standard_item: str | None = None
+    deadline: dt.datetime | None = None
+    responsible_person: str = ""
+    measures: str = ""
+    funds: Decimal | None = None
+    reason: str = ""
+    duplicate_of: int | None = None
+
+
+class PlanIn(Schema):
+    plan: dict[str, str]
+    deadline: dt.datetime | None = None
+
+
+class RerouteIn(Schema):
+    reason: str
+    department_id: int | None = None
+    jurisdiction_code: str | None = None
+    sector_code: str | None = None
+
+
+def _get(request: HttpRequest, pk: int) -> Hazard:
+    return get_in_scope(Hazard.objects.select_related("jurisdiction", "sector", "department", "enterprise"),
+                        request.user, "hazards.view", pk=pk)
+
+
+def _detail(request: HttpRequest, h: Hazard) -> Hazard:
+    h.transitions = [  # type: ignore[attr-defined]
+        {"target": t.target, "action": t.action, "label": str(t.label), "needs_note": t.needs_note}
+        for t in hazard_transitions(hazard=h, user=request.user)
+    ]
+    return h
+
+
+@router.get("/", response=list[HazardOut], summary="隐患列表 / hazards in scope (keyset by id, newest first)")
+def list_hazards(
+    request: HttpRequest, q: str = "", level: str = "", status: str = "", source: str = "", overdue: bool = False,
+    sector_code: str = "", jurisdiction_code: str = "", after_id: int | None = None, limit: int = 100,
+):
+    require(request, "hazards.view")
+    filters: dict = {"q": q, "level": level, "status": status, "source": source, "overdue": overdue}
+    if sector_code:
+        sector = Sector.objects.filter(code=sector_code).first()
+        if sector is None:
+            raise HttpError(400, "unknown sector")
+        filters["sector"] = sector
+    if jurisdiction_code:
+        jur = Jurisdiction.objects.filter(code=jurisdiction_code).first()
+        if jur is None:
+            raise HttpError(400, "unknown jurisdiction")
+        filters["jurisdiction"] = jur
+    qs = hazard_list(user=request.user, filters=filters).order_by("-id")
+    if after_id:
+        qs = qs.filter(id__lt=after_id)
+    return list(qs[: max(1, min(limit, 1000))])
+
+
+@router.get("/{pk}", response=HazardDetailOut, summary="隐患详情及可办理事项 / one hazard with its available steps")
+def get_hazard(request: HttpRequest, pk: int):
+    require(request, "hazards.view")
+    return _detail(request, _get(request, pk))
+
+
+@router.post("/", response={201: HazardDetailOut}, summary="上报隐患 / report a hazard")
+def report_hazard(request: HttpRequest, payload: ReportIn):
+    require(request, "hazards.report")
+    enterprise = None
+    if payload.enterprise_id is not None:
+        enterprise = get_in_scope(Enterprise.objects.all(), request.user, "enterprises.view", pk=payload.enterprise_id)
+    jur = Jurisdiction.objects.filter(code=payload.jurisdiction_code).first() if payload.jurisdiction_code else None
+    sector = Sector.objects.filter(code=payload.sector_code).first() if payload.sector_code else None
+    if payload.sector_code and sector is None:
+        raise DomainError("未知的行业代码", "Unknown sector code", field="sector_code")
+    h = services.hazard_report(
+        actor=request.user, source=payload.source, category=payload.category, description=payload.description,
+        level=payload.level, enterprise=enterprise, place_name=payload.place_name, address=payload.address,
+        lng=payload.lng, lat=payload.lat, accuracy_m=payload.accuracy_m, jurisdiction=jur, sector=sector,
+        standard_item=payload.standard_item, found_at=payload.found_at,
+    )
+    if not Hazard.objects.restrict(request.user, "hazards.view").filter(pk=h.pk).exists():
+        h.transitions = []  # type: ignore[attr-defined]
+        return Status(201, h)
+    return Status(201, _detail(request, _get(request, h.pk)))
+
+
+@router.post("/{pk}/transitions/{target}", response=HazardDetailOut,
+             summary="办理：确认/不予确认/开始整改/提交验收/退回/申请销号/现场核查/销号 / take a lifecycle step")
+def transition_hazard(request: HttpRequest, pk: int, target: str, payload: TransitionIn):
+    require(request, "hazards.view")
+    h = _get(request, pk)
+    user, current = request.user, h.status
+    if target == HazardStatus.CONFIRMED:
+        services.hazard_confirm(actor=user, hazard=h, level=payload.level, standard_item=payload.standard_item,
+                                deadline=payload.deadline, responsible_person=payload.responsible_person,
+                                measures=payload.measures, funds=payload.funds, note=payload.note)
+    elif target == HazardStatus.REJECTED:
+        dup = (Hazard.objects.restrict(user, "hazards.view").filter(pk=payload.duplicate_of).first()
+               if payload.duplicate_of else None)
+        services.hazard_reject(actor=user, hazard=h, reason=payload.reason, note=payload.note, duplicate_of=dup)
+    elif target == HazardStatus.RECTIFYING and current == HazardStatus.CONFIRMED:
+        services.hazard_start_rectification(actor=user, hazard=h, note=payload.note)
+    elif target == HazardStatus.RECTIFYING and current == HazardStatus.SUBMITTED:
+        services.hazard_send_back(actor=user, hazard=h, note=payload.note, deadline=payload.deadline)
+    elif target == HazardStatus.RECTIFYING and current == HazardStatus.APPLIED:
+        services.hazard_review(actor=user, hazard=h, passed=False, note=payload.note)
+    elif target == HazardStatus.SUBMITTED:
+        services.hazard_submit(actor=user, hazard=h, note=payload.note)
+    elif target == HazardStatus.APPLIED:
+        services.hazard_apply_writeoff(actor=user, hazard=h, note=payload.note)
+    elif target == HazardStatus.REVIEWED:
+        services.hazard_review(actor=user, hazard=h, passed=True, note=payload.note)
+    elif target == HazardStatus.WRITTEN_OFF:
+        services.hazard_write_off(actor=user, hazard=h, note=payload.note)
+    else:
+        raise DomainError(f"未知的目标状态：{target}", f"Unknown target state: {target}", field="target")
+    return _detail(request, _get(request, pk))
+
+
+@router.put("/{pk}/plan", response=HazardDetailOut, summary="重大隐患治理方案 / set the six-part treatment plan")
+def set_plan(request: HttpRequest, pk: int, payload: PlanIn):
+    require(request, "hazards.rectify")
+    h = _get(request, pk)
+    services.hazard_plan_set(actor=request.user, hazard=h, plan=payload.plan, deadline=payload.deadline)
+    return _detail(request, _get(request, pk))
+
+
+@router.post("/{pk}/reroute", response=HazardOut, summary="改派属地/行业/监管部门 / re-route (audited)")
+def reroute(request: HttpRequest, pk: int, payload: RerouteIn):
+    require(request, "hazards.reroute")
+    h = _get(request, pk)
+    dept = Department.objects.filter(pk=payload.department_id).first() if payload.department_id else None
+    jur = Jurisdiction.objects.filter(code=payload.jurisdiction_code).first() if payload.jurisdiction_code else None
+    sector = Sector.objects.filter(code=payload.sector_code).first() if payload.sector_code else None
+    h = services.hazard_reroute(actor=request.user, hazard=h, reason=payload.reason, department=dept,
+                                jurisdiction=jur, sector=sector)
+    return Hazard.objects.select_related("jurisdiction", "sector", "department", "enterprise").get(pk=h.pk)

@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401 - routes are added as the app grows
+from django.urls import path
+
+from anjian.hazards import views
 
 app_name = "hazards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.hazard_list_view, name="list"),
+    path("points.geojson", views.hazard_points_view, name="points"),
+    path("export.<str:fmt>", views.hazard_export_view, name="export"),
+    path("new/", views.hazard_report_view, name="report"),
+    path("<int:pk>/", views.hazard_detail_view, name="detail"),
+    path("<int:pk>/plan/", views.hazard_plan_view, name="plan"),
+    path("<int:pk>/reroute/", views.hazard_reroute_view, name="reroute"),
+    path("<int:pk>/act/<str:target>/", views.hazard_transition_view, name="transition"),
+]

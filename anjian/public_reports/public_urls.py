@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401 - the public portal's routes (no login)
+from django.urls import path
+
+from anjian.public_reports import public_views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public_views.report_form, name="report"),
+    path("track/", public_views.track, name="track"),
+]

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401 - routes are added as the app grows
+from django.urls import path
+
+from anjian.public_reports import views
 
 app_name = "public_reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("hotline/", views.hotline, name="hotline"),
+    path("stats/", views.stats, name="stats"),
+    path("export.<str:fmt>", views.export, name="export"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("policies/", views.policies, name="policies"),
+    path("<int:pk>/reward/<str:action>/", views.reward_act, name="reward"),
+    path("<int:pk>/identity/", views.identity, name="identity"),
+    path("<int:pk>/<str:action>/", views.act, name="act"),
+]

@@ -1,0 +1,32 @@
+"""The hazard query form: one definition for the list page, the map, the export and the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from anjian.hazards.models import HazardLevel, HazardSource, HazardStatus
+from anjian.orgs.models import Jurisdiction, Sector
+
+
+class HazardFilterForm(forms.Form):
+    q = forms.CharField(label=_("关键词"), required=False)
+    level = forms.ChoiceField(label=_("等级"), choices=[("", _("全部")), *HazardLevel.choices], required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *HazardStatus.choices], required=False)
+    overdue = forms.BooleanField(label=_("仅逾期"), required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部")), *HazardSource.choices], required=False)
+    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.filter(parent__isnull=True), required=False)
+    jurisdiction = forms.ModelChoiceField(label=_("区域"), queryset=Jurisdiction.objects.none(), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(level__lte=3)
+        for name, field in self.fields.items():
+            css = "form-check-input" if name == "overdue" else "form-select" if isinstance(
+                field, forms.ChoiceField) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def filters(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_valid() else {}

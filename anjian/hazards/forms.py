@@ -1,0 +1,149 @@
+"""Forms for reporting a hazard and for each lifecycle step. They only parse input; the
+services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anjian.enterprises.models import Enterprise
+from anjian.hazards.models import HazardLevel, HazardSource, RejectReason
+from anjian.rules.hazards import TREATMENT_PLAN_PARTS
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select form-select-lg")
+        else:
+            widget.attrs.setdefault("class", "form-control form-control-lg")
+
+
+def _end_of(day: dt.date | None) -> dt.datetime | None:
+    """A deadline date means 24:00 of that day, local time."""
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+
+
+class HazardReportForm(forms.Form):
+    enterprise_text = forms.CharField(
+        label=_("企业（名称或统一社会信用代码）"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    place_name = forms.CharField(label=_("场所名称（无企业档案时）"), required=False, max_length=200)
+    source = forms.ChoiceField(label=_("来源"), choices=HazardSource.choices, initial=HazardSource.PATROL)
+    level = forms.ChoiceField(label=_("隐患等级"), choices=HazardLevel.choices, initial=HazardLevel.GENERAL)
+    category = forms.CharField(label=_("隐患类别/排查项"), max_length=200)
+    description = forms.CharField(label=_("隐患描述"), widget=forms.Textarea(attrs={"rows": 3}))
+    standard_item = forms.CharField(label=_("重大隐患判定标准条款"), required=False, max_length=300)
+    address = forms.CharField(label=_("地点"), required=False, max_length=300)
+    lng = forms.FloatField(label=_("经度"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    lat = forms.FloatField(label=_("纬度"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    accuracy_m = forms.FloatField(label=_("定位精度(米)"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["category"].widget.attrs["class"] = "form-control form-control-lg"
+        _style(self)
+        for name in ("category", "description", "source", "level"):
+            self.fields[name].widget.attrs["required"] = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        scope = Enterprise.objects.restrict(self.user, "enterprises.view")
+        ent = None
+        if data.get("enterprise"):
+            ent = scope.filter(pk=data["enterprise"]).first()
+            if ent is None:
+                self.add_error("enterprise_text", _("未找到该企业，请核对或填写场所名称"))
+        elif text := (data.get("enterprise_text") or "").strip():
+            matches = list(scope.filter(Q(credit_code=text.upper()) | Q(name__icontains=text)).order_by("name")[:6])
+            exact = [e for e in matches if e.name == text or e.credit_code == text.upper()]
+            if len(exact) == 1 or len(matches) == 1:
+                ent = (exact or matches)[0]
+            elif not matches:
+                self.add_error("enterprise_text", _("未找到该企业，请核对或填写场所名称"))
+            else:
+                names = "、".join(e.name for e in matches[:5])
+                self.add_error("enterprise_text", _("匹配到多家企业，请输入全称：") + names)
+        data["enterprise_obj"] = ent
+        return data
+
+
+class ConfirmForm(forms.Form):
+    level = forms.ChoiceField(label=_("隐患等级"), choices=HazardLevel.choices)
+    standard_item = forms.CharField(label=_("重大隐患判定标准条款"), required=False, max_length=300)
+    deadline = forms.DateField(label=_("整改期限（留空按规定）"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    responsible_person = forms.CharField(label=_("整改责任人"), required=False, max_length=50)
+    measures = forms.CharField(label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    funds = forms.DecimalField(label=_("整改资金(元)"), required=False, min_value=0, decimal_places=2)
+    note = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def deadline_at(self) -> dt.datetime | None:
+        return _end_of(self.cleaned_data.get("deadline"))
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(label=_("原因"), choices=RejectReason.choices)
+    duplicate_of = forms.IntegerField(label=_("重复于（隐患编号）"), required=False)
+    note = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("意见/说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label=_("新的整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def deadline_at(self) -> dt.datetime | None:
+        return _end_of(self.cleaned_data.get("deadline"))
+
+
+class PlanForm(forms.Form):
+    deadline = forms.DateField(label=_("治理时限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, zh, _en in TREATMENT_PLAN_PARTS:
+            self.fields[key] = forms.CharField(label=zh, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        _style(self)
+
+    def plan(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(key) or "" for key, _zh, _en in TREATMENT_PLAN_PARTS}
+
+    def deadline_at(self) -> dt.datetime | None:
+        return _end_of(self.cleaned_data.get("deadline"))
+
+
+class RerouteForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("监管部门"), queryset=None, required=False)  # type: ignore[arg-type]
+    reason = forms.CharField(label=_("改派理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from anjian.orgs.models import Department, DepartmentKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(is_active=True, kind=DepartmentKind.REGULATOR)
+        _style(self)

@@ -1,0 +1,432 @@
+"""Writes for hazards. Every write: one transaction on a locked row, row history, timeline event;
+every status change goes through ``HAZARD_WORKFLOW.apply`` (which also moves the inbox item)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from anjian.audit.services import record_event
+from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
+from anjian.core.scoping import can, scope_allows
+from anjian.documents.attachments import attachments_add
+from anjian.enterprises.models import Enterprise
+from anjian.hazards.models import Hazard, HazardLevel, HazardSource, HazardStatus, RejectReason
+from anjian.hazards.workflow import HAZARD_WORKFLOW
+from anjian.inbox.services import due_open
+from anjian.orgs.models import Department, Jurisdiction, Sector
+from anjian.orgs.services import locate_jurisdiction, route_department
+from anjian.rules import hazards as rules
+
+PHOTO_BEFORE = "before"
+PHOTO_AFTER = "after"
+PLAN_KEYS = tuple(key for key, _zh, _en in rules.TREATMENT_PLAN_PARTS)
+
+
+def _rule_level(level: str) -> rules.HazardLevel:
+    return rules.HazardLevel(level)
+
+
+def _lock(hazard: Hazard, actor: Any) -> Hazard:
+    """The hazard's row, locked; outside the actor's view scope it does not exist."""
+    locked = Hazard.objects.select_for_update(of=("self",)).select_related(
+        "jurisdiction", "department", "sector", "enterprise"
+    ).get(pk=hazard.pk)
+    if actor is not None and not can(actor, "hazards.view", locked):
+        raise NotFoundInScope()
+    return locked
+
+
+def _save(hazard: Hazard, reason: str, fields: Iterable[str]) -> None:
+    hazard._change_reason = reason  # type: ignore[attr-defined]
+    hazard.save(update_fields=list(fields))
+
+
+def _apply(hazard: Hazard, target: str, *, actor: Any, note: str = "", data: dict[str, Any] | None = None) -> None:
+    hazard._change_reason = f"状态：{HazardStatus(target).label}"  # type: ignore[attr-defined]
+    HAZARD_WORKFLOW.apply(hazard, target, actor=actor, note=note, data=data)
+
+
+def _aware(value: dt.datetime | None, name: str) -> dt.datetime | None:
+    if value is not None and timezone.is_naive(value):
+        raise DomainError(f"{name} 须带时区", f"{name} must be time-zone aware", field=name)
+    return value
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hazard_report(
+    *,
+    actor: Any,
+    source: str,
+    category: str,
+    description: str,
+    level: str = HazardLevel.GENERAL,
+    enterprise: Enterprise | None = None,
+    place_name: str = "",
+    address: str = "",
+    lng: float | None = None,
+    lat: float | None = None,
+    accuracy_m: float | None = None,
+    jurisdiction: Jurisdiction | None = None,
+    sector: Sector | None = None,
+    standard_item: str = "",
+    found_at: dt.datetime | None = None,
+    finder_name: str = "",
+    photos: Iterable[Any] = (),
+) -> Hazard:
+    """Record a hazard found by any source. Territory: the point's smallest unit, else the
+    enterprise's, else the one given; sector: the enterprise's unless given; department: routed."""
+    if source not in HazardSource.values:
+        raise DomainError(f"未知的隐患来源：{source}", f"Unknown source: {source}", field="source")
+    if level not in HazardLevel.values:
+        raise DomainError(f"未知的隐患等级：{level}", f"Unknown level: {level}", field="level")
+    category, description = category.strip(), description.strip()
+    if not category:
+        raise DomainError("请填写隐患类别或排查项", "The category is required", field="category")
+    if not description:
+        raise DomainError("请填写隐患描述", "The description is required", field="description")
+    if enterprise is None and not place_name.strip():
+        raise DomainError("请选择企业或填写场所名称", "Choose an enterprise or name the place", field="enterprise")
+    if (lng is None) != (lat is None):
+        raise DomainError("经纬度须同时填写", "Give both longitude and latitude", field="lng")
+    if lng is not None and lat is not None and not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        raise DomainError("经纬度超出范围", "Longitude/latitude out of range", field="lng")
+    found_at = _aware(found_at, "found_at") or timezone.now()
+    if found_at > timezone.now() + dt.timedelta(minutes=5):
+        raise DomainError("发现时间不能晚于当前时间", "The time found cannot be in the future", field="found_at")
+
+    place = locate_jurisdiction(lng, lat) if lng is not None and lat is not None else None
+    if place is None:
+        place = enterprise.jurisdiction if enterprise is not None else jurisdiction
+    if place is None:
+        raise DomainError("请填写位置或指定属地", "Give a location or a jurisdiction", field="jurisdiction")
+    if sector is None and enterprise is not None:
+        sector = enterprise.sector
+    if actor is not None and not scope_allows(
+        actor, "hazards.report", jurisdiction=place, sector=sector, enterprise=enterprise
+    ):
+        raise NotAllowed("您无权在该辖区/企业上报隐患", "You may not report hazards there")
+    department, rule = route_department(sector, place)
+    now = timezone.now()
+    hazard = Hazard(
+        source=source,
+        enterprise=enterprise,
+        place_name="" if enterprise is not None else place_name.strip(),
+        address=address.strip() or (enterprise.address if enterprise is not None else ""),
+        lng=lng if lng is not None else (enterprise.lng if enterprise is not None else None),
+        lat=lat if lat is not None else (enterprise.lat if enterprise is not None else None),
+        location_accuracy_m=accuracy_m,
+        jurisdiction=place,
+        sector=sector,
+        department=department,
+        routing_rule=rule[:300],
+        category=category[:200],
+        description=description,
+        level=level,
+        standard_item=standard_item.strip()[:300],
+        finder=actor if getattr(actor, "pk", None) else None,
+        finder_name=finder_name.strip() or (getattr(actor, "display_name", "") or getattr(actor, "username", "")),
+        found_at=found_at,
+        reported_at=now,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    hazard._change_reason = "上报"  # type: ignore[attr-defined]
+    hazard.save()
+    record_event(
+        hazard,
+        "hazard.reported",
+        actor=actor,
+        summary=f"上报隐患（{HazardSource(source).label}，{HazardLevel(level).label}）：{hazard.unit_name} {category}",
+        data={"routing": rule, "jurisdiction": place.code, "department": department.name if department else None},
+    )
+    photos = list(photos)
+    if photos:
+        attachments_add(owner=hazard, files=photos, actor=actor, role=PHOTO_BEFORE)
+    owner = HAZARD_WORKFLOW.states[HazardStatus.REPORTED].owner(hazard)  # type: ignore[misc]
+    state = HAZARD_WORKFLOW.states[HazardStatus.REPORTED]
+    due_open(
+        hazard,
+        state.due_kind,  # type: ignore[arg-type]
+        title=f"{state.label}：{HAZARD_WORKFLOW.title(hazard)}",
+        due_at=state.deadline(hazard),  # type: ignore[misc]
+        url=HAZARD_WORKFLOW.url(hazard),
+        owner_jurisdiction=owner.jurisdiction,
+        owner_department=owner.department,
+        sector=owner.sector,
+    )
+    return hazard
+
+
+# --- confirm / reject ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def hazard_confirm(
+    *,
+    actor: Any,
+    hazard: Hazard,
+    level: str | None = None,
+    standard_item: str | None = None,
+    deadline: dt.datetime | None = None,
+    responsible_person: str = "",
+    measures: str = "",
+    funds: Decimal | None = None,
+    note: str = "",
+) -> Hazard:
+    """Confirm a reported hazard, fixing its level and rectification deadline (by default the
+    rule's: 一般 the end of the day found, 重大 the local default until the plan sets one)."""
+    h = _lock(hazard, actor)
+    if level is not None:
+        if level not in HazardLevel.values:
+            raise DomainError(f"未知的隐患等级：{level}", f"Unknown level: {level}", field="level")
+        h.level = level
+    if standard_item is not None:
+        h.standard_item = standard_item.strip()[:300]
+    deadline = _aware(deadline, "deadline")
+    h.deadline = deadline or rules.rectification_due(h.found_at, _rule_level(h.level))
+    if responsible_person:
+        h.responsible_person = responsible_person.strip()[:50]
+    if measures:
+        h.measures = measures.strip()
+    if funds is not None:
+        if funds < 0:
+            raise DomainError("整改资金不能为负", "Funds cannot be negative", field="funds")
+        h.funds = funds
+    _save(h, "确认", ["level", "standard_item", "deadline", "responsible_person", "measures", "funds"])
+    _apply(
+        h,
+        HazardStatus.CONFIRMED,
+        actor=actor,
+        note=note,
+        data={"level": h.level, "deadline": timezone.localtime(h.deadline).isoformat()},
+    )
+    return h
+
+
+@transaction.atomic
+def hazard_reject(
+    *, actor: Any, hazard: Hazard, reason: str, note: str, duplicate_of: Hazard | None = None
+) -> Hazard:
+    """Refuse a report: a duplicate (of another hazard the actor can see) or not a hazard."""
+    h = _lock(hazard, actor)
+    if reason not in RejectReason.values:
+        raise DomainError("请选择不予确认的原因", "Choose why the report is refused", field="reason")
+    if reason == RejectReason.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == h.pk:
+            raise DomainError("重复上报须指明原隐患", "Name the hazard this duplicates", field="duplicate_of")
+        if actor is not None and not can(actor, "hazards.view", duplicate_of):
+            raise NotFoundInScope()
+    h.reject_reason = reason
+    h.duplicate_of = duplicate_of if reason == RejectReason.DUPLICATE else None
+    _save(h, "不予确认", ["reject_reason", "duplicate_of"])
+    _apply(h, HazardStatus.REJECTED, actor=actor, note=note, data={"reason": reason,
+                                                                    "duplicate_of": h.duplicate_of_id})
+    return h
+
+
+# --- plan and rectification ---------------------------------------------------------------
+
+
+@transaction.atomic
+def hazard_plan_set(
+    *, actor: Any, hazard: Hazard, plan: Mapping[str, str], deadline: dt.datetime | None = None
+) -> Hazard:
+    """Store the 重大 hazard's treatment plan (16号令 Art. 15, six parts); its deadline, when
+    given, becomes the rectification deadline. Incomplete plans may be saved as drafts; the
+    start of rectification is what requires all six parts."""
+    h = _lock(hazard, actor)
+    if actor is not None and not can(actor, "hazards.rectify", h):
+        raise NotAllowed("您无权编制该隐患的治理方案", "You may not set this hazard's plan")
+    if h.level != HazardLevel.MAJOR:
+        raise InvalidTransition("仅重大隐患需要治理方案", "Only major hazards need a treatment plan")
+    if h.status not in (HazardStatus.CONFIRMED, HazardStatus.RECTIFYING):
+        raise InvalidTransition("当前状态不能修改治理方案", "The plan cannot be changed in this state")
+    cleaned = {key: str(plan.get(key) or "").strip() for key in PLAN_KEYS}
+    h.plan = cleaned
+    fields = ["plan"]
+    deadline = _aware(deadline, "deadline")
+    if deadline is not None:
+        h.deadline = deadline
+        fields.append("deadline")
+    _save(h, "治理方案", fields)
+    missing = rules.missing_plan_parts(cleaned)
+    record_event(
+        h,
+        "hazard.plan_set",
+        actor=actor,
+        summary="编制治理方案" + ("（完整）" if not missing else f"（缺{len(missing)}项）"),
+        data={"missing": missing},
+    )
+    if deadline is not None:
+        _reopen_due(h)
+    return h
+
+
+@transaction.atomic
+def hazard_start_rectification(*, actor: Any, hazard: Hazard, note: str = "") -> Hazard:
+    h = _lock(hazard, actor)
+    _apply(h, HazardStatus.RECTIFYING, actor=actor, note=note)
+    return h
+
+
+@transaction.atomic
+def hazard_submit(*, actor: Any, hazard: Hazard, note: str, photos: Iterable[Any] = ()) -> Hazard:
+    """一般: the unit reports the rectification done, with photos after."""
+    h = _lock(hazard, actor)
+    h.submitted_at = timezone.now()
+    if h.status != HazardStatus.RECTIFYING:
+        raise InvalidTransition("当前状态不能提交验收", "Cannot submit in this state")
+    _save(h, "提交验收", ["submitted_at"])
+    _apply(h, HazardStatus.SUBMITTED, actor=actor, note=note)
+    photos = list(photos)
+    if photos:
+        attachments_add(owner=h, files=photos, actor=actor, role=PHOTO_AFTER)
+    return h
+
+
+@transaction.atomic
+def hazard_send_back(*, actor: Any, hazard: Hazard, note: str, deadline: dt.datetime | None = None) -> Hazard:
+    """The verifier refuses the rectification; a new deadline may be set."""
+    h = _lock(hazard, actor)
+    if h.status != HazardStatus.SUBMITTED:
+        raise InvalidTransition("当前状态不能退回整改", "Cannot send back in this state")
+    deadline = _aware(deadline, "deadline")
+    if deadline is not None:
+        h.deadline = deadline
+        _save(h, "退回整改", ["deadline"])
+    _apply(h, HazardStatus.RECTIFYING, actor=actor, note=note)
+    return h
+
+
+@transaction.atomic
+def hazard_apply_writeoff(*, actor: Any, hazard: Hazard, note: str, photos: Iterable[Any] = ()) -> Hazard:
+    """重大: the unit applies in writing for 销号 after treatment; the review clock starts."""
+    h = _lock(hazard, actor)
+    if h.status != HazardStatus.RECTIFYING:
+        raise InvalidTransition("当前状态不能申请销号", "Cannot apply for write-off in this state")
+    if not note.strip():
+        raise InvalidTransition("销号申请须说明治理情况", "Describe the treatment", field="note")
+    h.applied_at = timezone.now()
+    _save(h, "销号申请", ["applied_at"])
+    _apply(h, HazardStatus.APPLIED, actor=actor, note=note,
+           data={"review_due": timezone.localtime(rules.review_due(h.applied_at)).isoformat()})
+    photos = list(photos)
+    if photos:
+        attachments_add(owner=h, files=photos, actor=actor, role=PHOTO_AFTER)
+    return h
+
+
+@transaction.atomic
+def hazard_review(*, actor: Any, hazard: Hazard, passed: bool, note: str) -> Hazard:
+    """重大: the on-site review of a write-off application; failing sends it back to rectifying."""
+    h = _lock(hazard, actor)
+    if h.status != HazardStatus.APPLIED:
+        raise InvalidTransition("当前状态不能现场核查", "No review is pending")
+    h.reviewed_at = timezone.now()
+    _save(h, "现场核查", ["reviewed_at"])
+    _apply(h, HazardStatus.REVIEWED if passed else HazardStatus.RECTIFYING, actor=actor, note=note,
+           data={"passed": passed})
+    return h
+
+
+@transaction.atomic
+def hazard_write_off(*, actor: Any, hazard: Hazard, note: str = "") -> Hazard:
+    """销号: 一般 after verification of the submitted rectification, 重大 after a passed review."""
+    h = _lock(hazard, actor)
+    h.written_off_at = timezone.now()
+    if h.status not in (HazardStatus.SUBMITTED, HazardStatus.REVIEWED):
+        raise InvalidTransition("当前状态不能销号", "Cannot write off in this state")
+    _save(h, "销号", ["written_off_at"])
+    _apply(h, HazardStatus.WRITTEN_OFF, actor=actor, note=note)
+    return h
+
+
+# --- routing ------------------------------------------------------------------------------
+
+
+def _reopen_due(h: Hazard) -> None:
+    """Re-open the current state's inbox item with the hazard's present owner and deadline."""
+    state = HAZARD_WORKFLOW.state_of(h)
+    if state.final or not state.due_kind or state.deadline is None:
+        return
+    due_at = state.deadline(h)
+    if due_at is None:
+        return
+    owner = state.owner(h) if state.owner else None
+    due_open(
+        h,
+        state.due_kind,
+        title=f"{state.label}：{HAZARD_WORKFLOW.title(h)}",
+        due_at=due_at,
+        url=HAZARD_WORKFLOW.url(h),
+        owner_jurisdiction=owner.jurisdiction if owner else None,
+        owner_department=owner.department if owner else None,
+        owner_enterprise=owner.enterprise if owner else None,
+        sector=owner.sector if owner else None,
+    )
+
+
+@transaction.atomic
+def hazard_reroute(
+    *,
+    actor: Any,
+    hazard: Hazard,
+    reason: str,
+    department: Department | None = None,
+    jurisdiction: Jurisdiction | None = None,
+    sector: Sector | None = None,
+) -> Hazard:
+    """Change the territory, sector and/or regulator of an open hazard (audited). With a new
+    sector or territory and no department given, the routing table is applied again."""
+    h = _lock(hazard, actor)
+    if actor is not None and not can(actor, "hazards.reroute", h):
+        raise NotAllowed("您无权改派该隐患", "You may not re-route this hazard")
+    if not reason.strip():
+        raise DomainError("改派须说明理由", "A reason is required", field="reason")
+    if h.status not in [s for s in HazardStatus.values if not HAZARD_WORKFLOW.states[s].final]:
+        raise InvalidTransition("已办结的隐患不能改派", "A closed hazard cannot be re-routed")
+    before = {
+        "jurisdiction": h.jurisdiction.code,
+        "sector": h.sector.code if h.sector_id else None,
+        "department": h.department.name if h.department_id else None,
+        "routing_rule": h.routing_rule,
+    }
+    if jurisdiction is not None:
+        h.jurisdiction = jurisdiction
+    if sector is not None:
+        h.sector = sector
+    if department is not None:
+        h.department = department
+        h.routing_rule = f"人工改派 → {department.name}：{reason.strip()}"[:300]
+    else:
+        routed, rule = route_department(h.sector, h.jurisdiction)
+        h.department = routed
+        h.routing_rule = rule[:300]
+    after = {
+        "jurisdiction": h.jurisdiction.code,
+        "sector": h.sector.code if h.sector_id else None,
+        "department": h.department.name if h.department_id else None,
+        "routing_rule": h.routing_rule,
+    }
+    if after == before:
+        raise DomainError("改派前后没有变化", "Nothing changes", field="department")
+    _save(h, f"改派：{reason.strip()}"[:100], ["jurisdiction", "sector", "department", "routing_rule"])
+    record_event(
+        h,
+        "hazard.rerouted",
+        actor=actor,
+        summary=f"改派：{before['department'] or '无'}（{before['jurisdiction']}）→ "
+        f"{after['department'] or '无'}（{after['jurisdiction']}）",
+        note=reason.strip(),
+        data={"before": before, "after": after},
+    )
+    _reopen_due(h)
+    return h

@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anjian.audit.selectors import history_for, timeline_for
+from anjian.core.errors import DomainError
+from anjian.core.pagination import keyset_page
+from anjian.core.scoping import can, get_in_scope, has_action
+from anjian.core.views import partial_or_full, require_action
+from anjian.documents.exports import Column, csv_response, xlsx_response
+from anjian.documents.models import Attachment
+from anjian.hazards import services
+from anjian.hazards.filters import HazardFilterForm
+from anjian.hazards.forms import ConfirmForm, HazardReportForm, NoteForm, PlanForm, RejectForm, RerouteForm
+from anjian.hazards.models import Hazard, HazardLevel, HazardStatus
+from anjian.hazards.selectors import hazard_list, hazard_map_points, hazard_transitions
+from anjian.rules.hazards import TREATMENT_PLAN_PARTS
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    for key in ("after", "before"):
+        query.pop(key, None)
+    return query.urlencode()
+
+
+@require_action("hazards.view")
+def hazard_list_view(request: HttpRequest) -> HttpResponse:
+    form = HazardFilterForm(request.GET or None, user=request.user)
+    qs = hazard_list(user=request.user, filters=form.filters())
+    page = keyset_page(qs, request.GET, sort="-id", size=20)
+    template = partial_or_full(request, "hazards/list.html", "hazards/partials/_table.html")
+    return render(request, template, {
+        "form": form, "page": page, "query": _query(request), "now": timezone.now(),
+        "can_report": has_action(request.user, "hazards.report"),
+        "view": "map" if request.GET.get("view") == "map" else "table",
+    })
+
+
+@require_action("hazards.view")
+def hazard_points_view(request: HttpRequest) -> JsonResponse:
+    form = HazardFilterForm(request.GET or None, user=request.user)
+    return JsonResponse(hazard_map_points(user=request.user, filters=form.filters()))
+
+
+EXPORT_COLUMNS = [
+    Column("编号", lambda h: h.code),
+    Column("来源", lambda h: h.get_source_display()),
+    Column("企业/场所", lambda h: h.unit_name),
+    Column("属地", lambda h: h.jurisdiction.name),
+    Column("行业", lambda h: h.sector.name if h.sector_id else ""),
+    Column("监管部门", lambda h: h.department.name if h.department_id else ""),
+    Column("隐患类别", lambda h: h.category),
+    Column("隐患描述", lambda h: h.description),
+    Column("等级", lambda h: h.get_level_display()),
+    Column("判定标准条款", lambda h: h.standard_item),
+    Column("发现人", lambda h: h.finder_name),
+    Column("发现时间", lambda h: h.found_at),
+    Column("整改责任人", lambda h: h.responsible_person),
+    Column("整改期限", lambda h: h.deadline),
+    Column("状态", lambda h: h.get_status_display()),
+    Column("是否逾期", lambda h: h.is_overdue),
+    Column("经度", lambda h: h.lng),
+    Column("纬度", lambda h: h.lat),
+]
+
+
+@require_action("hazards.view")
+def hazard_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    form = HazardFilterForm(request.GET or None, user=request.user)
+    rows = hazard_list(user=request.user, filters=form.filters()).order_by("-id").iterator(chunk_size=2000)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    if fmt == "csv":
+        return csv_response(rows, EXPORT_COLUMNS, f"隐患台账-{stamp}.csv")
+    if fmt == "xlsx":
+        return xlsx_response(rows, EXPORT_COLUMNS, f"隐患台账-{stamp}.xlsx")
+    raise Http404
+
+
+def _get(request: HttpRequest, pk: int) -> Hazard:
+    return get_in_scope(
+        Hazard.objects.select_related("jurisdiction", "sector", "department", "enterprise", "duplicate_of"),
+        request.user, "hazards.view", pk=pk,
+    )
+
+
+def _form_for(hazard: Hazard, target: str) -> Any:
+    if target == HazardStatus.CONFIRMED:
+        return ConfirmForm(initial={"level": hazard.level, "standard_item": hazard.standard_item})
+    if target == HazardStatus.REJECTED:
+        return RejectForm()
+    return NoteForm()
+
+
+@require_action("hazards.view")
+def hazard_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    h = _get(request, pk)
+    transitions = hazard_transitions(hazard=h, user=request.user)
+    photos = Attachment.objects.filter(content_type__model="hazard", content_type__app_label="hazards",
+                                       object_id=str(h.pk)).order_by("id")
+    can_plan = (h.level == HazardLevel.MAJOR and h.status in (HazardStatus.CONFIRMED, HazardStatus.RECTIFYING)
+                and can(request.user, "hazards.rectify", h))
+    plan_parts = [(key, zh, (h.plan or {}).get(key, "")) for key, zh, _en in TREATMENT_PLAN_PARTS]
+    return render(request, "hazards/detail.html", {
+        "h": h,
+        "actions": [(t, _form_for(h, t.target)) for t in transitions],
+        "photos_before": [a for a in photos if a.role == services.PHOTO_BEFORE],
+        "photos_after": [a for a in photos if a.role == services.PHOTO_AFTER],
+        "events": timeline_for(h),
+        "history": history_for(h),
+        "plan_parts": plan_parts,
+        "plan_form": PlanForm(initial={**(h.plan or {}), "deadline": timezone.localdate(h.deadline) if h.deadline else None})
+        if can_plan else None,
+        "reroute_form": RerouteForm(initial={"department": h.department_id})
+        if h.status not in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED) and can(request.user, "hazards.reroute", h)
+        else None,
+        "needs_photos": {HazardStatus.SUBMITTED, HazardStatus.APPLIED},
+    })
+
+
+def _run(request: HttpRequest, h: Hazard, target: str) -> None:
+    """Call the service behind a button. Raises DomainError or ValueError on bad input."""
+    files = request.FILES.getlist("photos")
+    user, current = request.user, h.status
+    if target == HazardStatus.CONFIRMED:
+        form = ConfirmForm(request.POST)
+        if not form.is_valid():
+            raise ValueError(form.errors.as_text())
+        d = form.cleaned_data
+        services.hazard_confirm(actor=user, hazard=h, level=d["level"], standard_item=d["standard_item"],
+                                deadline=form.deadline_at(), responsible_person=d["responsible_person"],
+                                measures=d["measures"], funds=d["funds"], note=d["note"])
+        return
+    if target == HazardStatus.REJECTED:
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            raise ValueError(form.errors.as_text())
+        d = form.cleaned_data
+        dup = None
+        if d["duplicate_of"]:
+            dup = Hazard.objects.restrict(user, "hazards.view").filter(pk=d["duplicate_of"]).first()
+            if dup is None:
+                raise DomainError("原隐患不存在或不在您的管辖范围内", "No such hazard", field="duplicate_of")
+        services.hazard_reject(actor=user, hazard=h, reason=d["reason"], note=d["note"], duplicate_of=dup)
+        return
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        raise ValueError(form.errors.as_text())
+    note = form.cleaned_data["note"] or ""
+    if target == HazardStatus.RECTIFYING and current == HazardStatus.CONFIRMED:
+        services.hazard_start_rectification(actor=user, hazard=h, note=note)
+    elif target == HazardStatus.RECTIFYING and current == HazardStatus.SUBMITTED:
+        services.hazard_send_back(actor=user, hazard=h, note=note, deadline=form.deadline_at())
+    elif target == HazardStatus.RECTIFYING and current == HazardStatus.APPLIED:
+        services.hazard_review(actor=user, hazard=h, passed=False, note=note)
+    elif target == HazardStatus.SUBMITTED:
+        services.hazard_submit(actor=user, hazard=h, note=note, photos=files)
+    elif target == HazardStatus.APPLIED:
+        services.hazard_apply_writeoff(actor=user, hazard=h, note=note, photos=files)
+    elif target == HazardStatus.REVIEWED:
+        services.hazard_review(actor=user, hazard=h, passed=True, note=note)
+    elif target == HazardStatus.WRITTEN_OFF:
+        services.hazard_write_off(actor=user, hazard=h, note=note)
+    else:
+        raise Http404
+
+
+@require_POST
+@require_action("hazards.view")
+def hazard_transition_view(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+    h = _get(request, pk)
+    try:
+        _run(request, h, target)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已办理"))
+    return redirect("hazards:detail", pk=h.pk)
+
+
+@require_POST
+@require_action("hazards.rectify")
+def hazard_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    h = _get(request, pk)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hazard_plan_set(actor=request.user, hazard=h, plan=form.plan(), deadline=form.deadline_at())
+            messages.success(request, _("治理方案已保存"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("hazards:detail", pk=h.pk)
+
+
+@require_POST
+@require_action("hazards.reroute")
+def hazard_reroute_view(request: HttpRequest, pk: int) -> HttpResponse:
+    h = _get(request, pk)
+    form = RerouteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hazard_reroute(actor=request.user, hazard=h, reason=form.cleaned_data["reason"],
+                                    department=form.cleaned_data["department"])
+            messages.success(request, _("已改派"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, form.errors.as_text())
+    if not Hazard.objects.restrict(request.user, "hazards.view").filter(pk=h.pk).exists():
+        return redirect("hazards:list")
+    return redirect("hazards:detail", pk=h.pk)
+
+
+@require_action("hazards.report")
+def hazard_report_view(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    if ent_id := request.GET.get("enterprise", "").strip():
+        from anjian.enterprises.models import Enterprise
+
+        ent = Enterprise.objects.restrict(request.user, "enterprises.view").filter(pk=ent_id if ent_id.isdigit() else 0).first()
+        if ent is not None:
+            initial = {"enterprise": ent.pk, "enterprise_text": ent.name}
+    form = HazardReportForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            h = services.hazard_report(
+                actor=request.user, source=d["source"], category=d["category"], description=d["description"],
+                level=d["level"], enterprise=d["enterprise_obj"], place_name=d["place_name"], address=d["address"],
+                lng=d["lng"], lat=d["lat"], accuracy_m=d["accuracy_m"], standard_item=d["standard_item"],
+                photos=request.FILES.getlist("photos"),
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("隐患已上报：") + h.code)
+            if can(request.user, "hazards.view", h):
+                return redirect("hazards:detail", pk=h.pk)
+            return redirect("hazards:list")
+    return render(request, "hazards/report.html", {"form": form})
