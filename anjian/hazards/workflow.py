@@ -36,9 +36,7 @@ def _kind(code: str, label: Any) -> str:
             code=code,
             label=label,
             remind_before=dt.timedelta(days=_POLICY.reminder_days_before),
-            escalate_after=dt.timedelta(days=_STEPS[0]),
-            escalate_every=dt.timedelta(days=(_STEPS[1] - _STEPS[0]) if len(_STEPS) > 1 else 7),
-            max_level=len(_STEPS),
+            schedule=tuple(dt.timedelta(days=d) for d in _STEPS),
         )
     )
     return code

@@ -11,12 +11,31 @@ from django.utils.functional import Promise
 
 @dataclass(frozen=True)
 class DueKind:
+    """``escalate_after``/``escalate_every``/``max_level`` describe a regular schedule; a kind whose
+    rules give irregular steps passes ``schedule`` instead: the offsets after the deadline at which
+    step 1, 2, … happen (e.g. 1, 7 and 30 days), and the number of steps is its length."""
+
     code: str
     label: str | Promise
     remind_before: dt.timedelta = dt.timedelta(days=3)
     escalate_after: dt.timedelta = dt.timedelta(days=1)
     escalate_every: dt.timedelta = dt.timedelta(days=7)
     max_level: int = 3
+    schedule: tuple[dt.timedelta, ...] = ()
+
+    @property
+    def levels(self) -> int:
+        return len(self.schedule) if self.schedule else self.max_level
+
+    def escalate_at(self, due_at: dt.datetime, step: int, now: dt.datetime | None = None) -> dt.datetime | None:
+        """When step ``step`` (1-based) falls due, or ``None`` past the last step."""
+        if step > self.levels:
+            return None
+        if self.schedule:
+            return due_at + self.schedule[step - 1]
+        if step == 1:
+            return due_at + self.escalate_after
+        return (now or due_at) + self.escalate_every
 
 
 KINDS: dict[str, DueKind] = {}

@@ -54,7 +54,7 @@ def due_open(
             "sector": sector,
             "assignee": assignee,
             "escalation_level": 0,
-            "escalate_at": due_at + spec.escalate_after,
+            "escalate_at": spec.escalate_at(due_at, 1),
             "escalated_to": None,
             "escalated_department": None,
             "closed_at": None,
@@ -139,23 +139,21 @@ def escalate_overdue(*, now: dt.datetime | None = None, batch: int = 500) -> int
             if not items:
                 return done
             for item in items:
-                spec = registry.KINDS.get(item.kind)
-                max_level = spec.max_level if spec else 3
-                every = spec.escalate_every if spec else dt.timedelta(days=7)
+                spec = registry.KINDS.get(item.kind) or registry.DueKind(code=item.kind, label=item.kind)
                 current = item.escalated_to or item.owner_jurisdiction
                 target = current.parent if current is not None else None
-                if item.escalation_level >= max_level or target is None:
+                if item.escalation_level >= spec.levels or target is None:
                     DueItem.objects.filter(pk=item.pk).update(escalate_at=None)
                     continue
+                level = item.escalation_level + 1
                 claimed = DueItem.objects.filter(pk=item.pk, escalation_level=item.escalation_level).update(
-                    escalation_level=item.escalation_level + 1,
+                    escalation_level=level,
                     escalated_to=target,
                     escalated_department=item.owner_department,
-                    escalate_at=now + every,
+                    escalate_at=spec.escalate_at(item.due_at, level + 1, now),
                 )
                 if not claimed:
                     continue
-                level = item.escalation_level + 1
                 if item.target is not None:
                     record_event(
                         item.target,
