@@ -53,6 +53,7 @@ def demo(args: list[str]) -> None:
     env = {**os.environ, "ANJIAN_DEMO": "1", "ANJIAN_DATA_DIR": os.environ.get("ANJIAN_DATA_DIR", str(ROOT / "var" / "demo"))}
     anjian = str(BIN / "anjian")
     run(anjian, "migrate", "--noinput", "-v", "0", env=env)
+    run(anjian, "sync_roles", env=env)
     run(anjian, "demo", "--scale", os.environ.get("ANJIAN_DEMO_SCALE", "small"), "--if-empty", env=env)
     # Ctrl-C reaches the whole process group: rundemo stops the server and the worker itself,
     # so this parent only waits for it instead of dying with a traceback.

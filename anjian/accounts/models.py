@@ -39,6 +39,10 @@ class Role(models.Model):
     name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
     actions = models.JSONField(_("可执行操作"), default=list)
+    offered_actions = models.JSONField(
+        _("已提供的默认操作"), default=list, blank=True,
+        help_text=_("系统角色的默认操作中已经提供过的部分：升级时只补充新增的默认操作，不恢复管理员删除的操作"),
+    )
     is_system = models.BooleanField(_("系统角色"), default=False)
 
     history = HistoricalRecords(bases=[HistoryBase])

@@ -83,16 +83,33 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
 ]
 
 
+@transaction.atomic
 def roles_ensure_system() -> int:
-    """Create the system roles that are missing (never overwrites an admin's edits)."""
-    created = 0
+    """Create the missing system roles and give existing ones the default actions added in a
+    newer release. An action an administrator removed stays removed: only defaults never offered
+    before (``offered_actions``) are added. Returns the number of roles created or changed."""
+    changed = 0
     for spec in SYSTEM_ROLES:
-        _role, was_created = Role.objects.get_or_create(
+        role, created = Role.objects.select_for_update().get_or_create(
             code=spec["code"],
-            defaults={"name": spec["name"], "name_en": spec["name_en"], "actions": spec["actions"], "is_system": True},
+            defaults={
+                "name": spec["name"], "name_en": spec["name_en"], "actions": spec["actions"],
+                "offered_actions": spec["actions"], "is_system": True,
+            },
         )
-        created += was_created
-    return created
+        if created:
+            changed += 1
+            continue
+        new = [a for a in spec["actions"] if a not in role.offered_actions]
+        if not new:
+            continue
+        role.actions = sorted(set(role.actions) | set(new))
+        role.offered_actions = sorted(set(role.offered_actions) | set(spec["actions"]))
+        role._change_reason = "升级：补充新增的默认操作"  # type: ignore[attr-defined]
+        role.save(update_fields=["actions", "offered_actions"])
+        record_event(role, "defaults_added", actor=None, summary=f"升级补充默认操作：{', '.join(new)}", data={"added": new})
+        changed += 1
+    return changed
 
 
 def _require_manage(actor: Any) -> None:
