@@ -141,7 +141,9 @@ def _grant_q(grant: Grant, spec: ScopeSpec) -> Q | bool | None:
     if spec.creator is None or q is None:
         return q
     own = Q(**{f"{spec.creator}_id": grant.user_id})
-    return own if q is False else q | own
+    if isinstance(q, Q):
+        return q | own
+    return own
 
 
 def _unit_q(grant: Grant, spec: ScopeSpec) -> Q | bool | None:

@@ -25,7 +25,7 @@ def _watch_parent(parent: int) -> None:
     os.kill(os.getpid(), signal.SIGINT)  # huey's graceful stop
 
 
-class Command(RunHueyCommand):
+class Command(RunHueyCommand):  # type: ignore[misc]  # huey ships no type hints
     help = "后台任务进程（含定时任务）/ Run the huey job consumer, including periodic tasks"
 
     def add_arguments(self, parser: CommandParser) -> None:
