@@ -171,10 +171,8 @@ def _locator_key() -> tuple[Any, ...]:
     return (agg["m"], Jurisdiction.objects.exclude(boundary="").count(), Jurisdiction.history.aggregate(m=Max("history_id"))["m"])
 
 
-def _level_indexes() -> list[Any]:
-    """One STRtree per tree depth, deepest first. A point is looked up in the grids first and only
-    the points no grid contains go on to the communities, then the streets…: in a fully gridded
-    city each point is tested against one small polygon instead of one per level."""
+def _leaf_index() -> Any:
+    """An STRtree over the deepest boundaries: each point goes to the smallest unit containing it."""
     from shapely import from_geojson
 
     from anjian.core.geo import PolygonIndex
@@ -182,41 +180,27 @@ def _level_indexes() -> list[Any]:
     key = _locator_key()
     with _locator_lock:
         if _locator["key"] == key and _locator["index"] is not None:
-            return _locator["index"]  # type: ignore[no-any-return]
-    by_depth: dict[int, list[tuple[int, Any]]] = {}
-    rows = Jurisdiction.objects.exclude(boundary="").filter(is_active=True).values_list("id", "depth", "boundary")
-    for pk, depth, boundary in rows.iterator(chunk_size=2000):
-        by_depth.setdefault(depth, []).append((pk, from_geojson(boundary)))
-    indexes = [PolygonIndex(items) for _depth, items in sorted(by_depth.items(), reverse=True)]
+            return _locator["index"]
+    rows = list(
+        Jurisdiction.objects.exclude(boundary="").filter(is_active=True).values_list("id", "depth", "boundary")
+    )
+    # Deepest first: PolygonIndex resolves overlaps (a grid inside its community) to the first key
+    # in sort order, so we give deeper units smaller sort keys.
+    items = [((-depth, pk), from_geojson(boundary)) for pk, depth, boundary in rows]
+    index = PolygonIndex(items) if items else None
     with _locator_lock:
         _locator["key"] = key
-        _locator["index"] = indexes
-    return indexes
+        _locator["index"] = index
+    return index
 
 
 def locate_jurisdiction_ids(points: Sequence[tuple[float, float]]) -> list[int | None]:
-    """The id of the deepest jurisdiction containing each (lng, lat) WGS-84 point, or None.
-    Points on a shared boundary go to the lowest id of that depth (deterministic)."""
-    import numpy as np
-
-    result: list[int | None] = [None] * len(points)
-    if not points:
-        return result
-    lngs = np.fromiter((p[0] for p in points), dtype=np.float64, count=len(points))
-    lats = np.fromiter((p[1] for p in points), dtype=np.float64, count=len(points))
-    remaining = np.arange(len(points))
-    for index in _level_indexes():
-        if remaining.size == 0:
-            break
-        found = index.locate_many(lngs[remaining], lats[remaining])
-        still: list[int] = []
-        for position, pk in zip(remaining.tolist(), found, strict=True):
-            if pk is None:
-                still.append(position)
-            else:
-                result[position] = pk
-        remaining = np.asarray(still, dtype=np.intp)
-    return result
+    """The id of the deepest jurisdiction containing each (lng, lat) WGS-84 point, or None."""
+    index = _leaf_index()
+    if index is None or not points:
+        return [None] * len(points)
+    keys = index.locate_many([p[0] for p in points], [p[1] for p in points])
+    return [key[1] if key is not None else None for key in keys]
 
 
 def locate_jurisdiction(lng: float, lat: float) -> Jurisdiction | None:
