@@ -82,8 +82,9 @@ def _grants(user: User) -> list[Grant]:
     if cached is not None:
         return cached
     from anjian.accounts.models import Membership
-    from anjian.orgs.models import Sector
+    from anjian.orgs.models import DepartmentKind, Sector
 
+    territorial_kinds = {DepartmentKind.COMMITTEE_OFFICE, DepartmentKind.STREET_OFFICE}
     today = timezone.localdate()
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
@@ -94,6 +95,23 @@ def _grants(user: User) -> list[Grant]:
     )
     grants: list[Grant] = []
     for m in memberships:
+        if m.department_id and m.department.kind in territorial_kinds:
+            # A safety committee office or a street office coordinates its whole territory
+            # (属地管理): its members reach the jurisdiction subtree, not a set of sectors.
+            place = m.jurisdiction or m.department.jurisdiction
+            grants.append(
+                Grant(
+                    actions=frozenset(m.role.actions),
+                    jurisdiction_id=place.pk,
+                    jurisdiction_path=place.path,
+                    department_id=None,
+                    department_path=None,
+                    sector_ids=frozenset(),
+                    enterprise_id=None,
+                    user_id=user.pk,
+                )
+            )
+            continue
         sector_ids: frozenset[int] = frozenset()
         if m.department_id:
             sector_ids = frozenset(Sector.ids_within(m.department.sectors.all()))

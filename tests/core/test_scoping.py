@@ -72,3 +72,21 @@ def test_custody_membership_is_dated(world):
     membership_grant(actor=None, user=user, role=Role.objects.get(code="custody"), enterprise=world.ent_b,
                      valid_from=dt.date(2020, 1, 1), valid_until=dt.date(2020, 12, 31))
     assert not Enterprise.objects.restrict(user, "view").exists()
+
+
+@pytest.mark.parametrize("with_jurisdiction", [True, False])
+def test_committee_office_membership_reaches_its_territory(world, with_jurisdiction):
+    """A district officer bound to the district's 安委办 department (as the demo does) sees the
+    district's enterprises whatever their sector; the office supervises no sector itself."""
+    from anjian.accounts.models import Role
+    from anjian.accounts.services import membership_grant, user_create
+    from anjian.orgs.models import DepartmentKind
+    from anjian.orgs.services import department_create
+
+    office = department_create(actor=None, name="甲区安委办", kind=DepartmentKind.COMMITTEE_OFFICE,
+                               jurisdiction=world.district_a)
+    user = user_create(actor=None, username="office_a", password=None)
+    scope = {"department": office, "jurisdiction": world.district_a} if with_jurisdiction else {"department": office}
+    membership_grant(actor=None, user=user, role=Role.objects.get(code="district_office"), **scope)
+    visible = set(Enterprise.objects.restrict(user, "view").values_list("pk", flat=True))
+    assert visible == {world.ent_a.pk, world.ent_a2.pk}

@@ -196,3 +196,23 @@ def test_backup_on_postgresql_names_pg_dump_and_fails(tmp_path):
     assert result.returncode == 1
     assert f"pg_dump -Fc -h db.example -p 5433 -U anjian anjian > {tmp_path / 'x.dump'}" in result.stderr
     assert not (tmp_path / "x.dump").exists()
+
+
+def test_every_demo_login_sees_its_own_scope(demo_city):
+    """Each demo persona lands on real data: the district offices see exactly their district."""
+    from anjian.accounts.models import User
+    from anjian.enterprises.models import Enterprise
+    from anjian.orgs.models import Jurisdiction, JurisdictionLevel
+
+    districts = list(Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT).order_by("code")[:2])
+    for username, district in (("district1", districts[0]), ("district2", districts[1])):
+        user = User.objects.get(username=username)
+        mine = Enterprise.objects.restrict(user, "enterprises.view")
+        expected = Enterprise.objects.filter(jurisdiction__path__startswith=district.path)
+        assert expected.count() > 0
+        assert set(mine.values_list("pk", flat=True)) == set(expected.values_list("pk", flat=True))
+    total = Enterprise.objects.count()
+    for username in ("admin", "city_office", "leader"):
+        assert Enterprise.objects.restrict(User.objects.get(username=username), "enterprises.view").count() == total
+    for username in ("street", "regulator", "grid", "enterprise", "custody"):
+        assert 0 < Enterprise.objects.restrict(User.objects.get(username=username), "enterprises.view").count() < total
