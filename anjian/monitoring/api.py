@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Schema
 
@@ -52,3 +53,127 @@ def post_readings(request: HttpRequest, readings: list[ReadingIn]) -> Any:
         "alarms_raised": result.raised,
         "alarms_cleared": result.cleared,
     }
+
+
+# --- sensor registry --------------------------------------------------------------------------
+
+class SensorIn(Schema):
+    """Sensor settings; on PATCH only the fields sent are changed."""
+
+    name: str | None = None
+    kind: str | None = None
+    unit: str | None = None
+    source: int | None = None
+    low: float | None = None
+    high: float | None = None
+    high_high: float | None = None
+    deadband: float | None = None
+    min_duration_s: int | None = None
+    expected_interval_s: int | None = None
+    topic: str | None = None
+    range_min: float | None = None
+    range_max: float | None = None
+    lng: float | None = None
+    lat: float | None = None
+
+
+class SensorCreateIn(SensorIn):
+    enterprise: int
+    code: str
+    name: str  # type: ignore[assignment]
+    kind: str  # type: ignore[assignment]
+
+
+class SensorPatchIn(SensorIn):
+    reason: str = ""
+    enabled: bool | None = None
+
+
+class SensorOut(Schema):
+    id: int
+    enterprise: int
+    code: str
+    name: str
+    kind: str
+    unit: str
+    source: int | None
+    low: float | None
+    high: float | None
+    high_high: float | None
+    deadband: float
+    min_duration_s: int
+    expected_interval_s: int
+    topic: str
+    range_min: float | None
+    range_max: float | None
+    lng: float | None
+    lat: float | None
+    enabled: bool
+    state: str
+
+
+def _sensor_out(sensor: Any) -> dict[str, Any]:
+    from anjian.monitoring.services import SENSOR_FIELDS
+
+    out = {k: getattr(sensor, k) for k in SENSOR_FIELDS if k != "source"}
+    out.update(id=sensor.pk, enterprise=sensor.enterprise_id, code=sensor.code, source=sensor.source_id,
+               enabled=sensor.enabled, state=sensor.state)
+    return out
+
+
+def _sensor_data(request: HttpRequest, payload: SensorIn, fields: set[str]) -> dict[str, Any]:
+    from anjian.core.errors import DomainError
+    from anjian.monitoring.models import HazardSource
+    from anjian.monitoring.services import SENSOR_FIELDS
+
+    data = {k: v for k, v in payload.model_dump().items() if k in SENSOR_FIELDS and k in fields}
+    if data.get("source") is not None:
+        source = HazardSource.objects.restrict(request.user, "monitoring.change").filter(pk=data["source"]).first()
+        if source is None:
+            raise DomainError("重大危险源单元不存在或不在管辖范围内", "Unknown major hazard source unit", field="source")
+        data["source"] = source
+    return data
+
+
+@router.post("/sensors", response={201: SensorOut}, summary="新增测点 / create a sensor")
+def create_sensor(request: HttpRequest, payload: SensorCreateIn) -> Any:
+    from anjian.core.scoping import get_in_scope
+    from anjian.enterprises.models import Enterprise
+    from anjian.monitoring.services import sensor_create
+
+    require(request, "monitoring.change")
+    enterprise = get_in_scope(Enterprise.objects.all(), request.user, "monitoring.change", pk=payload.enterprise)
+    sent = payload.model_fields_set
+    sensor = sensor_create(actor=request.user, enterprise=enterprise, code=payload.code,
+                           data=_sensor_data(request, payload, sent))
+    return 201, _sensor_out(sensor)
+
+
+@router.get("/sensors/{sensor_id}", response=SensorOut, summary="测点 / a sensor")
+def get_sensor(request: HttpRequest, sensor_id: int) -> Any:
+    from anjian.core.scoping import get_in_scope
+    from anjian.monitoring.models import Sensor
+
+    require(request, "monitoring.view")
+    return _sensor_out(get_in_scope(Sensor.objects.all(), request.user, "monitoring.view", pk=sensor_id))
+
+
+@router.patch("/sensors/{sensor_id}", response=SensorOut, summary="修改、停用或启用测点 / change, deactivate or reactivate")
+def patch_sensor(request: HttpRequest, sensor_id: int, payload: SensorPatchIn) -> Any:
+    from anjian.core.scoping import get_in_scope
+    from anjian.monitoring.models import Sensor
+    from anjian.monitoring.services import sensor_deactivate, sensor_reactivate, sensor_update
+
+    require(request, "monitoring.change")
+    sensor = get_in_scope(Sensor.objects.select_related("enterprise"), request.user, "monitoring.change", pk=sensor_id)
+    sent = payload.model_fields_set
+    data = _sensor_data(request, payload, sent)
+    with transaction.atomic():
+        if payload.enabled is True and not sensor.enabled:
+            sensor = sensor_reactivate(actor=request.user, sensor=sensor, reason=payload.reason)
+        if data:
+            sensor = sensor_update(actor=request.user, sensor=sensor, data=data, reason=payload.reason)
+        if payload.enabled is False and sensor.enabled:
+            sensor = sensor_deactivate(actor=request.user, sensor=sensor, reason=payload.reason)
+    sensor.refresh_from_db()
+    return _sensor_out(sensor)

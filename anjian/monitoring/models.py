@@ -178,6 +178,12 @@ class Sensor(models.Model):
             models.Index(fields=["state", "last_ts"], name="mon_sensor_state"),
             models.Index(fields=["offline_after"], name="mon_sensor_offline_after"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic"], condition=~models.Q(topic=""), name="mon_sensor_topic_unique",
+                violation_error_message=_("MQTT主题已被其他测点使用"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -202,6 +208,38 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sensor_id}@{self.ts:%Y-%m-%d %H:%M:%S}={self.value}"
+
+
+class RollupPeriod(models.TextChoices):
+    MINUTE = "minute", _("分钟")
+    HOUR = "hour", _("小时")
+
+
+class ReadingRollup(models.Model):
+    """Downsampled readings: min / max / mean / count per sensor and minute or hour bucket.
+
+    Written only by ``readings_rollup`` (an upsert on (sensor, period, bucket), so re-running it is
+    harmless); kept after the raw readings are removed by the retention job, and read by the
+    sensor chart for days and weeks."""
+
+    id = models.BigAutoField(primary_key=True)
+    sensor = models.ForeignKey(Sensor, verbose_name=_("测点"), on_delete=models.CASCADE, related_name="+", db_index=False)
+    period = models.CharField(_("粒度"), max_length=6, choices=RollupPeriod.choices)
+    bucket = models.DateTimeField(_("时段起点"))
+    min = models.FloatField(_("最小值"))
+    max = models.FloatField(_("最大值"))
+    avg = models.FloatField(_("平均值"))
+    count = models.PositiveIntegerField(_("读数条数"))
+
+    class Meta:
+        verbose_name = _("监测数据汇总")
+        verbose_name_plural = _("监测数据汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["sensor", "period", "bucket"], name="mon_rollup_sensor_period_bucket")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sensor_id} {self.period} {self.bucket:%Y-%m-%d %H:%M}"
 
 
 class RejectReason(models.TextChoices):

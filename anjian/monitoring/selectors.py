@@ -52,23 +52,26 @@ def alarm_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[
 
 
 def sensor_series(*, sensor: Any, hours: int) -> list[tuple[Any, float, float]]:
-    """(time, value, max) points for the chart: raw readings up to 6 h, minute means (with the
-    minute's maximum) up to 48 h, hourly beyond — a SQL aggregate, never a Python loop over rows."""
+    """(time, value, max) points for the chart: raw readings up to 6 h; beyond that the rollups
+    written by ``readings_rollup`` (minute means with the minute's maximum up to 48 h, hourly
+    beyond), which outlive the raw readings' retention."""
     import datetime as dt
 
-    from django.db.models import Avg, Max
-    from django.db.models.functions import TruncHour, TruncMinute
     from django.utils import timezone
 
-    from anjian.monitoring.models import Reading
+    from anjian.monitoring.models import Reading, ReadingRollup, RollupPeriod
 
     since = timezone.now() - dt.timedelta(hours=hours)
-    qs = Reading.objects.filter(sensor=sensor, ts__gte=since)
     if hours <= 6:
+        qs = Reading.objects.filter(sensor=sensor, ts__gte=since)
         return [(ts, v, v) for ts, v in qs.order_by("ts").values_list("ts", "value")[:20000]]
-    trunc = TruncMinute("ts") if hours <= 48 else TruncHour("ts")
-    rows = qs.annotate(bucket=trunc).values("bucket").annotate(avg=Avg("value"), peak=Max("value")).order_by("bucket")
-    return [(r["bucket"], round(r["avg"], 4), r["peak"]) for r in rows]
+    period = RollupPeriod.MINUTE if hours <= 48 else RollupPeriod.HOUR
+    rows = (
+        ReadingRollup.objects.filter(sensor=sensor, period=period, bucket__gte=since)
+        .order_by("bucket")
+        .values_list("bucket", "avg", "max")[:20000]
+    )
+    return [(bucket, round(avg, 4), peak) for bucket, avg, peak in rows]
 
 
 def alarm_stats(*, user: Any, days: int = 30) -> dict[str, Any]:

@@ -4,6 +4,7 @@ and a timeline event; GB 18218 arithmetic comes from ``anjian.rules.gb18218``.""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -303,32 +304,100 @@ def hazard_source_retire(*, actor: Any, source: HazardSource, reason: str) -> Ha
 
 SENSOR_FIELDS = (
     "name", "kind", "unit", "low", "high", "high_high", "deadband", "min_duration_s", "expected_interval_s",
-    "topic", "range_min", "range_max", "lng", "lat", "enabled", "source",
+    "topic", "range_min", "range_max", "lng", "lat", "source",
 )
+"""What create and update may set; ``enabled`` changes only through ``sensor_deactivate`` /
+``sensor_reactivate``."""
+NUMBER_FIELDS = ("low", "high", "high_high", "deadband", "range_min", "range_max", "lng", "lat")
+WHOLE_FIELDS = ("min_duration_s", "expected_interval_s")
+FIELD_NAMES_ZH = {
+    "low": "低报阈值", "high": "高报阈值", "high_high": "高高报阈值", "deadband": "回差", "range_min": "量程下限",
+    "range_max": "量程上限", "lng": "经度", "lat": "纬度", "min_duration_s": "最短持续时间",
+    "expected_interval_s": "上报周期",
+}
+FIELD_NAMES_EN = {
+    "low": "Low threshold", "high": "High threshold", "high_high": "High-high threshold", "deadband": "Deadband",
+    "range_min": "Range minimum", "range_max": "Range maximum", "lng": "Longitude", "lat": "Latitude",
+    "min_duration_s": "Minimum duration", "expected_interval_s": "Reporting interval",
+}
 
 
-def _sensor_clean(data: dict[str, Any]) -> dict[str, Any]:
-    from anjian.monitoring.models import DEFAULT_UNITS, SensorKind
+def _number(field: str, value: Any, *, whole: bool = False) -> Any:
+    """Numbers arrive typed from forms and the API, or as text from elsewhere; blank is None."""
+    import math
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(str(value).strip().replace("，", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or (whole and number != int(number)):
+        kind_zh, kind_en = ("整数", "a whole number") if whole else ("数字", "a number")
+        raise DomainError(f"{FIELD_NAMES_ZH[field]}须为{kind_zh}", f"{FIELD_NAMES_EN[field]} must be {kind_en}", field=field)
+    return int(number) if whole else number
+
+
+def _sensor_clean(data: dict[str, Any], *, enterprise: Enterprise, sensor_pk: int | None = None) -> dict[str, Any]:
+    """Validate a sensor's settings; every refusal names its field (zh / en)."""
+    from anjian.monitoring.models import DEFAULT_UNITS, Sensor, SensorKind
 
     out = {k: v for k, v in data.items() if k in SENSOR_FIELDS}
-    if "kind" in out and out["kind"] not in SensorKind.values:
+    out["name"] = (out.get("name") or "").strip()
+    if not out["name"]:
+        raise DomainError("请填写测点名称", "The sensor name is required", field="name")
+    if out.get("kind") not in SensorKind.values:
         raise DomainError("未知的测点类型", "Unknown sensor kind", field="kind")
-    if not (out.get("unit") or "").strip():
-        out["unit"] = DEFAULT_UNITS.get(out.get("kind"), "")  # type: ignore[call-overload]
-    if not out.get("unit"):
+    for key in NUMBER_FIELDS:
+        out[key] = _number(key, out.get(key))
+    for key in WHOLE_FIELDS:
+        out[key] = _number(key, out.get(key), whole=True)
+    out["unit"] = (out.get("unit") or "").strip() or DEFAULT_UNITS.get(out["kind"], "")  # type: ignore[call-overload]
+    if not out["unit"]:
         raise DomainError("请填写单位", "The unit is required", field="unit")
-    low, high, hh = out.get("low"), out.get("high"), out.get("high_high")
-    if low is not None and high is not None and low >= high:
-        raise DomainError("低报阈值须低于高报阈值", "Low must be below high", field="low")
-    if high is not None and hh is not None and high >= hh:
-        raise DomainError("高报阈值须低于高高报阈值", "High must be below high-high", field="high")
-    if (out.get("deadband") or 0) < 0:
+    set_thresholds = [(k, out[k]) for k in ("low", "high", "high_high") if out[k] is not None]
+    for (k1, v1), (k2, v2) in itertools.pairwise(set_thresholds):
+        if v1 >= v2:
+            raise DomainError(
+                f"{FIELD_NAMES_ZH[k1]}须低于{FIELD_NAMES_ZH[k2]}（低报 < 高报 < 高高报）",
+                f"{FIELD_NAMES_EN[k1]} must be below {FIELD_NAMES_EN[k2].lower()} (low < high < high-high)",
+                field=k1,
+            )
+    out["deadband"] = out["deadband"] if out["deadband"] is not None else 0.0
+    if out["deadband"] < 0:
         raise DomainError("回差不能为负数", "The deadband cannot be negative", field="deadband")
-    rmin, rmax = out.get("range_min"), out.get("range_max")
+    out["min_duration_s"] = out["min_duration_s"] if out["min_duration_s"] is not None else 0
+    if out["min_duration_s"] < 0:
+        raise DomainError("最短持续时间不能为负数", "The minimum duration cannot be negative", field="min_duration_s")
+    out["expected_interval_s"] = out["expected_interval_s"] if out["expected_interval_s"] is not None else 60
+    if out["expected_interval_s"] < 1:
+        raise DomainError("上报周期至少1秒", "The interval must be at least 1 s", field="expected_interval_s")
+    rmin, rmax = out["range_min"], out["range_max"]
     if rmin is not None and rmax is not None and rmin >= rmax:
         raise DomainError("量程下限须低于上限", "Range minimum must be below maximum", field="range_min")
-    if out.get("expected_interval_s") is not None and out["expected_interval_s"] < 1:
-        raise DomainError("上报周期至少1秒", "The interval must be at least 1 s", field="expected_interval_s")
+    for key, value in set_thresholds:
+        if (rmin is not None and value < rmin) or (rmax is not None and value > rmax):
+            raise DomainError(f"{FIELD_NAMES_ZH[key]}超出量程", f"{FIELD_NAMES_EN[key]} is outside the physical range",
+                              field=key)
+    if out["lng"] is not None and not -180 <= out["lng"] <= 180:
+        raise DomainError("经度须在 -180 至 180 之间", "Longitude must be between -180 and 180", field="lng")
+    if out["lat"] is not None and not -90 <= out["lat"] <= 90:
+        raise DomainError("纬度须在 -90 至 90 之间", "Latitude must be between -90 and 90", field="lat")
+    source = out.get("source")
+    if source is not None and (source.enterprise_id != enterprise.pk or source.retired):
+        raise DomainError("重大危险源单元不属于该企业或已核销", "The unit belongs to another enterprise or is retired",
+                          field="source")
+    out["topic"] = (out.get("topic") or "").strip()
+    if out["topic"]:
+        if any(c in out["topic"] for c in "#+") or out["topic"].startswith("$") or " " in out["topic"]:
+            raise DomainError("MQTT主题不能含 # + 空格，也不能以 $ 开头", "The MQTT topic may not contain # + or spaces, "
+                              "nor start with $", field="topic")
+        clash = Sensor.objects.filter(topic=out["topic"])
+        if sensor_pk is not None:
+            clash = clash.exclude(pk=sensor_pk)
+        if clash.exists():
+            raise DomainError(f"MQTT主题 {out['topic']} 已被其他测点使用",
+                              f"The MQTT topic {out['topic']} is used by another sensor", field="topic")
     return out
 
 
@@ -337,18 +406,19 @@ def sensor_create(*, actor: Any, enterprise: Enterprise, code: str, data: dict[s
     from anjian.monitoring.models import Sensor
 
     _check(actor, enterprise)
-    code = code.strip()
+    code = (code or "").strip()
     if not code:
         raise DomainError("请填写测点编码", "The sensor code is required", field="code")
+    if len(code) > 64 or any(c in code for c in "/#+ "):
+        raise DomainError("测点编码至多64个字符，不能含 / # + 空格", "The sensor code has at most 64 characters and no "
+                          "/ # + or spaces", field="code")
     if Sensor.objects.filter(code=code).exists():
         raise DomainError(f"测点编码 {code} 已存在", f"Sensor code {code} already exists", field="code")
-    clean = _sensor_clean({"kind": "other", **data})
-    source = clean.get("source")
-    if source is not None and source.enterprise_id != enterprise.pk:
-        raise DomainError("重大危险源单元不属于该企业", "The unit belongs to another enterprise", field="source")
+    data = {"kind": "other", **data}
+    if not (data.get("topic") or "").strip():
+        data["topic"] = f"anjian/{enterprise.pk}/{code}"
+    clean = _sensor_clean(data, enterprise=enterprise)
     sensor = Sensor(enterprise=enterprise, code=code, **clean)
-    if not sensor.topic:
-        sensor.topic = f"anjian/{enterprise.pk}/{code}"
     sensor._change_reason = "新建测点"  # type: ignore[attr-defined]
     sensor.save()
     record_event(sensor, "created", actor=actor, summary=f"新建测点 {code}")
@@ -360,10 +430,12 @@ def sensor_update(*, actor: Any, sensor: Any, data: dict[str, Any], reason: str 
     from anjian.monitoring.models import Sensor
 
     _check(actor, sensor.enterprise)
-    s = Sensor.objects.select_for_update().get(pk=sensor.pk)
+    s = Sensor.objects.select_for_update().select_related("enterprise").get(pk=sensor.pk)
     merged = {k: getattr(s, k) for k in SENSOR_FIELDS}
     merged.update({k: v for k, v in data.items() if k in SENSOR_FIELDS})
-    clean = _sensor_clean(merged)
+    if not (merged.get("topic") or "").strip():
+        merged["topic"] = f"anjian/{s.enterprise_id}/{s.code}"
+    clean = _sensor_clean(merged, enterprise=s.enterprise, sensor_pk=s.pk)
     changed = [k for k in SENSOR_FIELDS if getattr(s, k) != clean.get(k)]
     if not changed:
         return s
@@ -373,7 +445,47 @@ def sensor_update(*, actor: Any, sensor: Any, data: dict[str, Any], reason: str 
         s.offline_after = s.last_ts + dt.timedelta(seconds=s.expected_interval_s * OFFLINE_FACTOR)
     s._change_reason = reason or "修改测点"  # type: ignore[attr-defined]
     s.save()
-    record_event(s, "updated", actor=actor, summary=f"修改测点：{', '.join(changed)}", note=reason)
+    record_event(s, "updated", actor=actor, summary=f"修改测点：{', '.join(changed)}", note=reason,
+                 data={"changed": changed})
+    return s
+
+
+@transaction.atomic
+def sensor_deactivate(*, actor: Any, sensor: Any, reason: str) -> Any:
+    """Stop taking readings from a sensor (removed, replaced, out of service). Its active alarm
+    conditions end (the people's side of each alarm stays open until closed); its readings and
+    alarms are kept."""
+    from anjian.monitoring.models import Alarm, Sensor, SensorState
+
+    _check(actor, sensor.enterprise)
+    if not (reason or "").strip():
+        raise DomainError("请说明停用原因", "Give the reason for deactivating", field="reason")
+    s = Sensor.objects.select_for_update().select_related("enterprise").get(pk=sensor.pk)
+    if not s.enabled:
+        raise DomainError("测点已停用", "The sensor is already deactivated", field="reason")
+    now = timezone.now()
+    for alarm in Alarm.objects.select_for_update().filter(sensor=s, active=True):
+        _alarm_end(alarm, now, None, "测点停用，报警条件结束")
+    s.enabled = False
+    s.state, s.eval_state, s.offline_after = SensorState.UNKNOWN, {}, None
+    s._change_reason = f"停用：{reason.strip()}"[:100]  # type: ignore[attr-defined]
+    s.save()
+    record_event(s, "deactivated", actor=actor, summary="停用测点", note=reason.strip())
+    return s
+
+
+@transaction.atomic
+def sensor_reactivate(*, actor: Any, sensor: Any, reason: str = "") -> Any:
+    from anjian.monitoring.models import Sensor
+
+    _check(actor, sensor.enterprise)
+    s = Sensor.objects.select_for_update().select_related("enterprise").get(pk=sensor.pk)
+    if s.enabled:
+        raise DomainError("测点已启用", "The sensor is already active", field="reason")
+    s.enabled = True
+    s._change_reason = "重新启用"  # type: ignore[attr-defined]
+    s.save()
+    record_event(s, "reactivated", actor=actor, summary="重新启用测点", note=(reason or "").strip())
     return s
 
 
@@ -481,7 +593,8 @@ def readings_evaluate(rows: list[tuple[int, dt.datetime, float]]) -> tuple[int, 
     for sid, ts, value in rows:
         by_sensor.setdefault(sid, []).append((ts, value))
     sensors = list(
-        Sensor.objects.select_for_update().filter(id__in=list(by_sensor)).select_related("enterprise").order_by("id")
+        Sensor.objects.select_for_update().filter(id__in=list(by_sensor), enabled=True)  # deactivated: never judged
+        .select_related("enterprise").order_by("id")
     )
     raised = cleared = 0
     active_by_sensor: dict[int, Any] = {
@@ -616,3 +729,128 @@ def alarm_close(*, actor: Any, alarm: Any, note: str, false_alarm: bool = False,
         a._change_reason = "误报"
         a.save(update_fields=["false_alarm", "false_reason"])
     return a
+
+
+# =============================================================================================
+# Rollups and retention (periodic jobs, see tasks.py)
+# =============================================================================================
+
+ROLLUP_BATCH = 2000
+
+
+def raw_retention_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "MONITORING_RAW_RETENTION_DAYS", 90))
+
+
+def _floor(moment: dt.datetime, unit: str) -> dt.datetime:
+    moment = moment.astimezone(dt.UTC)
+    if unit == "hour":
+        return moment.replace(minute=0, second=0, microsecond=0)
+    return moment.replace(second=0, microsecond=0)
+
+
+def _upsert_rollups(rows: Iterable[Any]) -> int:
+    from anjian.monitoring.models import ReadingRollup
+
+    done = 0
+    batch: list[Any] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= ROLLUP_BATCH:
+            done += len(batch)
+            ReadingRollup.objects.bulk_create(
+                batch, update_conflicts=True, unique_fields=["sensor", "period", "bucket"],
+                update_fields=["min", "max", "avg", "count"],
+            )
+            batch = []
+    if batch:
+        done += len(batch)
+        ReadingRollup.objects.bulk_create(
+            batch, update_conflicts=True, unique_fields=["sensor", "period", "bucket"],
+            update_fields=["min", "max", "avg", "count"],
+        )
+    return done
+
+
+@transaction.atomic
+def readings_rollup(*, start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
+    """(Re)compute the minute and hour rollups for ``[start, end)``: ``start`` is taken back to its
+    hour so that every hour bucket is complete, ``end`` back to its minute so the running minute
+    is left for the next run. Minute buckets come from the raw readings, hour buckets from the
+    minute buckets (count-weighted mean). An upsert on (sensor, period, bucket): running it twice
+    gives the same rows. Buckets older than the raw retention are never recomputed (their raw
+    readings may be gone). Returns (minute rows, hour rows) written."""
+    from django.db.models import Avg, Count, F, FloatField, Max, Min, Sum
+    from django.db.models.functions import TruncHour, TruncMinute
+
+    from anjian.monitoring.models import Reading, ReadingRollup, RollupPeriod
+
+    start = _floor(start, "hour")
+    keep_from = _floor(timezone.now() - dt.timedelta(days=raw_retention_days()), "hour")
+    start = max(start, keep_from)
+    end = _floor(end, "minute")
+    if start >= end:
+        return 0, 0
+    minutes = (
+        Reading.objects.filter(ts__gte=start, ts__lt=end)
+        .annotate(bucket=TruncMinute("ts", tzinfo=dt.UTC))
+        .values("sensor_id", "bucket")
+        .annotate(lo=Min("value"), hi=Max("value"), mean=Avg("value"), n=Count("id"))
+        .order_by()
+    )
+    n_minutes = _upsert_rollups(
+        ReadingRollup(sensor_id=r["sensor_id"], period=RollupPeriod.MINUTE, bucket=r["bucket"], min=r["lo"],
+                      max=r["hi"], avg=r["mean"], count=r["n"])
+        for r in minutes.iterator(chunk_size=ROLLUP_BATCH)
+    )
+    hours = (
+        ReadingRollup.objects.filter(period=RollupPeriod.MINUTE, bucket__gte=start, bucket__lt=end)
+        .annotate(hour=TruncHour("bucket", tzinfo=dt.UTC))
+        .values("sensor_id", "hour")
+        .annotate(lo=Min("min"), hi=Max("max"), n=Sum("count"), total=Sum(F("avg") * F("count"), output_field=FloatField()))
+        .order_by()
+    )
+    n_hours = _upsert_rollups(
+        ReadingRollup(sensor_id=r["sensor_id"], period=RollupPeriod.HOUR, bucket=r["hour"], min=r["lo"],
+                      max=r["hi"], avg=r["total"] / r["n"], count=r["n"])
+        for r in hours.iterator(chunk_size=ROLLUP_BATCH)
+    )
+    return n_minutes, n_hours
+
+
+def readings_purge(*, now: dt.datetime | None = None, days: int | None = None, batch: int = 10_000) -> int:
+    """Delete raw readings older than ``days`` (``MONITORING_RAW_RETENTION_DAYS``, default 90),
+    sensor by sensor through the (sensor, ts) index, at most ``batch`` rows per transaction — and
+    only readings whose minute and hour rollups exist, so nothing is lost that was never rolled
+    up. The cutoff is taken back to its hour so no bucket is left half-deleted. Returns the
+    number of readings deleted."""
+    from django.db.models import Exists, OuterRef
+    from django.db.models.functions import TruncHour, TruncMinute
+
+    from anjian.monitoring.models import Reading, ReadingRollup, RollupPeriod, Sensor
+
+    days = raw_retention_days() if days is None else days
+    if days < 1:
+        raise DomainError("原始数据至少保留1天", "Raw readings must be kept at least one day", field="days")
+    cutoff = _floor((now or timezone.now()) - dt.timedelta(days=days), "hour")
+    deleted = 0
+    for sensor_id in list(Sensor.objects.order_by("id").values_list("id", flat=True)):
+        rolled = ReadingRollup.objects.filter(sensor_id=sensor_id)
+        old = (
+            Reading.objects.filter(sensor_id=sensor_id, ts__lt=cutoff)
+            .annotate(minute=TruncMinute("ts", tzinfo=dt.UTC), hour=TruncHour("ts", tzinfo=dt.UTC))
+            .filter(
+                Exists(rolled.filter(period=RollupPeriod.MINUTE, bucket=OuterRef("minute"))),
+                Exists(rolled.filter(period=RollupPeriod.HOUR, bucket=OuterRef("hour"))),
+            )
+        )
+        while True:
+            with transaction.atomic():
+                ids = list(old.order_by("ts").values_list("id", flat=True)[:batch])
+                if ids:
+                    deleted += Reading.objects.filter(id__in=ids).delete()[0]
+            if len(ids) < batch:
+                break
+    return deleted

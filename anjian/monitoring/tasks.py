@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -11,3 +13,25 @@ def check_offline_sensors_task() -> None:
     from anjian.monitoring.services import sensors_check_offline
 
     sensors_check_offline()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def rollup_readings_task() -> None:
+    """Minute and hour rollups for the last ``MONITORING_ROLLUP_LOOKBACK_HOURS`` (default 3) hours;
+    re-running over the same window is harmless (upsert)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from anjian.monitoring.services import readings_rollup
+
+    now = timezone.now()
+    hours = int(getattr(settings, "MONITORING_ROLLUP_LOOKBACK_HOURS", 3))
+    readings_rollup(start=now - dt.timedelta(hours=hours), end=now)
+
+
+@db_periodic_task(crontab(hour="3", minute="30"))
+def purge_raw_readings_task() -> None:
+    """Raw readings older than ``MONITORING_RAW_RETENTION_DAYS`` (default 90), where rolled up."""
+    from anjian.monitoring.services import readings_purge
+
+    readings_purge()

@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from anjian.audit.selectors import history_for, timeline_for
 from anjian.core.errors import DomainError
@@ -60,7 +61,7 @@ def source_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     ctx: dict[str, Any] = {
         "s": source, "tab": tab, "substances": source.substances.all(),
         "can_change": can(request.user, "monitoring.change", source),
-        "tabs": [("basic", "基本信息"), ("timeline", "流程记录"), ("history", "变更记录")],
+        "tabs": [("basic", _("基本信息")), ("timeline", _("流程记录")), ("history", _("变更记录"))],
     }
     if tab == "basic":
         from django.contrib.contenttypes.models import ContentType
@@ -158,6 +159,7 @@ def source_change_view(request: HttpRequest, pk: int) -> HttpResponse:
 # =============================================================================================
 
 RANGES = {"6h": 6, "24h": 24, "7d": 168, "30d": 720}
+RANGE_LABELS = [("6h", _("6小时")), ("24h", _("24小时")), ("7d", _("7天")), ("30d", _("30天"))]
 
 
 @require_action("monitoring.view")
@@ -171,7 +173,69 @@ def sensor_list_view(request: HttpRequest) -> HttpResponse:
     page = keyset_page(sensor_list(user=request.user, filters=filters), request.GET, sort="code", size=50)
     template = partial_or_full(request, "monitoring/sensors.html", "monitoring/partials/_sensors.html")
     return render(request, template, {"page": page, "filters": filters, "states": SensorState.choices,
-                                      "query": request.GET.urlencode()})
+                                      "query": request.GET.urlencode(),
+                                      "can_add": has_action(request.user, "monitoring.change")})
+
+
+def _sensor_form_view(request: HttpRequest, sensor: Any = None) -> HttpResponse:
+    from anjian.monitoring.forms import SensorForm
+
+    form = SensorForm(
+        request.POST or None, sensor=sensor, enterprises=_enterprises_for(request.user),
+        sources=HazardSource.objects.restrict(request.user, "monitoring.change"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if sensor is None:
+                sensor = services.sensor_create(
+                    actor=request.user, enterprise=form.cleaned_data["enterprise"], code=form.cleaned_data["code"],
+                    data=form.service_data(),
+                )
+            else:
+                services.sensor_update(actor=request.user, sensor=sensor, data=form.service_data(),
+                                       reason=form.cleaned_data.get("reason", ""))
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect("monitoring:sensor", pk=sensor.pk)
+    return render(request, "monitoring/sensor_form.html", {"form": form, "sensor": sensor})
+
+
+@require_action("monitoring.change")
+def sensor_create_view(request: HttpRequest) -> HttpResponse:
+    return _sensor_form_view(request)
+
+
+@require_action("monitoring.change")
+def sensor_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from anjian.monitoring.models import Sensor
+
+    sensor = get_in_scope(Sensor.objects.select_related("enterprise"), request.user, "monitoring.change", pk=pk)
+    return _sensor_form_view(request, sensor)
+
+
+@require_action("monitoring.change")
+def sensor_enable_view(request: HttpRequest, pk: int, enable: bool) -> HttpResponse:
+    """POST only: deactivate (with a reason) or reactivate a sensor."""
+    from anjian.monitoring.forms import ReasonForm
+    from anjian.monitoring.models import Sensor
+
+    sensor = get_in_scope(Sensor.objects.select_related("enterprise"), request.user, "monitoring.change", pk=pk)
+    if request.method != "POST":
+        return redirect("monitoring:sensor", pk=sensor.pk)
+    reason = request.POST.get("reason", "").strip()
+    try:
+        if enable:
+            services.sensor_reactivate(actor=request.user, sensor=sensor, reason=reason)
+        else:
+            services.sensor_deactivate(actor=request.user, sensor=sensor, reason=reason)
+    except DomainError as exc:
+        form = ReasonForm(request.POST)
+        form.is_valid()
+        form.errors.clear()  # the service's message (zh / en) replaces the form's own
+        form.add_error("reason", exc.message)
+        return _sensor_detail(request, sensor, reason_form=form, status=400)
+    return redirect("monitoring:sensor", pk=sensor.pk)
 
 
 @require_action("monitoring.view")
@@ -179,13 +243,21 @@ def sensor_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     from anjian.monitoring.models import Sensor
 
     sensor = get_in_scope(Sensor.objects.select_related("enterprise", "source"), request.user, "monitoring.view", pk=pk)
+    return _sensor_detail(request, sensor)
+
+
+def _sensor_detail(request: HttpRequest, sensor: Any, reason_form: Any = None, status: int = 200) -> HttpResponse:
+    from anjian.monitoring.forms import ReasonForm
+
     rng = request.GET.get("range", "6h")
     if rng not in RANGES:
         rng = "6h"
     return render(request, "monitoring/sensor_detail.html", {
-        "sensor": sensor, "range": rng, "ranges": list(RANGES),
+        "sensor": sensor, "range": rng, "ranges": RANGE_LABELS,
         "alarms": sensor.alarms.order_by("-raised_at")[:20],
-    })
+        "can_change": can(request.user, "monitoring.change", sensor),
+        "reason_form": reason_form or ReasonForm(), "events": timeline_for(sensor),
+    }, status=status)
 
 
 @require_action("monitoring.view")

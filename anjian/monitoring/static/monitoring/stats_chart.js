@@ -10,8 +10,8 @@
     xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }) },
     yAxis: { type: "value", minInterval: 1 },
     series: [
-      { name: "报警", type: "bar", data: rows.map(function (r) { return +r[1]; }), itemStyle: { color: "#f08c00" } },
-      { name: "误报", type: "bar", data: rows.map(function (r) { return +r[2]; }), itemStyle: { color: "#6c757d" } }
+      { name: el.dataset.labelAlarms, type: "bar", data: rows.map(function (r) { return +r[1]; }), itemStyle: { color: "#f08c00" } },
+      { name: el.dataset.labelFalse, type: "bar", data: rows.map(function (r) { return +r[2]; }), itemStyle: { color: "#6c757d" } }
     ]
   });
 })();
