@@ -34,7 +34,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
         "code": "district_office", "name": "区安委办", "name_en": "District safety office",
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "orgs.view", "accounts.view", "documents.*",
                     "enterprises.*", "monitoring.*", "accidents.*",
-                    "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise",
+                    "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise", "hazards.penalty",
                     "public_reports.view", "public_reports.triage", "public_reports.handle", "public_reports.verify",
                     "public_reports.reward", "public_reports.identity", "grids.view", "grids.manage", "grids.plan"],
     },
@@ -49,7 +49,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
         "code": "regulator", "name": "行业监管部门", "name_en": "Sector regulator",
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "orgs.view", "documents.*", "enterprises.*",
                     "monitoring.*", "accidents.view", "accidents.report", "accidents.supplement", "accidents.investigate",
-                    "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise",
+                    "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise", "hazards.penalty",
                     "public_reports.view", "public_reports.triage", "public_reports.handle", "public_reports.verify"],
     },
     {

@@ -49,6 +49,10 @@ class HazardOut(Schema):
     status: str
     is_overdue: bool
     plan: dict[str, str]
+    risk_method: str
+    risk_factors: dict
+    risk_score: Decimal | None
+    risk_colour: str
 
     @staticmethod
     def resolve_jurisdiction_code(obj: Hazard) -> str:
@@ -151,6 +155,29 @@ def list_hazards(
     return list(qs[: max(1, min(limit, 1000))])
 
 
+@router.get("/statistics", summary="隐患统计 / found, rectified, overdue and rate by district, sector, level, month "
+            "and the 重大 hazards table (same figures as the page)")
+def hazard_statistics_api(request: HttpRequest, year: int | None = None, jurisdiction_code: str = "",
+                          sector_code: str = "", source: str = ""):
+    from django.utils import timezone
+
+    from anjian.hazards.stats import as_json, hazard_statistics
+
+    require(request, "hazards.view")
+    filters: dict = {"source": source}
+    if sector_code:
+        sector = Sector.objects.filter(code=sector_code).first()
+        if sector is None:
+            raise HttpError(400, "unknown sector")
+        filters["sector"] = sector
+    if jurisdiction_code:
+        jur = Jurisdiction.objects.filter(code=jurisdiction_code).first()
+        if jur is None:
+            raise HttpError(400, "unknown jurisdiction")
+        filters["jurisdiction"] = jur
+    return as_json(hazard_statistics(user=request.user, year=year or timezone.localdate().year, filters=filters))
+
+
 @router.get("/{pk}", response=HazardDetailOut, summary="隐患详情及可办理事项 / one hazard with its available steps")
 def get_hazard(request: HttpRequest, pk: int):
     require(request, "hazards.view")
@@ -230,3 +257,90 @@ def reroute(request: HttpRequest, pk: int, payload: RerouteIn):
     h = services.hazard_reroute(actor=request.user, hazard=h, reason=payload.reason, department=dept,
                                 jurisdiction=jur, sector=sector)
     return Hazard.objects.select_related("jurisdiction", "sector", "department", "enterprise").get(pk=h.pk)
+
+
+class PenaltyIn(Schema):
+    decided_on: dt.date
+    amount: Decimal
+    document_number: str
+    note: str = ""
+
+
+class PenaltyOut(Schema):
+    id: int
+    hazard_id: int
+    enterprise_id: int
+    decided_on: dt.date
+    amount: Decimal
+    document_number: str
+    repeat_offender: bool
+
+
+@router.post("/{pk}/penalties", response={201: PenaltyOut},
+             summary="录入隐患行政处罚（检查安全生产法第113条）/ record a penalty decision (Art. 113 check)")
+def record_penalty(request: HttpRequest, pk: int, payload: PenaltyIn):
+    from anjian.hazards.models import RepeatOffenderFlag
+
+    require(request, "hazards.penalty")
+    h = _get(request, pk)
+    p = services.hazard_penalty_record(actor=request.user, hazard=h, decided_on=payload.decided_on,
+                                       amount=payload.amount, document_number=payload.document_number,
+                                       note=payload.note)
+    p.repeat_offender = RepeatOffenderFlag.objects.filter(enterprise_id=p.enterprise_id).exists()  # type: ignore[attr-defined]
+    return Status(201, p)
+
+
+class ListingIn(Schema):
+    level: str
+    series_id: int
+    issuer: str
+    deadline: dt.date
+    requirements: str = ""
+
+
+class ListingOut(Schema):
+    id: int
+    hazard_id: int
+    level: str
+    number: str
+    issuer: str
+    issued_on: dt.date
+    deadline: dt.date
+    requirements: str
+    status: str
+    written_off_at: dt.datetime | None
+    is_overdue: bool
+
+
+@router.get("/{pk}/listings", response=list[ListingOut], summary="挂牌督办记录 / listed-supervision records")
+def get_listings(request: HttpRequest, pk: int):
+    from anjian.hazards.selectors import listing_list
+
+    require(request, "hazards.view")
+    return listing_list(user=request.user, hazard=_get(request, pk))
+
+
+@router.post("/{pk}/listings", response={201: ListingOut}, summary="挂牌督办（取文号）/ list a major hazard for supervision")
+def create_listing(request: HttpRequest, pk: int, payload: ListingIn):
+    from anjian.documents.models import DocumentSeries
+
+    require(request, "hazards.supervise")
+    h = _get(request, pk)
+    series = get_in_scope(DocumentSeries.objects.all(), request.user, "documents.issue", pk=payload.series_id)
+    listing = services.hazard_listing_create(actor=request.user, hazard=h, level=payload.level, series=series,
+                                             issuer=payload.issuer, deadline=payload.deadline,
+                                             requirements=payload.requirements)
+    return Status(201, listing)
+
+
+class RiskIn(Schema):
+    method: str
+    factors: dict
+
+
+@router.post("/{pk}/risk", response=HazardDetailOut, summary="风险评价（LEC/LS，四色）/ score the hazard's risk")
+def assess_risk(request: HttpRequest, pk: int, payload: RiskIn):
+    require(request, "hazards.confirm")
+    h = _get(request, pk)
+    services.hazard_risk_assess(actor=request.user, hazard=h, method=payload.method, factors=payload.factors)
+    return _detail(request, _get(request, pk))

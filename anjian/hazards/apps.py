@@ -18,6 +18,7 @@ class HazardsConfig(AppConfig):
             ("hazards.verify", _("验收、现场核查与销号")),
             ("hazards.reroute", _("改派隐患属地与监管部门")),
             ("hazards.supervise", _("挂牌督办")),
+            ("hazards.penalty", _("录入隐患行政处罚")),
         ]:
             register(code, label, _("隐患"))
         from anjian.core.menu import Entry
@@ -28,6 +29,8 @@ class HazardsConfig(AppConfig):
                             "bi-exclamation-triangle", 20))
         menu_register(Entry(_("三、隐患排查与监测"), _("上报隐患"), "hazards:report", "hazards.report",
                             "bi-camera", 21))
+        menu_register(Entry(_("三、隐患排查与监测"), _("隐患统计"), "hazards:statistics", "hazards.view",
+                            "bi-bar-chart", 22))
 
         from anjian.enterprises.tabs import DetailTab, register_tab
 
@@ -38,7 +41,7 @@ class HazardsConfig(AppConfig):
 def _enterprise_tab(request, enterprise):  # type: ignore[no-untyped-def]
     from anjian.core.scoping import has_action
     from anjian.hazards.models import OPEN_STATUSES
-    from anjian.hazards.selectors import hazard_list
+    from anjian.hazards.selectors import hazard_list, penalty_list, repeat_flags_for
 
     qs = hazard_list(user=request.user, filters={"enterprise": enterprise})
     return {
@@ -46,4 +49,6 @@ def _enterprise_tab(request, enterprise):  # type: ignore[no-untyped-def]
         "hazards_open": qs.filter(status__in=OPEN_STATUSES).count(),
         "hazards_total": qs.count(),
         "can_report_hazard": has_action(request.user, "hazards.report"),
+        "repeat_flags": repeat_flags_for(user=request.user, enterprise=enterprise),
+        "penalties": penalty_list(user=request.user, enterprise=enterprise)[:50],
     }

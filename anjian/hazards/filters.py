@@ -30,3 +30,29 @@ class HazardFilterForm(forms.Form):
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}
+
+
+class HazardStatsForm(forms.Form):
+    """The statistics query: a year (of the found time) and optional area, sector and source."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    jurisdiction = forms.ModelChoiceField(label=_("区域"), queryset=Jurisdiction.objects.none(), required=False)
+    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.filter(parent__isnull=True), required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部")), *HazardSource.choices], required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(level__lte=3)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField)
+                                          else "form-control")
+
+    def selected_year(self) -> int:
+        from django.utils import timezone
+
+        return (self.cleaned_data.get("year") if self.is_valid() else None) or timezone.localdate().year
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if k != "year" and v}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.enterprises.models import Enterprise
-from anjian.hazards.models import HazardLevel, HazardSource, RejectReason
+from anjian.hazards.models import HazardLevel, HazardSource, ListingLevel, RejectReason
 from anjian.rules.hazards import TREATMENT_PLAN_PARTS
 
 
@@ -75,7 +75,7 @@ class HazardReportForm(forms.Form):
             elif not matches:
                 self.add_error("enterprise_text", _("未找到该企业，请核对或填写场所名称"))
             else:
-                names = "、".join(e.name for e in matches[:5])
+                names = str(_("、")).join(e.name for e in matches[:5])
                 self.add_error("enterprise_text", _("匹配到多家企业，请输入全称：") + names)
         data["enterprise_obj"] = ent
         return data
@@ -147,3 +147,63 @@ class RerouteForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(is_active=True, kind=DepartmentKind.REGULATOR)
         _style(self)
+
+
+class PenaltyForm(forms.Form):
+    document_number = forms.CharField(label=_("处罚决定书文号"), max_length=100)
+    decided_on = forms.DateField(label=_("处罚决定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("罚款金额(元)"), min_value=0, decimal_places=2)
+    note = forms.CharField(label=_("说明"), required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class ListingForm(forms.Form):
+    level = forms.ChoiceField(label=_("督办层级"), choices=ListingLevel.choices)
+    series = forms.ModelChoiceField(label=_("文号序列"), queryset=None)  # type: ignore[arg-type]
+    issuer = forms.CharField(label=_("督办机关"), max_length=100)
+    deadline = forms.DateField(label=_("督办整改期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    requirements = forms.CharField(label=_("督办要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        from anjian.documents.models import DocumentSeries
+
+        super().__init__(*args, **kwargs)
+        self.fields["series"].queryset = DocumentSeries.objects.restrict(user, "documents.issue").order_by("code")
+        _style(self)
+
+
+def _choices(values: Any) -> list[tuple[str, str]]:
+    ordered = sorted(values, key=lambda v: -v)
+    return [("", "—"), *[(str(v), str(v)) for v in ordered]]
+
+
+class RiskForm(forms.Form):
+    """LEC (L, E, C from the fixed tables) or LS (L and S 1–5); the service checks the values."""
+
+    method = forms.ChoiceField(label=_("评价方法"), choices=[("lec", _("LEC 作业条件危险性评价法")),
+                                                          ("ls", _("LS 风险矩阵法"))])
+    lec_l = forms.ChoiceField(label=_("L 事故发生的可能性"), required=False)
+    lec_e = forms.ChoiceField(label=_("E 暴露于危险环境的频繁程度"), required=False)
+    lec_c = forms.ChoiceField(label=_("C 发生事故可能造成的后果"), required=False)
+    ls_l = forms.ChoiceField(label=_("L 可能性（1–5）"), required=False,
+                             choices=[("", "—"), *[(str(i), str(i)) for i in range(1, 6)]])
+    ls_s = forms.ChoiceField(label=_("S 严重性（1–5）"), required=False,
+                             choices=[("", "—"), *[(str(i), str(i)) for i in range(1, 6)]])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from anjian.rules.risk import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES
+
+        super().__init__(*args, **kwargs)
+        self.fields["lec_l"].choices = _choices(LEC_L_VALUES)
+        self.fields["lec_e"].choices = _choices(LEC_E_VALUES)
+        self.fields["lec_c"].choices = _choices(LEC_C_VALUES)
+        _style(self)
+
+    def factors(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        if d["method"] == "lec":
+            return {"l": d["lec_l"] or None, "e": d["lec_e"] or None, "c": d["lec_c"] or None}
+        return {"l": int(d["ls_l"]) if d["ls_l"] else None, "s": int(d["ls_s"]) if d["ls_s"] else None}

@@ -57,6 +57,10 @@ OPEN_STATUSES = (
 RECTIFICATION_STATUSES = (HazardStatus.CONFIRMED, HazardStatus.RECTIFYING)
 
 
+RISK_COLOUR_LABELS = {"red": _("重大风险（红）"), "orange": _("较大风险（橙）"), "yellow": _("一般风险（黄）"),
+                      "blue": _("低风险（蓝）")}
+
+
 class RejectReason(models.TextChoices):
     DUPLICATE = "duplicate", _("重复上报")
     NOT_A_HAZARD = "not_a_hazard", _("不构成隐患")
@@ -121,6 +125,10 @@ class Hazard(models.Model):
     applied_at = models.DateTimeField(_("销号申请时间"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("现场核查时间"), null=True, blank=True)
     written_off_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    risk_method = models.CharField(_("风险评价方法"), max_length=4, choices=[("lec", "LEC"), ("ls", "LS")], blank=True)
+    risk_factors = models.JSONField(_("风险评价取值"), default=dict, blank=True)
+    risk_score = models.DecimalField(_("风险值"), max_digits=10, decimal_places=2, null=True, blank=True)
+    risk_colour = models.CharField(_("风险等级"), max_length=8, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -164,6 +172,10 @@ class Hazard(models.Model):
         return self.enterprise.name if self.enterprise_id else self.place_name
 
     @property
+    def risk_colour_label(self) -> str:
+        return str(RISK_COLOUR_LABELS.get(self.risk_colour, ""))
+
+    @property
     def is_major(self) -> bool:
         return self.level == HazardLevel.MAJOR
 
@@ -172,3 +184,117 @@ class Hazard(models.Model):
         return (
             self.status in RECTIFICATION_STATUSES and self.deadline is not None and self.deadline < timezone.now()
         )
+
+
+class HazardPenalty(models.Model):
+    """An administrative penalty decision (行政处罚决定) about a hazard, the input of the 安全生产法
+    Art. 113 repeat-offender check. Written by ``services.hazard_penalty_record`` (the enforcement
+    module will call it when it issues a decision)."""
+
+    SCOPE = ScopeSpec(territory="hazard__jurisdiction", sector="hazard__sector", department="hazard__department",
+                      enterprise="enterprise")
+
+    hazard = models.ForeignKey(Hazard, verbose_name=_("隐患"), on_delete=models.PROTECT, related_name="penalties")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("被处罚单位"), on_delete=models.PROTECT,
+                                   related_name="hazard_penalties")
+    decided_on = models.DateField(_("处罚决定日期"))
+    amount = models.DecimalField(_("罚款金额(元)"), max_digits=14, decimal_places=2, default=0)
+    document_number = models.CharField(_("处罚决定书文号"), max_length=100, unique=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("隐患行政处罚")
+        verbose_name_plural = _("隐患行政处罚")
+        ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["enterprise", "decided_on"], name="hz_pen_ent_day")]
+
+    def __str__(self) -> str:
+        return self.document_number
+
+
+class RepeatOffenderFlag(models.Model):
+    """安全生产法 Art. 113(1): the enterprise with a 重大 hazard was penalised 3 times within 180 days
+    or 4 times within one year → flagged for referral (提请关闭) to the district office."""
+
+    SCOPE = ScopeSpec(territory="enterprise__jurisdiction", sector="enterprise__sector", enterprise="enterprise")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="repeat_offender_flags")
+    rule = models.CharField(_("情形"), max_length=32)
+    rule_label = models.CharField(_("情形说明"), max_length=100)
+    window_start = models.DateField(_("首次处罚日期"))
+    window_end = models.DateField(_("末次处罚日期"))
+    penalty_count = models.PositiveSmallIntegerField(_("处罚次数"))
+    district = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("移送区安委办"), on_delete=models.PROTECT,
+                                 related_name="+")
+    flagged_at = models.DateTimeField(_("标记时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("重复处罚移送标记")
+        verbose_name_plural = _("重复处罚移送标记")
+        ordering = ["-flagged_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "rule", "window_end"], name="hz_flag_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.rule_label}"
+
+
+class ListingLevel(models.TextChoices):
+    DISTRICT = "district", _("区级挂牌督办")
+    CITY = "city", _("市级挂牌督办")
+
+
+class ListingStatus(models.TextChoices):
+    LISTED = "listed", _("督办中")
+    WRITTEN_OFF = "written_off", _("已摘牌")
+
+
+class HazardListing(models.Model):
+    """挂牌督办 of a 重大 hazard by the district or the city, with its notice number; taken off
+    (摘牌) when the hazard is written off."""
+
+    SCOPE = ScopeSpec(territory="hazard__jurisdiction", sector="hazard__sector", department="hazard__department",
+                      enterprise="hazard__enterprise")
+
+    hazard = models.ForeignKey(Hazard, verbose_name=_("隐患"), on_delete=models.PROTECT, related_name="listings")
+    level = models.CharField(_("督办层级"), max_length=10, choices=ListingLevel.choices)
+    supervisor = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("督办单位辖区"), on_delete=models.PROTECT,
+                                   related_name="+")
+    issued_number = models.ForeignKey("documents.IssuedNumber", verbose_name=_("文号"), on_delete=models.PROTECT,
+                                      related_name="+")
+    number = models.CharField(_("督办文号"), max_length=100)
+    issuer = models.CharField(_("督办机关"), max_length=100)
+    issued_on = models.DateField(_("成文日期"))
+    deadline = models.DateField(_("督办整改期限"))
+    requirements = models.TextField(_("督办要求"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.LISTED)
+    written_off_at = models.DateTimeField(_("摘牌时间"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("督办人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("挂牌时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("挂牌督办")
+        verbose_name_plural = _("挂牌督办")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["hazard"], condition=models.Q(status="listed"), name="hz_one_active_listing"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ListingStatus.LISTED and self.deadline < timezone.localdate()

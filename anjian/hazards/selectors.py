@@ -69,3 +69,31 @@ def hazard_transitions(*, hazard: Hazard, user: Any) -> list[Transition]:
         if not any(problems):
             out.append(t)
     return out
+
+
+def repeat_flags_for(*, user: Any, enterprise: Any) -> list[Any]:
+    """安全生产法 Art. 113 referral flags of an enterprise the user may see (empty without one)."""
+    from anjian.hazards.models import RepeatOffenderFlag
+
+    if enterprise is None:
+        return []
+    return list(RepeatOffenderFlag.objects.restrict(user, "hazards.view").filter(enterprise=enterprise)
+                .select_related("district"))
+
+
+def penalty_list(*, user: Any, enterprise: Any = None, hazard: Any = None) -> QuerySet[Any]:
+    from anjian.hazards.models import HazardPenalty
+
+    qs = HazardPenalty.objects.restrict(user, "hazards.view").select_related("hazard")
+    if enterprise is not None:
+        qs = qs.filter(enterprise=enterprise)
+    if hazard is not None:
+        qs = qs.filter(hazard=hazard)
+    return qs.order_by("-decided_on", "-id")
+
+
+def listing_list(*, user: Any, hazard: Any) -> list[Any]:
+    """The 挂牌督办 records of a hazard, newest first."""
+    from anjian.hazards.models import HazardListing
+
+    return list(HazardListing.objects.restrict(user, "hazards.view").filter(hazard=hazard).order_by("-id"))

@@ -16,7 +16,18 @@ from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFo
 from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
 from anjian.enterprises.models import Enterprise
-from anjian.hazards.models import Hazard, HazardLevel, HazardSource, HazardStatus, RejectReason
+from anjian.hazards.models import (
+    Hazard,
+    HazardLevel,
+    HazardListing,
+    HazardPenalty,
+    HazardSource,
+    HazardStatus,
+    ListingLevel,
+    ListingStatus,
+    RejectReason,
+    RepeatOffenderFlag,
+)
 from anjian.hazards.workflow import HAZARD_WORKFLOW
 from anjian.inbox.services import due_open
 from anjian.orgs.models import Department, Jurisdiction, Sector
@@ -346,6 +357,7 @@ def hazard_write_off(*, actor: Any, hazard: Hazard, note: str = "") -> Hazard:
         raise InvalidTransition("当前状态不能销号", "Cannot write off in this state")
     _save(h, "销号", ["written_off_at"])
     _apply(h, HazardStatus.WRITTEN_OFF, actor=actor, note=note)
+    _write_off_listings(h, actor)
     return h
 
 
@@ -429,4 +441,206 @@ def hazard_reroute(
         data={"before": before, "after": after},
     )
     _reopen_due(h)
+    return h
+
+
+# --- penalties and repeat offenders (安全生产法 Art. 113) ---------------------------------------
+
+REFERRAL_DUE_DAYS = 10
+"""Days the district office has to act on a repeat-offender referral (local default; no source fixes it)."""
+
+
+def _district_of(jurisdiction: Jurisdiction) -> Jurisdiction:
+    """The district (区) containing ``jurisdiction`` — itself if it is one; the city if above."""
+    from anjian.orgs.models import JurisdictionLevel
+
+    if jurisdiction.level <= JurisdictionLevel.DISTRICT:
+        return jurisdiction
+    return jurisdiction.ancestors().filter(level=JurisdictionLevel.DISTRICT).first() or jurisdiction
+
+
+def _city_of(jurisdiction: Jurisdiction) -> Jurisdiction:
+    from anjian.orgs.models import JurisdictionLevel
+
+    if jurisdiction.level == JurisdictionLevel.CITY:
+        return jurisdiction
+    return jurisdiction.ancestors().filter(level=JurisdictionLevel.CITY).first() or jurisdiction
+
+
+@transaction.atomic
+def hazard_penalty_record(
+    *,
+    actor: Any,
+    hazard: Hazard,
+    decided_on: dt.date,
+    amount: Decimal | int | str,
+    document_number: str,
+    note: str = "",
+) -> HazardPenalty:
+    """Record a penalty decision about a hazard, then check 安全生产法 Art. 113(1) for its
+    enterprise. The penalties counted are the enterprise's penalties about 重大 hazards (the Act:
+    "存在重大事故隐患 … 受到本法规定的行政处罚"), up to today. A match flags the enterprise once per
+    rule and cluster end: an event on the enterprise's timeline and an inbox item for the
+    district office of the enterprise."""
+    h = _lock(hazard, actor)
+    if actor is not None and not can(actor, "hazards.penalty", h):
+        raise NotAllowed("您无权录入该隐患的行政处罚", "You may not record penalties for this hazard")
+    if h.enterprise_id is None:
+        raise DomainError("无企业档案的场所不能录入行政处罚", "A place without an enterprise file cannot be penalised",
+                          field="hazard")
+    if isinstance(decided_on, dt.datetime) or not isinstance(decided_on, dt.date):
+        raise DomainError("处罚决定日期无效", "Invalid decision date", field="decided_on")
+    today = timezone.localdate()
+    if decided_on > today:
+        raise DomainError("处罚决定日期不能晚于今天", "The decision date cannot be in the future", field="decided_on")
+    number = (document_number or "").strip()
+    if not number:
+        raise DomainError("须填写处罚决定书文号", "The decision's document number is required", field="document_number")
+    if HazardPenalty.objects.filter(document_number=number).exists():
+        raise DomainError("该处罚决定书文号已录入", "This decision is already recorded", field="document_number")
+    try:
+        money = Decimal(str(amount))
+    except ArithmeticError as exc:
+        raise DomainError("罚款金额无效", "Invalid amount", field="amount") from exc
+    if money < 0:
+        raise DomainError("罚款金额不能为负数", "The amount cannot be negative", field="amount")
+    penalty = HazardPenalty(hazard=h, enterprise=h.enterprise, decided_on=decided_on, amount=money,
+                            document_number=number, note=note.strip()[:300], created_by=actor if getattr(actor, "pk", None) else None)
+    penalty._change_reason = "录入行政处罚"  # type: ignore[attr-defined]
+    penalty.save()
+    data = {"document_number": number, "decided_on": decided_on.isoformat(), "amount": str(money),
+            "hazard": h.pk}
+    record_event(h, "hazard.penalised", actor=actor, summary=f"行政处罚 {number}", note=note, data=data)
+    record_event(h.enterprise, "hazard.penalised", actor=actor, summary=f"隐患行政处罚 {number}（{h.code}）",
+                 note=note, data=data)
+    _check_repeat_offender(h.enterprise, actor=actor, today=today)
+    return penalty
+
+
+def _check_repeat_offender(enterprise: Enterprise, *, actor: Any, today: dt.date) -> RepeatOffenderFlag | None:
+    dates = HazardPenalty.objects.filter(enterprise=enterprise, hazard__level=HazardLevel.MAJOR).values_list(
+        "decided_on", flat=True)
+    finding = rules.is_repeat_offender(list(dates), today)
+    if finding is None:
+        return None
+    district = _district_of(enterprise.jurisdiction)
+    flag, created = RepeatOffenderFlag.objects.get_or_create(
+        enterprise=enterprise, rule=finding.rule.value, window_end=finding.window_end,
+        defaults={"rule_label": finding.rule.label, "window_start": finding.window_start,
+                  "penalty_count": len(finding.dates), "district": district},
+    )
+    if not created:
+        return flag
+    summary = f"重复处罚：{finding.rule.label}（{finding.window_start}至{finding.window_end}，{len(finding.dates)}次），提请移送"
+    record_event(enterprise, "hazard.repeat_offender", actor=actor, summary=summary,
+                 data={"rule": finding.rule.value, "dates": [d.isoformat() for d in finding.dates],
+                       "district": district.code})
+    due_open(flag, "hazards.referral", title=f"{enterprise.name}：安全生产法第一百一十三条 {finding.rule.label}，研究提请关闭",
+             due_at=timezone.now() + dt.timedelta(days=REFERRAL_DUE_DAYS),
+             url=f"/enterprises/{enterprise.pk}/", owner_jurisdiction=district)
+    return flag
+
+
+# --- 挂牌督办 (listed supervision) -------------------------------------------------------------
+
+
+@transaction.atomic
+def hazard_listing_create(
+    *,
+    actor: Any,
+    hazard: Hazard,
+    level: str,
+    series: Any,
+    issuer: str,
+    deadline: dt.date,
+    requirements: str = "",
+) -> HazardListing:
+    """List an open 重大 hazard for supervision by its district or its city (挂牌督办): take the
+    notice number from ``series`` (a ``documents.DocumentSeries``), record the listing and an event.
+    One active listing per hazard; it is taken off (摘牌) when the hazard is written off."""
+    h = _lock(hazard, actor)
+    if actor is not None and not (can(actor, "hazards.supervise", h) and can(actor, "documents.issue", series)):
+        raise NotAllowed("您无权对该隐患挂牌督办", "You may not list this hazard for supervision")
+    if h.level != HazardLevel.MAJOR:
+        raise DomainError("只有重大隐患可以挂牌督办", "Only a major hazard can be listed for supervision", field="level")
+    if h.status in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED):
+        raise DomainError("该隐患已销号或不予确认", "The hazard is closed", field="hazard")
+    if HazardListing.objects.filter(hazard=h, status=ListingStatus.LISTED).exists():
+        raise DomainError("该隐患已在挂牌督办中", "The hazard is already listed", field="hazard")
+    if level not in ListingLevel.values:
+        raise DomainError("督办层级无效", "Invalid listing level", field="level")
+    if isinstance(deadline, dt.datetime) or not isinstance(deadline, dt.date):
+        raise DomainError("督办整改期限无效", "Invalid deadline", field="deadline")
+    today = timezone.localdate()
+    if deadline < today:
+        raise DomainError("督办整改期限不能早于今天", "The deadline cannot be in the past", field="deadline")
+    if not (issuer or "").strip():
+        raise DomainError("须填写督办机关", "The issuing office is required", field="issuer")
+    supervisor = _district_of(h.jurisdiction) if level == ListingLevel.DISTRICT else _city_of(h.jurisdiction)
+    listing = HazardListing(hazard=h, level=level, supervisor=supervisor, issuer=issuer.strip()[:100],
+                            issued_on=today, deadline=deadline, requirements=(requirements or "").strip(),
+                            created_by=actor if getattr(actor, "pk", None) else None)
+    title = f"关于对{h.unit_name}重大事故隐患挂牌督办的通知"
+    from anjian.documents.numbering import number_issue
+
+    listing.issued_number = number_issue(series=series, actor=actor, title=title)
+    listing.number = listing.issued_number.text
+    listing._change_reason = "挂牌督办"  # type: ignore[attr-defined]
+    listing.save()
+    listing.issued_number.object_id = str(listing.pk)
+    from django.contrib.contenttypes.models import ContentType
+
+    listing.issued_number.content_type = ContentType.objects.get_for_model(HazardListing)
+    listing.issued_number.save(update_fields=["object_id", "content_type"])
+    record_event(h, "hazard.listed", actor=actor,
+                 summary=f"{ListingLevel(level).label} {listing.number}，期限 {deadline:%Y-%m-%d}",
+                 note=listing.requirements, data={"listing": listing.pk, "number": listing.number, "level": level,
+                                                  "supervisor": supervisor.code, "deadline": deadline.isoformat()})
+    return listing
+
+
+def _write_off_listings(h: Hazard, actor: Any) -> None:
+    for listing in HazardListing.objects.select_for_update().filter(hazard=h, status=ListingStatus.LISTED):
+        listing.status = ListingStatus.WRITTEN_OFF
+        listing.written_off_at = timezone.now()
+        listing._change_reason = "隐患销号，摘牌"  # type: ignore[attr-defined]
+        listing.save(update_fields=["status", "written_off_at"])
+        record_event(h, "hazard.listing_written_off", actor=actor, summary=f"摘牌 {listing.number}",
+                     data={"listing": listing.pk, "number": listing.number})
+
+
+# --- per-hazard risk (LEC / LS) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def hazard_risk_assess(*, actor: Any, hazard: Hazard, method: str, factors: Mapping[str, Any]) -> Hazard:
+    """Score the hazard's risk with LEC (D = L×E×C) or the LS matrix (R = L×S), national default
+    bands (``rules.risk``), and store the factors, the score and the colour (红/橙/黄/蓝)."""
+    from anjian.rules import risk
+
+    h = _lock(hazard, actor)
+    if actor is not None and not can(actor, "hazards.confirm", h):
+        raise NotAllowed("您无权评价该隐患的风险", "You may not assess this hazard's risk")
+    if h.status in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED):
+        raise InvalidTransition("已销号或不予确认的隐患不能评价风险", "The hazard is closed")
+    try:
+        if method == "lec":
+            res = risk.lec_score(factors.get("l"), factors.get("e"), factors.get("c"))  # type: ignore[arg-type]
+            stored = {"l": str(res.l), "e": str(res.e), "c": str(res.c)}
+            score, colour = res.d, res.colour
+        elif method == "ls":
+            lv, sv = factors.get("l"), factors.get("s")
+            res2 = risk.ls_score(int(lv) if isinstance(lv, str) and lv.isdigit() else lv,  # type: ignore[arg-type]
+                                 int(sv) if isinstance(sv, str) and sv.isdigit() else sv)  # type: ignore[arg-type]
+            stored = {"l": res2.likelihood, "s": res2.severity}
+            score, colour = Decimal(res2.r), res2.colour
+        else:
+            raise DomainError("评价方法须为 LEC 或 LS", "The method must be LEC or LS", field="method")
+    except risk.RiskRuleError as exc:
+        raise DomainError(exc.zh, exc.en, field="factors") from exc
+    h.risk_method, h.risk_factors, h.risk_score, h.risk_colour = method, stored, score, colour.value
+    _save(h, f"风险评价：{method.upper()} {score} {colour.label}", ["risk_method", "risk_factors", "risk_score",
+                                                                   "risk_colour"])
+    record_event(h, "hazard.risk_assessed", actor=actor, summary=f"风险评价 {method.upper()} = {score}（{colour.label}）",
+                 data={"method": method, "factors": stored, "score": str(score), "colour": colour.value})
     return h

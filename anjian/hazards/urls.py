@@ -5,11 +5,16 @@ from anjian.hazards import views
 app_name = "hazards"
 urlpatterns = [
     path("", views.hazard_list_view, name="list"),
+    path("statistics/", views.hazard_statistics_view, name="statistics"),
     path("points.geojson", views.hazard_points_view, name="points"),
     path("export.<str:fmt>", views.hazard_export_view, name="export"),
     path("new/", views.hazard_report_view, name="report"),
     path("<int:pk>/", views.hazard_detail_view, name="detail"),
     path("<int:pk>/plan/", views.hazard_plan_view, name="plan"),
     path("<int:pk>/reroute/", views.hazard_reroute_view, name="reroute"),
+    path("<int:pk>/risk/", views.hazard_risk_view, name="risk"),
+    path("<int:pk>/penalties/", views.hazard_penalty_view, name="penalty"),
+    path("<int:pk>/listings/", views.hazard_listing_view, name="listing"),
+    path("<int:pk>/listings/<int:listing_pk>/notice.docx", views.hazard_listing_notice_view, name="listing_notice"),
     path("<int:pk>/act/<str:target>/", views.hazard_transition_view, name="transition"),
 ]

@@ -18,9 +18,26 @@ from anjian.documents.exports import Column, csv_response, xlsx_response
 from anjian.documents.models import Attachment
 from anjian.hazards import services
 from anjian.hazards.filters import HazardFilterForm
-from anjian.hazards.forms import ConfirmForm, HazardReportForm, NoteForm, PlanForm, RejectForm, RerouteForm
+from anjian.hazards.forms import (
+    ConfirmForm,
+    HazardReportForm,
+    ListingForm,
+    NoteForm,
+    PenaltyForm,
+    PlanForm,
+    RejectForm,
+    RerouteForm,
+    RiskForm,
+)
 from anjian.hazards.models import Hazard, HazardLevel, HazardStatus
-from anjian.hazards.selectors import hazard_list, hazard_map_points, hazard_transitions
+from anjian.hazards.selectors import (
+    hazard_list,
+    hazard_map_points,
+    hazard_transitions,
+    listing_list,
+    penalty_list,
+    repeat_flags_for,
+)
 from anjian.rules.hazards import TREATMENT_PLAN_PARTS
 
 
@@ -50,26 +67,28 @@ def hazard_points_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(hazard_map_points(user=request.user, filters=form.filters()))
 
 
-EXPORT_COLUMNS = [
-    Column("编号", lambda h: h.code),
-    Column("来源", lambda h: h.get_source_display()),
-    Column("企业/场所", lambda h: h.unit_name),
-    Column("属地", lambda h: h.jurisdiction.name),
-    Column("行业", lambda h: h.sector.name if h.sector_id else ""),
-    Column("监管部门", lambda h: h.department.name if h.department_id else ""),
-    Column("隐患类别", lambda h: h.category),
-    Column("隐患描述", lambda h: h.description),
-    Column("等级", lambda h: h.get_level_display()),
-    Column("判定标准条款", lambda h: h.standard_item),
-    Column("发现人", lambda h: h.finder_name),
-    Column("发现时间", lambda h: h.found_at),
-    Column("整改责任人", lambda h: h.responsible_person),
-    Column("整改期限", lambda h: h.deadline),
-    Column("状态", lambda h: h.get_status_display()),
-    Column("是否逾期", lambda h: h.is_overdue),
-    Column("经度", lambda h: h.lng),
-    Column("纬度", lambda h: h.lat),
-]
+def export_columns() -> list[Column]:
+    """The export's columns, headers in the request's language."""
+    return [
+        Column(_("编号"), lambda h: h.code),
+        Column(_("来源"), lambda h: h.get_source_display()),
+        Column(_("企业/场所"), lambda h: h.unit_name),
+        Column(_("属地"), lambda h: h.jurisdiction.name),
+        Column(_("行业"), lambda h: h.sector.name if h.sector_id else ""),
+        Column(_("监管部门"), lambda h: h.department.name if h.department_id else ""),
+        Column(_("隐患类别"), lambda h: h.category),
+        Column(_("隐患描述"), lambda h: h.description),
+        Column(_("等级"), lambda h: h.get_level_display()),
+        Column(_("判定标准条款"), lambda h: h.standard_item),
+        Column(_("发现人"), lambda h: h.finder_name),
+        Column(_("发现时间"), lambda h: h.found_at),
+        Column(_("整改责任人"), lambda h: h.responsible_person),
+        Column(_("整改期限"), lambda h: h.deadline),
+        Column(_("状态"), lambda h: h.get_status_display()),
+        Column(_("是否逾期"), lambda h: h.is_overdue),
+        Column(_("经度"), lambda h: h.lng),
+        Column(_("纬度"), lambda h: h.lat),
+    ]
 
 
 @require_action("hazards.view")
@@ -77,10 +96,11 @@ def hazard_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     form = HazardFilterForm(request.GET or None, user=request.user)
     rows = hazard_list(user=request.user, filters=form.filters()).order_by("-id").iterator(chunk_size=2000)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    name = _("隐患台账")
     if fmt == "csv":
-        return csv_response(rows, EXPORT_COLUMNS, f"隐患台账-{stamp}.csv")
+        return csv_response(rows, export_columns(), f"{name}-{stamp}.csv")
     if fmt == "xlsx":
-        return xlsx_response(rows, EXPORT_COLUMNS, f"隐患台账-{stamp}.xlsx")
+        return xlsx_response(rows, export_columns(), f"{name}-{stamp}.xlsx")
     raise Http404
 
 
@@ -122,7 +142,28 @@ def hazard_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         if h.status not in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED) and can(request.user, "hazards.reroute", h)
         else None,
         "needs_photos": {HazardStatus.SUBMITTED, HazardStatus.APPLIED},
+        "repeat_flags": repeat_flags_for(user=request.user, enterprise=h.enterprise),
+        "penalties": penalty_list(user=request.user, hazard=h),
+        "listings": listing_list(user=request.user, hazard=h),
+        "listing_form": ListingForm(user=request.user, initial={"deadline": timezone.localdate(h.deadline)
+                                                                 if h.deadline else None})
+        if h.level == HazardLevel.MAJOR and h.status not in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED)
+        and can(request.user, "hazards.supervise", h) else None,
+        "penalty_form": PenaltyForm() if h.enterprise_id and can(request.user, "hazards.penalty", h) else None,
+        "today": timezone.localdate(),
+        "risk_form": RiskForm(initial=_risk_initial(h))
+        if h.status not in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED) and can(request.user, "hazards.confirm", h)
+        else None,
     })
+
+
+def _risk_initial(h: Hazard) -> dict[str, Any]:
+    f = h.risk_factors or {}
+    if h.risk_method == "lec":
+        return {"method": "lec", "lec_l": f.get("l"), "lec_e": f.get("e"), "lec_c": f.get("c")}
+    if h.risk_method == "ls":
+        return {"method": "ls", "ls_l": f.get("l"), "ls_s": f.get("s")}
+    return {}
 
 
 def _run(request: HttpRequest, h: Hazard, target: str) -> None:
@@ -251,3 +292,93 @@ def hazard_report_view(request: HttpRequest) -> HttpResponse:
                 return redirect("hazards:detail", pk=h.pk)
             return redirect("hazards:list")
     return render(request, "hazards/report.html", {"form": form})
+
+
+@require_action("hazards.view")
+def hazard_statistics_view(request: HttpRequest) -> HttpResponse:
+    from anjian.hazards.filters import HazardStatsForm
+    from anjian.hazards.stats import as_json, hazard_statistics
+
+    form = HazardStatsForm(request.GET or None, user=request.user)
+    data = hazard_statistics(user=request.user, year=form.selected_year(), filters=form.filters())
+    return render(request, "hazards/statistics.html", {"form": form, "data": data, "chart": as_json(data)})
+
+
+@require_POST
+@require_action("hazards.penalty")
+def hazard_penalty_view(request: HttpRequest, pk: int) -> HttpResponse:
+    h = _get(request, pk)
+    form = PenaltyForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.hazard_penalty_record(actor=request.user, hazard=h, decided_on=d["decided_on"], amount=d["amount"],
+                                           document_number=d["document_number"], note=d["note"])
+            messages.success(request, _("行政处罚已录入"))
+        except DomainError as exc:
+            if exc.status == 404:
+                raise Http404 from exc
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("hazards:detail", pk=h.pk)
+
+
+@require_POST
+@require_action("hazards.supervise")
+def hazard_listing_view(request: HttpRequest, pk: int) -> HttpResponse:
+    h = _get(request, pk)
+    form = ListingForm(request.POST, user=request.user)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            listing = services.hazard_listing_create(actor=request.user, hazard=h, level=d["level"], series=d["series"],
+                                                     issuer=d["issuer"], deadline=d["deadline"],
+                                                     requirements=d["requirements"])
+            messages.success(request, _("已挂牌督办：") + listing.number)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise Http404 from exc
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("hazards:detail", pk=h.pk)
+
+
+@require_action("hazards.view")
+def hazard_listing_notice_view(request: HttpRequest, pk: int, listing_pk: int) -> HttpResponse:
+    from anjian.hazards.documents import listing_notice_bytes
+
+    h = _get(request, pk)
+    listing = next((x for x in listing_list(user=request.user, hazard=h) if x.pk == listing_pk), None)
+    if listing is None:
+        raise Http404
+    listing.hazard = h
+    response = HttpResponse(
+        listing_notice_bytes(listing),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    from urllib.parse import quote
+
+    name = _("挂牌督办通知") + f"-{h.code}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@require_POST
+@require_action("hazards.confirm")
+def hazard_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
+    h = _get(request, pk)
+    form = RiskForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hazard_risk_assess(actor=request.user, hazard=h, method=form.cleaned_data["method"],
+                                        factors=form.factors())
+            messages.success(request, _("风险评价已保存"))
+        except DomainError as exc:
+            if exc.status == 404:
+                raise Http404 from exc
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("hazards:detail", pk=h.pk)

@@ -1,0 +1,127 @@
+"""Hazard statistics: found / rectified (销号) / overdue / rectification rate by district, sector,
+level and month, and the table of 重大 hazards. One function feeds the page and the API.
+
+Every figure is a SQL aggregate (``values().annotate()``): the database groups the hazards; Python
+only formats the grouped rows. Districts and sectors are rolled up in SQL with a ``CASE`` on the
+materialised path (a hazard in a grid counts for the district above it; a hazard in sector 26
+counts for 门类 C).
+
+Definitions (shown on the page):
+
+* found (发现) — hazards found in the period (``found_at``), rejected reports (不予确认) excluded;
+* rectified (已整改销号) — of those, written off (已销号);
+* overdue (逾期未整改) — of those, now in 待整改/整改中 past their deadline;
+* rate (整改率) — rectified / found, in per cent with one decimal (``None`` when nothing found).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anjian.hazards.models import RECTIFICATION_STATUSES, Hazard, HazardLevel, HazardStatus
+from anjian.hazards.selectors import hazard_list
+from anjian.orgs.models import Jurisdiction, JurisdictionLevel, Sector
+
+DIMENSIONS = ("district", "sector", "level", "month")
+MAJOR_TABLE_LIMIT = 200
+
+
+def _measures(now: dt.datetime) -> dict[str, Any]:
+    return {
+        "found": Count("id"),
+        "rectified": Count("id", filter=Q(status=HazardStatus.WRITTEN_OFF)),
+        "overdue": Count("id", filter=Q(status__in=RECTIFICATION_STATUSES, deadline__lt=now)),
+    }
+
+
+def rate(rectified: int, found: int) -> Decimal | None:
+    if not found:
+        return None
+    return (Decimal(rectified) * 100 / Decimal(found)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _row(key: Any, label: str, r: dict[str, Any]) -> dict[str, Any]:
+    return {"key": key, "label": label, "found": r["found"], "rectified": r["rectified"], "overdue": r["overdue"],
+            "rate": rate(r["rectified"], r["found"])}
+
+
+def statistics_base(*, user: Any, year: int, filters: dict[str, Any] | None = None) -> QuerySet[Hazard]:
+    """The hazards counted: in the user's scope, found in ``year`` (local time), not rejected."""
+    start = timezone.make_aware(dt.datetime(year, 1, 1))
+    end = timezone.make_aware(dt.datetime(year + 1, 1, 1))
+    return (hazard_list(user=user, filters=filters).select_related(None)
+            .filter(found_at__gte=start, found_at__lt=end).exclude(status=HazardStatus.REJECTED))
+
+
+def _rollup(field: str, nodes: list[Any]) -> Case:
+    """CASE WHEN <field>__path LIKE node.path% THEN node.id … — deepest match wins (paths nest)."""
+    whens = [When(**{f"{field}__path__startswith": n.path}, then=Value(n.pk))
+             for n in sorted(nodes, key=lambda n: -len(n.path))]
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def _grouped(qs: QuerySet[Hazard], key: Any, now: dt.datetime) -> list[dict[str, Any]]:
+    return list(qs.annotate(k=key).values("k").annotate(**_measures(now)).order_by("k"))
+
+
+def hazard_statistics(*, user: Any, year: int, filters: dict[str, Any] | None = None) -> dict[str, Any]:
+    now = timezone.now()
+    qs = statistics_base(user=user, year=year, filters=filters)
+    totals = qs.aggregate(**_measures(now))
+    by: dict[str, list[dict[str, Any]]] = {}
+
+    districts = list(Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT).only("id", "path", "name"))
+    names = {d.pk: d.name for d in districts}
+    rows = _grouped(qs, _rollup("jurisdiction", districts), now) if districts else []
+    by["district"] = [_row(r["k"], names.get(r["k"], str(_("市直/未归区"))), r) for r in rows]
+
+    sectors = list(Sector.objects.filter(parent__isnull=True).only("id", "path", "code", "name"))
+    snames = {s.pk: f"{s.code} {s.name}" for s in sectors}
+    rows = _grouped(qs, _rollup("sector", sectors), now) if sectors else []
+    by["sector"] = [_row(r["k"], snames.get(r["k"], str(_("未分类"))), r) for r in rows]
+
+    labels = dict(HazardLevel.choices)
+    rows = list(qs.values("level").annotate(**_measures(now)).order_by("level"))
+    by["level"] = [_row(r["level"], str(labels.get(r["level"], r["level"])), r) for r in rows]
+
+    rows = _grouped(qs, TruncMonth("found_at"), now)
+    months = [timezone.localtime(r["k"]).strftime("%Y-%m") for r in rows]
+    by["month"] = [_row(m, m, r) for m, r in zip(months, rows, strict=True)]
+
+    major = (qs.filter(level=HazardLevel.MAJOR).select_related("jurisdiction", "sector", "enterprise")
+             .order_by("-found_at", "-id")[:MAJOR_TABLE_LIMIT])
+    status_labels = dict(HazardStatus.choices)
+    return {
+        "year": year,
+        "totals": {**totals, "rate": rate(totals["rectified"], totals["found"])},
+        "by": by,
+        "major": [
+            {"id": h.pk, "code": h.code, "unit": h.unit_name, "jurisdiction": h.jurisdiction.name,
+             "sector": h.sector.name if h.sector_id else "", "category": h.category,
+             "standard_item": h.standard_item, "found_at": timezone.localtime(h.found_at).date().isoformat(),
+             "deadline": timezone.localtime(h.deadline).date().isoformat() if h.deadline else None,
+             "status": h.status, "status_label": str(status_labels.get(h.status, h.status)),
+             "overdue": h.is_overdue}
+            for h in major
+        ],
+    }
+
+
+def as_json(data: dict[str, Any]) -> dict[str, Any]:
+    """Decimals as strings → floats for JSON/ECharts (page and API show the same numbers)."""
+    def conv(v: Any) -> Any:
+        if isinstance(v, Decimal):
+            return float(v)
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [conv(x) for x in v]
+        return v
+    return conv(data)
