@@ -20,6 +20,7 @@ class AccidentsConfig(AppConfig):
             ("accidents.close", _("事故结案")),
             ("accidents.misreport", _("认定迟报、漏报、谎报、瞒报")),
             ("accidents.targets", _("事故控制指标与参考数据")),
+            ("accidents.import", _("导入历史事故")),
         ]:
             register(code, label, group)
         section = _("七、事故管理")
@@ -28,5 +29,8 @@ class AccidentsConfig(AppConfig):
             menu.Entry(section, _("事故快报"), "accidents:report", "accidents.report", "bi-megaphone", 2),
             menu.Entry(section, _("事故统计"), "accidents:statistics", "accidents.view", "bi-bar-chart", 3),
             menu.Entry(section, _("控制指标"), "accidents:targets", "accidents.view", "bi-speedometer2", 4),
+            menu.Entry(section, _("事故月报"), "accidents:reports", "accidents.view", "bi-file-earmark-word", 5),
+            menu.Entry(section, _("历史事故导入"), "accidents:import", "accidents.import", "bi-upload", 6),
         ]:
             menu.register(entry)
+        from anjian.accidents import imports, monthly  # noqa: F401  (register the import and the report job)

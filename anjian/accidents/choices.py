@@ -4,21 +4,33 @@ law lives in one place; only the Django wrappers are here."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from anjian.rules.accidents import AccidentCategory, AccidentGrade, MisreportKind, SupervisionLevel
 
+
+def _pick(zh: str, en: str) -> str:
+    """The rules' English name when English is active, else the Chinese one."""
+    return en if en and (get_language() or "").lower().startswith("en") else zh
+
+
+# The labels of the law's enums are translated by the rules themselves (``label_en``), not by the
+# catalogue: a lazy string that picks the language when it is rendered.
+bilingual = lazy(_pick, str)
+
 Category = models.TextChoices(  # type: ignore[misc]
-    "Category", [(c.name, (c.value, c.label)) for c in AccidentCategory]
+    "Category", [(c.name, (c.value, bilingual(c.label, c.label_en))) for c in AccidentCategory]
 )
 Grade = models.IntegerChoices(  # type: ignore[misc]
-    "Grade", [(g.name, (int(g), g.label)) for g in AccidentGrade]
+    "Grade", [(g.name, (int(g), bilingual(g.label, g.label_en))) for g in AccidentGrade]
 )
 Misreport = models.TextChoices(  # type: ignore[misc]
-    "Misreport", [(k.name, (k.value, k.label)) for k in MisreportKind]
+    "Misreport", [(k.name, (k.value, bilingual(k.label, getattr(k, "label_en", "")))) for k in MisreportKind]
 )
 Supervision = models.IntegerChoices(  # type: ignore[misc]
-    "Supervision", [(s.name, (int(s), s.label)) for s in SupervisionLevel]
+    "Supervision", [(s.name, (int(s), bilingual(s.label, getattr(s, "label_en", "")))) for s in SupervisionLevel]
 )
 
 

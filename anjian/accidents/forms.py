@@ -5,16 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accidents.choices import AccidentKind, Category, Grade, Measure, Misreport, SubjectKind
+from anjian.accidents.choices import AccidentKind, Category, Grade, Measure, Misreport, SubjectKind, bilingual
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.models import Jurisdiction, Sector
 from anjian.rules.accidents import GB6441_1986, GB6441_2025
 
 TYPE_CHOICES = [
-    (GB6441_2025.standard + _("（2026-07-01起）"), [(t.code, f"{t.code} {t.name_zh}") for t in GB6441_2025.types]),
-    (GB6441_1986.standard + _("（至2026-06-30）"), [(t.code, f"{t.code} {t.name_zh}") for t in GB6441_1986.types]),
+    (format_lazy("{} {}", GB6441_2025.standard, _("（2026-07-01起）")),
+     [(t.code, bilingual(f"{t.code} {t.name_zh}", f"{t.code} {t.name_en}")) for t in GB6441_2025.types]),
+    (format_lazy("{} {}", GB6441_1986.standard, _("（至2026-06-30）")),
+     [(t.code, bilingual(f"{t.code} {t.name_zh}", f"{t.code} {t.name_en}")) for t in GB6441_1986.types]),
 ]
 DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -118,11 +122,11 @@ class AccountabilityForm(forms.Form):
 
 class StatisticsForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=1987, max_value=2100)
-    month = forms.TypedChoiceField(label=_("月份"), choices=[("", _("全年")), *[(m, f"{m}月") for m in range(1, 13)]],
-                                   coerce=int, empty_value=None, required=False)
+    month = forms.TypedChoiceField(label=_("月份"), choices=[], coerce=int, empty_value=None, required=False)
     jurisdiction = forms.ModelChoiceField(label=_("区域"), queryset=Jurisdiction.objects.none(), required=False)
     category = forms.ChoiceField(label=_("事故类别"), choices=[("", _("全部")), *Category.choices], required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(level__lte=2)
+        self.fields["month"].choices = [("", _("全年")), *[(m, gettext("%(month)d月") % {"month": m}) for m in range(1, 13)]]

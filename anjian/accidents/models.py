@@ -383,3 +383,43 @@ class ControlTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.jurisdiction} {self.get_category_display() or '全部'} {self.get_metric_display()} ≤ {self.quota}"
+
+
+def _report_path(instance: MonthlyReport, filename: str) -> str:
+    return f"accidents/monthly/{instance.year}/{filename}"
+
+
+class MonthlyReport(models.Model):
+    """One generated 安全生产事故月报 of an area and month: the Word document and the Excel workbook
+    of its tables. Regenerating replaces the files and keeps the document number."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction")
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    month = models.PositiveSmallIntegerField(_("月份"))
+    jurisdiction = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("标题"), max_length=200)
+    number = models.CharField(_("文号"), max_length=80, blank=True)
+    issuer = models.CharField(_("发文机关"), max_length=200)
+    docx = models.FileField(_("Word 文档"), upload_to=_report_path, blank=True)
+    xlsx = models.FileField(_("Excel 数据表"), upload_to=_report_path, blank=True)
+    summary = models.JSONField(_("主要数据"), default=dict, blank=True)
+    generated_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("生成人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    generations = models.PositiveIntegerField(_("生成次数"), default=0)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("事故月报")
+        verbose_name_plural = _("事故月报")
+        ordering = ["-year", "-month", "jurisdiction__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month", "jurisdiction"], name="accidents_monthly_unique",
+                                    violation_error_message=_("同一区域同一月份只有一份月报"))
+        ]
+
+    def __str__(self) -> str:
+        return self.title

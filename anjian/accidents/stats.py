@@ -109,12 +109,20 @@ def accident_totals(*, user: Any, period: Period, filters: dict[str, Any] | None
     return {**_clean(totals), "larger_at_risk": larger_at_risk}
 
 
+def larger_accidents(*, user: Any, period: Period, filters: dict[str, Any] | None = None) -> list[Accident]:
+    """The period's 较大 and graver accidents (grade ≥ 较大), oldest first."""
+    return list(
+        _base(user, period, filters).filter(grade__gte=law.AccidentGrade.LARGER)
+        .select_related("district", "jurisdiction").order_by("occurred_at", "id")
+    )
+
+
 def _labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
     keys = [k for k in keys if k is not None]
     if by == "category":
-        return dict(Category.choices)
+        return {k: str(v) for k, v in Category.choices}
     if by == "grade":
-        return dict(Grade.choices)
+        return {k: str(v) for k, v in Grade.choices}
     if by == "district":
         return dict(Jurisdiction.objects.filter(pk__in=keys).values_list("pk", "name"))
     if by == "industry":

@@ -67,11 +67,14 @@ def target_set(
     return target
 
 
-def _actual_by_district(year: int, category: str, metric: str, district_ids: list[int] | None = None) -> dict[int, int]:
+def _actual_by_district(
+    year: int, category: str, metric: str, district_ids: list[int] | None = None, until: dt.date | None = None
+) -> dict[int, int]:
+    end = timezone.make_aware(dt.datetime(year + 1, 1, 1))
+    if until is not None:
+        end = min(end, timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min)))
     qs = Accident.objects.filter(
-        occurred_at__gte=timezone.make_aware(dt.datetime(year, 1, 1)),
-        occurred_at__lt=timezone.make_aware(dt.datetime(year + 1, 1, 1)),
-        kind=AccidentKind.ACCIDENT,
+        occurred_at__gte=timezone.make_aware(dt.datetime(year, 1, 1)), occurred_at__lt=end, kind=AccidentKind.ACCIDENT,
     )
     if district_ids is not None:
         qs = qs.filter(district_id__in=district_ids)
@@ -120,8 +123,11 @@ def elapsed_share(day: dt.date) -> Decimal:
     return Decimal(day.timetuple().tm_yday) / days
 
 
-def target_progress(*, user: Any, year: int, day: dt.date | None = None) -> list[dict[str, Any]]:
-    """Every target the user may see with its actual figure, ratio and status."""
+def target_progress(
+    *, user: Any, year: int, day: dt.date | None = None, until: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Every target the user may see with its actual figure, ratio and status. ``until`` counts
+    the accidents up to that day only (the monthly report's progress at the month's end)."""
     day = day or timezone.localdate()
     share = elapsed_share(day) if day.year == year else (Decimal(1) if day.year > year else Decimal(0))
     targets = list(ControlTarget.objects.restrict(user, "accidents.view").filter(year=year).select_related("jurisdiction"))
@@ -130,7 +136,7 @@ def target_progress(*, user: Any, year: int, day: dt.date | None = None) -> list
         groups.setdefault((t.category, t.metric), []).append(t.jurisdiction_id)
     actuals: dict[tuple[str, str, int], int] = {}
     for (category, metric), jur_ids in groups.items():
-        by_district = _actual_by_district(year, category, metric)
+        by_district = _actual_by_district(year, category, metric, until=until)
         for jid in jur_ids:
             jur = next(t.jurisdiction for t in targets if t.jurisdiction_id == jid)
             if jur.parent_id is None:

@@ -12,3 +12,12 @@ def warn_targets_task() -> int:
     from anjian.accidents.targets import targets_warn
 
     return targets_warn()
+
+
+@db_periodic_task(crontab(day="1", hour="6", minute="0"))
+def monthly_report_task() -> int | None:
+    """On the 1st of each month at 06:00: generate last month's city accident report (as a job)."""
+    from anjian.accidents.monthly import city_monthly_report
+
+    job = city_monthly_report()
+    return job.pk if job else None

@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anjian.accidents import services
 from anjian.accidents.choices import FollowUp, InvestigationStatus
@@ -31,25 +32,29 @@ from anjian.core.views import partial_or_full, require_action
 from anjian.documents.exports import Column, csv_response, xlsx_response
 from anjian.orgs.models import Jurisdiction
 
-TABS = [("basic", "基本信息"), ("supplements", "续报/补报"), ("accountability", "责任追究"),
-        ("timeline", "流程记录"), ("history", "变更记录")]
+TABS = [("basic", gettext_lazy("基本信息")), ("supplements", gettext_lazy("续报/补报")),
+        ("accountability", gettext_lazy("责任追究")), ("timeline", gettext_lazy("流程记录")),
+        ("history", gettext_lazy("变更记录"))]
 
-EXPORT_COLUMNS = [
-    Column("编号", lambda a: a.pk),
-    Column("发生时间", lambda a: a.occurred_at),
-    Column("事故单位", lambda a: a.unit_name),
-    Column("属地", lambda a: a.jurisdiction.name),
-    Column("行业", lambda a: a.sector.name if a.sector_id else ""),
-    Column("事故类别", lambda a: a.get_category_display()),
-    Column("事故类型", lambda a: f"{a.type_code} {a.type_name}"),
-    Column("等级", lambda a: a.get_grade_display() or a.get_kind_display()),
-    Column("死亡", lambda a: a.deaths),
-    Column("下落不明", lambda a: a.missing),
-    Column("重伤", lambda a: a.serious_injuries),
-    Column("轻伤", lambda a: a.minor_injuries),
-    Column("直接经济损失(元)", lambda a: a.direct_loss_yuan),
-    Column("迟报(分钟)", lambda a: a.late_minutes),
-]
+
+def export_columns() -> list[Column]:
+    """The export's columns, headed in the active language."""
+    return [
+        Column(_("编号"), lambda a: a.pk),
+        Column(_("发生时间"), lambda a: a.occurred_at),
+        Column(_("事故单位"), lambda a: a.unit_name),
+        Column(_("属地"), lambda a: a.jurisdiction.name),
+        Column(_("行业"), lambda a: a.sector.name if a.sector_id else ""),
+        Column(_("事故类别"), lambda a: str(a.get_category_display())),
+        Column(_("事故类型"), lambda a: f"{a.type_code} {a.type_name}"),
+        Column(_("等级"), lambda a: str(a.get_grade_display() or a.get_kind_display())),
+        Column(_("死亡"), lambda a: a.deaths),
+        Column(_("下落不明"), lambda a: a.missing),
+        Column(_("重伤"), lambda a: a.serious_injuries),
+        Column(_("轻伤"), lambda a: a.minor_injuries),
+        Column(_("直接经济损失(元)"), lambda a: a.direct_loss_yuan),
+        Column(_("迟报(分钟)"), lambda a: a.late_minutes),
+    ]
 
 
 @require_action("accidents.view")
@@ -59,8 +64,8 @@ def accident_list_view(request: HttpRequest) -> HttpResponse:
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         rows = qs.order_by("-occurred_at", "-id").iterator(chunk_size=2000)
-        name = f"事故信息-{timezone.localdate():%Y%m%d}.{export}"
-        return (csv_response if export == "csv" else xlsx_response)(rows, EXPORT_COLUMNS, name)
+        name = _("事故信息-%(day)s.%(ext)s") % {"day": f"{timezone.localdate():%Y%m%d}", "ext": export}
+        return (csv_response if export == "csv" else xlsx_response)(rows, export_columns(), name)
     page = keyset_page(qs, request.GET, sort="-occurred_at", size=20)
     template = partial_or_full(request, "accidents/list.html", "accidents/partials/_table.html")
     query = request.GET.copy()
@@ -119,7 +124,7 @@ def accident_report_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            messages.success(request, _t("快报已登记：%(grade)s") % {"grade": acc.get_grade_display() or acc.get_kind_display()})
+            messages.success(request, _("快报已登记：%(grade)s") % {"grade": acc.get_grade_display() or acc.get_kind_display()})
             return redirect("accidents:detail", pk=acc.pk)
     return render(request, "accidents/report.html", {"form": form})
 
@@ -138,9 +143,9 @@ def accident_supplement_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             if sup.counted:
-                messages.success(request, _t("续报已登记"))
+                messages.success(request, _("续报已登记"))
             else:
-                messages.warning(request, _t("已超过补报期限，本次续报不计入统计，仅作记录"))
+                messages.warning(request, _("已超过补报期限，本次续报不计入统计，仅作记录"))
             return redirect(f"/accidents/{acc.pk}/?tab=supplements")
     return render(request, "accidents/supplement.html", {"a": acc, "form": form})
 
@@ -156,7 +161,7 @@ def accident_misreport_view(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _t("认定已登记"))
+            messages.success(request, _("认定已登记"))
         return redirect(f"/accidents/{acc.pk}/?tab=supplements")
     return redirect(f"/accidents/{acc.pk}/?tab=supplements")
 
@@ -180,7 +185,7 @@ def accountability_view(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _t("已保存"))
+            messages.success(request, _("已保存"))
     return redirect(f"/accidents/{acc.pk}/?tab=accountability")
 
 
@@ -258,7 +263,7 @@ def investigation_view(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _t("已保存"))
+            messages.success(request, _("已保存"))
         return redirect("accidents:investigation", pk=acc.pk)
     context: dict[str, Any] = {
         "a": acc, "inv": inv, "today": timezone.localdate(), "S": InvestigationStatus,
@@ -327,7 +332,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _t("已保存"))
+            messages.success(request, _("已保存"))
         return redirect(f"/accidents/targets/?year={year}")
     rows = targets_service.target_progress(user=request.user, year=year)
     return render(request, "accidents/targets.html", {
@@ -335,4 +340,90 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         "jurisdictions": Jurisdiction.objects.restrict(request.user, "orgs.view").filter(level__lte=2),
         "categories": Category.choices, "metrics": TargetMetric.choices,
         "share": (targets_service.elapsed_share(timezone.localdate()) * 100).quantize(1),
+    })
+
+
+@require_action("accidents.view")
+def monthly_reports_view(request: HttpRequest) -> HttpResponse:
+    """Generated monthly reports in scope; offices with ``accidents.targets`` generate/regenerate."""
+    from anjian.accidents.models import MonthlyReport
+    from anjian.accidents.monthly import REGENERATE_ACTION, monthly_report_request, previous_month
+
+    user = request.user
+    can_generate = has_action(user, REGENERATE_ACTION)
+    if request.method == "POST":
+        if not can_generate:
+            from django.http import Http404
+
+            raise Http404
+        try:
+            if report_id := request.POST.get("report"):
+                report = get_in_scope(MonthlyReport.objects.select_related("jurisdiction"), user, REGENERATE_ACTION,
+                                      pk=report_id)
+                year, month, jur = report.year, report.month, report.jurisdiction
+            else:
+                jur = get_in_scope(Jurisdiction.objects.all(), user, "orgs.view", pk=request.POST.get("jurisdiction", "0") or 0)
+                raw_year, raw_month = request.POST.get("year", ""), request.POST.get("month", "")
+                if not (raw_year.isdigit() and raw_month.isdigit()):
+                    raise DomainError("请选择年份和月份", "Choose the year and month", field="month")
+                year, month = int(raw_year), int(raw_month)
+            job = monthly_report_request(actor=user, year=year, month=month, jurisdiction=jur)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已开始生成“%(title)s”，完成后刷新本页即可下载") % {"title": job.title})
+        return redirect("accidents:reports")
+    reports = MonthlyReport.objects.restrict(user, "accidents.view").select_related("jurisdiction", "generated_by")
+    default_year, default_month = previous_month(timezone.localdate())
+    return render(request, "accidents/reports.html", {
+        "reports": reports[:120], "can_generate": can_generate,
+        "jurisdictions": Jurisdiction.objects.restrict(user, REGENERATE_ACTION).filter(level__lte=2).order_by("path")
+        if can_generate else [],
+        "default_year": default_year, "default_month": default_month, "months": range(1, 13),
+    })
+
+
+@require_action("accidents.view")
+def monthly_report_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    from django.http import FileResponse, Http404
+
+    from anjian.accidents.models import MonthlyReport
+
+    report = get_in_scope(MonthlyReport.objects.all(), request.user, "accidents.view", pk=pk)
+    field = {"docx": report.docx, "xlsx": report.xlsx}.get(fmt)
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=f"{report.title}.{fmt}")
+
+
+@require_action("accidents.import")
+def accident_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload a ledger (xlsx/csv) of historical accidents; the import runs as a job."""
+    from anjian.accidents.choices import Category
+    from anjian.documents.imports import import_start
+
+    jurisdictions = Jurisdiction.objects.restrict(request.user, "accidents.import").filter(level__lte=2).order_by("path")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise DomainError("请选择文件", "Choose a file", field="file")
+            params: dict[str, Any] = {"date_order": request.POST.get("date_order", "ymd")
+                                      if request.POST.get("date_order") in ("ymd", "mdy", "dmy") else "ymd"}
+            if raw := request.POST.get("jurisdiction"):
+                params["jurisdiction"] = get_in_scope(Jurisdiction.objects.all(), request.user, "accidents.import", pk=raw).pk
+            if (category := request.POST.get("category", "")) in Category.values:
+                params["category"] = category
+            job = import_start(kind="accidents", actor=request.user, upload=upload, params=params)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已开始导入，请在任务页查看结果"))
+            return redirect("jobs:detail", pk=job.pk)
+    from anjian.accidents.choices import Category as Categories
+    from anjian.accidents.imports import HEADERS
+
+    return render(request, "accidents/import.html", {
+        "jurisdictions": jurisdictions, "categories": Categories.choices,
+        "columns": [(key, labels) for key, labels in HEADERS.items()],
     })

@@ -1,0 +1,223 @@
+"""The monthly accident report: Word and Excel built from the statistics functions, equal to the
+statistics API for the same area and month; the job, the schedule on the 1st, the reports page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import time_machine
+from docx import Document
+
+from anjian.accidents.models import MonthlyReport
+from anjian.accidents.monthly import monthly_report_generate, monthly_report_request, trend, wan
+from anjian.accidents.targets import target_set
+from anjian.core.errors import DomainError, NotAllowed
+from anjian.documents.models import DocumentSeries
+from anjian.jobs.models import Job, JobStatus
+
+from .factories import at, report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _when(y, m, d):
+    return {"occurred_at": at(y, m, d, 8), "known_at": at(y, m, d, 8), "reported_at": at(y, m, d, 8, 30)}
+
+
+@pytest.fixture
+def data(world):
+    with time_machine.travel(at(2026, 8, 20), tick=False):
+        report(world, **_when(2025, 3, 5), deaths=1, minor_injuries=0, direct_loss_yuan=100000)
+        report(world, enterprise=world.ent_b, category="road_traffic", type_code="02", **_when(2026, 2, 10),
+               deaths=1, minor_injuries=1, direct_loss_yuan=50000)
+        report(world, **_when(2026, 3, 1), deaths=1, minor_injuries=2, direct_loss_yuan=500000)
+        report(world, enterprise=world.ent_b, type_code="09", **_when(2026, 3, 31), deaths=3, serious_injuries=1,
+               minor_injuries=0, direct_loss_yuan="1234567.89")
+        report(world, enterprise=world.ent_a2, type_code="01", **_when(2026, 3, 15), deaths=0, minor_injuries=1,
+               direct_loss_yuan=0)
+        report(world, enterprise=world.ent_a2, kind="larger_at_risk", **_when(2026, 3, 16), deaths=0,
+               minor_injuries=0, trapped=3)
+        # after the month: must not reach the March report's target progress
+        report(world, **_when(2026, 4, 2), deaths=2, minor_injuries=0, direct_loss_yuan=0)
+        target_set(actor=None, year=2026, jurisdiction=world.city, metric="deaths", quota=10)
+
+
+def _texts(doc) -> str:
+    return "\n".join(p.text for p in doc.paragraphs)
+
+
+def _table(doc, caption: str):
+    """The rows (as text) of the table printed under ``caption``."""
+    body = doc.element.body
+    found = False
+    for child in list(body):
+        if child.tag.endswith("}p") and child.xpath("string(.)").strip() == caption:
+            found = True
+        elif found and child.tag.endswith("}tbl"):
+            from docx.table import Table
+
+            table = Table(child, doc)
+            return [[c.text for c in row.cells] for row in table.rows]
+    raise AssertionError(f"no table {caption}")
+
+
+def _generate(world, django_capture_on_commit_callbacks, persona="city_admin", jurisdiction=None):
+    with time_machine.travel(at(2026, 8, 21, 9), tick=False), django_capture_on_commit_callbacks(execute=True):
+        job = monthly_report_request(actor=world.user(persona), year=2026, month=3,
+                                     jurisdiction=jurisdiction or world.city)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    return MonthlyReport.objects.get(pk=job.result["report"])
+
+
+def test_wording_helpers():
+    assert trend(3, 1) == "上升200.0%"
+    assert trend(1, 4) == "下降75.0%"
+    assert trend(2, 2) == "持平"
+    assert trend(2, 0) == "增加2（上期为零）"
+    assert wan("1734567.89") == Decimal("173.46")
+
+
+def test_docx_and_xlsx_equal_the_statistics_api(world, data, login, django_capture_on_commit_callbacks, tmp_path):
+    DocumentSeries.objects.create(code="sam-accidents", prefix="示安委办", name="安委办发文",
+                                  jurisdiction=world.city, department=world.committee)
+    rep = _generate(world, django_capture_on_commit_callbacks)
+    api = login("city_admin").get(f"/api/v1/accidents/stats/summary?year=2026&month=3&jurisdiction={world.city.code}").json()
+    cur, ly, prev = (api["comparison"][k] for k in ("current", "last_year", "previous"))
+    assert (cur["count"], cur["deaths"], cur["injuries"]) == (3, 4, 4)  # the fixture is what we think it is
+
+    with rep.docx.open("rb") as fh:
+        docx_bytes = fh.read()
+    doc = Document(io.BytesIO(docx_bytes))
+    assert rep.number == "示安委办〔2026〕1号"
+    assert rep.title == "示范市2026年3月安全生产事故月报"
+    texts = _texts(doc)
+    assert "示安委办〔2026〕1号" in texts and "示范市安委办" in texts and "2026年8月21日" in texts
+    assert (f"2026年3月，全市共发生生产安全事故{cur['count']}起，死亡{cur['deaths']}人，受伤{cur['injuries']}人"
+            f"（其中重伤{cur['serious_injuries']}人），下落不明0人，直接经济损失173.46万元。") in texts
+    assert "事故起数上升200.0%（去年同期1起），死亡人数上升300.0%（去年同期1人）" in texts
+    assert "与上月相比，事故起数上升200.0%（上月1起），死亡人数上升300.0%（上月1人）" in texts
+    assert "本月发生较大及以上事故1起，较大涉险事故1起。" in texts
+    assert "从区域看，事故较多的依次是乙区（1起、死亡3人）、甲区（2起、死亡1人）。" in texts
+    assert "3月31日，乙区" in texts and "（较大事故），死亡3人、重伤1人，直接经济损失123.46万元。" in texts
+    # targets: counted up to 31 March only (the April accident is not in the March report)
+    assert "全部类别死亡人数：全年控制数10，截至3月31日实际5，占控制数的50.0%" in texts
+
+    main = _table(doc, "表1 主要指标")
+    assert main[1][:6] == ["事故起数(起)", str(cur["count"]), str(ly["count"]), "+200.0%", str(prev["count"]), "+200.0%"]
+    assert main[2][:6] == ["死亡人数(人)", str(cur["deaths"]), str(ly["deaths"]), "+300.0%", str(prev["deaths"]), "+300.0%"]
+    assert main[6][1] == str(wan(Decimal(str(cur["loss_yuan"]))))
+    assert main[8][1] == str(cur["larger_at_risk"])
+    districts = _table(doc, "表2 分区域情况")[1:]
+    assert [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in districts] == [
+        (r["label"], r["count"], r["deaths"], r["injuries"]) for r in api["by"]["district"]]
+    categories = _table(doc, "表3 分事故类别情况")[1:]
+    assert [(r[0], int(r[1]), int(r[2])) for r in categories] == [
+        (r["label"], r["count"], r["deaths"]) for r in api["by"]["category"]]
+    industries = _table(doc, "表4 分行业情况")[1:]
+    assert [(r[0], int(r[1])) for r in industries] == [(r["label"], r["count"]) for r in api["by"]["industry"]]
+    assert len(doc.inline_shapes) == 3  # trend, districts, categories
+
+    with rep.xlsx.open("rb") as fh:
+        book = openpyxl.load_workbook(io.BytesIO(fh.read()))
+    assert book.sheetnames == ["主要指标", "分区域情况", "分事故类别情况", "分行业情况", "分事故类型情况",
+                               "较大及以上事故", "控制指标进展", "月度趋势"]
+    sheet = book["分区域情况"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert [(r[0], r[1], r[2], r[5]) for r in rows] == [
+        (r["label"], r["count"], r["deaths"], float(wan(Decimal(str(r["loss_yuan"]))))) for r in api["by"]["district"]]
+    trend_rows = [[c.value for c in row] for row in book["月度趋势"].iter_rows(min_row=3)]
+    assert trend_rows[2] == ["3月", 3, 4, 1, 1]
+    assert trend_rows[3] == ["4月", None, None, 0, 0]
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice/libreoffice) is not installed: the PDF conversion was not checked")
+    source = tmp_path / "report.docx"
+    source.write_bytes(docx_bytes)
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )
+    pdf = (tmp_path / "report.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 20000
+
+
+def test_district_report_and_regeneration_keep_the_number(world, data, login, django_capture_on_commit_callbacks):
+    first = _generate(world, django_capture_on_commit_callbacks, persona="district_a", jurisdiction=world.district_a)
+    assert first.number == ""  # no series for the district's office: no number
+    assert first.issuer == "甲区安全生产委员会办公室"
+    api = login("district_a").get(
+        f"/api/v1/accidents/stats/summary?year=2026&month=3&jurisdiction={world.district_a.code}").json()
+    with first.docx.open("rb") as fh:
+        doc = Document(io.BytesIO(fh.read()))
+    assert f"2026年3月，甲区共发生生产安全事故{api['comparison']['current']['count']}起" in _texts(doc)
+    again = _generate(world, django_capture_on_commit_callbacks, persona="district_a", jurisdiction=world.district_a)
+    assert again.pk == first.pk and again.generations == 2
+    assert MonthlyReport.objects.count() == 1
+
+
+def test_only_offices_with_targets_in_scope_generate(world, data):
+    with pytest.raises(NotAllowed):
+        monthly_report_request(actor=world.user("district_a"), year=2026, month=3, jurisdiction=world.city)
+    with pytest.raises(NotAllowed):
+        monthly_report_generate(actor=world.user("regulator"), year=2026, month=3, jurisdiction=world.city)
+    with time_machine.travel(at(2026, 8, 21, 9), tick=False), pytest.raises(DomainError):
+        monthly_report_request(actor=world.user("city_admin"), year=2026, month=9, jurisdiction=world.city)
+    assert MonthlyReport.objects.count() == 0 and Job.objects.count() == 0
+
+
+def test_scheduled_task_reports_the_previous_month(world, data, django_capture_on_commit_callbacks):
+    from anjian.accidents.tasks import monthly_report_task
+
+    with time_machine.travel(at(2026, 4, 1, 6), tick=False), django_capture_on_commit_callbacks(execute=True):
+        monthly_report_task()
+    rep = MonthlyReport.objects.get()
+    assert (rep.year, rep.month, rep.jurisdiction, rep.generated_by) == (2026, 3, world.city, None)
+    assert rep.summary["comparison"]["current"]["deaths"] == 4
+    assert Job.objects.get().status == JobStatus.SUCCEEDED
+
+
+def test_schedule_is_the_first_of_the_month_at_six():
+    from anjian.accidents.tasks import monthly_report_task
+
+    validate = monthly_report_task.task_class().validate_datetime
+    assert validate(dt.datetime(2026, 5, 1, 6, 0))
+    assert not validate(dt.datetime(2026, 5, 2, 6, 0))
+    assert not validate(dt.datetime(2026, 5, 1, 7, 0))
+
+
+PAGE = {"city_admin": 200, "district_a": 200, "district_b": 200, "regulator": 200, "grid_inspector": 200,
+        "enterprise": 200, "anonymous": 302}
+
+
+@pytest.mark.parametrize("persona", list(PAGE))
+def test_reports_page_matrix(world, data, login, persona, django_capture_on_commit_callbacks):
+    rep = _generate(world, django_capture_on_commit_callbacks)
+    client = login(persona)
+    page = client.get("/accidents/reports/")
+    assert page.status_code == PAGE[persona]
+    download = client.get(f"/accidents/reports/{rep.pk}/docx/")
+    # the city report holds city-wide figures: only city-wide scopes (the city office, the city
+    # department) may read it; district offices, grid inspectors and enterprises get a 404
+    assert download.status_code == {"city_admin": 200, "regulator": 200, "anonymous": 302}.get(persona, 404)
+    if download.status_code == 200:
+        assert b"".join(download.streaming_content)[:2] == b"PK"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post = client.post("/accidents/reports/", {"report": rep.pk})
+    allowed = persona == "city_admin"
+    assert post.status_code == (302 if allowed or persona == "anonymous" else 404)
+    assert Job.objects.filter(kind="accidents.monthly_report").count() == (2 if allowed else 1)
+    assert len(callbacks) == (1 if allowed else 0)
