@@ -1,32 +1,44 @@
-"""Benchmark MQTT ingestion: readings/s from Mosquitto into the database, and alarm latency.
+"""Benchmark MQTT ingestion: readings/s from Mosquitto into SQLite and PostgreSQL, compared with a
+bare subscriber, and alarm latency from publish to alarm row.
 
-For each database (a fresh SQLite file, and PostgreSQL when ``--pg-url`` is given — that database
-is dropped and recreated, point it at a scratch name): migrate, register ``--sensors`` sensors,
-then in one run
+One command, cleans up after itself::
 
-* publisher processes (``--publishers``) send ``--readings`` QoS 1 readings to the broker as fast
-  as they can, on a unique topic prefix;
-* a bare paho subscriber (QoS 1, automatic acks, no parsing, no database) counts what it receives:
-  the broker-to-Python ceiling on this machine;
-* the ingester (``anjian.monitoring.mqtt.Ingester``: QoS 1, manual acks after commit, batches of up
-  to 5,000 every 200 ms, COPY on PostgreSQL) stores them.
+    .venv/bin/python bench/bench_mqtt.py [--readings 200000] [--sensors 1000] [--batch 1,100]
+        [--pg-url postgres://postgres@127.0.0.1:5432/anjian_bench_mqtt] [--only sqlite|postgres]
 
-Reported: the publish rate, the bare subscriber's receive rate, the sustained ingest rate (stored
-readings / time from first to last commit), then alarm latency: ``--excursions`` sensors each get
-one reading above their high threshold at a recorded publish time while background readings keep
-flowing; latency is the alarm row's ``created_at`` minus the publish time (p50/p99).
+It starts its own Mosquitto (``/usr/sbin/mosquitto`` on a free port, no queue or in-flight
+limits, no persistence; stopped at the end), and for each database (a fresh SQLite file in a temp
+dir; the PostgreSQL database named by ``--pg-url`` is dropped, created and dropped again) and
+each message form in ``--batch`` (1 = one reading per MQTT message; N = a gateway's JSON array of
+N readings per message) runs, in a child process:
 
-Run: ``.venv/bin/python bench/bench_mqtt.py [--broker 127.0.0.1:1883] [--readings 200000]
-[--sensors 1000] [--pg-url postgres://postgres@127.0.0.1:5432/anjian_bench_mqtt]``. Prints only.
+1. **publish** — the bare subscriber's and the ingester's persistent sessions (QoS 1) are
+   subscribed and disconnected, then ``--publishers`` processes publish ``--readings`` readings
+   (QoS 1, at most 10,000 unacknowledged per publisher); the broker queues them for both sessions.
+   Rate = readings / time until the broker acknowledged the last one.
+2. **bare subscriber** — a paho client (QoS 1, automatic acks, Receive Maximum 65,535, counts
+   messages, no parsing, no database) drains its queue alone: the broker-to-Python ceiling.
+3. **ingester** — ``anjian.monitoring.mqtt.Ingester`` (QoS 1, manual acks after commit, batches of
+   up to 5,000 readings every 200 ms, COPY on PostgreSQL, alarm evaluation) drains the same
+   backlog alone: the sustained ingest rate = stored readings / time from connect to last commit.
+   Every reading must be stored (checked against the table).
+4. **alarm latency** — with the ingester running, a background publisher sends ``--live-rate``
+   readings/s while ``--excursions`` sensors each get one reading above their high threshold;
+   latency = the alarm row's ``created_at`` minus the publish time (p50 / p99 / max).
+
+Phases run one after the other so that each gets the (2-core) machine to itself with the broker;
+the numbers are capacities, not a concurrent end-to-end run. Prints a summary table.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import multiprocessing as mp
 import os
-import statistics
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -36,28 +48,91 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+WINDOW = 10_000  # unacknowledged publishes per publisher (paho's packet ids are 16 bit)
 
 
-def _publish_worker(host: str, port: int, prefix: str, codes: list[str], count: int, start_ms: int, offset: int, step: int) -> None:
+def _client(client_id: str = "", receive_maximum: int = 65535):
     import paho.mqtt.client as mqtt
 
-    client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-    client.max_inflight_messages_set(2000)
-    client.max_queued_messages_set(0)
-    client.connect(host, port)
-    client.loop_start()
-    info = None
+    return mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+
+
+def _session_props():
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
+
+    props = Properties(PacketTypes.CONNECT)
+    props.SessionExpiryInterval = 3600
+    props.ReceiveMaximum = 65535
+    return props
+
+
+def _messages(prefix: str, codes: list[str], count: int, start_ms: int, batch: int, offset: int, step: int):
+    """(topic, payload, readings) for readings ``offset, offset+step·batch, …``: message m holds
+    readings m·batch … m·batch+batch-1; reading k is sensor k mod n at start_ms + k div n."""
     n = len(codes)
-    for k in range(offset, count, step):
-        code = codes[k % n]
-        ts = start_ms + k // n  # one reading per sensor per millisecond: (sensor, ts) unique
-        value = 2.0 + (k % 7) * 0.1
-        payload = f'{{"sensor":"{code}","ts":{ts},"value":{value:.3f},"unit":"%LEL"}}'
-        info = client.publish(f"{prefix}/{code}", payload, qos=1)
-    if info is not None:
+    n_msgs = (count + batch - 1) // batch
+    for m in range(offset, n_msgs, step):
+        items = []
+        for k in range(m * batch, min(count, (m + 1) * batch)):
+            code = codes[k % n]
+            items.append(f'{{"sensor":"{code}","ts":{start_ms + k // n},"value":{2.0 + (k % 7) * 0.1:.3f},"unit":"%LEL"}}')
+        if batch == 1:
+            yield f"{prefix}/{codes[(m * batch) % n]}", items[0], 1
+        else:
+            yield f"{prefix}/gw-{m % 50}", "[" + ",".join(items) + "]", len(items)
+
+
+def _publish_worker(port: int, prefix: str, codes: list[str], count: int, start_ms: int, batch: int, offset: int, step: int) -> None:
+    client = _client()
+    client.max_inflight_messages_set(1000)
+    client.max_queued_messages_set(0)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    pending = []
+    for topic, payload, _n in _messages(prefix, codes, count, start_ms, batch, offset, step):
+        info = client.publish(topic, payload, qos=1)
+        if info.rc != 0:
+            raise RuntimeError(f"publish refused: {info.rc}")
+        pending.append(info)
+        if len(pending) >= WINDOW:
+            pending[len(pending) // 2].wait_for_publish(120)
+            pending = [p for p in pending if not p.is_published()]
+    for info in pending:
         info.wait_for_publish(120)
     client.disconnect()
     client.loop_stop()
+
+
+def _live_publisher(port: int, prefix: str, codes: list[str], rate: float, duration: float, start_ms: int, batch: int, stop: threading.Event) -> None:
+    client = _client()
+    client.max_inflight_messages_set(1000)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    t0, k = time.monotonic(), 0
+    for topic, payload, n in _messages(prefix, codes, int(rate * duration) + batch, start_ms, batch, 0, 1):
+        if stop.is_set():
+            break
+        client.publish(topic, payload, qos=1)
+        k += n
+        wait = t0 + k / rate - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+    client.disconnect()
+    client.loop_stop()
+
+
+def _subscribe_session(port: int, client_id: str, topic: str) -> None:
+    c = _client(client_id)
+    done = threading.Event()
+    c.on_subscribe = lambda *a: done.set()
+    c.connect("127.0.0.1", port, clean_start=True, properties=_session_props())
+    c.loop_start()
+    c.subscribe(topic, qos=1)
+    if not done.wait(10):
+        raise RuntimeError("no SUBACK")
+    c.disconnect()
+    c.loop_stop()
 
 
 def child(args: argparse.Namespace) -> dict:
@@ -65,167 +140,233 @@ def child(args: argparse.Namespace) -> dict:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anjian.config.settings")
     django.setup()
-    import paho.mqtt.client as mqtt
     from django.core.management import call_command
+    from django.db import connection
 
+    from anjian.enterprises.models import Enterprise
     from anjian.monitoring.models import Alarm, Reading, Sensor
-    from anjian.monitoring.mqtt import Ingester, parse_broker
+    from anjian.monitoring.mqtt import Ingester
+    from anjian.orgs.models import JurisdictionLevel
+    from anjian.orgs.services import jurisdiction_create
 
     call_command("migrate", verbosity=0)
-    from anjian.testing.world import build_world
+    from shapely.geometry import box
 
-    world = build_world()
+    city = jurisdiction_create(actor=None, code="990100", name="基准市", level=JurisdictionLevel.CITY, parent=None,
+                               geometry=box(114.0, 22.0, 114.4, 22.4), is_synthetic=True)
+    ent = Enterprise.objects.create(name="基准化工有限公司", jurisdiction=city)
     run = uuid.uuid4().hex[:8]
     prefix = f"anjian/bench-{run}"
-    Sensor.objects.bulk_create(
-        [
-            Sensor(enterprise=world.ent_a, code=f"B{run}-{i:05d}", name="bench", kind="combustible_gas", unit="%LEL",
-                   high=20.0, high_high=50.0, deadband=2.0, expected_interval_s=3600, range_min=0, range_max=100)
-            for i in range(args.sensors)
-        ]
-    )
     codes = [f"B{run}-{i:05d}" for i in range(args.sensors)]
-    host, port = parse_broker(args.broker)
+    Sensor.objects.bulk_create(
+        [Sensor(enterprise=ent, code=code, name="bench", kind="combustible_gas", unit="%LEL", high=20.0, high_high=50.0,
+                deadband=2.0, expected_interval_s=3600, range_min=0, range_max=100) for code in codes]
+    )
+    port, batch, total = args.port, args.batch_size, args.readings
+    bare_id, ingest_id = f"bare-{run}", f"ingest-{run}"
+    _subscribe_session(port, bare_id, f"{prefix}/#")
+    _subscribe_session(port, ingest_id, f"{prefix}/#")
 
-    bare = {"n": 0, "first": None, "last": None}
-    bare_client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id=f"bare-{run}", protocol=mqtt.MQTTv5)
+    # 1. publish into the broker's queues
+    start_ms = int(time.time() * 1000) - 3_600_000
+    t0 = time.perf_counter()
+    procs = [mp.Process(target=_publish_worker, args=(port, prefix, codes, total, start_ms, batch, i, args.publishers))
+             for i in range(args.publishers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    if any(p.exitcode for p in procs):
+        raise RuntimeError("a publisher failed")
+    publish_s = time.perf_counter() - t0
+    n_msgs = (total + batch - 1) // batch
 
-    def on_bare(c, u, m):
-        now = time.perf_counter()
-        bare["first"] = bare["first"] or now
-        bare["last"] = now
+    # 2. bare subscriber drains its queue
+    bare = {"n": 0, "last": 0.0}
+    got_all = threading.Event()
+
+    def on_bare(c, u, m) -> None:
         bare["n"] += 1
+        if bare["n"] >= n_msgs:
+            bare["last"] = time.perf_counter()
+            got_all.set()
 
-    bare_client.on_message = on_bare
-    bare_client.connect(host, port)
-    bare_client.subscribe(f"{prefix}/#", qos=1)
-    bare_client.loop_start()
+    bc = _client(bare_id)
+    bc.on_message = on_bare
+    t0 = time.perf_counter()
+    bc.connect("127.0.0.1", port, clean_start=False, properties=_session_props())
+    bc.loop_start()
+    got_all.wait(args.timeout)
+    bc.disconnect()
+    bc.loop_stop()
+    bare_s = (bare["last"] or time.perf_counter()) - t0
 
-    ingester = Ingester(host=host, port=port, client_id=f"bench-{run}", topics=(f"{prefix}/#",))
-    commits: list[tuple[float, int]] = []
+    # 3. the ingester drains the same backlog
+    ingester = Ingester(port=port, client_id=ingest_id, topics=(f"{prefix}/#",))
+    commits: list[float] = []
     original_flush = ingester.flush
 
     def timed_flush() -> int:
         n = original_flush()
         if n > 0:
-            commits.append((time.perf_counter(), ingester.stats.result.stored))
+            commits.append(time.perf_counter())
         return n
 
     ingester.flush = timed_flush  # type: ignore[method-assign]
+    t0 = time.perf_counter()
     thread = threading.Thread(target=ingester.run, daemon=True)
     thread.start()
-    while not ingester.connected.is_set():
+    deadline = time.monotonic() + args.timeout
+    result = ingester.stats.result
+    while result.stored + sum(result.rejected.values()) < total and time.monotonic() < deadline:
         time.sleep(0.05)
-    time.sleep(0.5)
-
-    start_ms = int(time.time() * 1000) - 3_600_000
-    t0 = time.perf_counter()
-    procs = [
-        mp.Process(target=_publish_worker, args=(host, port, prefix, codes, args.readings, start_ms, i, args.publishers))
-        for i in range(args.publishers)
-    ]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
-    published_s = time.perf_counter() - t0
-    deadline = time.time() + 600
-    while ingester.stats.result.stored + sum(ingester.stats.result.rejected.values()) < args.readings and time.time() < deadline:
-        time.sleep(0.1)
+    ingest_s = (commits[-1] if commits else time.perf_counter()) - t0
     stored = Reading.objects.count()
-    first_commit = commits[0][0] if commits else t0
-    last_commit = commits[-1][0] if commits else t0
-    ingest_rate = stored / max(last_commit - t0, 1e-9)
-    bare_rate = bare["n"] / max((bare["last"] or t0) - t0, 1e-9)
 
-    # alarm latency: background load plus one excursion reading per chosen sensor
-    pub = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-    pub.connect(host, port)
+    # 4. alarm latency under a steady background load
+    stop = threading.Event()
+    live_codes = codes[args.excursions:]
+    bg = threading.Thread(target=_live_publisher, daemon=True, args=(
+        port, prefix, live_codes, args.live_rate, 600, int(time.time() * 1000) - 60_000, batch, stop))
+    bg.start()
+    time.sleep(2)
+    pub = _client()
+    pub.connect("127.0.0.1", port)
     pub.loop_start()
     sent: dict[str, float] = {}
     now_ms = int(time.time() * 1000)
-    bg = threading.Thread(
-        target=_publish_worker, args=(host, port, prefix, codes[args.excursions:], 20000, now_ms - 120_000, 0, 1), daemon=True
-    )
-    bg.start()
     for i, code in enumerate(codes[: args.excursions]):
         sent[code] = time.time()
         pub.publish(f"{prefix}/{code}", json.dumps({"sensor": code, "ts": now_ms + i, "value": 35.0, "unit": "%LEL"}), qos=1)
         time.sleep(args.excursion_gap)
-    deadline = time.time() + 120
-    while Alarm.objects.filter(sensor__code__in=list(sent)).count() < len(sent) and time.time() < deadline:
+    deadline = time.monotonic() + 120
+    while Alarm.objects.filter(sensor__code__in=list(sent)).count() < len(sent) and time.monotonic() < deadline:
         time.sleep(0.1)
-    bg.join(120)
+    stop.set()
+    bg.join(30)
     latencies = sorted(
         (created.timestamp() - sent[code]) * 1000
         for code, created in Alarm.objects.filter(sensor__code__in=list(sent)).values_list("sensor__code", "created_at")
     )
     ingester.stop()
-    thread.join(30)
-    bare_client.disconnect()
-    bare_client.loop_stop()
+    thread.join(60)
     pub.disconnect()
     pub.loop_stop()
 
     def pct(q: float) -> float | None:
-        if not latencies:
-            return None
-        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 1)
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))]) if latencies else None
 
     return {
-        "vendor": __import__("django.db", fromlist=["connection"]).connection.vendor,
-        "readings": args.readings, "sensors": args.sensors, "publishers": args.publishers,
-        "publish_rate": round(args.readings / published_s), "bare_receive_rate": round(bare_rate),
-        "bare_received": bare["n"], "stored": stored, "ingest_rate": round(ingest_rate),
-        "ingest_window_s": round(last_commit - first_commit, 2), "batches": ingester.stats.batches,
-        "rejected": dict(ingester.stats.result.rejected),
-        "alarms": len(latencies), "alarm_latency_ms_p50": pct(0.5), "alarm_latency_ms_p99": pct(0.99),
-        "alarm_latency_ms_max": round(latencies[-1], 1) if latencies else None,
-        "median_latency": round(statistics.median(latencies), 1) if latencies else None,
+        "db": connection.vendor, "batch": batch, "readings": total, "sensors": args.sensors,
+        "publish_rate": round(total / publish_s), "bare_msgs": bare["n"], "bare_rate": round(bare["n"] * batch / bare_s),
+        "bare_msg_rate": round(bare["n"] / bare_s), "stored": stored, "ingest_rate": round(stored / ingest_s),
+        "ingest_s": round(ingest_s, 1), "batches": ingester.stats.batches, "rejected": dict(result.rejected),
+        "alarms": len(latencies), "p50_ms": pct(0.5), "p99_ms": pct(0.99),
+        "max_ms": round(latencies[-1]) if latencies else None,
     }
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+BROKER_CONF = """\
+listener {port} 127.0.0.1
+allow_anonymous true
+persistence false
+# no per-client queue or in-flight caps (the defaults, 1000 queued / 20 in flight, drop or throttle)
+max_queued_messages 0
+max_queued_bytes 0
+max_inflight_messages 0
+max_inflight_bytes 0
+message_size_limit 0
+user {user}
+"""
+
+
+def start_broker(tmp: str) -> tuple[subprocess.Popen[bytes], int]:
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    port = _free_port()
+    conf = Path(tmp) / "mosquitto.conf"
+    conf.write_text(BROKER_CONF.format(port=port, user=getpass.getuser()))
+    proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("private mosquitto did not start")
+
+
+def psql(base: str, sql: str) -> bool:
+    return subprocess.run(["psql", f"{base}/postgres", "-qc", sql], capture_output=True).returncode == 0
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--broker", default="127.0.0.1:1883")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--readings", type=int, default=200_000)
     parser.add_argument("--sensors", type=int, default=1000)
+    parser.add_argument("--batch", default="1,100", help="readings per MQTT message, comma-separated forms to run")
     parser.add_argument("--publishers", type=int, default=2)
     parser.add_argument("--excursions", type=int, default=200)
-    parser.add_argument("--excursion-gap", type=float, default=0.01)
-    parser.add_argument("--pg-url", default="")
+    parser.add_argument("--excursion-gap", type=float, default=0.02)
+    parser.add_argument("--live-rate", type=float, default=2000, help="background readings/s during the latency phase")
+    parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/anjian_bench_mqtt")
     parser.add_argument("--only", choices=["sqlite", "postgres"], default=None)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print("RESULT " + json.dumps(child(args)))
         return
-    targets = []
-    if args.only in (None, "sqlite"):
-        targets.append(("sqlite", None))
+    print("load before:", os.getloadavg(), flush=True)
+    targets = [("sqlite", "")] if args.only in (None, "sqlite") else []
     if args.pg_url and args.only in (None, "postgres"):
         targets.append(("postgres", args.pg_url))
-    for name, url in targets:
-        with tempfile.TemporaryDirectory() as tmp:
-            env = {**os.environ, "ANJIAN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "anjian.config.settings", "DEBUG": "1"}
-            env.pop("ANJIAN_TESTING", None)
-            if url:
-                base, _, dbname = url.rpartition("/")
-                subprocess.run(["psql", f"{base}/postgres", "-qc", f'DROP DATABASE IF EXISTS "{dbname}"'], check=True)
-                subprocess.run(["psql", f"{base}/postgres", "-qc", f'CREATE DATABASE "{dbname}"'], check=True)
-                env["DATABASE_URL"] = url
-            else:
-                env.pop("DATABASE_URL", None)
-            cmd = [sys.executable, __file__, "--child", "--broker", args.broker, "--readings", str(args.readings),
-                   "--sensors", str(args.sensors), "--publishers", str(args.publishers),
-                   "--excursions", str(args.excursions), "--excursion-gap", str(args.excursion_gap)]
-            out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
-            line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
-            if line is None:
-                print(f"{name}: failed\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
-                continue
-            result = json.loads(line[7:])
-            print(f"{name}: " + json.dumps(result, ensure_ascii=False))
+    results = []
+    with tempfile.TemporaryDirectory() as broker_dir:
+        broker, port = start_broker(broker_dir)
+        try:
+            for name, url in targets:
+                for batch in [int(b) for b in args.batch.split(",")]:
+                    with tempfile.TemporaryDirectory() as tmp:
+                        env = {**os.environ, "ANJIAN_DATA_DIR": tmp, "DJANGO_SETTINGS_MODULE": "anjian.config.settings",
+                               "DEBUG": "1"}
+                        env.pop("ANJIAN_TESTING", None)
+                        base, _, dbname = url.rpartition("/")
+                        if url:
+                            if not (psql(base, f'DROP DATABASE IF EXISTS "{dbname}"') and psql(base, f'CREATE DATABASE "{dbname}"')):
+                                print(f"{name}: PostgreSQL not reachable at {base}; skipped")
+                                break
+                            env["DATABASE_URL"] = url
+                        else:
+                            env.pop("DATABASE_URL", None)
+                        cmd = [sys.executable, __file__, "--child", "--port", str(port), "--batch-size", str(batch)]
+                        for key in ("readings", "sensors", "publishers", "excursions", "excursion_gap", "live_rate", "timeout"):
+                            cmd += [f"--{key.replace('_', '-')}", str(getattr(args, key))]
+                        out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+                        if url:
+                            psql(base, f'DROP DATABASE IF EXISTS "{dbname}"')
+                    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
+                    if line is None:
+                        print(f"{name} batch {batch}: failed\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
+                        continue
+                    results.append(json.loads(line[7:]))
+                    print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+        finally:
+            broker.terminate()
+            broker.wait(10)
+    print("load after:", os.getloadavg())
+    head = ("db", "batch", "readings", "publish_rate", "bare_rate", "ingest_rate", "stored", "p50_ms", "p99_ms", "max_ms")
+    print("\n" + " | ".join(head))
+    for r in results:
+        print(" | ".join(str(r.get(h)) for h in head))
 
 
 if __name__ == "__main__":

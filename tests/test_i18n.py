@@ -26,7 +26,11 @@ MO = LC_DIR / "django.mo"
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%%|%[sd]")
 # Translations that deliberately keep Chinese: examples of Chinese text the user must type.
-KEEPS_CHINESE = {"如：深安委办"}
+# Translations that must quote Chinese: an example document prefix, and a ledger cell value users type.
+KEEPS_CHINESE = {
+    "如：深安委办",
+    "“已整改”的行按已销号导入（须填写整改完成时间）；未整改的行生成整改待办，未填整改期限的按规定期限计算。",
+}
 
 
 @dataclass

@@ -203,3 +203,102 @@ def accident_statistics(request: HttpRequest, year: int, month: int | None = Non
 
         data["indicators"] = _plain(accident_indicators(user=request.user, year=year, jurisdiction=filters["jurisdiction"]))
     return data
+
+
+# --- control targets ----------------------------------------------------------------------------
+
+
+class TargetOut(Schema):
+    id: int
+    year: int
+    jurisdiction_code: str
+    jurisdiction: str
+    department_id: int | None
+    department: str | None
+    parent_id: int | None
+    category: str
+    metric: str
+    quota: int
+    amber_ratio: Decimal
+    red_ratio: Decimal
+    actual: int
+    percent: Decimal | None
+    pace: Decimal
+    status: str
+
+
+class TargetIn(Schema):
+    year: int
+    metric: str
+    quota: int
+    category: str = ""
+    jurisdiction_code: str | None = None
+    department_id: int | None = None
+    amber_ratio: Decimal = Decimal("0.8")
+    red_ratio: Decimal = Decimal("1")
+    note: str = ""
+
+
+class SplitIn(Schema):
+    to: str = "districts"
+    manual: dict[int, int] | None = None
+
+
+def _target_rows(request: HttpRequest, year: int, ids: set[int] | None = None) -> list[dict]:
+    from anjian.accidents.targets import target_progress
+
+    rows = []
+    for r in target_progress(user=request.user, year=year):
+        t = r["target"]
+        if ids is not None and t.pk not in ids:
+            continue
+        rows.append({
+            "id": t.pk, "year": t.year, "jurisdiction_code": t.jurisdiction.code, "jurisdiction": t.jurisdiction.name,
+            "department_id": t.department_id, "department": t.department.name if t.department_id else None,
+            "parent_id": t.parent_id, "category": t.category, "metric": t.metric, "quota": t.quota,
+            "amber_ratio": t.amber_ratio, "red_ratio": t.red_ratio, "actual": r["actual"], "percent": r["percent"],
+            "pace": r["pace"], "status": r["status"],
+        })
+    return rows
+
+
+@router.get("/targets/", response=list[TargetOut],
+            summary="控制指标进展 / control targets in scope with progress (areas and departments)")
+def list_targets(request: HttpRequest, year: int):
+    require(request, "accidents.view")
+    return _target_rows(request, year)
+
+
+@router.post("/targets/", response={201: TargetOut}, summary="下达/调整控制指标 / set an area's or a department's target")
+def set_target(request: HttpRequest, payload: TargetIn):
+    from anjian.accidents.targets import target_set
+    from anjian.orgs.models import Department
+
+    require(request, "accidents.targets")
+    department = None
+    if payload.department_id is not None:
+        department = get_in_scope(Department.objects.select_related("jurisdiction"), request.user, "orgs.view",
+                                  pk=payload.department_id)
+        jurisdiction = department.jurisdiction
+    elif payload.jurisdiction_code:
+        jurisdiction = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view", code=payload.jurisdiction_code)
+    else:
+        from anjian.core.errors import DomainError
+
+        raise DomainError("请指定区域或部门", "Give jurisdiction_code or department_id", field="jurisdiction_code")
+    target = target_set(actor=request.user, year=payload.year, jurisdiction=jurisdiction, department=department,
+                        metric=payload.metric, quota=payload.quota, category=payload.category,
+                        amber_ratio=payload.amber_ratio, red_ratio=payload.red_ratio, note=payload.note)
+    return 201, _target_rows(request, target.year, {target.pk})[0]
+
+
+@router.post("/targets/{pk}/split", response={201: list[TargetOut]},
+             summary="分解控制指标 / split a target to districts or departments (manual or by last year)")
+def split_target(request: HttpRequest, pk: int, payload: SplitIn):
+    from anjian.accidents.models import ControlTarget
+    from anjian.accidents.targets import target_split
+
+    require(request, "accidents.targets")
+    target = get_in_scope(ControlTarget.objects.select_related("jurisdiction"), request.user, "accidents.targets", pk=pk)
+    children = target_split(actor=request.user, target=target, manual=payload.manual, to=payload.to)
+    return 201, _target_rows(request, target.year, {c.pk for c in children})

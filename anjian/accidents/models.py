@@ -348,12 +348,20 @@ class TargetMetric(models.TextChoices):
 
 
 class ControlTarget(models.Model):
-    """An annual control target (控制指标) of one area, for one category or all ("")."""
+    """An annual control target (控制指标) of one area, for one category or all ("").
 
-    SCOPE = ScopeSpec(territory="jurisdiction", creator="set_by")
+    A target either belongs to an area (``department`` empty: the accidents in the area's
+    territory count) or to a sector regulator of that area (``department`` set: the accidents
+    routed to that department inside the area count) — the two ways a city quota is split."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction", department="department", creator="set_by")
 
     year = models.PositiveSmallIntegerField(_("年度"))
     jurisdiction = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        "orgs.Department", verbose_name=_("行业监管部门"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("留空为区域指标；填写则只统计该部门监管的事故"),
+    )
     category = models.CharField(_("事故类别"), max_length=32, choices=Category.choices, blank=True,
                                 help_text=_("留空为全部类别"))
     metric = models.CharField(_("指标"), max_length=8, choices=TargetMetric.choices)
@@ -373,16 +381,35 @@ class ControlTarget(models.Model):
     class Meta:
         verbose_name = _("事故控制指标")
         verbose_name_plural = _("事故控制指标")
-        ordering = ["year", "jurisdiction__path", "category", "metric"]
+        ordering = ["year", "jurisdiction__path", "department__name", "category", "metric"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "jurisdiction", "category", "metric"], name="accidents_target_unique",
+                fields=["year", "jurisdiction", "category", "metric"], condition=models.Q(department__isnull=True),
+                name="accidents_target_unique",
                 violation_error_message=_("同一年度、区域、类别的同一指标只能有一条"),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["year", "jurisdiction", "department", "category", "metric"],
+                condition=models.Q(department__isnull=False), name="accidents_target_dept_unique",
+                violation_error_message=_("同一年度、部门、类别的同一指标只能有一条"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amber_ratio__gt=0, amber_ratio__lte=models.F("red_ratio")),
+                name="accidents_target_ratios",
+                violation_error_message=_("须 0 < 黄色预警比例 ≤ 红色预警比例"),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} {self.jurisdiction} {self.get_category_display() or '全部'} {self.get_metric_display()} ≤ {self.quota}"
+        return (f"{self.year} {self.owner_name} {self.get_category_display() or '全部'} "
+                f"{self.get_metric_display()} ≤ {self.quota}")
+
+    @property
+    def owner_name(self) -> str:
+        """The area's name, or the department's (short) name for a department target."""
+        if self.department_id:
+            return self.department.short_name or self.department.name
+        return self.jurisdiction.name
 
 
 def _report_path(instance: MonthlyReport, filename: str) -> str:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -184,20 +186,20 @@ def summary_paragraphs(d: dict[str, Any], jurisdiction: Jurisdiction) -> dict[st
         f"直接经济损失{wan(a.direct_loss_yuan)}万元。"
         for a in d["larger"]
     ] or ["本月未发生较大及以上生产安全事故。"]
-    own = [r for r in d["targets"] if r["target"].jurisdiction_id == jurisdiction.pk]
+    own = [r for r in d["targets"] if r["target"].jurisdiction_id == jurisdiction.pk and not r["target"].department_id]
     progress = [
         f"{r['target'].get_category_display() or '全部类别'}{r['target'].get_metric_display()}：全年控制数{r['target'].quota}，"
         f"截至{_md(period.end)}实际{r['actual']}，占控制数的{_num(r['percent']) + '%' if r['percent'] is not None else '—'}"
         f"（时间进度控制数{r['pace']}），状态：{STATUS_LABELS[r['status']]}。"
         for r in own
     ] or ["本年度尚未下达事故控制指标。"]
-    amber_red = [r for r in d["targets"] if r["status"] != "green" and r["target"].jurisdiction_id != jurisdiction.pk]
+    amber_red = [r for r in d["targets"] if r["status"] != "green" and r not in own]
     if amber_red:
         names = "、".join(
-            f"{r['target'].jurisdiction.name}{r['target'].get_category_display() or ''}{r['target'].get_metric_display()}"
+            f"{r['target'].owner_name}{r['target'].get_category_display() or ''}{r['target'].get_metric_display()}"
             f"（{STATUS_LABELS[r['status']]}）" for r in amber_red
         )
-        progress.append(f"需要关注的下级指标：{names}。")
+        progress.append(f"需要关注的下级区域和部门指标：{names}。")
     return {"总体情况": overall, "事故分布": distribution, "较大及以上事故": larger, "控制指标进展": progress}
 
 
@@ -231,7 +233,7 @@ def tables(d: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
     larger = [[timezone.localtime(a.occurred_at).strftime("%Y-%m-%d %H:%M"),
                a.district.name if a.district_id else a.jurisdiction.name, a.unit_name, a.type_name,
                a.get_grade_display(), a.deaths, a.serious_injuries, wan(a.direct_loss_yuan)] for a in d["larger"]]
-    targets = [[r["target"].jurisdiction.name, r["target"].get_category_display() or "全部类别",
+    targets = [[r["target"].owner_name, r["target"].get_category_display() or "全部类别",
                 r["target"].get_metric_display(), r["target"].quota, r["actual"],
                 "—" if r["percent"] is None else f"{_num(r['percent'])}%", STATUS_LABELS[r["status"]]]
                for r in d["targets"]]
@@ -248,12 +250,115 @@ def tables(d: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
         ("表4 分行业情况", ["行业", *header[1:]], _dimension_rows(by["industry"])),
         ("表5 分事故类型情况", ["事故类型", *header[1:]], _dimension_rows(by["type"])),
         ("表6 较大及以上事故", ["发生时间", "区域", "事故单位", "事故类型", "等级", "死亡", "重伤", "损失(万元)"], larger),
-        ("表7 控制指标进展", ["区域", "类别", "指标", "控制数", "实际", "占比", "状态"], targets),
+        ("表7 控制指标进展", ["区域/部门", "类别", "指标", "控制数", "实际", "占比", "状态"], targets),
         ("表8 月度趋势", ["月份", "本年起数", "本年死亡", "上年起数", "上年死亡"], months),
     ]
 
 
 # --- the files ----------------------------------------------------------------------------------
+
+
+# --- Word table layout ----------------------------------------------------------------------------
+# The report's tables are dense (7–8 columns in the 156 mm text block), so they use size 5 (五号,
+# 10.5 pt) with 1 mm cell margins, and explicit column widths chosen so that every number,
+# percentage and status fits on one line and every header or name takes at most two lines — no
+# column is so narrow that Chinese text wraps a character or two per line. ``fit_problems`` is the
+# check (the tests run it on the widths read back from the .docx, with megacity-sized figures).
+TABLE_FONT_PT = 10.5
+CELL_MARGIN_MM = 1.0
+CJK_MM = TABLE_FONT_PT * 25.4 / 72  # a full-width character is one em wide
+WORD_WIDTHS: dict[str, list[float]] = {
+    # 指标, 本月, 去年同月, 同比, 上月, 环比, 1—m月累计, 累计同比
+    "表1": [25, 19, 19, 17, 19, 17, 23, 17],
+    # name, 起数, 死亡, 受伤, 重伤, 直接经济损失(万元), 较大及以上(起)
+    "表2": [38, 16, 18, 18, 18, 27, 21],
+    # 发生时间, 区域, 事故单位, 事故类型, 等级, 死亡, 重伤, 损失(万元)
+    "表6": [21, 17, 34, 24, 17, 11, 11, 21],
+    # 区域/部门, 类别, 指标, 控制数, 实际, 占比, 状态
+    "表7": [30, 20, 38, 16, 14, 17, 21],
+}
+for _same in ("表3", "表4", "表5"):
+    WORD_WIDTHS[_same] = WORD_WIDTHS["表2"]
+
+
+def text_width_mm(text: str, font_pt: float = TABLE_FONT_PT) -> float:
+    """Printed width of one line: full-width characters one em, others half an em."""
+    em = font_pt * 25.4 / 72
+    return sum(em if unicodedata.east_asian_width(ch) in ("W", "F", "A") else em / 2 for ch in text)
+
+
+def _lines_needed(text: str, inner_mm: float, font_pt: float = TABLE_FONT_PT) -> int:
+    """Lines a cell needs. Chinese text breaks between any two characters; text without it
+    (numbers, dates, codes) breaks at spaces, a word longer than the line inside the word."""
+    if any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text):
+        return max(1, math.ceil(text_width_mm(text, font_pt) / inner_mm - 1e-9))
+    lines, used = 1, 0.0
+    for word in text.split(" "):
+        w = text_width_mm(word, font_pt)
+        gap = text_width_mm(" ", font_pt) if used else 0.0
+        if used and used + gap + w > inner_mm:
+            lines, used, gap = lines + 1, 0.0, 0.0
+        while w > inner_mm:
+            lines, w = lines + 1, w - inner_mm
+        used += gap + w
+    return lines
+
+
+def fit_problems(caption: str, widths_mm: list[float], header: list[str], rows: list[list[Any]], *,
+                 font_pt: float = TABLE_FONT_PT, margin_mm: float = CELL_MARGIN_MM) -> list[str]:
+    """What would print badly with these widths: a column holding fewer than 2 characters a line
+    (Chinese wrapping a character per line), a number, percentage or status on more than one line,
+    a header or text on more than two lines (dates and times may break at the space)."""
+    em = font_pt * 25.4 / 72
+    problems = []
+    for col, width in enumerate(widths_mm):
+        inner = width - 2 * margin_mm
+        if inner < 2 * em:
+            problems.append(f"{caption} column {col + 1}: {width} mm holds fewer than 2 characters a line")
+            continue
+        for row_no, text in enumerate([header[col], *[_cell_str(r[col]) for r in rows]]):
+            if not text:
+                continue
+            numeric = bool(re.fullmatch(r"[+-]?[\d.,]+%?|—|[\u4e00-\u9fff]{2,4}预警|正常", text))
+            allowed = 1 if numeric and row_no else 2
+            if (needed := _lines_needed(text, inner, font_pt)) > allowed:
+                problems.append(f"{caption} column {col + 1} ({width} mm): {text!r} needs {needed} lines")
+    return problems
+
+
+def _cell_str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _compact(table: Any) -> None:
+    """Size 5 text and 1 mm left/right cell margins for a dense report table."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    tbl_pr = table._tbl.tblPr
+    margins = tbl_pr.find(qn("w:tblCellMar"))
+    if margins is None:
+        margins = OxmlElement("w:tblCellMar")
+        look = tbl_pr.find(qn("w:tblLook"))
+        if look is not None:
+            look.addprevious(margins)
+        else:
+            tbl_pr.append(margins)
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(CELL_MARGIN_MM / 25.4 * 1440)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(TABLE_FONT_PT)
+
+
+def _word_table(doc: OfficialDocument, caption: str, header: list[str], rows: list[list[Any]]) -> None:
+    _compact(doc.table(header, rows, WORD_WIDTHS[caption.split(" ", 1)[0]], caption=caption))
 
 
 def build_docx(d: dict[str, Any], jurisdiction: Jurisdiction, *, title: str, number: str, issuer: str,
@@ -264,7 +369,7 @@ def build_docx(d: dict[str, Any], jurisdiction: Jurisdiction, *, title: str, num
     by = d["stats"]["by"]
     doc.heading("总体情况", 1)
     doc.paragraph("\n".join(texts["总体情况"]))
-    doc.table(all_tables[0][1], all_tables[0][2], [28, 17, 17, 17, 17, 17, 23, 20], caption=all_tables[0][0])
+    _word_table(doc, *all_tables[0])
     m = d["period"].start.month
     year = d["period"].start.year
     doc.image(charts.line_chart(
@@ -281,18 +386,17 @@ def build_docx(d: dict[str, Any], jurisdiction: Jurisdiction, *, title: str, num
     if by["category"]:
         doc.image(charts.pie_chart([r["label"] for r in by["category"]], [r["count"] for r in by["category"]],
                                    title="分类别事故起数"), caption="图3 分事故类别事故起数")
-    widths = [40, 16, 18, 18, 18, 26, 20]
     for caption, header, rows in all_tables[1:5]:
         if rows:
-            doc.table(header, rows, widths, caption=caption)
+            _word_table(doc, caption, header, rows)
     doc.heading("较大及以上事故", 1)
     doc.paragraph("\n".join(texts["较大及以上事故"]))
     if all_tables[5][2]:
-        doc.table(all_tables[5][1], all_tables[5][2], [27, 16, 31, 20, 14, 12, 12, 24], caption=all_tables[5][0])
+        _word_table(doc, *all_tables[5])
     doc.heading("控制指标进展", 1)
     doc.paragraph("\n".join(texts["控制指标进展"]))
     if all_tables[6][2]:
-        doc.table(all_tables[6][1], all_tables[6][2], [24, 24, 36, 18, 16, 18, 20], caption=all_tables[6][0])
+        _word_table(doc, *all_tables[6])
     return doc.to_bytes()
 
 

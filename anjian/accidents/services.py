@@ -33,6 +33,7 @@ from anjian.audit.services import record_event
 from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
+from anjian.enterprises.risk import schedule_recompute
 from anjian.inbox import registry as due_registry
 from anjian.inbox.services import due_open
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel
@@ -260,6 +261,7 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
     acc.supervision = _supervision(acc.deaths)
     acc._change_reason = "快报"  # type: ignore[attr-defined]
     acc.save()
+    schedule_recompute(acc.enterprise_id)  # accidents and deaths move the enterprise's colour
     record_event(
         acc, "reported", actor=actor,
         summary=f"快报：{acc.title}，{acc.grade_reason}",
@@ -332,6 +334,7 @@ def accident_supplement(
     acc._change_reason = f"续报（{changed_on}）"  # type: ignore[attr-defined]
     acc.save()
     supplement.save()
+    schedule_recompute(acc.enterprise_id)
     record_event(
         acc, "supplemented", actor=actor,
         summary="续报：" + "，".join(f"{Accident._meta.get_field(k).verbose_name} {a} → {b}" for k, (a, b) in changes.items()),

@@ -149,7 +149,9 @@ def accident_stats(
         "month": TruncMonth("occurred_at"),
         "district": F("district_id"),
         "category": F("category"),
-        "industry": Coalesce(F("sector__parent__code"), F("sector__code")),
+        # by sector id, merged into GB/T 4754 sections below: no join and no string sort over the
+        # rows (bench/bench_accidents.py: the join made PostgreSQL loop over every row's sector)
+        "industry": F("sector_id"),
         "type": F("type_code"),
         "grade": F("grade"),
     }[by]
@@ -160,6 +162,8 @@ def accident_stats(
     if by == "month":
         for r in rows:
             r["key"] = timezone.localtime(r["key"]).date() if isinstance(r["key"], dt.datetime) else r["key"]
+    if by == "industry":
+        rows = _merge(rows, _section_codes([r["key"] for r in rows]))
     if by == "type" and harmonise_types:
         merged: dict[str, dict[str, Any]] = {}
         for r in rows:
@@ -174,6 +178,26 @@ def accident_stats(
     for r in rows:
         r["label"] = labels.get(r["key"], "—" if r["key"] is None else str(r["key"]))
     return rows
+
+
+def _section_codes(sector_ids: Iterable[Any]) -> dict[Any, str]:
+    """Sector id → the code of its GB/T 4754 section (a section's own code for a section)."""
+    ids = [i for i in sector_ids if i is not None]
+    return {pk: parent or code for pk, code, parent in
+            Sector.objects.filter(pk__in=ids).values_list("pk", "code", "parent__code")}
+
+
+def _merge(rows: list[dict[str, Any]], key_of: dict[Any, Any]) -> list[dict[str, Any]]:
+    """Add up aggregated rows whose keys map to the same new key (few groups, never raw rows)."""
+    merged: dict[Any, dict[str, Any]] = {}
+    for r in rows:
+        key = key_of.get(r["key"]) if r["key"] is not None else None
+        if key in merged:
+            for field in (*AGGREGATES, "injuries"):
+                merged[key][field] += r[field]
+        else:
+            merged[key] = {**r, "key": key}
+    return sorted(merged.values(), key=lambda r: (r["key"] is None, r["key"] or ""))
 
 
 def change(current: int | Decimal, before: int | Decimal) -> Decimal | None:

@@ -1,6 +1,11 @@
 """Control targets: setting and splitting the annual quotas, measuring progress with SQL
 aggregates, and putting warnings in the responsible office's inbox.
 
+A city (or district) target is split two ways: to its districts (territory, 属地) and to the
+sector regulators of the same area (行业监管部门, ``ControlTarget.department``). A department
+target counts the accidents routed to that department (``Accident.department``) inside the area;
+its warnings go to the department's inbox.
+
 Status of a target on a day (thresholds per target, defaults amber 0.8, red 1.0):
 
 * red — actual ≥ quota × red_ratio (the quota is used up);
@@ -29,7 +34,7 @@ from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import scope_allows
 from anjian.inbox import registry as due_registry
 from anjian.inbox.services import due_close, due_open
-from anjian.orgs.models import Jurisdiction
+from anjian.orgs.models import Department, DepartmentKind, Jurisdiction
 from anjian.rules import accidents as law
 
 TARGET_WARNING = due_registry.register(
@@ -43,13 +48,26 @@ def _check(actor: Any, jurisdiction: Jurisdiction) -> None:
         raise NotAllowed("您无权下达该区域的控制指标", "You may not set targets for this area")
 
 
+def target_departments(jurisdiction: Jurisdiction) -> list[Department]:
+    """The sector regulators a target of this area is split to: the area's active regulators."""
+    return list(Department.objects.filter(jurisdiction=jurisdiction, kind=DepartmentKind.REGULATOR, is_active=True)
+                .order_by("name", "pk"))
+
+
 @transaction.atomic
 def target_set(
     *, actor: Any, year: int, jurisdiction: Jurisdiction, metric: str, quota: int, category: str = "",
     amber_ratio: Decimal = Decimal("0.8"), red_ratio: Decimal = Decimal("1"), parent: ControlTarget | None = None,
-    note: str = "",
+    note: str = "", department: Department | None = None,
 ) -> ControlTarget:
+    """Set (or change) the target of an area, or of one of the area's regulators (``department``)."""
     _check(actor, jurisdiction)
+    if department is not None and (
+        department.jurisdiction_id != jurisdiction.pk or department.kind != DepartmentKind.REGULATOR
+        or not department.is_active
+    ):
+        raise DomainError("该部门不是本区域的行业监管部门", "The department is not a sector regulator of this area",
+                          field="department")
     if metric not in TargetMetric.values:
         raise DomainError("指标不正确", "Unknown metric", field="metric")
     if category and category not in {c.value for c in law.AccidentCategory}:
@@ -58,64 +76,130 @@ def target_set(
         raise DomainError("控制数不能为负", "The quota must not be negative", field="quota")
     if not Decimal(0) < Decimal(amber_ratio) <= Decimal(red_ratio):
         raise DomainError("须 0 < 黄色预警比例 ≤ 红色预警比例", "Need 0 < amber ≤ red", field="amber_ratio")
-    target, created = ControlTarget.objects.update_or_create(
-        year=year, jurisdiction=jurisdiction, category=category, metric=metric,
-        defaults={"quota": quota, "amber_ratio": amber_ratio, "red_ratio": red_ratio, "parent": parent,
-                  "set_by": actor if _is_actor(actor) else None, "note": note[:200]},
-    )
+    key = {"year": year, "jurisdiction": jurisdiction, "department": department, "category": category,
+           "metric": metric}
+    found = ControlTarget.objects.select_for_update().filter(**key).order_by("pk").first()  # no outer joins
+    created = found is None
+    target = found or ControlTarget(**key)
+    target.quota, target.amber_ratio, target.red_ratio = quota, amber_ratio, red_ratio
+    target.parent, target.note = parent, note[:200]
+    target.set_by = actor if _is_actor(actor) else None
+    target._change_reason = "下达控制指标" if created else "调整控制指标"  # type: ignore[attr-defined]
+    target.save()
     record_event(target, "set", actor=actor, summary=f"{'下达' if created else '调整'}控制指标：{target}")
     return target
 
 
-def _actual_by_district(
-    year: int, category: str, metric: str, district_ids: list[int] | None = None, until: dt.date | None = None
-) -> dict[int, int]:
+def _year_accidents(year: int, category: str, until: dt.date | None) -> Any:
     end = timezone.make_aware(dt.datetime(year + 1, 1, 1))
     if until is not None:
         end = min(end, timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min)))
     qs = Accident.objects.filter(
         occurred_at__gte=timezone.make_aware(dt.datetime(year, 1, 1)), occurred_at__lt=end, kind=AccidentKind.ACCIDENT,
     )
+    return qs.filter(category=category) if category else qs
+
+
+def _metric(metric: str) -> Any:
+    return Coalesce(Sum("deaths"), 0) if metric == TargetMetric.DEATHS else Count(
+        "id", filter=Q(grade__gte=law.AccidentGrade.LARGER))
+
+
+def _actual_by_district(
+    year: int, category: str, metric: str, district_ids: list[int] | None = None, until: dt.date | None = None
+) -> dict[int, int]:
+    qs = _year_accidents(year, category, until)
     if district_ids is not None:
         qs = qs.filter(district_id__in=district_ids)
-    if category:
-        qs = qs.filter(category=category)
-    value = Coalesce(Sum("deaths"), 0) if metric == TargetMetric.DEATHS else Count(
-        "id", filter=Q(grade__gte=law.AccidentGrade.LARGER))
-    return dict(qs.values("district_id").annotate(v=value).values_list("district_id", "v"))
+    return dict(qs.values("district_id").annotate(v=_metric(metric)).values_list("district_id", "v"))
+
+
+def _actual_by_department(
+    year: int, category: str, metric: str, department_ids: list[int] | None = None, until: dt.date | None = None
+) -> dict[tuple[int, int], int]:
+    """(department id, district id) → figure: one grouped aggregate over the routed accidents."""
+    qs = _year_accidents(year, category, until).filter(department__isnull=False)
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=department_ids)
+    rows = qs.values("department_id", "district_id").annotate(v=_metric(metric))
+    return {(r["department_id"], r["district_id"]): r["v"] for r in rows}
+
+
+def _largest_remainder(quota: int, weights: dict[int, int], order: list[int]) -> dict[int, int]:
+    total = sum(weights.values())
+    if total == 0:
+        weights, total = dict.fromkeys(order, 1), len(order)
+    exact = {i: Decimal(quota) * weights[i] / total for i in order}
+    shares = {i: int(exact[i]) for i in order}
+    rest = quota - sum(shares.values())
+    for i in sorted(order, key=lambda i: (-(exact[i] - shares[i]), order.index(i)))[:rest]:
+        shares[i] += 1
+    return shares
+
+
+SPLIT_TO = ("districts", "departments")
 
 
 @transaction.atomic
-def target_split(*, actor: Any, target: ControlTarget, manual: dict[int, int] | None = None) -> list[ControlTarget]:
-    """Split a city target to its districts: given shares (``manual``: district id → quota, must
-    add up to the quota) or proportional to last year's actual figures (largest remainder, so the
-    shares add up exactly; equal shares when last year had none)."""
+def target_split(
+    *, actor: Any, target: ControlTarget, manual: dict[int, int] | None = None, to: str = "districts"
+) -> list[ControlTarget]:
+    """Split an area's target to its districts (``to="districts"``) or to the area's sector
+    regulators (``to="departments"``): given shares (``manual``: district or department id →
+    quota, must add up to the quota) or proportional to last year's actual figures (largest
+    remainder, so the shares add up exactly; equal shares when last year had none). For the
+    departments, last year's figure is that of the accidents routed to each, inside the area."""
     _check(actor, target.jurisdiction)
-    districts = list(Jurisdiction.objects.filter(parent=target.jurisdiction, is_active=True).order_by("path"))
-    if not districts:
-        raise DomainError("该区域没有下级区域", "No sub-areas to split to")
-    ids = [d.pk for d in districts]
+    if to not in SPLIT_TO:
+        raise DomainError("分解方式不正确", "Split to districts or departments", field="to")
+    if target.department_id is not None:
+        raise DomainError("部门指标不能再分解", "A department's target is not split further")
+    units: list[Any]
+    if to == "districts":
+        units = list(Jurisdiction.objects.filter(parent=target.jurisdiction, is_active=True).order_by("path"))
+        if not units:
+            raise DomainError("该区域没有下级区域", "No sub-areas to split to")
+    else:
+        units = target_departments(target.jurisdiction)
+        if not units:
+            raise DomainError("该区域没有行业监管部门", "No sector regulators to split to")
+    ids = [u.pk for u in units]
     if manual is not None:
         if set(manual) != set(ids) or sum(manual.values()) != target.quota or min(manual.values()) < 0:
             raise DomainError("分解数之和须等于控制数", "The shares must add up to the quota", field="manual")
         shares = dict(manual)
-    else:
+    elif to == "districts":
         last = _actual_by_district(target.year - 1, target.category, target.metric, ids)
-        weights = {i: last.get(i, 0) for i in ids}
-        total = sum(weights.values())
-        if total == 0:
-            weights, total = dict.fromkeys(ids, 1), len(ids)
-        exact = {i: Decimal(target.quota) * weights[i] / total for i in ids}
-        shares = {i: int(exact[i]) for i in ids}
-        rest = target.quota - sum(shares.values())
-        for i in sorted(ids, key=lambda i: (-(exact[i] - shares[i]), ids.index(i)))[:rest]:
-            shares[i] += 1
+        shares = _largest_remainder(target.quota, {i: last.get(i, 0) for i in ids}, ids)
+    else:
+        by_pair = _actual_by_department(target.year - 1, target.category, target.metric, ids)
+        inside = _inside(target.jurisdiction)
+        last = dict.fromkeys(ids, 0)
+        for (dept_id, district_id), value in by_pair.items():
+            if inside(district_id):
+                last[dept_id] += value
+        shares = _largest_remainder(target.quota, last, ids)
+    note = "手工分解" if manual is not None else "按上年实际比例分解"
+    if to == "districts":
+        return [
+            target_set(actor=actor, year=target.year, jurisdiction=u, metric=target.metric, quota=shares[u.pk],
+                       category=target.category, amber_ratio=target.amber_ratio, red_ratio=target.red_ratio,
+                       parent=target, note=note)
+            for u in units
+        ]
     return [
-        target_set(actor=actor, year=target.year, jurisdiction=d, metric=target.metric, quota=shares[d.pk],
-                   category=target.category, amber_ratio=target.amber_ratio, red_ratio=target.red_ratio,
-                   parent=target, note="按上年实际比例分解" if manual is None else "手工分解")
-        for d in districts
+        target_set(actor=actor, year=target.year, jurisdiction=target.jurisdiction, department=u, metric=target.metric,
+                   quota=shares[u.pk], category=target.category, amber_ratio=target.amber_ratio,
+                   red_ratio=target.red_ratio, parent=target, note=f"{note}到部门")
+        for u in units
     ]
+
+
+def _inside(jurisdiction: Jurisdiction) -> Any:
+    """A test on an accident's ``district_id``: is it inside the area? (the root holds all)."""
+    if jurisdiction.parent_id is None:
+        return lambda district_id: True
+    return lambda district_id: district_id == jurisdiction.pk
 
 
 def elapsed_share(day: dt.date) -> Decimal:
@@ -130,22 +214,26 @@ def target_progress(
     the accidents up to that day only (the monthly report's progress at the month's end)."""
     day = day or timezone.localdate()
     share = elapsed_share(day) if day.year == year else (Decimal(1) if day.year > year else Decimal(0))
-    targets = list(ControlTarget.objects.restrict(user, "accidents.view").filter(year=year).select_related("jurisdiction"))
-    groups: dict[tuple[str, str], list[int]] = {}
+    targets = list(ControlTarget.objects.restrict(user, "accidents.view").filter(year=year)
+                   .select_related("jurisdiction", "department"))
+    area_groups: set[tuple[str, str]] = set()
+    dept_groups: set[tuple[str, str]] = set()
     for t in targets:
-        groups.setdefault((t.category, t.metric), []).append(t.jurisdiction_id)
-    actuals: dict[tuple[str, str, int], int] = {}
-    for (category, metric), jur_ids in groups.items():
-        by_district = _actual_by_district(year, category, metric, until=until)
-        for jid in jur_ids:
-            jur = next(t.jurisdiction for t in targets if t.jurisdiction_id == jid)
-            if jur.parent_id is None:
-                actuals[(category, metric, jid)] = sum(by_district.values())
-            else:
-                actuals[(category, metric, jid)] = by_district.get(jid, 0)
+        (dept_groups if t.department_id else area_groups).add((t.category, t.metric))
+    by_district = {g: _actual_by_district(year, g[0], g[1], until=until) for g in area_groups}
+    by_department = {g: _actual_by_department(year, g[0], g[1], until=until) for g in dept_groups}
+    actuals: dict[int, int] = {}
+    for t in targets:
+        group = (t.category, t.metric)
+        inside = _inside(t.jurisdiction)
+        if t.department_id:
+            actuals[t.pk] = sum(v for (dept_id, district_id), v in by_department[group].items()
+                                if dept_id == t.department_id and inside(district_id))
+        else:
+            actuals[t.pk] = sum(v for district_id, v in by_district[group].items() if inside(district_id))
     rows = []
     for t in targets:
-        actual = actuals[(t.category, t.metric, t.jurisdiction_id)]
+        actual = actuals[t.pk]
         if actual >= t.quota * t.red_ratio and (t.quota or actual):
             status = "red"
         elif actual >= t.quota * t.amber_ratio or actual > t.quota * share:
@@ -169,12 +257,14 @@ def targets_warn(*, year: int | None = None, day: dt.date | None = None) -> int:
             due_close(t, TARGET_WARNING.code)
             continue
         level = "红色预警" if row["status"] == "red" else "黄色预警"
+        # an area's target goes to the area's inbox, a department's to the department's
+        owner = {"owner_department": t.department} if t.department_id else {"owner_jurisdiction": t.jurisdiction}
         due_open(
             t, TARGET_WARNING.code,
-            title=f"{level}：{t.jurisdiction.name}{t.get_category_display() or ''}{t.get_metric_display()}"
+            title=f"{level}：{t.owner_name}{t.get_category_display() or ''}{t.get_metric_display()}"
                   f"已达{row['actual']}（控制数{t.quota}）",
             due_at=timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=7), dt.time(18))),
-            url="/accidents/targets/", owner_jurisdiction=t.jurisdiction,
+            url=f"/accidents/targets/?year={t.year}", **owner,
         )
         opened += 1
     return opened

@@ -304,14 +304,18 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 
 @require_action("accidents.view")
 def targets_view(request: HttpRequest) -> HttpResponse:
+    """Targets in scope with progress bars: areas, then sector regulators; offices with
+    ``accidents.targets`` set targets and split them to districts or departments."""
     from anjian.accidents import targets as targets_service
     from anjian.accidents.choices import Category
     from anjian.accidents.models import ControlTarget, TargetMetric
+    from anjian.orgs.models import Department, DepartmentKind
 
     raw_year = request.GET.get("year", "")
     year = int(raw_year) if raw_year.isdigit() and 1987 <= int(raw_year) <= 2100 else timezone.localdate().year
+    can_set = has_action(request.user, "accidents.targets")
     if request.method == "POST":
-        if not has_action(request.user, "accidents.targets"):
+        if not can_set:
             from django.http import Http404
 
             raise Http404
@@ -319,25 +323,41 @@ def targets_view(request: HttpRequest) -> HttpResponse:
             if request.POST.get("op") == "split":
                 target = get_in_scope(ControlTarget.objects.all(), request.user, "accidents.targets",
                                       pk=request.POST.get("target", "0") or 0)
-                targets_service.target_split(actor=request.user, target=target)
+                targets_service.target_split(actor=request.user, target=target,
+                                             to=request.POST.get("to", "districts"))
             else:
-                jur = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view",
-                                   pk=request.POST.get("jurisdiction", "0") or 0)
+                department = None
+                if raw_dept := request.POST.get("department", ""):
+                    department = get_in_scope(Department.objects.select_related("jurisdiction"), request.user,
+                                              "orgs.view", pk=raw_dept if raw_dept.isdigit() else 0)
+                    jur = department.jurisdiction
+                else:
+                    jur = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view",
+                                       pk=request.POST.get("jurisdiction", "0") or 0)
                 quota = request.POST.get("quota", "")
                 if not quota.isdigit():
                     raise DomainError("请填写控制数", "Give the quota", field="quota")
                 targets_service.target_set(actor=request.user, year=int(request.POST.get("year", year)), jurisdiction=jur,
                                            metric=request.POST.get("metric", ""), quota=int(quota),
-                                           category=request.POST.get("category", ""))
+                                           category=request.POST.get("category", ""), department=department)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("已保存"))
         return redirect(f"/accidents/targets/?year={year}")
     rows = targets_service.target_progress(user=request.user, year=year)
+    departments = (
+        Department.objects.restrict(request.user, "orgs.view")
+        .filter(kind=DepartmentKind.REGULATOR, is_active=True, jurisdiction__level__lte=2)
+        .select_related("jurisdiction").order_by("jurisdiction__path", "name")
+        if can_set else []
+    )
     return render(request, "accidents/targets.html", {
-        "rows": rows, "year": year, "can_set": has_action(request.user, "accidents.targets"),
+        "area_rows": [r for r in rows if not r["target"].department_id],
+        "department_rows": [r for r in rows if r["target"].department_id],
+        "year": year, "can_set": can_set,
         "jurisdictions": Jurisdiction.objects.restrict(request.user, "orgs.view").filter(level__lte=2),
+        "departments": departments,
         "categories": Category.choices, "metrics": TargetMetric.choices,
         "share": (targets_service.elapsed_share(timezone.localdate()) * 100).quantize(1),
     })

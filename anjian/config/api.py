@@ -68,6 +68,7 @@ def require(request: HttpRequest, action: str) -> None:
 def _register() -> None:
     from anjian.accidents.api import router as accidents_router
     from anjian.accounts.api import router as accounts_router
+    from anjian.checklists.api import router as checklists_router
     from anjian.enterprises.api import router as enterprises_router
     from anjian.grids.api import router as grids_router
     from anjian.hazards.api import router as hazards_router
@@ -84,6 +85,7 @@ def _register() -> None:
     api.add_router("/jobs", jobs_router)
     api.add_router("/grids", grids_router)
     api.add_router("/hazards", hazards_router)
+    api.add_router("/checklists", checklists_router)
     api.add_router("/accidents", accidents_router)
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/reports", public_reports_router)

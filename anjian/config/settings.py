@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "anjian.jobs",
     "anjian.documents",
     "anjian.enterprises",
+    "anjian.checklists",
     "anjian.grids",
     "anjian.hazards",
     "anjian.accidents",

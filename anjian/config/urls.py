@@ -11,6 +11,7 @@ urlpatterns = [
     path("enterprises/", include("anjian.enterprises.urls")),
     path("grids/", include("anjian.grids.urls")),
     path("hazards/", include("anjian.hazards.urls")),
+    path("checklists/", include("anjian.checklists.urls")),
     path("accidents/", include("anjian.accidents.urls")),
     path("monitoring/", include("anjian.monitoring.urls")),
     path("reports/", include("anjian.public_reports.urls")),

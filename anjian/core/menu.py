@@ -60,6 +60,11 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
             items.append({"label": e.label, "url": url, "icon": e.icon, "active": active})
         if items:
             sections.append({"label": section, "items": items})
+    # Only the most specific entry is highlighted: /grids/coverage/ is 「网格巡查覆盖」, not 「网格」.
+    matches = [i for s in sections for i in s["items"] if i["active"]]
+    longest = max((len(i["url"]) for i in matches), default=0)
+    for item in matches:
+        item["active"] = len(item["url"]) == longest
     return sections
 
 

@@ -21,6 +21,12 @@ class Page:
     next_url: str | None
     prev_url: str | None
     first_url: str | None
+    total_capped: bool = False  # True: there are more than ``total`` rows (the count stopped there)
+
+
+COUNT_LIMIT = 10_000
+"""Lists count at most this many rows (shown as "10,000+"): an exact COUNT(*) over millions of
+rows costs more than the page itself, and statistics pages give exact figures."""
 
 
 def _encode(values: list[Any]) -> str:
@@ -43,12 +49,26 @@ def _after_q(field: str, desc: bool, value: Any, pk: Any) -> Q:
     return Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"id__{op}": pk})
 
 
-def keyset_page(qs: QuerySet[Any], params: QueryDict, *, sort: str = "-id", size: int = 20, count: bool = True) -> Page:
-    """One page of ``qs`` ordered by ``sort`` (one field, ``-`` for descending) then id."""
+def keyset_page(
+    qs: QuerySet[Any], params: QueryDict, *, sort: str = "-id", size: int = 20, count: bool = True,
+    count_limit: int | None = COUNT_LIMIT,
+) -> Page:
+    """One page of ``qs`` ordered by ``sort`` (one field, ``-`` for descending) then id.
+
+    The total is exact up to ``count_limit`` rows (``SELECT COUNT(*) FROM (… LIMIT n + 1)``);
+    beyond it ``total`` is the limit and ``total_capped`` is set. ``count_limit=None`` counts all."""
     desc = sort.startswith("-")
     field = sort.lstrip("-")
     order = [sort, "-id" if desc else "id"] if field != "id" else [sort]
-    total = qs.count() if count else -1
+    capped = False
+    if not count:
+        total = -1
+    elif count_limit is None:
+        total = qs.count()
+    else:
+        total = qs.order_by()[: count_limit + 1].count()
+        capped = total > count_limit
+        total = min(total, count_limit)
     after = _decode(params.get("after", ""))
     before = _decode(params.get("before", ""))
     page_qs = qs
@@ -85,4 +105,5 @@ def keyset_page(qs: QuerySet[Any], params: QueryDict, *, sort: str = "-id", size
         next_url=url("after", rows[-1]) if rows and has_more else None,
         prev_url=url("before", rows[0]) if rows and has_prev else None,
         first_url=("?" + first.urlencode()) if has_prev else None,
+        total_capped=capped,
     )

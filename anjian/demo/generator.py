@@ -118,9 +118,9 @@ PROFILES: tuple[SectorProfile, ...] = (
                   public=True),
 )
 
-# Inherent risk of a sector before flags (a demo assumption, not a legal classification).
-SECTOR_INHERENT = {"10": "orange", "25": "orange", "26": "orange", "45": "orange", "27": "yellow", "32": "yellow"}
-SECTION_INHERENT = {"C": "yellow", "D": "yellow", "E": "yellow", "G": "yellow", "B": "orange"}
+# Inherent risk of a sector: the configured ``orgs.Sector.inherent_risk`` (local configuration,
+# resolved division → section → blue exactly as the risk engine does), read once per build.
+_INHERENT: dict[str, tuple[str, str]] = {}
 
 BRAND = "安康瑞丰华泰鑫盛恒达宏远永兴金鹏嘉禾博源启明新晨立信德润天成东升汇通广益联合万顺宝丽鸿运长青福泽晟隆"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
@@ -191,21 +191,25 @@ def credit_code(index: int, *, category: str, mult: int, offset: int) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def _risk(sector_code: str, section: str, flags: list[str]) -> tuple[str, list[str]]:
-    colour, lines = _risk_cached(sector_code, section, tuple(flags))
+def _risk(sector_code: str, section: str, flags: list[str]) -> tuple[str, list[Any]]:
+    """A new unit's colour and explanation (no hazards or accidents yet), as the risk engine computes it."""
+    if not _INHERENT:
+        from anjian.orgs.models import Sector
+        from anjian.orgs.risk import sector_inherent_map
+
+        codes = dict(Sector.objects.values_list("id", "code"))
+        _INHERENT.update({codes[pk]: value for pk, value in sector_inherent_map().items()})
+    inherent, source = _INHERENT.get(sector_code, ("blue", ""))
+    colour, lines = _risk_cached(inherent, source, tuple(flags))
     return colour, list(lines)
 
 
 @functools.lru_cache(maxsize=4096)
-def _risk_cached(sector_code: str, section: str, flags: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    from anjian.rules.risk import RiskColour, enterprise_risk_colour
+def _risk_cached(inherent: str, source: str, flags: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
+    from anjian.enterprises.risk import RiskInputs, evaluate, risk_flags
 
-    inherent = SECTOR_INHERENT.get(sector_code) or SECTION_INHERENT.get(section) or "blue"
-    result = enterprise_risk_colour(
-        sector_inherent=RiskColour(inherent), open_major_hazards=0, open_general_hazards=0, overdue_hazards=0,
-        accidents_last_year=0, deaths_last_3y=0, flags=[f for f in flags if f != "high_risk_sector"],
-    )
-    return result.colour.value, tuple(zh for zh, _en in result.lines)
+    colour, lines = evaluate(RiskInputs(sector_inherent=inherent, sector_source=source, flags=risk_flags(flags, False)))
+    return colour, tuple(lines)
 
 
 class Builder:
@@ -219,6 +223,7 @@ class Builder:
         self.out = out
         self.batch = batch
         self.result = DemoResult(seed=seed, scale=scale)
+        _INHERENT.clear()  # sector configuration may differ between databases
         self.today = timezone.localdate()
         # Credit codes: an affine permutation of the unit's index (coprime multiplier) — unique.
         self.uscc_mult = self.rng.randrange(1, 10_000_000) * 10 + self.rng.choice((1, 3, 7, 9))
@@ -533,6 +538,7 @@ class Builder:
         from anjian.orgs.services import sectors_load_gb4754
 
         self.out(f"生成合成演示城市「{CITY_NAME}」：规模 {self.scale_name}，随机种子 {self.seed}")
+        _INHERENT.clear()  # read the configured sector colours afresh for this database
         with transaction.atomic():
             sectors_load_gb4754()
             roles_ensure_system()
@@ -543,6 +549,15 @@ class Builder:
         with transaction.atomic():
             self.build_licences()
             self.build_users()
+        from anjian.demo.activity import build_activity  # a year of activity through the services
+
+        self.result.counts.update(build_activity(self))
+        # Settle every enterprise's risk colour against the year of activity, as the nightly job
+        # does (the on-change recomputes run after commit, which a build inside an outer
+        # transaction — a test, a caller's atomic block — never reaches).
+        from anjian.enterprises.risk import recompute_all
+
+        recompute_all()
         from anjian.enterprises.models import Enterprise
         from anjian.orgs.models import Jurisdiction
 

@@ -101,12 +101,13 @@ class Enterprise(models.Model):
     flags = models.JSONField(_("重点监管标识"), default=list, blank=True)
     risk_colour = models.CharField(_("风险等级"), max_length=8, choices=RiskColour.choices, default=RiskColour.BLUE)
     risk_explanation = models.JSONField(_("风险评定说明"), default=list, blank=True)
+    risk_computed_at = models.DateTimeField(_("风险评定时间"), null=True, blank=True)
     is_synthetic = models.BooleanField(_("合成演示数据"), default=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
 
     objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistoryBase])
+    history = HistoricalRecords(bases=[HistoryBase], excluded_fields=["risk_computed_at"])
 
     class Meta:
         verbose_name = _("企业")
@@ -130,6 +131,20 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def risk_lines(self) -> list[dict[str, object]]:
+        """The explanation lines in the active language: ``{"text", "points"}`` each. Lines are
+        stored as ``{"zh", "en", "points"}`` by the risk engine (older rows: plain Chinese text)."""
+        from django.utils.translation import get_language
+
+        en = (get_language() or "").startswith("en")
+        out: list[dict[str, object]] = []
+        for line in self.risk_explanation or []:
+            if isinstance(line, dict):
+                out.append({"text": line.get("en" if en else "zh") or line.get("zh", ""), "points": line.get("points", 0)})
+            else:
+                out.append({"text": str(line), "points": 0})
+        return out
 
     def flag_labels(self) -> list[str]:
         from django.utils.translation import get_language

@@ -105,6 +105,10 @@ def enterprise_create(*, actor: Any, data: dict[str, Any], jurisdiction: Jurisdi
         )
     department, rule = route_department(sector, place)
     ent = Enterprise(jurisdiction=place, department=department, **{k: v for k, v in data.items() if k in EDITABLE})
+    from anjian.enterprises.risk import initial_risk_factory
+
+    ent.risk_colour, ent.risk_explanation = initial_risk_factory()(ent)  # sector inherent risk and flags
+    ent.risk_computed_at = timezone.now()
     ent._change_reason = "新建"  # type: ignore[attr-defined]
     ent.save()
     record_event(ent, "created", actor=actor, summary=f"建档：{ent.name}", data={"routing": rule, "jurisdiction": place.code})
@@ -137,22 +141,47 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
     ent._change_reason = reason or "修改档案"  # type: ignore[attr-defined]
     ent.save()
     record_event(ent, "updated", actor=actor, summary=f"修改档案：{', '.join(changed)}", note=reason, data=notes)
+    if "flags" in changed or "sector" in changed:
+        from anjian.enterprises.risk import schedule_recompute
+
+        schedule_recompute(ent.pk)
     return ent
 
 
 @transaction.atomic
-def enterprise_set_risk(*, enterprise: Enterprise, colour: str, explanation: list[str], actor: Any = None) -> Enterprise:
-    """Record a recomputed risk colour with its explanation (called by the risk engine)."""
+def enterprise_set_risk(
+    *, enterprise: Enterprise, colour: str, explanation: list[Any], actor: Any = None, computed_at: Any = None
+) -> Enterprise:
+    """Record a recomputed risk colour with its explanation (called by the risk engine,
+    ``anjian/enterprises/risk.py``). The time of computation is kept even when nothing changed."""
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    now = computed_at or timezone.now()
     if ent.risk_colour == colour and ent.risk_explanation == explanation:
+        Enterprise.objects.filter(pk=ent.pk).update(risk_computed_at=now)
+        ent.risk_computed_at = now
         return ent
     old = ent.risk_colour
-    ent.risk_colour, ent.risk_explanation = colour, explanation
+    ent.risk_colour, ent.risk_explanation, ent.risk_computed_at = colour, explanation, now
     ent._change_reason = "风险等级重算"  # type: ignore[attr-defined]
-    ent.save(update_fields=["risk_colour", "risk_explanation"])
+    ent.save(update_fields=["risk_colour", "risk_explanation", "risk_computed_at"])
     if old != colour:
-        record_event(ent, "risk_changed", actor=actor, summary=f"风险等级 {old} → {colour}", data={"explanation": explanation})
+        record_event(ent, "risk_changed", actor=actor, summary=risk_change_summary(old, colour),
+                     data={"from": old, "to": colour, "explanation": explanation})
     return ent
+
+
+def risk_change_summary(old: str, new: str) -> str:
+    """Stored Chinese text, whatever the request's language: ``风险等级 橙（较大风险） → 红（重大风险）``."""
+    from anjian.rules.risk import RiskColour
+
+    def name(value: str) -> str:
+        try:
+            colour = RiskColour(value)
+        except ValueError:
+            return value
+        return f"{colour.colour_zh}（{colour.label}）"
+
+    return f"风险等级 {name(old)} → {name(new)}"
 
 
 @transaction.atomic
@@ -243,6 +272,9 @@ def enterprises_bulk_create(
     from anjian.audit.services import actor_label
 
     allowed = _scope_checker(actor, "enterprises.add")
+    from anjian.enterprises.risk import initial_risk_factory
+
+    initial_risk = initial_risk_factory()
     from anjian.orgs.models import SectorRoute
 
     routes: dict[tuple[int | None, tuple[str, ...]], tuple[Any, str]] = {}
@@ -267,6 +299,8 @@ def enterprises_bulk_create(
             routes[key] = route_department(sector, place)
         department, rule = routes[key]
         ent = Enterprise(jurisdiction=place, department=department, **{k: v for k, v in data.items() if k in EDITABLE})
+        ent.risk_colour, ent.risk_explanation = initial_risk(ent)  # no hazards or accidents yet
+        ent.risk_computed_at = timezone.now()
         prepared.append((ent, rule))
     code_list = list(codes)
     for start in range(0, len(code_list), 500):

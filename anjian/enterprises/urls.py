@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/template.xlsx", views.enterprise_import_template_view, name="import_template"),
     path("<int:pk>/", views.enterprise_detail_view, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit_view, name="edit"),
+    path("<int:pk>/risk/recompute/", views.enterprise_risk_recompute_view, name="risk_recompute"),
     path("<int:pk>/licences/", views.licence_add_view, name="licence_add"),
     path("<int:pk>/licences/<int:licence_pk>/renew/", views.licence_renew_view, name="licence_renew"),
 ]

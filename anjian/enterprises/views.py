@@ -220,3 +220,15 @@ def enterprise_import_template_view(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"
     return response
+
+
+@require_POST
+@require_action("enterprises.change")
+def enterprise_risk_recompute_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Recompute the risk colour now (it is also recomputed on every change and nightly)."""
+    from anjian.enterprises.risk import enterprise_recompute_risk
+
+    ent = get_in_scope(Enterprise.objects, request.user, "enterprises.change", pk=pk)
+    enterprise_recompute_risk(enterprise=ent, actor=request.user)
+    messages.success(request, _("风险等级已重新计算"))
+    return redirect("enterprises:detail", pk=ent.pk)

@@ -1,17 +1,22 @@
 """Grids API: the inspector's open patrol tasks, recording a patrol (findings become hazards),
-and coverage per grid. Out-of-scope objects are 404."""
+coverage per grid, per inspector and as a GeoJSON map, and one grid's summary. Out-of-scope
+objects are 404."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from anjian.config.api import require
 from anjian.core.scoping import get_in_scope
 from anjian.grids import services
 from anjian.grids.models import PatrolStatus, PatrolTask
+from anjian.orgs.models import Jurisdiction, JurisdictionLevel
 
 router = Router(tags=["grids"])
 
@@ -110,3 +115,125 @@ def coverage(request: HttpRequest, start: dt.date, end: dt.date):
          "done": r["done"], "on_time": r["on_time"], "overdue": r["overdue"], "rate": r["rate"]}
         for r in services.grid_coverage(user=request.user, start=start, end=end)
     ]
+
+
+class CoverageCounts(Schema):
+    planned: int
+    done: int
+    on_time: int
+    overdue: int
+    rate: float
+    on_time_rate: float
+
+
+class InspectorCoverageOut(CoverageCounts):
+    inspector_id: int | None
+    username: str
+    name: str
+
+
+class InspectorCoverageReport(Schema):
+    start: dt.date
+    end: dt.date
+    rows: list[InspectorCoverageOut]
+    totals: CoverageCounts
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return services.coverage_period(start.isoformat() if start else None, end.isoformat() if end else None,
+                                    default=(first, last))
+
+
+@router.get("/coverage/inspectors", response=InspectorCoverageReport,
+            summary="网格员巡查覆盖率 / coverage per inspector (planned, done, on time, overdue) with totals")
+def coverage_inspectors(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None):
+    require(request, "grids.view")
+    first, last = _period(start, end)
+    rows = services.inspector_coverage(user=request.user, start=first, end=last)
+    return {
+        "start": first, "end": last,
+        "rows": [{**r, "username": r["inspector__username"] or "", "name": r["name"]} for r in rows],
+        "totals": services.coverage_totals(user=request.user, start=first, end=last),
+    }
+
+
+@router.get("/coverage/geojson", summary="网格覆盖率地图（GeoJSON，简化边界）/ grids with coverage as GeoJSON",
+            response={200: dict})
+def coverage_geojson(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None):
+    require(request, "grids.view")
+    first, last = _period(start, end)
+    text = services.coverage_geojson(user=request.user, start=first, end=last,
+                                     url_of=lambda pk: reverse("grids:detail", args=[pk]))
+    return HttpResponse(text, content_type="application/geo+json; charset=utf-8")
+
+
+class StaffOut(Schema):
+    user_id: int
+    name: str
+    role: str
+
+
+class KeyPlaceOut(Schema):
+    id: int
+    name: str
+    risk_colour: str
+    flags: list[str]
+    lng: float | None
+    lat: float | None
+
+
+class HazardSourceOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    name: str
+    grade: int | None
+    grade_label: str
+
+
+class GridSummaryOut(Schema):
+    id: int
+    code: str
+    name: str
+    start: dt.date
+    end: dt.date
+    leaders: list[StaffOut]
+    inspectors: list[StaffOut]
+    enterprises_by_colour: dict[str, int]
+    key_places_total: int
+    key_places: list[KeyPlaceOut]
+    major_hazard_sources: list[HazardSourceOut]
+    flagged_major_hazard_without_record: list[int]
+    coverage: CoverageCounts
+    open_hazards: int
+    major_open_hazards: int
+
+
+def _staff(rows: list[Any]) -> list[dict[str, Any]]:
+    return [{"user_id": s.user_id, "name": str(s.user), "role": s.role} for s in rows]
+
+
+@router.get("/{pk}", response=GridSummaryOut,
+            summary="网格概况：人员、风险分级、重点场所、重大危险源、巡查覆盖、未销号隐患 / one grid's summary")
+def grid_summary(request: HttpRequest, pk: int, start: dt.date | None = None, end: dt.date | None = None):
+    require(request, "grids.view")
+    grid = get_in_scope(Jurisdiction.objects.filter(level=JurisdictionLevel.GRID), request.user, "grids.view", pk=pk)
+    first, last = _period(start, end)
+    s = services.grid_summary(user=request.user, grid=grid, start=first, end=last)
+    return {
+        "id": grid.pk, "code": grid.code, "name": grid.name, "start": first, "end": last,
+        "leaders": _staff(s["leaders"]), "inspectors": _staff(s["inspectors"]),
+        "enterprises_by_colour": dict(s["by_colour"]),
+        "key_places_total": s["n_key_places"],
+        "key_places": [{"id": e.pk, "name": e.name, "risk_colour": e.risk_colour, "flags": list(e.flags or []),
+                        "lng": e.lng, "lat": e.lat} for e in s["key_places"]],
+        "major_hazard_sources": [{"id": h.pk, "enterprise_id": h.enterprise_id, "enterprise_name": h.enterprise.name,
+                                  "name": h.name, "grade": h.grade, "grade_label": h.grade_label}
+                                 for h in s["hazard_sources"]],
+        "flagged_major_hazard_without_record": [e.pk for e in s["flagged_without_record"]],
+        "coverage": s["coverage"],
+        "open_hazards": s["open_hazards"], "major_open_hazards": s["major_open_hazards"],
+    }

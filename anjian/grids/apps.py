@@ -24,4 +24,5 @@ class GridsConfig(AppConfig):
         menu_register(Entry(_("三、隐患排查与监测"), _("我的巡查"), "grids:tasks", "grids.patrol", "bi-phone", 10))
         menu_register(Entry(_("三、隐患排查与监测"), _("网格巡查覆盖"), "grids:coverage", "grids.view",
                             "bi-grid-3x3", 11))
+        menu_register(Entry(_("三、隐患排查与监测"), _("网格"), "grids:list", "grids.view", "bi-bounding-box", 12))
         from anjian.grids import services  # noqa: F401 - registers the due kind and the job handler

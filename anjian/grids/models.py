@@ -114,6 +114,10 @@ class PatrolRecord(models.Model):
     accuracy_m = models.FloatField(_("定位精度(米)"), null=True, blank=True)
     distance_m = models.FloatField(_("距企业(米)"), null=True, blank=True)
     far_from_site = models.BooleanField(_("签到位置偏离"), default=False)
+    checklist_version = models.ForeignKey(
+        "checklists.ChecklistVersion", verbose_name=_("排查标准版本"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="patrol_records",
+    )
     answers = models.JSONField(_("检查项结果"), default=dict, blank=True)
     note = models.TextField(_("巡查情况"), blank=True)
     hazard_count = models.PositiveIntegerField(_("发现隐患数"), default=0)
@@ -132,3 +136,13 @@ class PatrolRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.checked_in_at:%Y-%m-%d}"
+
+    @property
+    def answer_rows(self) -> list[tuple[str, str]]:
+        """(item, answer) to show: with a checklist version the answers are keyed by item code
+        and hold ``ok``/``bad``/``na``; older records hold the item text and the answer label."""
+        if self.checklist_version_id is None:
+            return [(str(k), str(v)) for k, v in (self.answers or {}).items()]
+        labels = {"ok": _("合格"), "bad": _("不合格"), "na": _("不涉及")}
+        texts = {i.code: i.short_text for i in self.checklist_version.items.all()}
+        return [(f"{k} {texts.get(k, '')}".strip(), str(labels.get(v, v))) for k, v in (self.answers or {}).items()]

@@ -4,9 +4,14 @@ from anjian.grids import views
 
 app_name = "grids"
 urlpatterns = [
+    path("", views.grid_list_view, name="list"),
+    path("<int:pk>/", views.grid_detail_view, name="detail"),
+    path("<int:pk>/geojson/", views.grid_geojson_view, name="geojson"),
     path("tasks/", views.task_list_view, name="tasks"),
     path("patrol/<int:pk>/", views.patrol_view, name="patrol"),
     path("records/<int:pk>/", views.record_view, name="record"),
     path("coverage/", views.coverage_view, name="coverage"),
+    path("coverage/map.geojson", views.coverage_geojson_view, name="coverage_geojson"),
+    path("coverage/export.<str:fmt>", views.coverage_export_view, name="coverage_export"),
     path("reassign/", views.reassign_view, name="reassign"),
 ]

@@ -40,6 +40,7 @@ class HazardOut(Schema):
     description: str
     level: str
     standard_item: str
+    checklist_item_id: int | None
     finder_name: str
     found_at: dt.datetime
     responsible_person: str
@@ -93,6 +94,7 @@ class ReportIn(Schema):
     sector_code: str | None = None
     standard_item: str = ""
     found_at: dt.datetime | None = None
+    checklist_item_id: int | None = None
 
 
 class TransitionIn(Schema):
@@ -184,6 +186,19 @@ def get_hazard(request: HttpRequest, pk: int):
     return _detail(request, _get(request, pk))
 
 
+def _checklist_item(request: HttpRequest, pk: int | None):  # type: ignore[no-untyped-def]
+    if pk is None:
+        return None
+    from anjian.checklists.selectors import hazard_items
+
+    item = hazard_items(user=request.user).filter(pk=pk).first()
+    if item is None:
+        raise DomainError("未找到该排查标准条目（须为已发布的隐患排查标准）",
+                          "Unknown checklist item (it must belong to a published hazard checklist)",
+                          field="checklist_item_id")
+    return item
+
+
 @router.post("/", response={201: HazardDetailOut}, summary="上报隐患 / report a hazard")
 def report_hazard(request: HttpRequest, payload: ReportIn):
     require(request, "hazards.report")
@@ -199,6 +214,7 @@ def report_hazard(request: HttpRequest, payload: ReportIn):
         level=payload.level, enterprise=enterprise, place_name=payload.place_name, address=payload.address,
         lng=payload.lng, lat=payload.lat, accuracy_m=payload.accuracy_m, jurisdiction=jur, sector=sector,
         standard_item=payload.standard_item, found_at=payload.found_at,
+        checklist_item=_checklist_item(request, payload.checklist_item_id),
     )
     if not Hazard.objects.restrict(request.user, "hazards.view").filter(pk=h.pk).exists():
         h.transitions = []  # type: ignore[attr-defined]

@@ -19,11 +19,15 @@ class HazardsConfig(AppConfig):
             ("hazards.reroute", _("改派隐患属地与监管部门")),
             ("hazards.supervise", _("挂牌督办")),
             ("hazards.penalty", _("录入隐患行政处罚")),
+            ("hazards.import", _("导入隐患台账")),
         ]:
             register(code, label, _("隐患"))
         from anjian.core.menu import Entry
         from anjian.core.menu import register as menu_register
-        from anjian.hazards import workflow  # noqa: F401 - registers the due-item kinds
+        from anjian.hazards import (
+            imports,  # noqa: F401 - registers the ledger import
+            workflow,  # noqa: F401 - registers the due-item kinds
+        )
 
         menu_register(Entry(_("三、隐患排查与监测"), _("隐患台账"), "hazards:list", "hazards.view",
                             "bi-exclamation-triangle", 20))

@@ -34,6 +34,11 @@ def _end_of(day: dt.date | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 
+class ChecklistItemField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.version.template.name} v{obj.version.number} · {obj.code} {obj.short_text}"
+
+
 class HazardReportForm(forms.Form):
     enterprise_text = forms.CharField(
         label=_("企业（名称或统一社会信用代码）"), required=False, max_length=200,
@@ -43,6 +48,8 @@ class HazardReportForm(forms.Form):
     place_name = forms.CharField(label=_("场所名称（无企业档案时）"), required=False, max_length=200)
     source = forms.ChoiceField(label=_("来源"), choices=HazardSource.choices, initial=HazardSource.PATROL)
     level = forms.ChoiceField(label=_("隐患等级"), choices=HazardLevel.choices, initial=HazardLevel.GENERAL)
+    checklist_item = ChecklistItemField(label=_("排查标准条目（可选）"), queryset=None, required=False,  # type: ignore[arg-type]
+                                        help_text=_("选择后隐患类别按条目填写；重大隐患判定项自动带出判定标准条款"))
     category = forms.CharField(label=_("隐患类别/排查项"), max_length=200)
     description = forms.CharField(label=_("隐患描述"), widget=forms.Textarea(attrs={"rows": 3}))
     standard_item = forms.CharField(label=_("重大隐患判定标准条款"), required=False, max_length=300)
@@ -58,6 +65,11 @@ class HazardReportForm(forms.Form):
         _style(self)
         for name in ("category", "description", "source", "level"):
             self.fields[name].widget.attrs["required"] = True
+        from anjian.checklists.selectors import hazard_items
+
+        self.fields["checklist_item"].queryset = hazard_items(user=user)
+        self.fields["category"].required = False  # filled from the checklist item when one is chosen
+        self.fields["category"].widget.attrs.pop("required", None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -99,6 +99,10 @@ class Hazard(models.Model):
     )
     routing_rule = models.CharField(_("路由依据"), max_length=300, blank=True)
     category = models.CharField(_("隐患类别/排查项"), max_length=200)
+    checklist_item = models.ForeignKey(
+        "checklists.ChecklistItem", verbose_name=_("排查标准条目"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="hazards", help_text=_("依据排查标准发现时所对应的检查条目（含版本）"),
+    )
     description = models.TextField(_("隐患描述"))
     level = models.CharField(_("隐患等级"), max_length=10, choices=HazardLevel.choices, default=HazardLevel.GENERAL)
     standard_item = models.CharField(

@@ -16,6 +16,7 @@ from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFo
 from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
 from anjian.enterprises.models import Enterprise
+from anjian.enterprises.risk import schedule_recompute
 from anjian.hazards.models import (
     Hazard,
     HazardLevel,
@@ -29,7 +30,7 @@ from anjian.hazards.models import (
     RepeatOffenderFlag,
 )
 from anjian.hazards.workflow import HAZARD_WORKFLOW
-from anjian.inbox.services import due_open
+from anjian.inbox.services import due_close, due_open
 from anjian.orgs.models import Department, Jurisdiction, Sector
 from anjian.orgs.services import locate_jurisdiction, route_department
 from anjian.rules import hazards as rules
@@ -56,17 +57,32 @@ def _lock(hazard: Hazard, actor: Any) -> Hazard:
 def _save(hazard: Hazard, reason: str, fields: Iterable[str]) -> None:
     hazard._change_reason = reason  # type: ignore[attr-defined]
     hazard.save(update_fields=list(fields))
+    schedule_recompute(hazard.enterprise_id)  # open/overdue counts move the enterprise's colour
 
 
 def _apply(hazard: Hazard, target: str, *, actor: Any, note: str = "", data: dict[str, Any] | None = None) -> None:
     hazard._change_reason = f"状态：{HazardStatus(target).label}"  # type: ignore[attr-defined]
     HAZARD_WORKFLOW.apply(hazard, target, actor=actor, note=note, data=data)
+    schedule_recompute(hazard.enterprise_id)
 
 
 def _aware(value: dt.datetime | None, name: str) -> dt.datetime | None:
     if value is not None and timezone.is_naive(value):
         raise DomainError(f"{name} 须带时区", f"{name} must be time-zone aware", field=name)
     return value
+
+
+def _from_checklist_item(item: Any, category: str, standard_item: str) -> tuple[str, str]:
+    """A hazard found against a checklist item: only items of a published or retired version
+    (an old record keeps its version); the category defaults to the item's text and a 重大
+    criterion item fills the standard clause when none is given."""
+    from anjian.checklists.models import VersionStatus
+
+    if item.version.status == VersionStatus.DRAFT:
+        raise DomainError("不能引用草稿版本的检查条目", "A draft version's item cannot be used", field="checklist_item")
+    if item.is_major_criterion and not standard_item.strip():
+        standard_item = item.standard_clause
+    return category or item.as_category(), standard_item
 
 
 # --- report --------------------------------------------------------------------------------
@@ -92,6 +108,7 @@ def hazard_report(
     found_at: dt.datetime | None = None,
     finder_name: str = "",
     photos: Iterable[Any] = (),
+    checklist_item: Any = None,
 ) -> Hazard:
     """Record a hazard found by any source. Territory: the point's smallest unit, else the
     enterprise's, else the one given; sector: the enterprise's unless given; department: routed."""
@@ -100,6 +117,8 @@ def hazard_report(
     if level not in HazardLevel.values:
         raise DomainError(f"未知的隐患等级：{level}", f"Unknown level: {level}", field="level")
     category, description = category.strip(), description.strip()
+    if checklist_item is not None:
+        category, standard_item = _from_checklist_item(checklist_item, category, standard_item)
     if not category:
         raise DomainError("请填写隐患类别或排查项", "The category is required", field="category")
     if not description:
@@ -140,6 +159,7 @@ def hazard_report(
         department=department,
         routing_rule=rule[:300],
         category=category[:200],
+        checklist_item=checklist_item,
         description=description,
         level=level,
         standard_item=standard_item.strip()[:300],
@@ -151,6 +171,7 @@ def hazard_report(
     )
     hazard._change_reason = "上报"  # type: ignore[attr-defined]
     hazard.save()
+    schedule_recompute(hazard.enterprise_id)
     record_event(
         hazard,
         "hazard.reported",
@@ -329,6 +350,8 @@ def hazard_apply_writeoff(*, actor: Any, hazard: Hazard, note: str, photos: Iter
     _save(h, "销号申请", ["applied_at"])
     _apply(h, HazardStatus.APPLIED, actor=actor, note=note,
            data={"review_due": timezone.localtime(rules.review_due(h.applied_at)).isoformat()})
+    for listing in HazardListing.objects.filter(hazard=h, status=ListingStatus.LISTED):
+        _listing_due(listing, h)  # the application brings the listing's verification forward
     photos = list(photos)
     if photos:
         attachments_add(owner=h, files=photos, actor=actor, role=PHOTO_AFTER)
@@ -596,7 +619,18 @@ def hazard_listing_create(
                  summary=f"{ListingLevel(level).label} {listing.number}，期限 {deadline:%Y-%m-%d}",
                  note=listing.requirements, data={"listing": listing.pk, "number": listing.number, "level": level,
                                                   "supervisor": supervisor.code, "deadline": deadline.isoformat()})
+    _listing_due(listing, h)
     return listing
+
+
+def _listing_due(listing: HazardListing, h: Hazard) -> None:
+    """The supervising office's on-site verification (``rules.hazards.listing_verification_due``:
+    within 10 days of the listed deadline or of the unit's write-off application, whichever
+    comes first). Closed when the hazard is written off (摘牌); escalates like the hazard's items."""
+    deadline_end = timezone.make_aware(dt.datetime.combine(listing.deadline, dt.time(23, 59, 59)))
+    due_open(listing, "hazards.listing", title=f"挂牌督办现场核查：{h.unit_name}（{listing.number}）",
+             due_at=rules.listing_verification_due(deadline=deadline_end, applied_at=h.applied_at),
+             url=HAZARD_WORKFLOW.url(h), owner_jurisdiction=listing.supervisor, sector=h.sector)
 
 
 def _write_off_listings(h: Hazard, actor: Any) -> None:
@@ -605,6 +639,7 @@ def _write_off_listings(h: Hazard, actor: Any) -> None:
         listing.written_off_at = timezone.now()
         listing._change_reason = "隐患销号，摘牌"  # type: ignore[attr-defined]
         listing.save(update_fields=["status", "written_off_at"])
+        due_close(listing, "hazards.listing")
         record_event(h, "hazard.listing_written_off", actor=actor, summary=f"摘牌 {listing.number}",
                      data={"listing": listing.pk, "number": listing.number})
 
@@ -614,8 +649,9 @@ def _write_off_listings(h: Hazard, actor: Any) -> None:
 
 @transaction.atomic
 def hazard_risk_assess(*, actor: Any, hazard: Hazard, method: str, factors: Mapping[str, Any]) -> Hazard:
-    """Score the hazard's risk with LEC (D = L×E×C) or the LS matrix (R = L×S), national default
-    bands (``rules.risk``), and store the factors, the score and the colour (红/橙/黄/蓝)."""
+    """Score the hazard's risk with LEC (D = L×E×C) or the LS matrix (R = L×S) under the most
+    specific band policy for its jurisdiction and sector (``orgs.risk.resolve_bands``; none →
+    the defaults of ``rules.risk``), and store the factors, the policy, the score and the colour."""
     from anjian.rules import risk
 
     h = _lock(hazard, actor)
@@ -623,24 +659,98 @@ def hazard_risk_assess(*, actor: Any, hazard: Hazard, method: str, factors: Mapp
         raise NotAllowed("您无权评价该隐患的风险", "You may not assess this hazard's risk")
     if h.status in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED):
         raise InvalidTransition("已销号或不予确认的隐患不能评价风险", "The hazard is closed")
+    from anjian.orgs.risk import resolve_bands
+
+    if method not in ("lec", "ls"):
+        raise DomainError("评价方法须为 LEC 或 LS", "The method must be LEC or LS", field="method")
+    resolved = resolve_bands(method, jurisdiction=h.jurisdiction, sector=h.sector)  # most specific policy
     try:
         if method == "lec":
-            res = risk.lec_score(factors.get("l"), factors.get("e"), factors.get("c"))  # type: ignore[arg-type]
-            stored = {"l": str(res.l), "e": str(res.e), "c": str(res.c)}
+            res = risk.lec_score(factors.get("l"), factors.get("e"), factors.get("c"),  # type: ignore[arg-type]
+                                 bands=resolved.bands)  # type: ignore[arg-type]
+            stored: dict[str, Any] = {"l": str(res.l), "e": str(res.e), "c": str(res.c)}
             score, colour = res.d, res.colour
         elif method == "ls":
             lv, sv = factors.get("l"), factors.get("s")
             res2 = risk.ls_score(int(lv) if isinstance(lv, str) and lv.isdigit() else lv,  # type: ignore[arg-type]
-                                 int(sv) if isinstance(sv, str) and sv.isdigit() else sv)  # type: ignore[arg-type]
+                                 int(sv) if isinstance(sv, str) and sv.isdigit() else sv,  # type: ignore[arg-type]
+                                 bands=resolved.bands)  # type: ignore[arg-type]
             stored = {"l": res2.likelihood, "s": res2.severity}
             score, colour = Decimal(res2.r), res2.colour
         else:
             raise DomainError("评价方法须为 LEC 或 LS", "The method must be LEC or LS", field="method")
     except risk.RiskRuleError as exc:
         raise DomainError(exc.zh, exc.en, field="factors") from exc
+    stored["policy"] = resolved.as_record()  # which band policy applied (national default: id None)
     h.risk_method, h.risk_factors, h.risk_score, h.risk_colour = method, stored, score, colour.value
     _save(h, f"风险评价：{method.upper()} {score} {colour.label}", ["risk_method", "risk_factors", "risk_score",
                                                                    "risk_colour"])
     record_event(h, "hazard.risk_assessed", actor=actor, summary=f"风险评价 {method.upper()} = {score}（{colour.label}）",
-                 data={"method": method, "factors": stored, "score": str(score), "colour": colour.value})
+                 data={"method": method, "factors": stored, "score": str(score), "colour": colour.value,
+                       "policy": stored["policy"]})
     return h
+
+
+# --- ledger import (台账导入) ---------------------------------------------------------------
+
+LEDGER_STATUSES = (HazardStatus.REPORTED, HazardStatus.CONFIRMED, HazardStatus.RECTIFYING, HazardStatus.WRITTEN_OFF)
+
+
+def hazards_import_ledger(
+    *, actor: Any, rows: list[dict[str, Any]], note: str = "", on_progress: Any = None
+) -> list[int]:
+    """Create hazards from an existing ledger, all or nothing (call inside one transaction).
+
+    Each row names its ``enterprise`` (already matched in the actor's scope), ``category``,
+    ``description``, ``level``, ``found_at``, ``status`` (one of ``LEDGER_STATUSES``: a rectified
+    row comes in as written off on ``written_off_at``) and optionally ``deadline``,
+    ``responsible_person``, ``measures``, ``finder_name``, ``address``, ``lng``/``lat``, ``source``.
+    Each hazard gets its history row, one ``hazard.imported`` timeline event, and, while open,
+    the inbox item of its state (with the rule's deadline when the ledger gives none).
+    """
+    routes: dict[tuple[int | None, int], tuple[Any, str]] = {}
+    ids: list[int] = []
+    now = timezone.now()
+    user = actor if getattr(actor, "pk", None) else None
+    for n, row in enumerate(rows, start=1):
+        enterprise: Enterprise = row["enterprise"]
+        place, sector = enterprise.jurisdiction, enterprise.sector
+        if actor is not None and not scope_allows(actor, "hazards.import", jurisdiction=place, sector=sector,
+                                                  enterprise=enterprise):
+            raise NotAllowed(f"第 {n} 行：您无权导入该企业的隐患", f"Row {n}: you may not import this enterprise's hazards")
+        status, level = row["status"], row["level"]
+        if status not in LEDGER_STATUSES or level not in HazardLevel.values:
+            raise DomainError(f"第 {n} 行：状态或等级无效", f"Row {n}: invalid status or level", field="status")
+        found_at = _aware(row["found_at"], "found_at")
+        assert found_at is not None
+        key = (sector.pk if sector else None, place.pk)
+        if key not in routes:
+            routes[key] = route_department(sector, place)
+        department, rule = routes[key]
+        deadline = _aware(row.get("deadline"), "deadline")
+        if deadline is None and status in (HazardStatus.CONFIRMED, HazardStatus.RECTIFYING):
+            deadline = rules.rectification_due(found_at, _rule_level(level))
+        h = Hazard(
+            source=row.get("source") or HazardSource.OTHER, enterprise=enterprise, address=row.get("address") or enterprise.address,
+            lng=row.get("lng") if row.get("lng") is not None else enterprise.lng,
+            lat=row.get("lat") if row.get("lat") is not None else enterprise.lat,
+            jurisdiction=place, sector=sector, department=department, routing_rule=rule[:300],
+            category=row["category"][:200], description=row["description"], level=level,
+            standard_item=(row.get("standard_item") or "")[:300], finder_name=(row.get("finder_name") or "")[:50],
+            found_at=found_at, reported_at=now, responsible_person=(row.get("responsible_person") or "")[:50],
+            measures=row.get("measures") or "", deadline=deadline, status=status,
+            written_off_at=_aware(row.get("written_off_at"), "written_off_at") if status == HazardStatus.WRITTEN_OFF else None,
+            created_by=user,
+        )
+        h._change_reason = "台账导入" + (f"：{note}" if note else "")  # type: ignore[attr-defined]
+        h.save()
+        schedule_recompute(h.enterprise_id)
+        record_event(h, "hazard.imported", actor=actor,
+                     summary=f"台账导入（{HazardStatus(status).label}，{HazardLevel(level).label}）：{enterprise.name} {h.category}",
+                     data={"status": status, "note": note, "routing": rule})
+        if status != HazardStatus.WRITTEN_OFF:
+            _reopen_due(h)
+        ids.append(h.pk)
+        if on_progress is not None:
+            on_progress(n)
+    return ids

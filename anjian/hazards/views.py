@@ -57,6 +57,7 @@ def hazard_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, {
         "form": form, "page": page, "query": _query(request), "now": timezone.now(),
         "can_report": has_action(request.user, "hazards.report"),
+        "can_import": has_action(request.user, "hazards.import"),
         "view": "map" if request.GET.get("view") == "map" else "table",
     })
 
@@ -274,6 +275,14 @@ def hazard_report_view(request: HttpRequest) -> HttpResponse:
         ent = Enterprise.objects.restrict(request.user, "enterprises.view").filter(pk=ent_id if ent_id.isdigit() else 0).first()
         if ent is not None:
             initial = {"enterprise": ent.pk, "enterprise_text": ent.name}
+    if (item_id := request.GET.get("item", "").strip()).isdigit():
+        from anjian.checklists.selectors import hazard_items
+
+        item = hazard_items(user=request.user).filter(pk=item_id).first()
+        if item is not None:
+            initial.update({"checklist_item": item.pk, "category": item.as_category(),
+                            "level": HazardLevel.MAJOR if item.is_major_criterion else HazardLevel.GENERAL,
+                            "standard_item": item.standard_clause if item.is_major_criterion else ""})
     form = HazardReportForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -282,7 +291,7 @@ def hazard_report_view(request: HttpRequest) -> HttpResponse:
                 actor=request.user, source=d["source"], category=d["category"], description=d["description"],
                 level=d["level"], enterprise=d["enterprise_obj"], place_name=d["place_name"], address=d["address"],
                 lng=d["lng"], lat=d["lat"], accuracy_m=d["accuracy_m"], standard_item=d["standard_item"],
-                photos=request.FILES.getlist("photos"),
+                photos=request.FILES.getlist("photos"), checklist_item=d.get("checklist_item"),
             )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -382,3 +391,35 @@ def hazard_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, form.errors.as_text())
     return redirect("hazards:detail", pk=h.pk)
+
+
+# --- ledger import ------------------------------------------------------------------------
+
+
+@require_action("hazards.import")
+def hazard_import_view(request: HttpRequest) -> HttpResponse:
+    from anjian.documents.imports import import_start
+    from anjian.enterprises.forms import ImportForm
+    from anjian.hazards.imports import HEADERS, HazardLedgerImport
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = import_start(kind=HazardLedgerImport.kind, actor=request.user, upload=form.cleaned_data["file"])
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("jobs:detail", pk=job.pk)
+    columns = [(labels[0], key in HazardLedgerImport.required, list(labels[1:])) for key, labels in HEADERS.items()]
+    return render(request, "hazards/import.html", {"form": form, "columns": columns})
+
+
+@require_action("hazards.import")
+def hazard_import_template_view(request: HttpRequest) -> HttpResponse:
+    from anjian.hazards.imports import template_workbook
+
+    response = HttpResponse(
+        template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E9%9A%90%E6%82%A3%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"
+    return response

@@ -47,6 +47,7 @@ DUE_RECTIFY = _kind("hazards.rectify", _("隐患待整改"))
 DUE_VERIFY = _kind("hazards.verify", _("隐患待验收"))
 DUE_REVIEW = _kind("hazards.review", _("重大隐患销号核查"))
 DUE_REFERRAL = _kind("hazards.referral", _("重复处罚企业提请关闭"))
+DUE_LISTING = _kind("hazards.listing", _("挂牌督办到期核查"))
 
 
 def confirm_days() -> int:

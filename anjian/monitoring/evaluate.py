@@ -110,3 +110,13 @@ def step(state: EvalState, t: Thresholds, ts: dt.datetime, value: float) -> tupl
             changes.append(Change("upgrade", target, ts, value))
             active = target
     return EvalState(active, tuple(sorted(streaks.items())), ts), changes
+
+
+def quiet(state: EvalState, t: Thresholds, values: list[float]) -> bool:
+    """True when feeding ``values`` through :func:`step` cannot raise, clear or start anything:
+    no alarm is active, no band streak is running and every value is strictly inside the normal
+    band (below H and HH, above L). The common case; the caller then only moves ``last_ts``."""
+    if state.active is not None or state.streaks or not values:
+        return False
+    ceilings = [x for x in (t.high, t.high_high) if x is not None]
+    return (not ceilings or max(values) < min(ceilings)) and (t.low is None or min(values) > t.low)

@@ -15,6 +15,10 @@ default), which would make batching after-commit acknowledgements pointless.
 Batching: messages are parsed on paho's network thread into a buffer; the main thread flushes
 every ``flush_ms`` milliseconds or as soon as ``max_batch`` readings are waiting. A failing flush
 (database down) keeps the batch and retries with backoff; nothing is acknowledged meanwhile.
+
+A message holds one reading (a JSON object) or a gateway's batch (a JSON array of readings,
+``ingest.parse_message``); a message is flushed and acknowledged as a whole, so a batch can grow
+past ``max_batch`` by at most one message.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from anjian.monitoring.ingest import (
     Rejected,
     SensorDirectory,
     ingest,
-    parse_payload,
+    parse_message,
 )
 
 log = logging.getLogger("anjian.monitoring.mqtt")
@@ -54,7 +58,8 @@ def parse_broker(value: str) -> tuple[str, int]:
 
 @dataclass
 class Stats:
-    received: int = 0
+    received: int = 0  # messages
+    readings: int = 0  # readings in them
     batches: int = 0
     failed_flushes: int = 0
     connects: int = 0
@@ -77,7 +82,9 @@ class Ingester:
         self.flush_s, self.max_batch, self.keepalive = flush_ms / 1000, max_batch, keepalive
         self.stats = Stats()
         self.directory = SensorDirectory()
-        self._buffer: list[tuple[int, int, int, RawReading | Rejected]] = []  # (generation, mid, qos, item)
+        # one entry per message: (generation, mid, qos, its readings)
+        self._buffer: list[tuple[int, int, int, list[RawReading | Rejected]]] = []
+        self._buffered = 0  # readings in _buffer
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -110,14 +117,13 @@ class Ingester:
             log.warning("MQTT disconnected (%s); reconnecting with backoff", reason_code)
 
     def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
-        try:
-            item: RawReading | Rejected = parse_payload(message.payload, message.topic)
-        except Rejected as exc:
-            item = exc
+        items = parse_message(message.payload, message.topic)
         with self._lock:
-            self._buffer.append((self._generation, message.mid, message.qos, item))
+            self._buffer.append((self._generation, message.mid, message.qos, items))
+            self._buffered += len(items)
             self.stats.received += 1
-            full = len(self._buffer) >= self.max_batch
+            self.stats.readings += len(items)
+            full = self._buffered >= self.max_batch
         if full:
             self._wake.set()
 
@@ -130,27 +136,37 @@ class Ingester:
         self.client.loop_start()
 
     def flush(self) -> int:
+        """Store up to ``max_batch`` buffered readings (whole messages) in one transaction, then
+        acknowledge their messages. Returns the readings flushed, 0 if none, -1 on failure."""
         with self._lock:
-            batch, self._buffer = self._buffer[: self.max_batch], self._buffer[self.max_batch :]
+            taken = count = 0
+            for _g, _m, _q, items in self._buffer:
+                if count and count + len(items) > self.max_batch:
+                    break
+                taken += 1
+                count += len(items)
+            batch, self._buffer = self._buffer[:taken], self._buffer[taken:]
+            self._buffered -= count
             generation = self._generation
         if not batch:
             return 0
         try:
             if not connection.in_atomic_block:  # (a test's transaction must not be closed)
                 close_old_connections()  # drop a connection the database has closed, like a request would
-            result = ingest([item for _g, _m, _q, item in batch], directory=self.directory)
+            result = ingest([item for _g, _m, _q, items in batch for item in items], directory=self.directory)
         except Exception:
-            log.exception("flush of %d readings failed; kept for retry, not acknowledged", len(batch))
+            log.exception("flush of %d readings failed; kept for retry, not acknowledged", count)
             self.stats.failed_flushes += 1
             with self._lock:
                 self._buffer[:0] = batch
+                self._buffered += count
             return -1
         self.stats.batches += 1
         self.stats.result.add(result)
         for gen, mid, qos, _item in batch:
             if qos > 0 and gen == generation:
                 self.client.ack(mid, qos)
-        return len(batch)
+        return count
 
     def run(self, *, duration: float | None = None) -> Stats:
         self.start()
@@ -163,7 +179,7 @@ class Ingester:
                 outcome = self.flush()
                 backoff = min(max(backoff * 2, 0.5), 30.0) if outcome < 0 else 0.0
                 with self._lock:
-                    more = len(self._buffer) >= self.max_batch
+                    more = self._buffered >= self.max_batch
                 if more:
                     self._wake.set()
             while self.flush() > 0:

@@ -77,6 +77,14 @@ class Jurisdiction(models.Model):
         return "".join(a.name for a in self.ancestors()[1:]) + self.name if self.depth else self.name
 
 
+INHERENT_RISK_CHOICES = [
+    ("red", _("红(重大风险)")),
+    ("orange", _("橙(较大风险)")),
+    ("yellow", _("黄(一般风险)")),
+    ("blue", _("蓝(低风险)")),
+]
+
+
 class Sector(models.Model):
     """An industry of GB/T 4754-2017: a section (letter) or a division (two digits)."""
 
@@ -87,6 +95,15 @@ class Sector(models.Model):
         "self", verbose_name=_("门类"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(_("路径"), max_length=64, unique=True, editable=False)
+    inherent_risk = models.CharField(
+        _("行业固有风险"),
+        max_length=8,
+        choices=INHERENT_RISK_CHOICES,
+        blank=True,
+        help_text=_("本地配置，不是国家规定；留空则沿用门类的设置，门类也未设置时为蓝色（低风险）"),
+    )
+
+    history = HistoricalRecords(bases=[HistoryBase])
 
     class Meta:
         verbose_name = _("行业")
@@ -113,6 +130,16 @@ class Sector(models.Model):
         for path in paths:
             q |= models.Q(path__startswith=path)
         return set(Sector.objects.filter(q).values_list("id", flat=True))
+
+    def resolved_inherent_risk(self) -> tuple[str, str]:
+        """The inherent colour and where it comes from: ``(colour, code)`` where ``code`` is this
+        sector's, its section's, or ``""`` for the final default blue."""
+        if self.inherent_risk:
+            return self.inherent_risk, self.code
+        parent = self.parent
+        if parent is not None and parent.inherent_risk:
+            return parent.inherent_risk, parent.code
+        return "blue", ""
 
 
 class DepartmentKind(models.TextChoices):
@@ -199,3 +226,84 @@ class SectorRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sector} → {self.department}"
+
+
+class RiskMethod(models.TextChoices):
+    LEC = "lec", "LEC"
+    LS = "ls", "LS"
+
+
+class RiskBandPolicy(models.Model):
+    """Colour thresholds for per-hazard risk scoring (LEC D or LS R) in a jurisdiction subtree
+    and/or a sector. Most specific wins: the nearer jurisdiction first, then a division before
+    its section before no sector; with no policy the national defaults of ``rules.risk`` apply.
+
+    For LEC the thresholds are "above" values (D > red → red); for LS "minimum" values
+    (R ≥ red → red), exactly as ``rules.risk.LecBands`` / ``LsBands``.
+    """
+
+    SCOPE = ScopeSpec(territory="jurisdiction")
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("适用辖区"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="risk_band_policies", help_text=_("留空则全市适用"),
+    )
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("适用行业"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="risk_band_policies", help_text=_("留空则所有行业适用"),
+    )
+    method = models.CharField(_("评价方法"), max_length=4, choices=RiskMethod.choices)
+    red = models.DecimalField(_("红色阈值"), max_digits=8, decimal_places=2)
+    orange = models.DecimalField(_("橙色阈值"), max_digits=8, decimal_places=2)
+    yellow = models.DecimalField(_("黄色阈值"), max_digits=8, decimal_places=2)
+    note = models.CharField(_("依据"), max_length=200, blank=True, help_text=_("如地方标准编号"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("风险分级阈值")
+        verbose_name_plural = _("风险分级阈值")
+        ordering = ["method", "jurisdiction__path", "sector__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "sector", "method"],
+                name="orgs_riskband_unique",
+                violation_error_message=_("该辖区、行业和方法已有分级阈值"),
+            ),
+            models.UniqueConstraint(
+                fields=["sector", "method"],
+                condition=models.Q(jurisdiction__isnull=True),
+                name="orgs_riskband_unique_nojur",
+                violation_error_message=_("该行业和方法已有全市分级阈值"),
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "method"],
+                condition=models.Q(sector__isnull=True),
+                name="orgs_riskband_unique_nosector",
+                violation_error_message=_("该辖区和方法已有不分行业的分级阈值"),
+            ),
+            models.UniqueConstraint(
+                fields=["method"],
+                condition=models.Q(jurisdiction__isnull=True, sector__isnull=True),
+                name="orgs_riskband_unique_default",
+                violation_error_message=_("该方法已有全市默认分级阈值"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.scope_label()}"
+
+    def scope_label(self) -> str:
+        where = self.jurisdiction.name if self.jurisdiction_id else str(_("全市"))
+        what = f"{self.sector.code} {self.sector.label}" if self.sector_id else str(_("所有行业"))
+        return f"{where} · {what}"
+
+    def thresholds_label(self) -> str:
+        def n(v: object) -> str:
+            return f"{v}".rstrip("0").rstrip(".") if "." in f"{v}" else f"{v}"
+
+        if self.method == RiskMethod.LEC:
+            return f"D > {n(self.red)} / > {n(self.orange)} / > {n(self.yellow)}"
+        return f"R ≥ {n(self.red)} / ≥ {n(self.orange)} / ≥ {n(self.yellow)}"

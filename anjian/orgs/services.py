@@ -271,6 +271,8 @@ def sectors_load_gb4754() -> int:
     import csv
     from importlib import resources
 
+    from anjian.orgs.risk import DEFAULT_INHERENT_RISK
+
     text = resources.files("anjian.orgs").joinpath("data/gb4754_2017.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(text.splitlines()))
     by_code: dict[str, Sector] = {s.code: s for s in Sector.objects.all()}
@@ -278,9 +280,12 @@ def sectors_load_gb4754() -> int:
         for row in rows:
             parent = by_code.get(row["parent"]) if row["parent"] else None
             path = f"{parent.path if parent else '/'}{row['code']}/"
+            defaults = {"name": row["name_zh"], "name_en": row["name_en"], "parent": parent, "path": path}
             obj, _ = Sector.objects.update_or_create(
                 code=row["code"],
-                defaults={"name": row["name_zh"], "name_en": row["name_en"], "parent": parent, "path": path},
+                defaults=defaults,
+                # A new sector starts with the local default inherent colour; an edited one keeps its own.
+                create_defaults={**defaults, "inherent_risk": DEFAULT_INHERENT_RISK.get(row["code"], "")},
             )
             by_code[obj.code] = obj
     return len(rows)

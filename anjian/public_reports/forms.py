@@ -20,6 +20,7 @@ from anjian.public_reports.models import (
 
 INPUT = {"class": "form-control form-control-lg"}
 SELECT = {"class": "form-select form-select-lg"}
+CHECK = {"class": "form-check-input"}
 
 
 class MultiFileInput(forms.ClearableFileInput):
@@ -71,10 +72,10 @@ class ReportForm(forms.Form):
                                 widget=forms.TextInput(attrs=INPUT))
     contact_preference = forms.ChoiceField(label=_("联系方式"), choices=ContactPreference.choices, required=False,
                                            widget=forms.Select(attrs=SELECT))
-    reward_consent = forms.BooleanField(label=_("我申请举报奖励"), required=False)
+    reward_consent = forms.BooleanField(label=_("我申请举报奖励"), required=False, widget=forms.CheckboxInput(attrs=CHECK))
     consent = forms.BooleanField(
         label=_("我保证所举报的内容真实，知道捏造、歪曲事实诬告他人须承担法律责任；同意为核查本举报处理上述信息。"),
-        error_messages={"required": _("请阅读并勾选承诺")},
+        error_messages={"required": _("请阅读并勾选承诺")}, widget=forms.CheckboxInput(attrs=CHECK),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -95,7 +96,8 @@ class HotlineForm(ReportForm):
     enterprise = forms.ModelChoiceField(label=_("企业档案（如能确定）"), queryset=Enterprise.objects.none(),
                                         required=False, widget=forms.Select(attrs=SELECT))
     consent = forms.BooleanField(label=_("已向来电人告知如实举报的责任及保密承诺"),
-                                 error_messages={"required": _("请确认已告知来电人")})
+                                 error_messages={"required": _("请确认已告知来电人")},
+                                 widget=forms.CheckboxInput(attrs=CHECK))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

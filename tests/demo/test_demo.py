@@ -52,6 +52,30 @@ def signature() -> dict:
         "routes": SectorRoute.objects.count(),
         "licences": Licence.objects.count(),
         "users": sorted(User.objects.values_list("username", flat=True)),
+        "activity": activity_signature(),
+    }
+
+
+def activity_signature() -> dict:
+    """The year of activity (anjian/demo/activity.py), without the ids and the times the services stamp."""
+    from anjian.accidents.models import Accident
+    from anjian.grids.models import PatrolRecord, PatrolTask
+    from anjian.hazards.models import Hazard
+    from anjian.monitoring.models import Alarm, Reading
+    from anjian.public_reports.models import Report
+
+    return {
+        "hazards": list(Hazard.objects.order_by("id").values_list(
+            "source", "level", "status", "category", "enterprise__credit_code", "jurisdiction__code", "risk_score")),
+        "reports": list(Report.objects.order_by("id").values_list("channel", "report_type", "status",
+                                                                  "jurisdiction__code", "description")),
+        "accidents": list(Accident.objects.order_by("id").values_list("category", "type_code", "deaths",
+                                                                      "serious_injuries", "direct_loss_yuan",
+                                                                      "district__code", "unit_name")),
+        "patrols": (PatrolTask.objects.count(), list(PatrolRecord.objects.order_by("id").values_list(
+            "enterprise__credit_code", "far_from_site", "hazard_count"))),
+        "readings": Reading.objects.count(),
+        "alarms": list(Alarm.objects.order_by("id").values_list("sensor__code", "kind", "status")),
     }
 
 
@@ -124,14 +148,15 @@ def test_credit_codes_are_valid_and_unique(demo_city):
 
 def test_risk_colour_comes_with_its_explanation(demo_city):
     chem = Enterprise.objects.get(name="示范市安达化工有限公司")
-    # Orange sector (60) + hazardous chemicals (15) + confined space (10) = 85: orange.
-    assert chem.risk_colour == "orange"
-    assert chem.risk_explanation == [
-        "行业固有风险为橙色（较大风险）：60 分", "涉及有限空间作业：+10 分", "涉及危险化学品：+15 分",
-        "合计 85 分，对应橙色（较大风险）"]
+    # The risk engine recomputes on every hazard change: orange sector (60) + hazardous chemicals (15)
+    # + confined space (10) + the open 重大 hazard under 挂牌督办 (30) = 115: red.
+    zh = [line["zh"] for line in chem.risk_explanation]
+    assert chem.risk_colour == "red"
+    assert zh[0] == "行业固有风险为橙色（较大风险）：60 分（行业 26 的本地配置）"
+    assert {"涉及有限空间作业：+10 分", "涉及危险化学品：+15 分", "未整改重大事故隐患 1 项：+30 分"} <= set(zh)
     for ent in Enterprise.objects.all()[:200]:
-        assert ent.risk_explanation[0].startswith("行业固有风险为")
-        assert ent.risk_explanation[-1].startswith("合计")
+        assert ent.risk_explanation[0]["zh"].startswith("行业固有风险为")
+        assert any(line["zh"].startswith("合计") for line in ent.risk_explanation)
 
 
 def test_every_role_has_a_working_login(demo_city, client):

@@ -32,13 +32,16 @@ def test_small_scale_is_deterministic_for_a_seed():
     assert first["levels"] == {1: 1, 2: 2, 3: 4, 4: 8, 5: 40}
     assert first["enterprises"] == 1000
     assert first["departments"] == 9 + 2 + 4
+    staff = [f"gridlead{n:02d}" for n in range(1, 7)] + [f"gridstaff{n:02d}" for n in range(2, 7)]
     assert first["users"] == sorted(["admin", "city_office", "district1", "district2", "street", "regulator", "grid",
-                                     "enterprise", "custody", "hotline", "leader"])
+                                     "enterprise", "custody", "hotline", "leader", *staff])
+    assert first["activity"]["hazards"] and first["activity"]["reports"] and first["activity"]["accidents"]
     assert Enterprise.objects.count() == 0
     assert _signature_of_build("7") == first
     other = _signature_of_build("8")
     assert other["levels"] == first["levels"] and other["enterprises"] == 1000
     assert other["first"] != first["first"]
+    assert other["activity"]["hazards"] != first["activity"]["hazards"]
 
 
 @pytest.mark.django_db

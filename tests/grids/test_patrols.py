@@ -136,7 +136,7 @@ def test_coverage_per_grid(world):
         rows = gs.grid_coverage(user=world.user("district_a"), start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
         assert gs.grid_coverage(user=world.user("district_b"), start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31)) == []
     assert rows == [{"grid_id": world.grid_a.pk, "grid__name": "甲一网格", "grid__code": "990101001001",
-                     "planned": 3, "done": 1, "on_time": 0, "overdue": 1, "rate": 33.3}]
+                     "planned": 3, "done": 1, "on_time": 0, "overdue": 1, "rate": 33.3, "on_time_rate": 0.0}]
 
 
 def test_reassignment_job_moves_enterprises_to_new_grids(world, django_capture_on_commit_callbacks):

@@ -10,11 +10,13 @@ import io
 import docx
 import pytest
 import time_machine
+from django.utils import timezone
 
 from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.documents.models import DocumentSeries, IssuedNumber
 from anjian.hazards import services as hs
 from anjian.hazards.models import HazardListing
+from anjian.inbox.models import DueItem
 
 from .helpers import photo, verbs
 
@@ -90,11 +92,18 @@ def test_general_hazard_cannot_be_listed(world, series):
 
 def test_written_off_with_the_hazard(world, major, series, login):
     listing = _list(world, major, series)
+    item = DueItem.objects.get(kind="hazards.listing", object_id=str(listing.pk))
+    # The supervising district verifies on site within 10 days of the listed deadline (30 April)…
+    assert (item.state, item.owner_jurisdiction, timezone.localtime(item.due_at).date()) == (
+        "open", world.district_a, dt.date(2026, 5, 10))
+    assert "甲安办督〔2026〕1号" in item.title
     ent, reg = world.user("enterprise"), world.user("regulator")
     with time_machine.travel(T0 + dt.timedelta(days=3), tick=False):
         hs.hazard_plan_set(actor=ent, hazard=major, plan=PLAN)
         hs.hazard_start_rectification(actor=ent, hazard=major)
         hs.hazard_apply_writeoff(actor=ent, hazard=major, note="已完成", photos=[photo()])
+        item.refresh_from_db()  # …or of the unit's write-off application, whichever comes first
+        assert timezone.localtime(item.due_at).date() == dt.date(2026, 3, 15)
         hs.hazard_review(actor=reg, hazard=major, passed=True, note="核查合格")
         hs.hazard_write_off(actor=reg, hazard=major, note="销号")
         page = login("district_a").get(f"/hazards/{major.pk}/").content.decode()
@@ -102,6 +111,8 @@ def test_written_off_with_the_hazard(world, major, series, login):
     assert (listing.status, listing.written_off_at) == ("written_off", T0 + dt.timedelta(days=3))
     assert verbs(major)[-1] == "hazard.listing_written_off"
     assert "已摘牌" in page
+    item.refresh_from_db()
+    assert item.state == "done"
 
 
 def test_listing_form_post(world, major, series, login):
