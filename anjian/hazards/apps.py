@@ -54,5 +54,6 @@ def _enterprise_tab(request, enterprise):  # type: ignore[no-untyped-def]
         "hazards_total": qs.count(),
         "can_report_hazard": has_action(request.user, "hazards.report"),
         "repeat_flags": repeat_flags_for(user=request.user, enterprise=enterprise),
+        "may_decide_referral": has_action(request.user, "hazards.penalty"),
         "penalties": penalty_list(user=request.user, enterprise=enterprise)[:50],
     }

@@ -222,6 +222,12 @@ class HazardPenalty(models.Model):
         return self.document_number
 
 
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", _("待研究")
+    REFERRED = "referred", _("已提请关闭")
+    DECLINED = "declined", _("不予提请")
+
+
 class RepeatOffenderFlag(models.Model):
     """安全生产法 Art. 113(1): the enterprise with a 重大 hazard was penalised 3 times within 180 days
     or 4 times within one year → flagged for referral (提请关闭) to the district office."""
@@ -238,6 +244,12 @@ class RepeatOffenderFlag(models.Model):
     district = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("移送区安委办"), on_delete=models.PROTECT,
                                  related_name="+")
     flagged_at = models.DateTimeField(_("标记时间"), default=timezone.now)
+    status = models.CharField(_("处理结果"), max_length=12, choices=ReferralStatus.choices,
+                              default=ReferralStatus.PENDING)
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decision_note = models.TextField(_("决定说明"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -26,6 +26,7 @@ from anjian.hazards.models import (
     HazardStatus,
     ListingLevel,
     ListingStatus,
+    ReferralStatus,
     RejectReason,
     RepeatOffenderFlag,
 )
@@ -562,6 +563,30 @@ def _check_repeat_offender(enterprise: Enterprise, *, actor: Any, today: dt.date
              due_at=timezone.now() + dt.timedelta(days=REFERRAL_DUE_DAYS),
              url=f"/enterprises/{enterprise.pk}/", owner_jurisdiction=district)
     return flag
+
+
+@transaction.atomic
+def repeat_offender_decide(*, actor: Any, flag: RepeatOffenderFlag, referred: bool, note: str) -> RepeatOffenderFlag:
+    """The district office's decision on an Art. 113 flag: refer the enterprise to the people's
+    government for closure (提请关闭), or not, with the reasons. Closes the referral inbox item."""
+    f = RepeatOffenderFlag.objects.select_for_update().get(pk=flag.pk)
+    if actor is not None and not can(actor, "hazards.view", f):
+        raise NotFoundInScope()
+    if actor is not None and not can(actor, "hazards.penalty", f):
+        raise NotAllowed("您无权处理该重复处罚移送", "You may not decide on this referral")
+    if f.status != ReferralStatus.PENDING:
+        raise InvalidTransition("该移送已作出决定", "This referral has already been decided")
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("请说明决定理由", "Give the reasons for the decision", field="note")
+    f.status = ReferralStatus.REFERRED if referred else ReferralStatus.DECLINED
+    f.decided_at, f.decided_by, f.decision_note = timezone.now(), actor if getattr(actor, "pk", None) else None, note
+    f.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    record_event(f.enterprise, "hazard.referral_decided", actor=actor,
+                 summary=f"安全生产法第一百一十三条 {f.rule_label}：{ReferralStatus(f.status).label}", note=note,
+                 data={"flag": f.pk, "status": f.status})
+    due_close(f, "hazards.referral")
+    return f
 
 
 # --- 挂牌督办 (listed supervision) -------------------------------------------------------------

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/listings/", views.hazard_listing_view, name="listing"),
     path("<int:pk>/listings/<int:listing_pk>/notice.docx", views.hazard_listing_notice_view, name="listing_notice"),
     path("<int:pk>/act/<str:target>/", views.hazard_transition_view, name="transition"),
+    path("referrals/<int:pk>/decide/", views.repeat_offender_decide_view, name="referral_decide"),
 ]

@@ -144,6 +144,7 @@ def hazard_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
         "needs_photos": {HazardStatus.SUBMITTED, HazardStatus.APPLIED},
         "repeat_flags": repeat_flags_for(user=request.user, enterprise=h.enterprise),
+        "may_decide_referral": has_action(request.user, "hazards.penalty"),
         "penalties": penalty_list(user=request.user, hazard=h),
         "listings": listing_list(user=request.user, hazard=h),
         "listing_form": ListingForm(user=request.user, initial={"deadline": timezone.localdate(h.deadline)
@@ -423,3 +424,19 @@ def hazard_import_template_view(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E9%9A%90%E6%82%A3%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"
     return response
+
+
+@require_POST
+@require_action("hazards.penalty")
+def repeat_offender_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from anjian.hazards.models import RepeatOffenderFlag
+
+    flag = get_in_scope(RepeatOffenderFlag.objects.select_related("enterprise"), request.user, "hazards.view", pk=pk)
+    try:
+        services.repeat_offender_decide(actor=request.user, flag=flag, referred=request.POST.get("referred") == "1",
+                                        note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已记录决定"))
+    return redirect("enterprises:detail", pk=flag.enterprise_id)

@@ -148,3 +148,30 @@ def test_penalty_form_post(world, login):
     assert response.status_code == 302
     assert list(HazardPenalty.objects.values_list("document_number", "decided_on", "amount")) == [
         ("示应急罚〔2027〕1号", dt.date(2027, 1, 20), Decimal("20000.00"))]
+
+
+def test_referral_decision_closes_the_item_and_is_audited(world, login):
+    with time_machine.travel(NOW, tick=False):
+        h = _hazard(world)
+        _penalise(world, h, [dt.date(2026, 3, 1), dt.date(2026, 4, 1), dt.date(2026, 5, 1)])
+        flag = RepeatOffenderFlag.objects.get()
+        url = f"/hazards/referrals/{flag.pk}/decide/"
+        page = login("district_a").get(f"/enterprises/{world.ent_a.pk}/?tab=hazards").content.decode()
+        assert 'data-testid="referral-form"' in page
+        # Denied: another district (404), a role without the action (404), no reasons (refused) — nothing changes.
+        assert login("district_b").post(url, {"referred": "1", "note": "关闭"}).status_code == 404
+        assert login("grid_inspector").post(url, {"referred": "1", "note": "关闭"}).status_code == 404
+        login("district_a").post(url, {"referred": "1", "note": " "})
+        flag.refresh_from_db()
+        assert (flag.status, _referrals()) == ("pending", [("甲区", "open")])
+        response = login("district_a").post(url, {"referred": "1", "note": "经研究提请区政府予以关闭"})
+        assert response.status_code == 302 and response["Location"] == f"/enterprises/{world.ent_a.pk}/"
+        flag.refresh_from_db()
+        assert (flag.status, flag.decided_by, flag.decision_note) == (
+            "referred", world.user("district_a"), "经研究提请区政府予以关闭")
+        assert _referrals() == [("甲区", "done")]
+        assert _verbs(world.ent_a)[-1] == "hazard.referral_decided"
+        with pytest.raises(DomainError):  # decided once
+            hs.repeat_offender_decide(actor=world.user("district_a"), flag=flag, referred=False, note="改变主意")
+        page = login("regulator").get(f"/enterprises/{world.ent_a.pk}/?tab=hazards").content.decode()
+        assert 'data-testid="referral-decision"' in page and "已提请关闭" in page
