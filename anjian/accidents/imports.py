@@ -32,7 +32,7 @@ from django.utils import timezone
 from anjian.accidents.services import accident_report
 from anjian.core.scoping import scope_allows
 from anjian.core.text import CellError, is_blank, normalise, parse_date, parse_decimal, parse_int
-from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, register_import
+from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, read_cell, register_import
 from anjian.jobs.services import Progress
 from anjian.orgs.models import Jurisdiction, Sector
 from anjian.rules import accidents as law
@@ -133,15 +133,9 @@ def parse_when(value: Any, order: str) -> dt.datetime:
 
 
 def _count(raw: dict[str, Any], key: str) -> int:
-    value = raw.get(key)
-    if is_blank(value):
-        return 0
-    try:
-        number = parse_int(value)
-    except CellError as exc:
-        raise RowError(LABEL[key], exc.zh, exc.en, value) from exc
+    number = read_cell(raw, key, LABEL[key], parse_int, 0)
     if number < 0:
-        raise RowError(LABEL[key], "不能为负数", "must not be negative", value)
+        raise RowError(LABEL[key], "不能为负数", "must not be negative", raw.get(key))
     return number
 
 

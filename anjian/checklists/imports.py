@@ -13,8 +13,16 @@ from typing import Any
 
 from anjian.checklists.models import ChecklistVersion, VersionStatus
 from anjian.core.errors import DomainError, InvalidTransition
-from anjian.core.text import CellError, is_blank, normalise, parse_bool, parse_int
-from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, import_start, register_import
+from anjian.core.text import is_blank, normalise, parse_bool, parse_int
+from anjian.documents.imports import (
+    Context,
+    ImportSpec,
+    RowError,
+    RowProblem,
+    import_start,
+    read_cell,
+    register_import,
+)
 from anjian.jobs.services import Progress
 
 HEADERS: dict[str, list[str]] = {
@@ -57,26 +65,16 @@ class ChecklistItemImport(ImportSpec):
     def validate_row(self, row_no: int, raw: dict[str, Any], ctx: Context) -> dict[str, Any]:
         subsection = _text(raw, "subsection")
         text = _text(raw, "text", newlines=True)
-        points = None
-        if not is_blank(raw.get("points")):
-            try:
-                points = parse_int(raw["points"])
-            except CellError as exc:
-                raise RowError(LABEL["points"], exc.zh, exc.en, raw["points"]) from exc
-            if points < 0:
-                raise RowError(LABEL["points"], "分值不能为负", "points cannot be negative", raw["points"])
+        points = read_cell(raw, "points", LABEL["points"], parse_int)
+        if points is not None and points < 0:
+            raise RowError(LABEL["points"], "分值不能为负", "points cannot be negative", raw["points"])
         if subsection in (SUBTOTAL, TOTAL) and not text:
             if points is None:
                 raise RowError(LABEL["points"], "小计/总计行须有分值", "a subtotal/total row needs its points", None)
             return {"_total": subsection, "section": _text(raw, "section"), "points": points}
         if not text:
             raise RowError(LABEL["text"], "检查内容不能为空", "the item text is required", raw.get("text"))
-        major = False
-        if not is_blank(raw.get("is_major_criterion")):
-            try:
-                major = parse_bool(raw["is_major_criterion"])
-            except CellError as exc:
-                raise RowError(LABEL["is_major_criterion"], exc.zh, exc.en, raw["is_major_criterion"]) from exc
+        major = read_cell(raw, "is_major_criterion", LABEL["is_major_criterion"], parse_bool, False)
         clause = _text(raw, "standard_clause")
         if major and not clause:
             raise RowError(LABEL["standard_clause"], "重大隐患判定项须写明判定标准条款",

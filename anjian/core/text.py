@@ -363,3 +363,8 @@ def parse_int(value: object, *, allow_wan: bool = False) -> int:
             value,
         )
     return int(number)
+
+
+def parse_float(value: object) -> float:
+    """A ``float`` (coordinates, measurements): what ``parse_decimal`` accepts, as a float."""
+    return float(parse_decimal(value))

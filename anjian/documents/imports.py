@@ -11,18 +11,22 @@ Chinese and English) for download.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.files import File
 from django.db import transaction
 
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import has_action
+from anjian.core.text import CellError, is_blank
 from anjian.jobs.models import Job
 from anjian.jobs.registry import job_handler
 from anjian.jobs.services import JobRejected, Progress, job_start
+
+T = TypeVar("T")
+D = TypeVar("D")
 
 
 @dataclass
@@ -38,6 +42,18 @@ class RowError(Exception):
     def __init__(self, column: str, zh: str, en: str, value: Any = None) -> None:
         super().__init__(f"{column}: {zh} / {en}")
         self.column, self.zh, self.en, self.value = column, zh, en, value
+
+
+def read_cell(raw: Mapping[str, Any], key: str, column: str, parse: Callable[[Any], T], default: D = None) -> T | D:  # type: ignore[assignment]
+    """One cell through a ``core.text`` parser: ``default`` when blank; a parser's ``CellError``
+    becomes a ``RowError`` for ``column`` (the column's label) with its zh/en message."""
+    value = raw.get(key)
+    if is_blank(value):
+        return default
+    try:
+        return parse(value)
+    except CellError as exc:
+        raise RowError(column, exc.zh, exc.en, value) from exc
 
 
 @dataclass

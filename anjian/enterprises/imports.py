@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from anjian.core.errors import DomainError
-from anjian.core.text import CellError, is_blank, normalise, parse_bool, parse_decimal, parse_int
-from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, register_import
+from anjian.core.text import CellError, is_blank, normalise, parse_bool, parse_float, parse_int
+from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, read_cell, register_import
 from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseSize
 from anjian.jobs.services import Progress
 
@@ -69,13 +69,7 @@ def _text(raw: dict[str, Any], key: str) -> str:
 
 
 def _float(raw: dict[str, Any], key: str) -> float | None:
-    value = raw.get(key)
-    if is_blank(value):
-        return None
-    try:
-        return float(parse_decimal(value))
-    except CellError as exc:
-        raise RowError(LABEL[key], exc.zh, exc.en, value) from exc
+    return read_cell(raw, key, LABEL[key], parse_float)
 
 
 @register_import

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from anjian.core.text import CellError, is_blank, normalise, parse_date, parse_decimal
-from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, register_import
+from anjian.core.text import is_blank, normalise, parse_date, parse_float
+from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, read_cell, register_import
 from anjian.hazards.models import HazardLevel, HazardSource, HazardStatus
 from anjian.jobs.services import Progress
 
@@ -90,13 +90,7 @@ def _text(raw: dict[str, Any], key: str, *, newlines: bool = False) -> str:
 
 
 def _day(raw: dict[str, Any], key: str) -> dt.date | None:
-    value = raw.get(key)
-    if is_blank(value):
-        return None
-    try:
-        return parse_date(value)
-    except CellError as exc:
-        raise RowError(LABEL[key], exc.zh, exc.en, value) from exc
+    return read_cell(raw, key, LABEL[key], parse_date)
 
 
 def _moment(raw: dict[str, Any], key: str, *, end_of_day: bool = False) -> dt.datetime | None:
@@ -118,13 +112,7 @@ def _moment(raw: dict[str, Any], key: str, *, end_of_day: bool = False) -> dt.da
 
 
 def _coordinate(raw: dict[str, Any], key: str) -> float | None:
-    value = raw.get(key)
-    if is_blank(value):
-        return None
-    try:
-        return float(parse_decimal(value))
-    except CellError as exc:
-        raise RowError(LABEL[key], exc.zh, exc.en, value) from exc
+    return read_cell(raw, key, LABEL[key], parse_float)
 
 
 @register_import
