@@ -13,7 +13,7 @@ from anjian.audit.selectors import history_for, timeline_for
 from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
-from anjian.core.views import partial_or_full, require_action
+from anjian.core.views import partial_or_full, post_form_action, require_action
 from anjian.documents.exports import Column, csv_response, xlsx_response
 from anjian.documents.models import Attachment
 from anjian.hazards import services
@@ -237,14 +237,8 @@ def hazard_transition_view(request: HttpRequest, pk: int, target: str) -> HttpRe
 def hazard_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     h = _get(request, pk)
     form = PlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.hazard_plan_set(actor=request.user, hazard=h, plan=form.plan(), deadline=form.deadline_at())
-            messages.success(request, _("治理方案已保存"))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, form.errors.as_text())
+    post_form_action(request, form, lambda d: services.hazard_plan_set(
+        actor=request.user, hazard=h, plan=form.plan(), deadline=form.deadline_at()), _("治理方案已保存"))
     return redirect("hazards:detail", pk=h.pk)
 
 
@@ -253,15 +247,8 @@ def hazard_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
 def hazard_reroute_view(request: HttpRequest, pk: int) -> HttpResponse:
     h = _get(request, pk)
     form = RerouteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.hazard_reroute(actor=request.user, hazard=h, reason=form.cleaned_data["reason"],
-                                    department=form.cleaned_data["department"])
-            messages.success(request, _("已改派"))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, form.errors.as_text())
+    post_form_action(request, form, lambda d: services.hazard_reroute(
+        actor=request.user, hazard=h, reason=d["reason"], department=d["department"]), _("已改派"))
     if not Hazard.objects.restrict(request.user, "hazards.view").filter(pk=h.pk).exists():
         return redirect("hazards:list")
     return redirect("hazards:detail", pk=h.pk)
@@ -319,18 +306,9 @@ def hazard_statistics_view(request: HttpRequest) -> HttpResponse:
 def hazard_penalty_view(request: HttpRequest, pk: int) -> HttpResponse:
     h = _get(request, pk)
     form = PenaltyForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.hazard_penalty_record(actor=request.user, hazard=h, decided_on=d["decided_on"], amount=d["amount"],
-                                           document_number=d["document_number"], note=d["note"])
-            messages.success(request, _("行政处罚已录入"))
-        except DomainError as exc:
-            if exc.status == 404:
-                raise Http404 from exc
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, form.errors.as_text())
+    post_form_action(request, form, lambda d: services.hazard_penalty_record(
+        actor=request.user, hazard=h, decided_on=d["decided_on"], amount=d["amount"],
+        document_number=d["document_number"], note=d["note"]), _("行政处罚已录入"))
     return redirect("hazards:detail", pk=h.pk)
 
 
@@ -339,19 +317,10 @@ def hazard_penalty_view(request: HttpRequest, pk: int) -> HttpResponse:
 def hazard_listing_view(request: HttpRequest, pk: int) -> HttpResponse:
     h = _get(request, pk)
     form = ListingForm(request.POST, user=request.user)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            listing = services.hazard_listing_create(actor=request.user, hazard=h, level=d["level"], series=d["series"],
-                                                     issuer=d["issuer"], deadline=d["deadline"],
-                                                     requirements=d["requirements"])
-            messages.success(request, _("已挂牌督办：") + listing.number)
-        except DomainError as exc:
-            if exc.status == 404:
-                raise Http404 from exc
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, form.errors.as_text())
+    post_form_action(request, form, lambda d: services.hazard_listing_create(
+        actor=request.user, hazard=h, level=d["level"], series=d["series"], issuer=d["issuer"],
+        deadline=d["deadline"], requirements=d["requirements"]),
+        lambda listing: _("已挂牌督办：") + listing.number)
     return redirect("hazards:detail", pk=h.pk)
 
 
@@ -380,17 +349,8 @@ def hazard_listing_notice_view(request: HttpRequest, pk: int, listing_pk: int) -
 def hazard_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
     h = _get(request, pk)
     form = RiskForm(request.POST)
-    if form.is_valid():
-        try:
-            services.hazard_risk_assess(actor=request.user, hazard=h, method=form.cleaned_data["method"],
-                                        factors=form.factors())
-            messages.success(request, _("风险评价已保存"))
-        except DomainError as exc:
-            if exc.status == 404:
-                raise Http404 from exc
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, form.errors.as_text())
+    post_form_action(request, form, lambda d: services.hazard_risk_assess(
+        actor=request.user, hazard=h, method=d["method"], factors=form.factors()), _("风险评价已保存"))
     return redirect("hazards:detail", pk=h.pk)
 
 
