@@ -16,12 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 
 from anjian.accidents.choices import AccidentKind, Category, Grade, InvestigationStatus
 from anjian.accidents.models import Accident, Investigation, ReferenceFigure
 from anjian.accidents.selectors import accident_list
+from anjian.core.periods import local_midnight, month_bucket
 from anjian.orgs.models import Jurisdiction, Sector
 from anjian.rules import accidents as law
 
@@ -67,8 +67,7 @@ class Period:
         return f"{self.start:%Y-%m-%d}至{self.end:%Y-%m-%d}"
 
 
-def _aware(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+_aware = local_midnight
 
 
 def _base(user: Any, period: Period, filters: dict[str, Any] | None) -> QuerySet[Accident]:
@@ -146,7 +145,7 @@ def accident_stats(
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
     expr: Any = {
-        "month": TruncMonth("occurred_at"),
+        "month": month_bucket("occurred_at", period.start, period.end),
         "district": F("district_id"),
         "category": F("category"),
         # by sector id, merged into GB/T 4754 sections below: no join and no string sort over the
@@ -159,9 +158,6 @@ def accident_stats(
         _clean(r)
         for r in _base(user, period, filters).annotate(key=expr).values("key").annotate(**AGGREGATES).order_by("key")
     ]
-    if by == "month":
-        for r in rows:
-            r["key"] = timezone.localtime(r["key"]).date() if isinstance(r["key"], dt.datetime) else r["key"]
     if by == "industry":
         rows = _merge(rows, _section_codes([r["key"] for r in rows]))
     if by == "type" and harmonise_types:

@@ -22,10 +22,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core.periods import month_bucket
 from anjian.hazards.models import RECTIFICATION_STATUSES, Hazard, HazardLevel, HazardStatus
 from anjian.hazards.selectors import hazard_list
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel, Sector
@@ -103,8 +103,8 @@ def hazard_statistics(*, user: Any, year: int, filters: dict[str, Any] | None = 
     rows = list(qs.values("level").annotate(**_measures(now)).order_by("level"))
     by["level"] = [_row(r["level"], str(labels.get(r["level"], r["level"])), r) for r in rows]
 
-    rows = _grouped(qs, TruncMonth("found_at"), now)
-    months = [timezone.localtime(r["k"]).strftime("%Y-%m") for r in rows]
+    rows = _grouped(qs, month_bucket("found_at", dt.date(year, 1, 1), dt.date(year, 12, 31)), now)
+    months = [r["k"].strftime("%Y-%m") for r in rows]
     by["month"] = [_row(m, m, r) for m, r in zip(months, rows, strict=True)]
 
     major = (qs.filter(level=HazardLevel.MAJOR).select_related("jurisdiction", "sector", "enterprise")

@@ -142,3 +142,17 @@ def test_api_and_page_show_the_same_figures(world, data, login):
                                                   ("anonymous", 302)])
 def test_statistics_page_matrix(login, persona, status, world):
     assert login(persona).get("/accidents/statistics/").status_code == status
+
+
+def test_months_follow_beijing_time_at_the_edges(world):
+    """23:30 on 31 March and 00:30 on 1 April (Beijing) are 15:30 and 16:30 UTC on 31 March:
+    the first belongs to March, the second to April; a period starting mid-month keys its first
+    group by the month's first day."""
+    with time_machine.travel(at(2026, 8, 20), tick=False):
+        for moment in (at(2026, 3, 31, 23, 30), at(2026, 4, 1, 0, 30), at(2026, 4, 30, 23, 59)):
+            report(world, occurred_at=moment, known_at=moment, reported_at=moment + dt.timedelta(minutes=20))
+    user = world.user("city_admin")
+    rows = accident_stats(user=user, period=Period.year(2026), by="month")
+    assert [(r["key"], r["count"]) for r in rows] == [(dt.date(2026, 3, 1), 1), (dt.date(2026, 4, 1), 2)]
+    rows = accident_stats(user=user, period=Period(dt.date(2026, 3, 20), dt.date(2026, 4, 10)), by="month")
+    assert [(r["label"], r["count"]) for r in rows] == [("2026-03", 1), ("2026-04", 1)]
