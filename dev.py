@@ -81,6 +81,8 @@ def test(args: list[str]) -> None:
     run(PY, "-m", "mypy", "--follow-imports=silent", "anjian/core", env=env)
     if ci and shutil.which("chromium") is None and Path("/usr/bin/chromium").exists() is False:
         run("bash", "scripts/install-browser.sh")
+    if ci and shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+        run("bash", "scripts/install-office.sh")  # Word documents opened in LibreOffice, not skipped
     workers = os.environ.get("PYTEST_WORKERS", "auto")
     pytest = [PY, "-m", "pytest", "-n", workers, "-p", "no:cacheprovider", *args]
     failures = 0

@@ -45,6 +45,11 @@ REGENERATE_ACTION = "accidents.targets"
 STATUS_LABELS = {"green": "正常", "amber": "黄色预警", "red": "红色预警"}
 
 
+LARGER_NARRATED = 10
+"""At most this many 较大及以上 accidents are told one by one in the text (the gravest, in date
+order); 表6 lists all of them."""
+
+
 def _system() -> Any:
     from anjian.accounts.models import User
 
@@ -180,12 +185,18 @@ def summary_paragraphs(d: dict[str, Any], jurisdiction: Jurisdiction) -> dict[st
         _worst_sentence("行业", by["industry"]),
         _worst_sentence("事故类型", by["type"]),
     ) if s] or ["本月未发生生产安全事故。"]
+    narrated = d["larger"]
+    if len(narrated) > LARGER_NARRATED:  # the gravest in the text, every one in 表6
+        narrated = sorted(sorted(narrated, key=lambda a: (-a.grade, -a.deaths, -a.serious_injuries, a.occurred_at))
+                          [:LARGER_NARRATED], key=lambda a: (a.occurred_at, a.pk))
     larger = [
         f"{_md(timezone.localtime(a.occurred_at).date())}，{a.district.name if a.district_id else a.jurisdiction.name}"
         f"{a.unit_name}发生一起{a.type_name}事故（{a.get_grade_display()}），死亡{a.deaths}人、重伤{a.serious_injuries}人，"
         f"直接经济损失{wan(a.direct_loss_yuan)}万元。"
-        for a in d["larger"]
+        for a in narrated
     ] or ["本月未发生较大及以上生产安全事故。"]
+    if len(narrated) < len(d["larger"]):
+        larger.insert(0, f"本月发生较大及以上事故{len(d['larger'])}起，以下为伤亡最重的{len(narrated)}起，全部事故见表6。")
     own = [r for r in d["targets"] if r["target"].jurisdiction_id == jurisdiction.pk and not r["target"].department_id]
     progress = [
         f"{r['target'].get_category_display() or '全部类别'}{r['target'].get_metric_display()}：全年控制数{r['target'].quota}，"

@@ -221,3 +221,20 @@ def test_reports_page_matrix(world, data, login, persona, django_capture_on_comm
     assert post.status_code == (302 if allowed or persona == "anonymous" else 404)
     assert Job.objects.filter(kind="accidents.monthly_report").count() == (2 if allowed else 1)
     assert len(callbacks) == (1 if allowed else 0)
+
+
+def test_a_month_with_many_larger_accidents_tells_the_gravest_and_tables_all(world, django_capture_on_commit_callbacks,
+                                                                              monkeypatch):
+    import anjian.accidents.monthly as monthly
+
+    monkeypatch.setattr(monthly, "LARGER_NARRATED", 2)
+    with time_machine.travel(at(2026, 8, 20), tick=False):
+        for day, deaths in ((3, 3), (9, 5), (14, 4), (20, 3)):
+            report(world, **_when(2026, 3, day), deaths=deaths, minor_injuries=0, direct_loss_yuan=0)
+        target_set(actor=None, year=2026, jurisdiction=world.city, metric="deaths", quota=40)
+    doc = Document(io.BytesIO(_generate(world, django_capture_on_commit_callbacks).docx.open("rb").read()))
+    text = _texts(doc)
+    assert "本月发生较大及以上事故4起，以下为伤亡最重的2起，全部事故见表6。" in text
+    told = [line for line in text.splitlines() if "发生一起" in line]
+    assert [line.split("，")[0] for line in told] == ["3月9日", "3月14日"]  # the two gravest, in date order
+    assert len(_table(doc, "表6 较大及以上事故")) == 1 + 4
