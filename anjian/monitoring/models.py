@@ -175,8 +175,10 @@ class Sensor(models.Model):
         ordering = ["code"]
         indexes = [
             models.Index(fields=["enterprise", "code"], name="mon_sensor_ent"),
-            models.Index(fields=["state", "last_ts"], name="mon_sensor_state"),
-            models.Index(fields=["offline_after"], name="mon_sensor_offline_after"),
+            # No index on the live columns the ingester rewrites every batch (last_ts, last_value,
+            # offline_after, eval_state): on PostgreSQL those updates then stay HOT (same page, no
+            # index writes; fillfactor 70, migration 0003). The offline check scans the table.
+            models.Index(fields=["state"], name="mon_sensor_state"),
         ]
         constraints = [
             models.UniqueConstraint(
