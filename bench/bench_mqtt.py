@@ -140,6 +140,9 @@ def child(args: argparse.Namespace) -> dict:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anjian.config.settings")
     django.setup()
+    import logging
+
+    logging.getLogger("anjian.monitoring.mqtt").setLevel(logging.INFO)  # connects, disconnects and why
     from django.core.management import call_command
     from django.db import connection
 
@@ -260,7 +263,7 @@ def child(args: argparse.Namespace) -> dict:
         "db": connection.vendor, "batch": batch, "readings": total, "sensors": args.sensors,
         "publish_rate": round(total / publish_s), "bare_msgs": bare["n"], "bare_rate": round(bare["n"] * batch / bare_s),
         "bare_msg_rate": round(bare["n"] / bare_s), "stored": stored, "ingest_rate": round(stored / ingest_s),
-        "ingest_s": round(ingest_s, 1), "batches": ingester.stats.batches, "rejected": dict(result.rejected), "connects": ingester.stats.connects,
+        "ingest_s": round(ingest_s, 1), "batches": ingester.stats.batches, "rejected": dict(result.rejected), "connects": ingester.stats.connects, "failed_flushes": ingester.stats.failed_flushes,
         "alarms": len(latencies), "p50_ms": pct(0.5), "p99_ms": pct(0.99),
         "max_ms": round(latencies[-1]) if latencies else None,
     }
@@ -283,6 +286,11 @@ max_inflight_messages 0
 max_inflight_bytes 0
 message_size_limit 0
 user {user}
+log_dest file {log}
+log_type error
+log_type warning
+log_type notice
+log_type information
 """
 
 
@@ -290,7 +298,7 @@ def start_broker(tmp: str) -> tuple[subprocess.Popen[bytes], int]:
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     port = _free_port()
     conf = Path(tmp) / "mosquitto.conf"
-    conf.write_text(BROKER_CONF.format(port=port, user=getpass.getuser()))
+    conf.write_text(BROKER_CONF.format(port=port, user=getpass.getuser(), log=Path(tmp) / "mosquitto.log"))
     proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
@@ -359,9 +367,17 @@ def main() -> None:
                         continue
                     results.append(json.loads(line[7:]))
                     print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+                    for ln in out.stderr.splitlines():  # the ingester's connects and disconnects
+                        if "MQTT" in ln or "flush" in ln or "Error" in ln:
+                            print("   ", ln, flush=True)
         finally:
             broker.terminate()
             broker.wait(10)
+            log = Path(broker_dir) / "mosquitto.log"
+            lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+            for ln in lines:  # why the broker dropped an ingester (keepalive, protocol error …)
+                if "ingest-" in ln and ("disconnect" in ln.lower() or "timeout" in ln.lower() or "closed" in ln.lower()):
+                    print("  broker:", ln)
     print("load after:", os.getloadavg())
     head = ("db", "batch", "readings", "publish_rate", "bare_rate", "ingest_rate", "stored", "p50_ms", "p99_ms", "max_ms")
     print("\n" + " | ".join(head))
