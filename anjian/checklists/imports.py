@@ -13,7 +13,7 @@ from typing import Any
 
 from anjian.checklists.models import ChecklistVersion, VersionStatus
 from anjian.core.errors import DomainError, InvalidTransition
-from anjian.core.text import is_blank, normalise, parse_bool, parse_int
+from anjian.core.text import parse_bool, parse_int
 from anjian.documents.imports import (
     Context,
     ImportSpec,
@@ -21,6 +21,7 @@ from anjian.documents.imports import (
     RowProblem,
     import_start,
     read_cell,
+    read_text,
     register_import,
 )
 from anjian.jobs.services import Progress
@@ -42,16 +43,7 @@ TEXT_LIMITS = {"code": 40, "section": 200, "subsection": 200, "standard_clause":
 
 
 def _text(raw: dict[str, Any], key: str, *, newlines: bool = False) -> str:
-    value = raw.get(key)
-    if is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = normalise(value, keep_newlines=newlines)
-    limit = TEXT_LIMITS.get(key)
-    if limit is not None and len(text) > limit:
-        raise RowError(LABEL[key], f"超过 {limit} 个字符", f"longer than {limit} characters", value)
-    return text
+    return read_text(raw, key, LABEL[key], limit=TEXT_LIMITS.get(key), newlines=newlines)
 
 
 @register_import

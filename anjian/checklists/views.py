@@ -32,6 +32,7 @@ from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import has_action
 from anjian.core.views import partial_or_full, require_action
+from anjian.documents.exports import bytes_response
 
 JSON_MAX_BYTES = 2 * 1024 * 1024
 
@@ -193,19 +194,13 @@ def version_diff_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("checklists.manage")
 def version_import_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from anjian.checklists.imports import HEADERS, ChecklistItemImport, checklist_import_start
+    from anjian.checklists.imports import ChecklistItemImport, checklist_import_start
+    from anjian.documents.views import import_page
 
     v = _managed_version(request, pk)
-    form = ItemImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = checklist_import_start(actor=request.user, version=v, upload=form.cleaned_data["file"])
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("jobs:detail", pk=job.pk)
-    columns = [(labels[0], key in ChecklistItemImport.required, list(labels[1:])) for key, labels in HEADERS.items()]
-    return render(request, "checklists/import.html", {"v": v, "t": v.template, "form": form, "columns": columns})
+    return import_page(request, ItemImportForm, ChecklistItemImport, "checklists/import.html",
+                       lambda upload: checklist_import_start(actor=request.user, version=v, upload=upload),
+                       {"v": v, "t": v.template})
 
 
 @require_action("checklists.manage")
@@ -249,7 +244,4 @@ def import_template_view(request: HttpRequest) -> HttpResponse:
                "《工贸企业有限空间作业安全规定》第十一条", "", "", "是", "工贸行业重大事故隐患判定标准 第四条第（一）项"])
     buf = io.BytesIO()
     wb.save(buf)
-    response = HttpResponse(buf.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''checklist-items-template.xlsx"
-    return response
+    return bytes_response(buf.getvalue(), "checklist-items-template.xlsx")

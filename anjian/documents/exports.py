@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import mimetypes
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 
@@ -56,6 +57,15 @@ def iter_csv(rows: Iterable[Any], columns: Sequence[Column]) -> Iterator[str]:
 
 def _disposition(filename: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
+def bytes_response(data: bytes, filename: str) -> HttpResponse:
+    """A file generated in memory (Word notice, Excel template …) as a download: the type follows
+    the extension, the (Chinese) name is RFC 5987-encoded."""
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = _disposition(filename)
+    return response
 
 
 def csv_response(rows: Iterable[Any], columns: Sequence[Column], filename: str) -> StreamingHttpResponse:

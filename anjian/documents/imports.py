@@ -20,7 +20,7 @@ from django.db import transaction
 
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import has_action
-from anjian.core.text import CellError, is_blank
+from anjian.core.text import CellError, is_blank, normalise
 from anjian.jobs.models import Job
 from anjian.jobs.registry import job_handler
 from anjian.jobs.services import JobRejected, Progress, job_start
@@ -54,6 +54,26 @@ def read_cell(raw: Mapping[str, Any], key: str, column: str, parse: Callable[[An
         return parse(value)
     except CellError as exc:
         raise RowError(column, exc.zh, exc.en, value) from exc
+
+
+def read_text(raw: Mapping[str, Any], key: str, column: str, *, limit: int | None = None, newlines: bool = False) -> str:
+    """One text cell, normalised (``core.text.normalise``): ``""`` when blank; a whole-number float
+    (Excel's ``123.0`` for a code typed as a number) is read as ``123``; longer than ``limit``
+    characters is a ``RowError`` for ``column``."""
+    value = raw.get(key)
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = normalise(value, keep_newlines=newlines)
+    if limit is not None and len(text) > limit:
+        raise RowError(column, f"超过 {limit} 个字符", f"longer than {limit} characters", value)
+    return text
+
+
+def import_columns(spec: type[ImportSpec]) -> list[tuple[str, bool, list[str]]]:
+    """The column guide an upload page shows: (main header, required, other accepted headers)."""
+    return [(labels[0], key in spec.required, list(labels[1:])) for key, labels in spec.headers.items()]
 
 
 @dataclass

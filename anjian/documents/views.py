@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,3 +55,28 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     return FileResponse(att.file.open("rb"), filename=att.original_name, content_type=att.mime,
                         as_attachment=not att.is_image)
+
+
+def import_page(
+    request: HttpRequest,
+    form_class: Any,
+    spec: Any,
+    template: str,
+    start: Callable[[Any], Any],
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """An upload page for an import (``documents.imports``): on a valid POST ``start(upload)``
+    starts the job (the caller's ``import_start`` or a service wrapping it) and the user goes to the
+    job's progress page; a refusal (wrong type, no permission …) shows under the file field. The
+    page lists the accepted columns (``import_columns``)."""
+    from anjian.documents.imports import import_columns
+
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = start(form.cleaned_data["file"])
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("jobs:detail", pk=job.pk)
+    return render(request, template, {**(context or {}), "form": form, "columns": import_columns(spec)})

@@ -11,8 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from anjian.core.errors import DomainError
-from anjian.core.text import CellError, is_blank, normalise, parse_bool, parse_float, parse_int
-from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, read_cell, register_import
+from anjian.core.text import CellError, is_blank, parse_bool, parse_float, parse_int
+from anjian.documents.imports import (
+    Context,
+    ImportSpec,
+    RowError,
+    RowProblem,
+    read_cell,
+    read_text,
+    register_import,
+)
 from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseSize
 from anjian.jobs.services import Progress
 
@@ -57,15 +65,7 @@ TEMPLATE_EXAMPLE = {
 
 
 def _text(raw: dict[str, Any], key: str) -> str:
-    value = raw.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = normalise(value)
-    if len(text) > TEXT_LIMITS.get(key, 300):
-        raise RowError(LABEL[key], f"超过 {TEXT_LIMITS[key]} 个字符", f"longer than {TEXT_LIMITS[key]} characters", value)
-    return text
+    return read_text(raw, key, LABEL[key], limit=TEXT_LIMITS.get(key, 300))
 
 
 def _float(raw: dict[str, Any], key: str) -> float | None:

@@ -13,7 +13,7 @@ from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, require_action
-from anjian.documents.exports import Column, csv_response, xlsx_response
+from anjian.documents.exports import Column, bytes_response, csv_response, xlsx_response
 from anjian.enterprises import services
 from anjian.enterprises.filters import EnterpriseFilterForm
 from anjian.enterprises.forms import EnterpriseForm, ImportForm, LicenceForm, LicenceRenewForm
@@ -196,30 +196,18 @@ def licence_renew_view(request: HttpRequest, pk: int, licence_pk: int) -> HttpRe
 @require_action("enterprises.import")
 def enterprise_import_view(request: HttpRequest) -> HttpResponse:
     from anjian.documents.imports import import_start
+    from anjian.documents.views import import_page
+    from anjian.enterprises.imports import EnterpriseImport
 
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = import_start(kind="enterprises", actor=request.user, upload=form.cleaned_data["file"])
-        except DomainError as exc:
-            form.add_error("file", exc.zh)
-        else:
-            return redirect("jobs:detail", pk=job.pk)
-    from anjian.enterprises.imports import HEADERS, EnterpriseImport
-
-    columns = [(labels[0], key in EnterpriseImport.required, list(labels[1:])) for key, labels in HEADERS.items()]
-    return render(request, "enterprises/import.html", {"form": form, "columns": columns})
+    return import_page(request, ImportForm, EnterpriseImport, "enterprises/import.html",
+                       lambda upload: import_start(kind=EnterpriseImport.kind, actor=request.user, upload=upload))
 
 
 @require_action("enterprises.import")
 def enterprise_import_template_view(request: HttpRequest) -> HttpResponse:
     from anjian.enterprises.imports import template_workbook
 
-    response = HttpResponse(
-        template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"
-    return response
+    return bytes_response(template_workbook(), "企业台账模板.xlsx")
 
 
 @require_POST

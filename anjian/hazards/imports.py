@@ -17,8 +17,16 @@ from typing import Any
 
 from django.utils import timezone
 
-from anjian.core.text import is_blank, normalise, parse_date, parse_float
-from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, read_cell, register_import
+from anjian.core.text import normalise, parse_date, parse_float
+from anjian.documents.imports import (
+    Context,
+    ImportSpec,
+    RowError,
+    RowProblem,
+    read_cell,
+    read_text,
+    register_import,
+)
 from anjian.hazards.models import HazardLevel, HazardSource, HazardStatus
 from anjian.jobs.services import Progress
 
@@ -77,16 +85,7 @@ TEMPLATE_EXAMPLES = [
 
 
 def _text(raw: dict[str, Any], key: str, *, newlines: bool = False) -> str:
-    value = raw.get(key)
-    if is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = normalise(value, keep_newlines=newlines)
-    limit = TEXT_LIMITS.get(key)
-    if limit is not None and len(text) > limit:
-        raise RowError(LABEL[key], f"超过 {limit} 个字符", f"longer than {limit} characters", value)
-    return text
+    return read_text(raw, key, LABEL[key], limit=TEXT_LIMITS.get(key), newlines=newlines)
 
 
 def _day(raw: dict[str, Any], key: str) -> dt.date | None:

@@ -14,7 +14,7 @@ from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, post_form_action, require_action
-from anjian.documents.exports import Column, csv_response, xlsx_response
+from anjian.documents.exports import Column, bytes_response, csv_response, xlsx_response
 from anjian.documents.models import Attachment
 from anjian.hazards import services
 from anjian.hazards.filters import HazardFilterForm
@@ -333,15 +333,7 @@ def hazard_listing_notice_view(request: HttpRequest, pk: int, listing_pk: int) -
     if listing is None:
         raise Http404
     listing.hazard = h
-    response = HttpResponse(
-        listing_notice_bytes(listing),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    from urllib.parse import quote
-
-    name = _("挂牌督办通知") + f"-{h.code}.docx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return bytes_response(listing_notice_bytes(listing), _("挂牌督办通知") + f"-{h.code}.docx")
 
 
 @require_POST
@@ -360,30 +352,19 @@ def hazard_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action("hazards.import")
 def hazard_import_view(request: HttpRequest) -> HttpResponse:
     from anjian.documents.imports import import_start
+    from anjian.documents.views import import_page
     from anjian.enterprises.forms import ImportForm
-    from anjian.hazards.imports import HEADERS, HazardLedgerImport
+    from anjian.hazards.imports import HazardLedgerImport
 
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = import_start(kind=HazardLedgerImport.kind, actor=request.user, upload=form.cleaned_data["file"])
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("jobs:detail", pk=job.pk)
-    columns = [(labels[0], key in HazardLedgerImport.required, list(labels[1:])) for key, labels in HEADERS.items()]
-    return render(request, "hazards/import.html", {"form": form, "columns": columns})
+    return import_page(request, ImportForm, HazardLedgerImport, "hazards/import.html",
+                       lambda upload: import_start(kind=HazardLedgerImport.kind, actor=request.user, upload=upload))
 
 
 @require_action("hazards.import")
 def hazard_import_template_view(request: HttpRequest) -> HttpResponse:
     from anjian.hazards.imports import template_workbook
 
-    response = HttpResponse(
-        template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E9%9A%90%E6%82%A3%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx"
-    return response
+    return bytes_response(template_workbook(), "隐患台账模板.xlsx")
 
 
 @require_POST
