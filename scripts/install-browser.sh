@@ -6,6 +6,8 @@
 # Needs root (or sudo) and access to Debian's package archive. Never run `playwright install`:
 # Playwright is pointed at /usr/bin/chromium instead (see docs: executable_path).
 set -euo pipefail
+# shellcheck source=lib/apt.sh
+source "$(dirname "$0")/lib/apt.sh"
 
 CHROMIUM=/usr/bin/chromium
 # fonts-wqy-microhei is the smallest CJK font package in Debian (~1.6 MB download, vs ~7.5 MB for
@@ -35,21 +37,7 @@ if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    SUDO=(sudo)
-  else
-    log "need root (or sudo) to install: ${missing[*]}" >&2
-    exit 1
-  fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-log "running apt-get update"
-"${SUDO[@]}" apt-get update -qq
-log "installing: ${missing[*]}"
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt_install install-browser "${missing[@]}"
 if command -v fc-cache >/dev/null 2>&1; then
   fc-cache -f >/dev/null 2>&1 || true
 fi

@@ -6,6 +6,8 @@
 # Idempotent: does nothing (exit 0) when soffice and pdftotext are already present.
 # Needs root (or sudo) and access to Debian's package archive (~150 MB download).
 set -euo pipefail
+# shellcheck source=lib/apt.sh
+source "$(dirname "$0")/lib/apt.sh"
 
 log() { printf 'install-office: %s\n' "$*"; }
 
@@ -25,20 +27,6 @@ if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 
-SUDO=()
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    SUDO=(sudo)
-  else
-    log "need root (or sudo) to install: ${missing[*]}" >&2
-    exit 1
-  fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-log "running apt-get update"
-"${SUDO[@]}" apt-get update -qq
-log "installing: ${missing[*]}"
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt_install install-office "${missing[@]}"
 command -v soffice >/dev/null 2>&1 || { log "soffice is still missing after apt-get install" >&2; exit 1; }
 log "installed: $(soffice --version 2>/dev/null | head -n 1)"
