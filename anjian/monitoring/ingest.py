@@ -136,17 +136,16 @@ def parse_ts(value: Any) -> dt.datetime:
 
 def parse_payload(payload: bytes | str, topic: str = "") -> RawReading:
     """One MQTT message: JSON ``{"sensor": code, "ts": iso or epoch ms, "value": float, "unit": str}``.
-    Without ``sensor`` the code is the topic's last level (``anjian/<enterprise>/<sensor>``)."""
+    Without ``sensor`` the code is the topic's last level (``anjian/<enterprise>/<sensor>``).
+    Raises :class:`Rejected` for anything else (an array is :func:`parse_message`'s)."""
     try:
         data = json.loads(payload)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Rejected(RejectReason.MALFORMED) from exc
-    if isinstance(data, dict) and "sensor" not in data and topic.strip("/"):
-        data["sensor"] = topic.rstrip("/").rsplit("/", 1)[-1]
-    if not isinstance(data, dict) or not isinstance(data.get("sensor"), str) or "value" not in data or "ts" not in data:
-        raise Rejected(RejectReason.MALFORMED)
-    unit = data.get("unit")
-    return RawReading(data["sensor"], data["ts"], data["value"], unit if isinstance(unit, str) else None)
+    reading = _reading(data, topic)
+    if isinstance(reading, Rejected):
+        raise reading
+    return reading
 
 
 MAX_READINGS_PER_MESSAGE = 10_000
