@@ -8,20 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.checklists.models import ChecklistKind
+from anjian.core.forms import bootstrap
 from anjian.orgs.models import Jurisdiction, Sector
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        elif isinstance(widget, forms.FileInput):
-            widget.attrs.setdefault("class", "form-control")
-        else:
-            widget.attrs.setdefault("class", "form-control")
 
 
 class TemplateFilterForm(forms.Form):
@@ -33,7 +21,7 @@ class TemplateFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self)
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}
@@ -51,7 +39,7 @@ class TemplateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self)
 
 
 class PublishForm(forms.Form):
@@ -60,7 +48,7 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self)
 
 
 class ItemImportForm(forms.Form):
@@ -69,7 +57,7 @@ class ItemImportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self)
 
 
 class JsonLoadForm(forms.Form):
@@ -80,4 +68,4 @@ class JsonLoadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self)

@@ -11,20 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import bootstrap
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.models import HazardLevel, HazardSource, ListingLevel, RejectReason
 from anjian.rules.hazards import TREATMENT_PLAN_PARTS
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select form-select-lg")
-        else:
-            widget.attrs.setdefault("class", "form-control form-control-lg")
 
 
 def _end_of(day: dt.date | None) -> dt.datetime | None:
@@ -62,7 +52,7 @@ class HazardReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].widget.attrs["class"] = "form-control form-control-lg"
-        _style(self)
+        bootstrap(self, size="lg")
         for name in ("category", "description", "source", "level"):
             self.fields[name].widget.attrs["required"] = True
         from anjian.checklists.selectors import hazard_items
@@ -105,7 +95,7 @@ class ConfirmForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self, size="lg")
 
     def deadline_at(self) -> dt.datetime | None:
         return _end_of(self.cleaned_data.get("deadline"))
@@ -118,7 +108,7 @@ class RejectForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self, size="lg")
 
 
 class NoteForm(forms.Form):
@@ -127,7 +117,7 @@ class NoteForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self, size="lg")
 
     def deadline_at(self) -> dt.datetime | None:
         return _end_of(self.cleaned_data.get("deadline"))
@@ -140,7 +130,7 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         for key, zh, _en in TREATMENT_PLAN_PARTS:
             self.fields[key] = forms.CharField(label=zh, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-        _style(self)
+        bootstrap(self, size="lg")
 
     def plan(self) -> dict[str, str]:
         return {key: self.cleaned_data.get(key) or "" for key, _zh, _en in TREATMENT_PLAN_PARTS}
@@ -158,7 +148,7 @@ class RerouteForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(is_active=True, kind=DepartmentKind.REGULATOR)
-        _style(self)
+        bootstrap(self, size="lg")
 
 
 class PenaltyForm(forms.Form):
@@ -169,7 +159,7 @@ class PenaltyForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self, size="lg")
 
 
 class ListingForm(forms.Form):
@@ -184,7 +174,7 @@ class ListingForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["series"].queryset = DocumentSeries.objects.restrict(user, "documents.issue").order_by("code")
-        _style(self)
+        bootstrap(self, size="lg")
 
 
 def _choices(values: Any) -> list[tuple[str, str]]:
@@ -212,7 +202,7 @@ class RiskForm(forms.Form):
         self.fields["lec_l"].choices = _choices(LEC_L_VALUES)
         self.fields["lec_e"].choices = _choices(LEC_E_VALUES)
         self.fields["lec_c"].choices = _choices(LEC_C_VALUES)
-        _style(self)
+        bootstrap(self, size="lg")
 
     def factors(self) -> dict[str, Any]:
         d = self.cleaned_data
