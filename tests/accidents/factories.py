@@ -15,6 +15,11 @@ def at(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> dt.datetime:
     return dt.datetime(y, m, d, hh, mm, tzinfo=TZ)
 
 
+def when(y: int, m: int, d: int) -> dict[str, dt.datetime]:
+    """Occurred and known at 08:00 local, reported at 08:30 (on time)."""
+    return {"occurred_at": at(y, m, d, 8), "known_at": at(y, m, d, 8), "reported_at": at(y, m, d, 8, 30)}
+
+
 def report(world: Any, *, actor: Any = None, **over: Any) -> Any:
     data: dict[str, Any] = {
         "enterprise": world.ent_a,

@@ -21,7 +21,7 @@ from anjian.core.errors import DomainError, NotAllowed
 from anjian.documents.models import DocumentSeries
 from anjian.jobs.models import Job, JobStatus
 
-from .factories import at, report
+from .factories import at, report, when
 
 pytestmark = pytest.mark.django_db
 
@@ -31,25 +31,21 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def _when(y, m, d):
-    return {"occurred_at": at(y, m, d, 8), "known_at": at(y, m, d, 8), "reported_at": at(y, m, d, 8, 30)}
-
-
 @pytest.fixture
 def data(world):
     with time_machine.travel(at(2026, 8, 20), tick=False):
-        report(world, **_when(2025, 3, 5), deaths=1, minor_injuries=0, direct_loss_yuan=100000)
-        report(world, enterprise=world.ent_b, category="road_traffic", type_code="02", **_when(2026, 2, 10),
+        report(world, **when(2025, 3, 5), deaths=1, minor_injuries=0, direct_loss_yuan=100000)
+        report(world, enterprise=world.ent_b, category="road_traffic", type_code="02", **when(2026, 2, 10),
                deaths=1, minor_injuries=1, direct_loss_yuan=50000)
-        report(world, **_when(2026, 3, 1), deaths=1, minor_injuries=2, direct_loss_yuan=500000)
-        report(world, enterprise=world.ent_b, type_code="09", **_when(2026, 3, 31), deaths=3, serious_injuries=1,
+        report(world, **when(2026, 3, 1), deaths=1, minor_injuries=2, direct_loss_yuan=500000)
+        report(world, enterprise=world.ent_b, type_code="09", **when(2026, 3, 31), deaths=3, serious_injuries=1,
                minor_injuries=0, direct_loss_yuan="1234567.89")
-        report(world, enterprise=world.ent_a2, type_code="01", **_when(2026, 3, 15), deaths=0, minor_injuries=1,
+        report(world, enterprise=world.ent_a2, type_code="01", **when(2026, 3, 15), deaths=0, minor_injuries=1,
                direct_loss_yuan=0)
-        report(world, enterprise=world.ent_a2, kind="larger_at_risk", **_when(2026, 3, 16), deaths=0,
+        report(world, enterprise=world.ent_a2, kind="larger_at_risk", **when(2026, 3, 16), deaths=0,
                minor_injuries=0, trapped=3)
         # after the month: must not reach the March report's target progress
-        report(world, **_when(2026, 4, 2), deaths=2, minor_injuries=0, direct_loss_yuan=0)
+        report(world, **when(2026, 4, 2), deaths=2, minor_injuries=0, direct_loss_yuan=0)
         target_set(actor=None, year=2026, jurisdiction=world.city, metric="deaths", quota=10)
 
 
@@ -230,7 +226,7 @@ def test_a_month_with_many_larger_accidents_tells_the_gravest_and_tables_all(wor
     monkeypatch.setattr(monthly, "LARGER_NARRATED", 2)
     with time_machine.travel(at(2026, 8, 20), tick=False):
         for day, deaths in ((3, 3), (9, 5), (14, 4), (20, 3)):
-            report(world, **_when(2026, 3, day), deaths=deaths, minor_injuries=0, direct_loss_yuan=0)
+            report(world, **when(2026, 3, day), deaths=deaths, minor_injuries=0, direct_loss_yuan=0)
         target_set(actor=None, year=2026, jurisdiction=world.city, metric="deaths", quota=40)
     doc = Document(io.BytesIO(_generate(world, django_capture_on_commit_callbacks).docx.open("rb").read()))
     text = _texts(doc)

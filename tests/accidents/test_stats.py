@@ -20,33 +20,29 @@ from anjian.accidents.stats import (
 )
 from anjian.core.errors import NotAllowed
 
-from .factories import at, report
+from .factories import at, report, when
 
 pytestmark = pytest.mark.django_db
-
-
-def _when(y, m, d):
-    return {"occurred_at": at(y, m, d, 8), "known_at": at(y, m, d, 8), "reported_at": at(y, m, d, 8, 30)}
 
 
 @pytest.fixture
 def data(world):
     with time_machine.travel(at(2026, 8, 20), tick=False):
         # 2025-03: one in district A
-        report(world, **_when(2025, 3, 5), deaths=1, minor_injuries=0, direct_loss_yuan=100000)
+        report(world, **when(2025, 3, 5), deaths=1, minor_injuries=0, direct_loss_yuan=100000)
         # 2026-02: one road accident in district B
-        report(world, enterprise=world.ent_b, category="road_traffic", type_code="02", **_when(2026, 2, 10),
+        report(world, enterprise=world.ent_b, category="road_traffic", type_code="02", **when(2026, 2, 10),
                deaths=1, minor_injuries=1, direct_loss_yuan=50000)
         # 2026-03: three accidents
-        a1 = report(world, **_when(2026, 3, 1), deaths=1, minor_injuries=2, direct_loss_yuan=500000)
-        report(world, enterprise=world.ent_b, type_code="09", **_when(2026, 3, 31), deaths=3, serious_injuries=1,
+        a1 = report(world, **when(2026, 3, 1), deaths=1, minor_injuries=2, direct_loss_yuan=500000)
+        report(world, enterprise=world.ent_b, type_code="09", **when(2026, 3, 31), deaths=3, serious_injuries=1,
                minor_injuries=0, direct_loss_yuan="1234567.89")
-        report(world, enterprise=world.ent_a2, type_code="01", **_when(2026, 3, 15), deaths=0, minor_injuries=1,
+        report(world, enterprise=world.ent_a2, type_code="01", **when(2026, 3, 15), deaths=0, minor_injuries=1,
                direct_loss_yuan=0)
-        report(world, enterprise=world.ent_a2, kind="larger_at_risk", **_when(2026, 3, 16), deaths=0,
+        report(world, enterprise=world.ent_a2, kind="larger_at_risk", **when(2026, 3, 16), deaths=0,
                minor_injuries=0, trapped=3)
         # 2026-07 (GB 6441—2025)
-        report(world, **_when(2026, 7, 2), type_code="WSA10001", deaths=1, minor_injuries=0, direct_loss_yuan=0)
+        report(world, **when(2026, 7, 2), type_code="WSA10001", deaths=1, minor_injuries=0, direct_loss_yuan=0)
         # a late supplement for a1 does not count
         accident_supplement(actor=None, accident=a1, changed_on=dt.date(2026, 4, 5), figures={"deaths": 5})
         return a1

@@ -13,23 +13,9 @@ from anjian.accidents.targets import elapsed_share, target_progress, target_set,
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.inbox.models import DueItem, DueState
 
-from .factories import at, report
+from .factories import at
 
 pytestmark = pytest.mark.django_db
-
-
-def _when(y, m, d):
-    return {"occurred_at": at(y, m, d, 8), "known_at": at(y, m, d, 8), "reported_at": at(y, m, d, 8, 30)}
-
-
-@pytest.fixture
-def history(world):
-    with time_machine.travel(at(2026, 6, 1), tick=False):
-        # last year: district A 3 deaths, district B 1 death
-        report(world, **_when(2025, 4, 1), deaths=3)
-        report(world, enterprise=world.ent_b, type_code="09", **_when(2025, 5, 1), deaths=1)
-        # this year so far: district A 2 deaths, district B none
-        report(world, **_when(2026, 2, 1), deaths=2)
 
 
 def test_proportional_split_adds_up(world, history):

@@ -16,23 +16,9 @@ from anjian.core.errors import DomainError, NotAllowed
 from anjian.inbox.models import DueItem, DueState
 from anjian.testing.matrix import Route, check_matrix
 
-from .factories import at, report
+from .factories import at, report, when
 
 pytestmark = pytest.mark.django_db
-
-
-def _when(y, m, d):
-    return {"occurred_at": at(y, m, d, 8), "known_at": at(y, m, d, 8), "reported_at": at(y, m, d, 8, 30)}
-
-
-@pytest.fixture
-def history(world):
-    with time_machine.travel(at(2026, 6, 1), tick=False):
-        # last year: 应急管理局 (ent_a, chemicals) 3 deaths, 住建局 (ent_b, construction) 1 death
-        report(world, **_when(2025, 4, 1), deaths=3)
-        report(world, enterprise=world.ent_b, type_code="09", **_when(2025, 5, 1), deaths=1)
-        # this year: 应急管理局 2 deaths (district A), 住建局 none
-        report(world, **_when(2026, 2, 1), deaths=2)
 
 
 @pytest.fixture
@@ -99,7 +85,7 @@ def test_department_progress_counts_its_routed_accidents(world, history, city_ta
     target_split(actor=admin, target=city_target, to="departments", manual={world.ema.pk: 2, world.housing.pk: 8})
     # a 2026 construction accident in district A is routed to 住建局 and counts there only
     with time_machine.travel(at(2026, 6, 1), tick=False):
-        report(world, enterprise=world.ent_a2, type_code="09", **_when(2026, 3, 5), deaths=1)
+        report(world, enterprise=world.ent_a2, type_code="09", **when(2026, 3, 5), deaths=1)
     day = dt.date(2026, 3, 31)
     rows = {r["target"].department: r for r in target_progress(user=admin, year=2026, day=day)}
     assert (rows[world.ema]["actual"], rows[world.ema]["status"], rows[world.ema]["percent"]) == (2, "red", 100)
