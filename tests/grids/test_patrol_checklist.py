@@ -4,28 +4,14 @@ prefilled; the record keeps pointing at the version used after a new one is publ
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-import time_machine
 
 from anjian.checklists import services as cs
-from anjian.grids import services as gs
 from anjian.grids.models import PatrolRecord
 from anjian.hazards.models import Hazard
 from tests.checklists.helpers import published
 
 pytestmark = pytest.mark.django_db
-T0 = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def task(world):
-    gs.grid_staff_set(actor=None, grid=world.grid_a, user=world.user("grid_inspector"))
-    with time_machine.travel(T0, tick=False):
-        tasks = gs.patrol_plan_generate(actor=None, grid=world.grid_a, start=dt.date(2026, 1, 5),
-                                        end=dt.date(2026, 1, 31))
-    return next(t for t in tasks if t.enterprise == world.ent_a)
 
 
 def test_patrol_uses_sector_checklist_and_bad_answer_becomes_hazard(login, world, task):

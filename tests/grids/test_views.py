@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-import time_machine
 
-from anjian.grids import services as gs
 from anjian.grids.models import PatrolRecord, PatrolTask
 from anjian.hazards.models import Hazard
 from anjian.jobs.models import Job
 
 pytestmark = pytest.mark.django_db
-T0 = dt.datetime(2026, 1, 5, 2, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def task(world):
-    gs.grid_staff_set(actor=None, grid=world.grid_a, user=world.user("grid_inspector"))
-    with time_machine.travel(T0, tick=False):
-        tasks = gs.patrol_plan_generate(actor=None, grid=world.grid_a, start=dt.date(2026, 1, 5),
-                                        end=dt.date(2026, 1, 31))
-    return next(t for t in tasks if t.enterprise == world.ent_a)
 
 
 PATROL_PAGE = {"city_admin": 200, "district_a": 404, "district_b": 404, "regulator": 404, "grid_inspector": 200,
