@@ -116,7 +116,18 @@ def quiet(state: EvalState, t: Thresholds, values: list[float]) -> bool:
     """True when feeding ``values`` through :func:`step` cannot raise, clear or start anything:
     no alarm is active, no band streak is running and every value is strictly inside the normal
     band (below H and HH, above L). The common case; the caller then only moves ``last_ts``."""
-    if state.active is not None or state.streaks or not values:
+    if state.active is not None or state.streaks:
         return False
-    ceilings = [x for x in (t.high, t.high_high) if x is not None]
-    return (not ceilings or max(values) < min(ceilings)) and (t.low is None or min(values) > t.low)
+    return quiet_values(t.low, t.high, t.high_high, values)
+
+
+def quiet_values(low: float | None, high: float | None, high_high: float | None, values: list[float]) -> bool:
+    """:func:`quiet` for a state already known to be calm (no active band, no streak), on bare
+    thresholds: at least one value, all strictly inside the normal band."""
+    if not values:
+        return False
+    if high is not None or high_high is not None:
+        ceiling = high if high_high is None else high_high if high is None else min(high, high_high)
+        if max(values) >= ceiling:
+            return False
+    return low is None or min(values) > low

@@ -64,6 +64,31 @@ def test_quiet_fast_path_agrees_with_step():
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
+def test_lock_for_evaluation_reads_calm_and_running_states(world):
+    """Calm states come back as (None, time of the last evaluated reading) without being decoded —
+    in SQL on PostgreSQL, in Python on SQLite — and running ones decoded; times are aware and
+    equal to what was stored, whichever loader read them; deactivated sensors are left out."""
+    from django.db import transaction
+
+    from anjian.monitoring.services import _lock_for_evaluation
+
+    calm, running, fresh, off = (make_sensor(world, code=f"L{i}") for i in range(4))
+    last = dt.datetime(2026, 11, 28, 1, 2, 3, 456789, tzinfo=dt.UTC)
+    Sensor.objects.filter(pk=calm.pk).update(
+        eval_state=EvalState(None, (), last).to_json(), last_ts=last, offline_after=last + dt.timedelta(seconds=30))
+    streak = EvalState(None, (("high", T0),), last)
+    Sensor.objects.filter(pk=running.pk).update(eval_state=streak.to_json(), last_ts=last)
+    Sensor.objects.filter(pk=off.pk).update(enabled=False)
+    with transaction.atomic():
+        rows = {row[0]: row for row in _lock_for_evaluation([calm.pk, running.pk, fresh.pk, off.pk])}
+    assert set(rows) == {calm.pk, running.pk, fresh.pk}
+    assert rows[calm.pk][6:9] == (None, last, last) and rows[calm.pk][10] == last + dt.timedelta(seconds=30)
+    assert rows[calm.pk][8].utcoffset() == dt.timedelta(0)
+    assert EvalState.from_json(rows[running.pk][6]) == streak and rows[running.pk][7] is None
+    assert rows[fresh.pk][6:9] == (None, None, None)
+    assert rows[fresh.pk][1:6] == (None, 20.0, 50.0, 2.0, 0)
+
+
 def test_batch_updates_every_sensor_and_raises_only_where_crossed(world):
     quiet_ones = [make_sensor(world, code=f"Q-{i}", min_duration_s=0) for i in range(30)]
     hot = make_sensor(world, code="HOT", min_duration_s=0)
