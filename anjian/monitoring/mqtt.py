@@ -16,6 +16,21 @@ Batching: messages are parsed on paho's network thread into a buffer; the main t
 every ``flush_ms`` milliseconds or as soon as ``max_batch`` readings are waiting. A failing flush
 (database down) keeps the batch and retries with backoff; nothing is acknowledged meanwhile.
 
+Backpressure: the buffer holds at most ``max_buffer`` readings (default four batches). When it is
+full the network thread waits for the main thread to take a batch before it reads on, so the
+backlog stays in the broker and in TCP buffers, not in this process's memory. This matters because
+a broker may send far more than Receive Maximum: Mosquitto 2.0.11 (Debian 12) does, once the first
+acknowledgement comes back (``bench/bench_mqtt.py`` saw 750,000 readings buffered while draining
+a 1,000,000-message backlog before this bound existed).
+
+Keepalive (``_Client``): paho sends PINGREQ every ``keepalive`` seconds while it only acknowledges
+(it does not count a write that empties its queue as activity) and drops the connection when the
+PINGRESP has not come ``keepalive`` seconds later. Under a backlog the broker queues that PINGRESP
+behind every message it has already sent, so a busy, healthy connection was dropped and the broker
+redelivered the unacknowledged messages (counted duplicates, nothing lost, but the rate fell by a
+third). ``_Client`` counts any byte received after the PINGREQ as an answer: the connection is
+dropped only when nothing at all arrived for ``keepalive`` seconds after a PINGREQ.
+
 A message holds one reading (a JSON object) or a gateway's batch (a JSON array of readings,
 ``ingest.parse_message``); a message is flushed and acknowledged as a whole, so a batch can grow
 past ``max_batch`` by at most one message.
@@ -31,6 +46,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 from django.db import close_old_connections, connection
+from paho.mqtt.client import MQTTErrorCode
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -56,6 +72,20 @@ def parse_broker(value: str) -> tuple[str, int]:
     return host, int(port)
 
 
+class _Client(mqtt.Client):
+    """paho's client, but a late PINGRESP is not a dead connection while bytes keep arriving (see
+    the module docstring). Relies on paho 2.x internals (``_ping_t``, ``_last_bytes_received``,
+    ``_msgtime_mutex``); ``tests/monitoring/test_mqtt_keepalive.py`` fails if they change, or if
+    paho itself stops dropping such a connection and this override can go."""
+
+    def loop_misc(self) -> MQTTErrorCode:
+        if self._ping_t:
+            with self._msgtime_mutex:
+                # a PINGREQ is outstanding: anything received since is proof of life
+                self._ping_t = max(self._ping_t, self._last_bytes_received)
+        return super().loop_misc()
+
+
 @dataclass
 class Stats:
     received: int = 0  # messages
@@ -63,6 +93,7 @@ class Stats:
     batches: int = 0
     failed_flushes: int = 0
     connects: int = 0
+    waits: int = 0  # times the network thread waited for room in the buffer
     result: IngestResult = field(default_factory=IngestResult)
 
 
@@ -76,21 +107,24 @@ class Ingester:
         topics: tuple[str, ...] = ("anjian/#",),
         flush_ms: int = 200,
         max_batch: int = 5000,
+        max_buffer: int | None = None,
         keepalive: int = 30,
     ) -> None:
         self.host, self.port, self.topics = host, port, topics
         self.flush_s, self.max_batch, self.keepalive = flush_ms / 1000, max_batch, keepalive
+        self.max_buffer = max_buffer or 4 * max_batch
         self.stats = Stats()
         self.directory = SensorDirectory()
         # one entry per message: (generation, mid, qos, its readings)
         self._buffer: list[tuple[int, int, int, list[RawReading | Rejected]]] = []
         self._buffered = 0  # readings in _buffer
         self._lock = threading.Lock()
+        self._room = threading.Condition(self._lock)  # notified when the buffer shrinks or on stop
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._generation = 0
         self.connected = threading.Event()
-        self.client = mqtt.Client(
+        self.client = _Client(
             callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5
         )
         self.client.manual_ack_set(True)
@@ -123,9 +157,11 @@ class Ingester:
             self._buffered += len(items)
             self.stats.received += 1
             self.stats.readings += len(items)
-            full = self._buffered >= self.max_batch
-        if full:
-            self._wake.set()
+            if self._buffered >= self.max_batch:
+                self._wake.set()
+            while self._buffered >= self.max_buffer and not self._stop.is_set():  # backpressure
+                self.stats.waits += 1
+                self._room.wait(timeout=1.0)
 
     # --- main thread -----------------------------------------------------------------------
     def start(self) -> None:
@@ -148,6 +184,8 @@ class Ingester:
             batch, self._buffer = self._buffer[:taken], self._buffer[taken:]
             self._buffered -= count
             generation = self._generation
+            if count:
+                self._room.notify_all()
         if not batch:
             return 0
         try:
@@ -192,3 +230,5 @@ class Ingester:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        with self._lock:
+            self._room.notify_all()

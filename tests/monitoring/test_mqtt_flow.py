@@ -1,0 +1,112 @@
+"""Flow control of the MQTT ingester: the keepalive rule under a backlog, and the bounded buffer.
+
+Both come from the 10,000-sensor benchmark: Mosquitto 2.0.11 sends far more than the client's
+Receive Maximum once acknowledgements flow, the ingester buffered 750,000 readings, and paho
+dropped the busy connection because its PINGRESP was queued behind them (see
+``anjian/monitoring/mqtt.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import uuid
+
+import paho.mqtt.client as mqtt
+import pytest
+from django.utils import timezone
+from paho.mqtt.enums import _ConnectionState
+
+from anjian.monitoring.models import Reading
+from anjian.monitoring.mqtt import Ingester, _Client
+
+from .factories import make_sensor
+from .test_mqtt_integration import _need, _publisher, _reachable, _wait
+
+KEEPALIVE = 30
+
+
+def _connected(cls: type[mqtt.Client], *, ping_age: float, silent_for: float) -> tuple[mqtt.Client, socket.socket]:
+    """A client in paho's connected state on one end of a socket pair, with a PINGREQ sent
+    ``ping_age`` seconds ago and the last byte received ``silent_for`` seconds ago."""
+    client = cls(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    ours, theirs = socket.socketpair()
+    now = time.monotonic()
+    client._sock = ours
+    client._state = _ConnectionState.MQTT_CS_CONNECTED
+    client._keepalive = KEEPALIVE
+    client._last_msg_out = now  # nothing makes it send a second PINGREQ
+    client._ping_t = now - ping_age
+    client._last_bytes_received = now - silent_for
+    return client, theirs
+
+
+def test_paho_alone_drops_a_connection_whose_pingresp_is_late_while_data_flows():
+    """Why ``_Client`` exists; if paho changes this, the override can go."""
+    client, peer = _connected(mqtt.Client, ping_age=KEEPALIVE + 1, silent_for=0.5)
+    client.loop_misc()
+    assert client._sock is None
+    peer.close()
+
+
+def test_ingester_client_keeps_a_connection_that_is_still_receiving():
+    client, peer = _connected(_Client, ping_age=KEEPALIVE + 1, silent_for=0.5)
+    client.loop_misc()
+    assert client._sock is not None
+    assert client._state == _ConnectionState.MQTT_CS_CONNECTED
+    client._sock.close()
+    peer.close()
+
+
+def test_ingester_client_still_drops_a_silent_connection():
+    client, peer = _connected(_Client, ping_age=KEEPALIVE + 1, silent_for=KEEPALIVE + 1)
+    client.loop_misc()
+    assert client._sock is None
+    peer.close()
+
+
+@pytest.mark.mqtt
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_buffer_stays_bounded_while_a_backlog_drains(world):
+    """3,000 readings arrive faster than they are stored: the network thread waits for room, the
+    buffer never holds more than ``max_buffer`` readings, and every reading is stored once."""
+    _need(_reachable("127.0.0.1", 1883), "Mosquitto is not reachable on 127.0.0.1:1883")
+    run = uuid.uuid4().hex[:10]
+    code = f"F{run}"
+    sensor = make_sensor(world, code=code, high=None, high_high=None, expected_interval_s=3600)
+    topic = f"anjian/flow-{run}/{code}"
+    ingester = Ingester(client_id=f"anjian-flow-{run}", topics=(f"anjian/flow-{run}/#",), max_batch=100, max_buffer=300)
+    assert ingester.max_buffer == 300
+    pub = None
+    seen = [0]
+
+    def drain_one() -> None:
+        seen[0] = max(seen[0], ingester._buffered)
+        time.sleep(0.01)  # storing is the slow side
+        ingester.flush()
+
+    try:
+        ingester.start()
+        assert _wait(ingester.connected.is_set, 10)
+        time.sleep(0.3)
+        pub = _publisher(1883)
+        base = int(timezone.now().timestamp() * 1000) - 60_000
+        for i in range(3000):
+            info = pub.publish(topic, json.dumps({"sensor": code, "ts": base + i, "value": 1.0 + i % 7}), qos=1)
+        info.wait_for_publish(10)
+        stored = lambda: Reading.objects.filter(sensor=sensor).count()  # noqa: E731
+        assert _wait(lambda: stored() == 3000, 60, drain_one), f"stored {stored()}"
+        assert ingester.stats.waits > 0, "the backlog never filled the buffer: the test proves nothing"
+        assert seen[0] <= 300
+        assert ingester.stats.connects == 1
+        assert ingester.stats.result.stored == 3000
+        assert not ingester.stats.result.rejected
+    finally:
+        if pub is not None:
+            pub.disconnect()
+            pub.loop_stop()
+        ingester.stop()
+        ingester.client.disconnect()
+        ingester.client.loop_stop()
