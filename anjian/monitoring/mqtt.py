@@ -38,6 +38,7 @@ past ``max_batch`` by at most one message.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -60,6 +61,19 @@ from anjian.monitoring.ingest import (
 )
 
 log = logging.getLogger("anjian.monitoring.mqtt")
+
+
+def tune_gc() -> None:
+    """Garbage-collector settings for a long-running ingester process (``anjian ingest-mqtt``; not
+    for a process that also runs other code, the settings are process-wide). Each batch makes tens
+    of thousands of short-lived tuples; with the default thresholds a full collection, which walks
+    every object Django and the sensor directory keep alive, ran every ninth 5,000-reading batch
+    and nearly doubled it (in-process, 10,000 sensors: 290 instead of 155 ms). Objects alive at
+    start-up are moved out of the collector's view (``gc.freeze``) and the young generation is
+    collected less often; reference cycles are still collected."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 SESSION_EXPIRY_S = 7 * 24 * 3600
 RECEIVE_MAXIMUM = 65535

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from anjian.monitoring.mqtt import Ingester, parse_broker
+from anjian.monitoring.mqtt import Ingester, parse_broker, tune_gc
 
 
 class Command(BaseCommand):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
             host=host, port=port, client_id=opts["client_id"], topics=tuple(opts["topics"] or ["anjian/#"]),
             flush_ms=opts["flush_ms"], max_batch=opts["max_batch"],
         )
+        tune_gc()
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: ingester.stop())
         stats = ingester.run(duration=opts["duration"])
