@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 import time
 import uuid
+from types import SimpleNamespace
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -110,3 +112,35 @@ def test_buffer_stays_bounded_while_a_backlog_drains(world):
         ingester.stop()
         ingester.client.disconnect()
         ingester.client.loop_stop()
+
+
+def _message(mid: int) -> SimpleNamespace:
+    payload = json.dumps({"sensor": "NOPE", "ts": 1, "value": 1.0}).encode()
+    return SimpleNamespace(payload=payload, topic="anjian/x/NOPE", mid=mid, qos=1)
+
+
+@pytest.mark.django_db
+def test_full_buffer_holds_the_network_thread_until_a_batch_is_taken_or_stop():
+    """Without a broker: the callback blocks once ``max_buffer`` readings wait, a flush lets it
+    go on, and ``stop()`` releases it too, so shutting down never hangs on a full buffer."""
+    ingester = Ingester(max_batch=2, max_buffer=3)
+    for mid in (1, 2, 3):
+        thread = threading.Thread(target=ingester._on_message, args=(None, None, _message(mid)), daemon=True)
+        thread.start()
+        thread.join(0.5)
+    assert thread.is_alive(), "the third reading filled the buffer: the callback must wait"
+    assert ingester._buffered == 3 and ingester.stats.waits >= 1
+    assert ingester.flush() == 2
+    assert ingester.stats.result.rejected == {"unknown_sensor": 2}
+    thread.join(2)
+    assert not thread.is_alive()
+
+    for mid in (4, 5):
+        thread = threading.Thread(target=ingester._on_message, args=(None, None, _message(mid)), daemon=True)
+        thread.start()
+        thread.join(0.5)
+    assert thread.is_alive()
+    ingester.stop()
+    thread.join(2)
+    assert not thread.is_alive()
+    assert ingester.stats.received == 5
