@@ -126,8 +126,7 @@ def quiet_values(low: float | None, high: float | None, high_high: float | None,
     thresholds: at least one value, all strictly inside the normal band."""
     if not values:
         return False
-    if high is not None or high_high is not None:
-        ceiling = high if high_high is None else high_high if high is None else min(high, high_high)
-        if max(values) >= ceiling:
-            return False
+    ceilings = [x for x in (high, high_high) if x is not None]
+    if ceilings and max(values) >= min(ceilings):
+        return False
     return low is None or min(values) > low

@@ -47,7 +47,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 from django.db import close_old_connections, connection
-from paho.mqtt.client import MQTTErrorCode
+from paho.mqtt.enums import MQTTErrorCode
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 

@@ -732,7 +732,7 @@ def readings_evaluate(rows: list[tuple[int, dt.datetime, float]]) -> tuple[int, 
         if eval_json is None and alarm is None:  # calm, the common case: no state object is built
             fresh = readings if calm_since is None else [r for r in readings if r[0] > calm_since]
             if fresh and quiet_values(low, high, high_high, [v for _t, v in fresh]):
-                calm = {"active": None, "streaks": {}, "last_ts": fresh[-1][0].isoformat()}
+                calm: dict[str, Any] = {"active": None, "streaks": {}, "last_ts": fresh[-1][0].isoformat()}
                 updates.append((sid, last_ts, last_value, offline_after, calm, SensorState.NORMAL))
                 continue
         thresholds = Thresholds(low, high, high_high, deadband, min_duration)
