@@ -4,7 +4,7 @@ bare subscriber, and alarm latency from publish to alarm row.
 One command, cleans up after itself::
 
     .venv/bin/python bench/bench_mqtt.py [--readings 200000] [--sensors 1000] [--batch 1,100]
-        [--pg-url postgres://postgres@127.0.0.1:5432/anjian_bench_mqtt] [--only sqlite|postgres]
+        [--ingesters 1] [--pg-url postgres://postgres@127.0.0.1:5432/anjian_bench_mqtt] [--only sqlite|postgres]
 
 It starts its own Mosquitto (``/usr/sbin/mosquitto`` on a free port, no queue or in-flight
 limits, no persistence; stopped at the end), and for each database (a fresh SQLite file in a temp
@@ -26,6 +26,11 @@ N readings per message) runs, in a child process:
    readings/s while ``--excursions`` sensors each get one reading above their high threshold;
    latency = the alarm row's ``created_at`` minus the publish time (p50 / p99 / max).
 
+With ``--ingesters N`` (N > 1) the topics get a shard level (``…/s<i>/…``: by sensor for
+one-reading messages, by message for gateway batches) and phase 3 runs N ingester processes, one
+per shard filter, as ``anjian ingest-mqtt --topic …`` would be deployed; the rate is all readings /
+time to the last commit of any of them; phase 4 is skipped.
+
 Phases run one after the other so that each gets the (2-core) machine to itself with the broker;
 the numbers are capacities, not a concurrent end-to-end run. Prints a summary table.
 """
@@ -46,6 +51,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 WINDOW = 10_000  # unacknowledged publishes per publisher (paho's packet ids are 16 bit)
@@ -67,30 +73,40 @@ def _session_props():
     return props
 
 
-def _messages(prefix: str, codes: list[str], count: int, start_ms: int, batch: int, offset: int, step: int):
+def _shard(m: int, batch: int, n: int, shards: int) -> int:
+    """Which of ``shards`` ingesters takes message m: by sensor (one-reading messages) or by
+    message (gateway batches: disjoint sensor sets when n / batch is a multiple of shards)."""
+    return ((m * batch) % n if batch == 1 else m) % shards
+
+
+def _messages(prefix: str, codes: list[str], count: int, start_ms: int, batch: int, offset: int, step: int,
+              shards: int = 1):
     """(topic, payload, readings) for readings ``offset, offset+step·batch, …``: message m holds
-    readings m·batch … m·batch+batch-1; reading k is sensor k mod n at start_ms + k div n."""
+    readings m·batch … m·batch+batch-1; reading k is sensor k mod n at start_ms + k div n. With
+    several ingesters the topic has a shard level (``prefix/s<i>/…``), one filter per ingester."""
     n = len(codes)
     n_msgs = (count + batch - 1) // batch
     for m in range(offset, n_msgs, step):
+        base = prefix if shards == 1 else f"{prefix}/s{_shard(m, batch, n, shards)}"
         items = []
         for k in range(m * batch, min(count, (m + 1) * batch)):
             code = codes[k % n]
             items.append(f'{{"sensor":"{code}","ts":{start_ms + k // n},"value":{2.0 + (k % 7) * 0.1:.3f},"unit":"%LEL"}}')
         if batch == 1:
-            yield f"{prefix}/{codes[(m * batch) % n]}", items[0], 1
+            yield f"{base}/{codes[(m * batch) % n]}", items[0], 1
         else:
-            yield f"{prefix}/gw-{m % 50}", "[" + ",".join(items) + "]", len(items)
+            yield f"{base}/gw-{m % 50}", "[" + ",".join(items) + "]", len(items)
 
 
-def _publish_worker(port: int, prefix: str, codes: list[str], count: int, start_ms: int, batch: int, offset: int, step: int) -> None:
+def _publish_worker(port: int, prefix: str, codes: list[str], count: int, start_ms: int, batch: int, offset: int, step: int,
+                    shards: int) -> None:
     client = _client()
     client.max_inflight_messages_set(1000)
     client.max_queued_messages_set(0)
     client.connect("127.0.0.1", port)
     client.loop_start()
     pending = []
-    for topic, payload, _n in _messages(prefix, codes, count, start_ms, batch, offset, step):
+    for topic, payload, _n in _messages(prefix, codes, count, start_ms, batch, offset, step, shards):
         info = client.publish(topic, payload, qos=1)
         if info.rc != 0:
             raise RuntimeError(f"publish refused: {info.rc}")
@@ -120,6 +136,40 @@ def _live_publisher(port: int, prefix: str, codes: list[str], rate: float, durat
             time.sleep(wait)
     client.disconnect()
     client.loop_stop()
+
+
+def _sharded_ingester(port: int, client_id: str, topic: str, expected: int, timeout: float, out: Any, done: Any) -> None:
+    """One of several ingester processes (``--ingesters``): drains its topic filter until it has
+    stored ``expected`` readings (its shard) or, with a shared subscription, until all processes
+    together have stored them (``done``, a shared counter), then reports what it stored and the
+    wall-clock time of its last commit."""
+    from anjian.monitoring.mqtt import Ingester, tune_gc
+
+    ingester = Ingester(port=port, client_id=client_id, topics=(topic,))
+    tune_gc()
+    last = [0.0]
+    original_flush = ingester.flush
+
+    def timed_flush() -> int:
+        n = original_flush()
+        if n > 0:
+            last[0] = time.time()
+            with done.get_lock():
+                done.value += n
+        return n
+
+    ingester.flush = timed_flush  # type: ignore[method-assign]
+    thread = threading.Thread(target=ingester.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    shared = topic.startswith("$share/")
+    while (done.value if shared else ingester.stats.result.stored) < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    ingester.stop()
+    thread.join(60)
+    r = ingester.stats.result
+    out.put({"stored": r.stored, "end": last[0], "connects": ingester.stats.connects, "rejected": dict(r.rejected),
+             "failed_flushes": ingester.stats.failed_flushes, "waits": ingester.stats.waits})
 
 
 def _subscribe_session(port: int, client_id: str, topic: str) -> None:
@@ -168,12 +218,16 @@ def child(args: argparse.Namespace) -> dict:
     port, batch, total = args.port, args.batch_size, args.readings
     bare_id, ingest_id = f"bare-{run}", f"ingest-{run}"
     _subscribe_session(port, bare_id, f"{prefix}/#")
-    _subscribe_session(port, ingest_id, f"{prefix}/#")
+    shards = 1 if args.share else args.ingesters  # shards of the topic tree
+    filters = ([f"$share/anjian/{prefix}/#"] * args.ingesters if args.share
+               else [f"{prefix}/#"] if shards == 1 else [f"{prefix}/s{i}/#" for i in range(shards)])
+    for i, topic in enumerate(filters):
+        _subscribe_session(port, ingest_id if len(filters) == 1 else f"{ingest_id}-{i}", topic)
 
     # 1. publish into the broker's queues
     start_ms = int(time.time() * 1000) - 3_600_000
     t0 = time.perf_counter()
-    procs = [mp.Process(target=_publish_worker, args=(port, prefix, codes, total, start_ms, batch, i, args.publishers))
+    procs = [mp.Process(target=_publish_worker, args=(port, prefix, codes, total, start_ms, batch, i, args.publishers, shards))
              for i in range(args.publishers)]
     for p in procs:
         p.start()
@@ -203,6 +257,39 @@ def child(args: argparse.Namespace) -> dict:
     bc.disconnect()
     bc.loop_stop()
     bare_s = (bare["last"] or time.perf_counter()) - t0
+
+    if len(filters) > 1:  # 3'. several ingester processes; no latency phase
+        per_shard = [0] * shards
+        for m in range(n_msgs):
+            per_shard[_shard(m, batch, len(codes), shards)] += min(batch, total - m * batch)
+        connection.close()  # the processes fork: each opens its own
+        queue: Any = mp.Queue()
+        done: Any = mp.Value("q", 0)
+        t_wall = time.time()
+        ingesters = [mp.Process(target=_sharded_ingester, args=(
+            port, f"{ingest_id}-{i}", topic, total if args.share else per_shard[i], args.timeout, queue, done))
+            for i, topic in enumerate(filters)]
+        for p in ingesters:
+            p.start()
+        reports = [queue.get(timeout=args.timeout + 120) for _ in ingesters]
+        for p in ingesters:
+            p.join(60)
+        ingest_s = max(r["end"] for r in reports) - t_wall
+        stored = Reading.objects.count()
+        rejected: dict[str, int] = {}
+        for r in reports:
+            for reason, n in r["rejected"].items():
+                rejected[reason] = rejected.get(reason, 0) + n
+        return {
+            "db": connection.vendor, "batch": batch, "readings": total, "sensors": args.sensors,
+            "ingesters": f"{len(filters)} shared" if args.share else len(filters),
+            "publish_rate": round(total / publish_s), "bare_msgs": bare["n"], "bare_rate": round(bare["n"] * batch / bare_s),
+            "bare_msg_rate": round(bare["n"] / bare_s), "stored": stored, "ingest_rate": round(stored / ingest_s),
+            "ingest_s": round(ingest_s, 1), "flush_busy": None, "buffer_waits": sum(r["waits"] for r in reports),
+            "rejected": rejected, "connects": sum(r["connects"] for r in reports),
+            "failed_flushes": sum(r["failed_flushes"] for r in reports), "alarms": 0, "p50_ms": None, "p99_ms": None,
+            "max_ms": None,
+        }
 
     # 3. the ingester drains the same backlog
     ingester = Ingester(port=port, client_id=ingest_id, topics=(f"{prefix}/#",))
@@ -266,7 +353,7 @@ def child(args: argparse.Namespace) -> dict:
         return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))]) if latencies else None
 
     return {
-        "db": connection.vendor, "batch": batch, "readings": total, "sensors": args.sensors,
+        "db": connection.vendor, "batch": batch, "readings": total, "sensors": args.sensors, "ingesters": 1,
         "publish_rate": round(total / publish_s), "bare_msgs": bare["n"], "bare_rate": round(bare["n"] * batch / bare_s),
         "bare_msg_rate": round(bare["n"] / bare_s), "stored": stored, "ingest_rate": round(stored / ingest_s),
         "ingest_s": round(ingest_s, 1), "flush_busy": round(busy, 2), "batches": ingester.stats.batches,
@@ -327,6 +414,10 @@ def main() -> None:
     parser.add_argument("--sensors", type=int, default=1000)
     parser.add_argument("--batch", default="1,100", help="readings per MQTT message, comma-separated forms to run")
     parser.add_argument("--publishers", type=int, default=2)
+    parser.add_argument("--ingesters", type=int, default=1,
+                        help="ingester processes, each on its own shard of the topic tree (no latency phase if > 1)")
+    parser.add_argument("--share", action="store_true",
+                        help="with --ingesters: one MQTT 5 shared subscription ($share/anjian/…) instead of shards")
     parser.add_argument("--excursions", type=int, default=200)
     parser.add_argument("--excursion-gap", type=float, default=0.02)
     parser.add_argument("--live-rate", type=float, default=2000, help="background readings/s during the latency phase")
@@ -365,7 +456,9 @@ def main() -> None:
                         else:
                             env.pop("DATABASE_URL", None)
                         cmd = [sys.executable, __file__, "--child", "--port", str(port), "--batch-size", str(batch)]
-                        for key in ("readings", "sensors", "publishers", "excursions", "excursion_gap", "live_rate", "timeout"):
+                        if args.share:
+                            cmd.append("--share")
+                        for key in ("readings", "sensors", "publishers", "ingesters", "excursions", "excursion_gap", "live_rate", "timeout"):
                             cmd += [f"--{key.replace('_', '-')}", str(getattr(args, key))]
                         out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
                         if url:
@@ -388,7 +481,7 @@ def main() -> None:
                 if "ingest-" in ln and ("disconnect" in ln.lower() or "timeout" in ln.lower() or "closed" in ln.lower()):
                     print("  broker:", ln)
     print("load after:", os.getloadavg())
-    head = ("db", "batch", "readings", "publish_rate", "bare_rate", "ingest_rate", "stored", "flush_busy", "connects",
+    head = ("db", "batch", "ingesters", "readings", "publish_rate", "bare_rate", "ingest_rate", "stored", "flush_busy", "connects",
             "p50_ms", "p99_ms", "max_ms")
     print("\n" + " | ".join(head))
     for r in results:

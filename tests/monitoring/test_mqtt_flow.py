@@ -144,3 +144,47 @@ def test_full_buffer_holds_the_network_thread_until_a_batch_is_taken_or_stop():
     thread.join(2)
     assert not thread.is_alive()
     assert ingester.stats.received == 5
+
+
+@pytest.mark.mqtt
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_two_ingesters_share_one_subscription(world):
+    """The scale-out deployment docs/monitoring.md describes: ingesters with their own client ids on
+    one MQTT 5 shared subscription split the readings between them, and each reading is stored once."""
+    _need(_reachable("127.0.0.1", 1883), "Mosquitto is not reachable on 127.0.0.1:1883")
+    run = uuid.uuid4().hex[:10]
+    codes = [f"S{run}-{i}" for i in range(4)]
+    sensors = [make_sensor(world, code=code, high=None, high_high=None, expected_interval_s=3600) for code in codes]
+    shared = f"$share/anjian-{run}/anjian/share-{run}/#"
+    ingesters = [Ingester(client_id=f"anjian-share-{run}-{i}", topics=(shared,)) for i in range(2)]
+    pub = None
+    try:
+        for ingester in ingesters:
+            ingester.start()
+            assert _wait(ingester.connected.is_set, 10)
+        time.sleep(0.3)
+        pub = _publisher(1883)
+        base = int(timezone.now().timestamp() * 1000) - 60_000
+        for i in range(200):
+            code = codes[i % 4]
+            info = pub.publish(f"anjian/share-{run}/{code}", json.dumps({"sensor": code, "ts": base + i, "value": 1.0}), qos=1)
+        info.wait_for_publish(10)
+        stored = lambda: Reading.objects.filter(sensor__in=sensors).count()  # noqa: E731
+
+        def flush_both() -> None:
+            for ingester in ingesters:
+                ingester.flush()
+
+        assert _wait(lambda: stored() == 200, 20, flush_both), f"stored {stored()}"
+        shares = [ingester.stats.result.stored for ingester in ingesters]
+        assert sum(shares) == 200 and min(shares) > 0, shares
+        assert not any(ingester.stats.result.rejected for ingester in ingesters)
+    finally:
+        if pub is not None:
+            pub.disconnect()
+            pub.loop_stop()
+        for ingester in ingesters:
+            ingester.stop()
+            ingester.client.disconnect()
+            ingester.client.loop_stop()
