@@ -62,6 +62,9 @@ from anjian.monitoring.ingest import (
 
 log = logging.getLogger("anjian.monitoring.mqtt")
 
+SESSION_EXPIRY_S = 7 * 24 * 3600
+RECEIVE_MAXIMUM = 65535
+
 
 def tune_gc() -> None:
     """Garbage-collector settings for a long-running ingester process (``anjian ingest-mqtt``; not
@@ -75,9 +78,6 @@ def tune_gc() -> None:
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
 
-SESSION_EXPIRY_S = 7 * 24 * 3600
-RECEIVE_MAXIMUM = 65535
-
 
 def parse_broker(value: str) -> tuple[str, int]:
     host, _, port = value.rpartition(":")
@@ -89,7 +89,7 @@ def parse_broker(value: str) -> tuple[str, int]:
 class _Client(mqtt.Client):
     """paho's client, but a late PINGRESP is not a dead connection while bytes keep arriving (see
     the module docstring). Relies on paho 2.x internals (``_ping_t``, ``_last_bytes_received``,
-    ``_msgtime_mutex``); ``tests/monitoring/test_mqtt_keepalive.py`` fails if they change, or if
+    ``_msgtime_mutex``); ``tests/monitoring/test_mqtt_flow.py`` fails if they change, or if
     paho itself stops dropping such a connection and this override can go."""
 
     def loop_misc(self) -> MQTTErrorCode:
