@@ -9,6 +9,7 @@ dropped the busy connection because its PINGRESP was queued behind them (see
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import threading
 import time
@@ -188,3 +189,46 @@ def test_two_ingesters_share_one_subscription(world):
             ingester.stop()
             ingester.client.disconnect()
             ingester.client.loop_stop()
+
+
+@pytest.mark.mqtt
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_ingest_mqtt_command_stores_what_is_published_and_reports_it(world, monkeypatch):
+    """The operator's entry point, ``anjian ingest-mqtt``: subscribes, stores, tunes the collector
+    (recorded here rather than changing this test process's collector) and prints its totals."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _need(_reachable("127.0.0.1", 1883), "Mosquitto is not reachable on 127.0.0.1:1883")
+    tuned: list[bool] = []
+    monkeypatch.setattr("anjian.monitoring.management.commands.ingest-mqtt.tune_gc", lambda: tuned.append(True))
+    run = uuid.uuid4().hex[:10]
+    code = f"C{run}"
+    sensor = make_sensor(world, code=code, high=None, high_high=None, expected_interval_s=3600)
+    base = int(timezone.now().timestamp() * 1000) - 60_000
+
+    def publish_later() -> None:
+        time.sleep(1.5)  # after the command has subscribed
+        pub = _publisher(1883)
+        for i in range(50):
+            info = pub.publish(f"anjian/cmd-{run}/{code}", json.dumps({"sensor": code, "ts": base + i, "value": 3.0}), qos=1)
+        info.wait_for_publish(10)
+        pub.disconnect()
+        pub.loop_stop()
+
+    publisher = threading.Thread(target=publish_later, daemon=True)
+    publisher.start()
+    out = StringIO()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}  # the command sets its own
+    try:
+        call_command("ingest-mqtt", "--broker", "127.0.0.1:1883", "--client-id", f"anjian-cmd-{run}",
+                     "--topic", f"anjian/cmd-{run}/#", "--duration", "5", stdout=out)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    publisher.join(10)
+    assert Reading.objects.filter(sensor=sensor).count() == 50
+    assert "stored 50" in out.getvalue() and "connects 1" in out.getvalue()
+    assert tuned == [True]
