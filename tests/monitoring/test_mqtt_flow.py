@@ -25,7 +25,7 @@ from anjian.monitoring.models import Reading
 from anjian.monitoring.mqtt import Ingester, _Client
 
 from .factories import make_sensor
-from .test_mqtt_integration import _need, _publisher, _reachable, _wait
+from .test_mqtt_integration import _need, _publisher, _reachable, _send, _shut, _wait
 
 KEEPALIVE = 30
 
@@ -97,7 +97,7 @@ def test_buffer_stays_bounded_while_a_backlog_drains(world):
         pub = _publisher(1883)
         base = int(timezone.now().timestamp() * 1000) - 60_000
         for i in range(3000):
-            info = pub.publish(topic, json.dumps({"sensor": code, "ts": base + i, "value": 1.0 + i % 7}), qos=1)
+            info = _send(pub, topic, code, base + i, 1.0 + i % 7)
         info.wait_for_publish(10)
         stored = lambda: Reading.objects.filter(sensor=sensor).count()  # noqa: E731
         assert _wait(lambda: stored() == 3000, 60, drain_one), f"stored {stored()}"
@@ -107,12 +107,7 @@ def test_buffer_stays_bounded_while_a_backlog_drains(world):
         assert ingester.stats.result.stored == 3000
         assert not ingester.stats.result.rejected
     finally:
-        if pub is not None:
-            pub.disconnect()
-            pub.loop_stop()
-        ingester.stop()
-        ingester.client.disconnect()
-        ingester.client.loop_stop()
+        _shut(pub, ingester)
 
 
 def _message(mid: int) -> SimpleNamespace:
@@ -169,7 +164,7 @@ def test_two_ingesters_share_one_subscription(world):
         base = int(timezone.now().timestamp() * 1000) - 60_000
         for i in range(200):
             code = codes[i % 4]
-            info = pub.publish(f"anjian/share-{run}/{code}", json.dumps({"sensor": code, "ts": base + i, "value": 1.0}), qos=1)
+            info = _send(pub, f"anjian/share-{run}/{code}", code, base + i, 1.0)
         info.wait_for_publish(10)
         stored = lambda: Reading.objects.filter(sensor__in=sensors).count()  # noqa: E731
 
@@ -182,13 +177,7 @@ def test_two_ingesters_share_one_subscription(world):
         assert sum(shares) == 200 and min(shares) > 0, shares
         assert not any(ingester.stats.result.rejected for ingester in ingesters)
     finally:
-        if pub is not None:
-            pub.disconnect()
-            pub.loop_stop()
-        for ingester in ingesters:
-            ingester.stop()
-            ingester.client.disconnect()
-            ingester.client.loop_stop()
+        _shut(pub, *ingesters)
 
 
 @pytest.mark.mqtt
@@ -213,10 +202,9 @@ def test_ingest_mqtt_command_stores_what_is_published_and_reports_it(world, monk
         time.sleep(1.5)  # after the command has subscribed
         pub = _publisher(1883)
         for i in range(50):
-            info = pub.publish(f"anjian/cmd-{run}/{code}", json.dumps({"sensor": code, "ts": base + i, "value": 3.0}), qos=1)
+            info = _send(pub, f"anjian/cmd-{run}/{code}", code, base + i, 3.0)
         info.wait_for_publish(10)
-        pub.disconnect()
-        pub.loop_stop()
+        _shut(pub)
 
     publisher = threading.Thread(target=publish_later, daemon=True)
     publisher.start()

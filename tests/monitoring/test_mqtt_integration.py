@@ -71,6 +71,17 @@ def _publisher(port: int, client_id: str = "") -> mqtt.Client:
     return client
 
 
+def _shut(pub: mqtt.Client | None, *ingesters: Ingester) -> None:
+    """Teardown: the publisher (if it got connected) and each ingester, threads included."""
+    if pub is not None:
+        pub.disconnect()
+        pub.loop_stop()
+    for ingester in ingesters:
+        ingester.stop()
+        ingester.client.disconnect()
+        ingester.client.loop_stop()
+
+
 def _send(client: mqtt.Client, topic: str, code: str, ts_ms: int, value: float) -> mqtt.MQTTMessageInfo:
     payload = json.dumps({"sensor": code, "ts": ts_ms, "value": value, "unit": "%LEL"})
     return client.publish(topic, payload, qos=1)
@@ -107,11 +118,7 @@ def test_readings_alarm_recovery_offline_via_system_broker(world):
         assert (offline.kind, offline.active, Sensor.objects.get(pk=quiet.pk).state) == ("offline", True, "offline")
         assert ingester.stats.result.rejected == {}
     finally:
-        pub.disconnect()
-        pub.loop_stop()
-        ingester.stop()
-        ingester.client.disconnect()
-        ingester.client.loop_stop()
+        _shut(pub, ingester)
 
 
 def _free_port() -> int:
@@ -185,11 +192,6 @@ def test_ingester_survives_broker_restart_without_losing_qos1(world, tmp_path):
         assert ingester.stats.result.stored == 300
         assert ingester.stats.result.rejected.get("duplicate", 0) == 100
     finally:
-        if pub is not None:
-            pub.disconnect()
-            pub.loop_stop()
-        ingester.stop()
-        ingester.client.disconnect()
-        ingester.client.loop_stop()
+        _shut(pub, ingester)
         broker.terminate()
         broker.wait(10)
