@@ -652,17 +652,18 @@ def _lock_for_evaluation(ids: list[int]) -> list[tuple[Any, ...]]:
     if connection.vendor == "postgresql":
         from psycopg.types.datetime import TimestamptzLoader
 
+        touched = id_set(ids)
         sql = (
             "SELECT id, low, high, high_high, deadband, min_duration_s, "  # noqa: S608 - table from the model
             f"CASE WHEN {CALM_STATE_SQL} THEN NULL ELSE eval_state::text END, "
             f"CASE WHEN {CALM_STATE_SQL} THEN eval_state->>'last_ts' END, "
             "last_ts, last_value, offline_after, expected_interval_s "
-            f'FROM "{Sensor._meta.db_table}" WHERE id IN (SELECT unnest(%s::text::bigint[])) AND enabled ORDER BY id FOR UPDATE'
+            f'FROM "{Sensor._meta.db_table}" WHERE id IN ({touched.sql}) AND enabled ORDER BY id FOR UPDATE'
         )
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg 3 cursor: its adapters are its own copy
             raw.adapters.register_loader("timestamptz", TimestamptzLoader)  # the C version, in connection time zone (UTC)
-            raw.execute(sql, ["{" + ",".join(map(str, ids)) + "}"])
+            raw.execute(sql, list(touched.params))
             rows = raw.fetchall()
         return [
             (*row[:6], None if row[6] is None else json.loads(row[6]),
