@@ -89,6 +89,7 @@ def test_lock_for_evaluation_reads_calm_and_running_states(world):
     assert rows[fresh.pk][1:6] == (None, 20.0, 50.0, 2.0, 0)
 
 
+@time_machine.travel(NOW, tick=False)
 def test_batch_updates_every_sensor_and_raises_only_where_crossed(world):
     quiet_ones = [make_sensor(world, code=f"Q-{i}", min_duration_s=0) for i in range(30)]
     hot = make_sensor(world, code="HOT", min_duration_s=0)
