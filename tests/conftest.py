@@ -17,10 +17,30 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    _shift_clock()
     # Tests that read ../shared (GB 18218 tables, real boundaries, Open311 schemas) skip on a
     # developer's machine without it; under CI its absence must fail, never skip silently.
     if os.environ.get("CI", "").lower() in ("1", "true", "yes") and not (SHARED / "data").is_dir():
         raise pytest.UsageError(f"CI needs the shared data next to the repository: {SHARED} is missing")
+
+
+_clock_traveller = None
+
+
+def _shift_clock() -> None:
+    """``ANJIAN_TEST_CLOCK_SHIFT_DAYS=N`` runs the whole suite with the clock moved N days from today
+    (the clock keeps ticking). CI runs it once a year ahead, so that no test passes only on the day
+    it was written: a test about a fixed date freezes time at that date itself."""
+    global _clock_traveller
+    days = os.environ.get("ANJIAN_TEST_CLOCK_SHIFT_DAYS", "").strip()
+    if not days or _clock_traveller is not None:
+        return
+    import datetime as dt
+
+    import time_machine
+
+    _clock_traveller = time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=int(days)), tick=True)
+    _clock_traveller.start()
 
 
 @pytest.fixture
