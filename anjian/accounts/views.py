@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -11,9 +11,11 @@ from django.views.decorators.http import require_POST
 
 from anjian.accounts import services
 from anjian.accounts.actions import ACTIONS
-from anjian.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
+from anjian.accounts.forms import LoginForm, PasswordChangeForm, SetupForm, TokenForm
 from anjian.accounts.models import ApiToken, Membership, Role, User
+from anjian.accounts.setup import city_exists, city_setup, setup_code, setup_code_matches
 from anjian.core.errors import DomainError
+from anjian.core.forms import bootstrap
 from anjian.core.pagination import keyset_page
 from anjian.core.views import require_action
 
@@ -23,6 +25,8 @@ def _client_ip(request: HttpRequest) -> str:
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
+    if not city_exists():  # a fresh install: nobody can log in before the first-run page is done
+        return redirect("setup")
     form = LoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -139,3 +143,35 @@ def role_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+
+
+_SETUP_FIELDS = {"code": "city_code", "name": "city_name", "username": "admin_username", "password": "password"}
+
+
+def setup_view(request: HttpRequest) -> HttpResponse:
+    """The first-run page: shown only while no city exists (afterwards a 404)."""
+    if city_exists():
+        raise Http404
+    setup_code()  # created and logged on the first visit, so that the operator can read it
+    form = SetupForm(request.POST or None)
+    bootstrap(form)
+    if request.method != "POST":
+        return render(request, "accounts/setup.html", {"form": form})
+    if form.is_valid():
+        d = form.cleaned_data
+        if not setup_code_matches(d["setup_code"]):
+            form.add_error("setup_code", _("初始化码不正确。"))
+        else:
+            try:
+                result = city_setup(
+                    name=d["city_name"], code=d["city_code"], admin_username=d["admin_username"],
+                    admin_password=d["password"], admin_display_name=d["admin_name"],
+                    admin_phone=d["admin_phone"], office_abbr=d["office_abbr"],
+                )
+            except DomainError as exc:
+                form.add_error(_SETUP_FIELDS.get(exc.field or ""), exc.message)
+            else:
+                login(request, result.admin, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("平台已初始化。下一步：导入辖区边界，建立部门和用户。"))
+                return redirect("dashboard:home")
+    return render(request, "accounts/setup.html", {"form": form}, status=400)

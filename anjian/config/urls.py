@@ -2,10 +2,12 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path
 
+from anjian.accounts.views import setup_view
 from anjian.config.api import api
 
 urlpatterns = [
     path("", include("anjian.dashboard.urls")),
+    path("setup/", setup_view, name="setup"),
     path("accounts/", include("anjian.accounts.urls")),
     path("orgs/", include("anjian.orgs.urls")),
     path("enterprises/", include("anjian.enterprises.urls")),
