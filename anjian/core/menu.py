@@ -79,5 +79,6 @@ for _entry in [
     Entry(_("系统管理"), _("用户与授权"), "accounts:users", "accounts.view", "bi-people", 1),
     Entry(_("系统管理"), _("角色"), "accounts:roles", "accounts.manage", "bi-shield-lock", 2),
     Entry(_("系统管理"), _("审计检索"), "audit:search", "audit.view", "bi-search", 3),
+    Entry(_("系统管理"), _("边界导入"), "orgs:boundary_imports", "orgs.change", "bi-upload", 4),
 ]:
     register(_entry)

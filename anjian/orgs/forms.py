@@ -1,4 +1,5 @@
-"""Forms of the risk settings pages. They only parse input; the rules live in ``orgs.risk``."""
+"""Forms of the risk settings and boundary import pages. They only parse input; the rules live in
+``orgs.risk`` and ``orgs.boundaries``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.orgs.models import INHERENT_RISK_CHOICES, Jurisdiction, RiskMethod, Sector
+from anjian.orgs.models import INHERENT_RISK_CHOICES, Jurisdiction, JurisdictionLevel, RiskMethod, Sector
 
 
 class SectorRiskForm(forms.Form):
@@ -51,11 +52,53 @@ class PolicyCreateForm(_Thresholds):
 
     def __init__(self, *args: Any, user: Any, citywide: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from anjian.orgs.models import JurisdictionLevel
-
         qs = Jurisdiction.objects.restrict(user, "orgs.risk").filter(level__lte=JurisdictionLevel.STREET)
         self.fields["jurisdiction"].queryset = qs.order_by("path")
         self.fields["jurisdiction"].label_from_instance = lambda j: ("\u3000" * j.depth) + j.name
         if not citywide:
             self.fields["jurisdiction"].required = True
             self.fields["jurisdiction"].empty_label = None
+
+
+class BoundaryUploadForm(forms.Form):
+    """A boundary file and how to read it. Columns left blank are guessed from the file."""
+
+    MAX_BYTES = 50 * 1024 * 1024
+
+    file = forms.FileField(label=_("边界文件"), help_text=_("GeoJSON（.geojson/.json）或压缩的 Shapefile（.zip，含 .shp/.shx/.dbf，可含 .prj/.cpg）"))
+    level = forms.TypedChoiceField(label=_("导入层级"), coerce=int, choices=[])
+    parent = forms.ModelChoiceField(label=_("上级辖区"), queryset=Jurisdiction.objects.none())
+    crs = forms.ChoiceField(label=_("坐标系"), choices=[
+        ("wgs84", _("WGS-84（GPS）")), ("cgcs2000", _("CGCS2000 地理坐标（与 WGS-84 相差厘米级）")),
+        ("gcj02", _("GCJ-02（高德、腾讯地图导出）")),
+    ])
+    code_column = forms.CharField(label=_("代码列"), max_length=64, required=False, help_text=_("留空则自动识别"))
+    name_column = forms.CharField(label=_("名称列"), max_length=64, required=False, help_text=_("留空则自动识别"))
+    parent_column = forms.CharField(label=_("上级代码列"), max_length=64, required=False,
+                                    help_text=_("各要素的上级不同时填写；留空则都归入所选上级辖区"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [c for c in JurisdictionLevel.choices if c[0] > JurisdictionLevel.CITY]
+        qs = Jurisdiction.objects.restrict(user, "orgs.change").filter(level__lt=JurisdictionLevel.GRID)
+        self.fields["parent"].queryset = qs.order_by("path")
+        self.fields["parent"].label_from_instance = lambda j: ("\u3000" * j.depth) + f"{j.name}（{j.code}）"
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("文件超过 50 MB"))
+        return f
+
+
+class BoundaryRemapForm(forms.Form):
+    code_column = forms.ChoiceField(label=_("代码列"), choices=[])
+    name_column = forms.ChoiceField(label=_("名称列"), choices=[])
+    parent_column = forms.ChoiceField(label=_("上级代码列"), choices=[], required=False)
+
+    def __init__(self, *args: Any, columns: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        options = [(c, c) for c in columns]
+        self.fields["code_column"].choices = options
+        self.fields["name_column"].choices = options
+        self.fields["parent_column"].choices = [("", _("（无：都归入所选上级辖区）")), *options]

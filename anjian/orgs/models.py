@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -307,3 +308,57 @@ class RiskBandPolicy(models.Model):
         if self.method == RiskMethod.LEC:
             return f"D > {n(self.red)} / > {n(self.orange)} / > {n(self.yellow)}"
         return f"R ≥ {n(self.red)} / ≥ {n(self.orange)} / ≥ {n(self.yellow)}"
+
+
+class BoundaryImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("待确认")
+    COMMITTED = "committed", _("已导入")
+    UNDONE = "undone", _("已撤销")
+    DISCARDED = "discarded", _("已放弃")
+
+
+class BoundaryImport(models.Model):
+    """One uploaded boundary file: checked and shown first (``previewed``), then stored as one
+    batch (``committed``), which can be undone as a whole while nothing else uses what it made.
+
+    ``features`` holds the checked polygons (WGS-84 GeoJSON) so that what is stored is exactly what
+    was previewed; ``changes`` what the commit did, with each updated unit's previous boundary."""
+
+    SCOPE = ScopeSpec(territory="parent")
+
+    filename = models.CharField(_("文件名"), max_length=200)
+    source = models.FileField(_("原始文件"), upload_to="boundaries/%Y/", blank=True)
+    level = models.PositiveSmallIntegerField(_("导入层级"), choices=JurisdictionLevel.choices)
+    parent = models.ForeignKey(Jurisdiction, verbose_name=_("上级辖区"), on_delete=models.PROTECT, related_name="+")
+    crs = models.CharField(_("坐标系"), max_length=12)
+    mapping = models.JSONField(_("列对应"), default=dict, blank=True)
+    features = models.JSONField(_("要素"), default=list, blank=True)
+    findings = models.JSONField(_("检查结果"), default=list, blank=True)
+    changes = models.JSONField(_("导入的变更"), default=list, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=BoundaryImportStatus.choices, default=BoundaryImportStatus.PREVIEWED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("边界导入")
+        verbose_name_plural = _("边界导入")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{self.get_level_display()}）"
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for f in self.findings if f.get("severity") == "error")
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for f in self.findings if f.get("severity") == "warning")

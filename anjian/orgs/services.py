@@ -6,14 +6,28 @@ import json
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import shapely
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Q
+from django.db.models.deletion import Collector, ProtectedError
+from django.utils import timezone
 
 from anjian.audit.services import record_event
-from anjian.core.errors import DomainError
-from anjian.orgs.models import Department, Jurisdiction, JurisdictionLevel, Sector, SectorRoute
+from anjian.core.errors import DomainError, NotAllowed
+from anjian.orgs.boundaries import check_layer, read_layer
+from anjian.orgs.models import (
+    BoundaryImport,
+    BoundaryImportStatus,
+    Department,
+    Jurisdiction,
+    JurisdictionLevel,
+    Sector,
+    SectorRoute,
+)
 
 
 def _path_for(code: str, parent: Jurisdiction | None) -> str:
@@ -307,3 +321,180 @@ def boundary_feature(jurisdiction: Jurisdiction) -> dict[str, Any]:
         "properties": {"id": jurisdiction.pk, "code": jurisdiction.code, "name": jurisdiction.name, "level": jurisdiction.level},
         "geometry": json.loads(jurisdiction.boundary) if jurisdiction.boundary else None,
     }
+
+
+# --- boundary files: preview, commit as one batch, undo ------------------------------------
+
+
+def _require_orgs_change(actor: Any, parent: Jurisdiction) -> None:
+    if actor is None:
+        return
+    if not Jurisdiction.objects.restrict(actor, "orgs.change").filter(pk=parent.pk).exists():
+        raise NotAllowed("您无权维护该辖区的边界", "You may not change the boundaries under this jurisdiction")
+
+
+@transaction.atomic
+def boundary_import_preview(
+    *, actor: Any, data: bytes, filename: str, level: int, parent: Jurisdiction, crs: str,
+    code_column: str, name_column: str, parent_column: str = "",
+) -> BoundaryImport:
+    """Read and check a boundary file; store the checked result for the preview page. Nothing
+    in the territory tree changes until ``boundary_import_commit``."""
+    _require_orgs_change(actor, parent)
+    if level <= parent.level:
+        raise DomainError("导入的层级必须低于上级辖区", "The imported level must sit below the parent", field="level")
+    layer = read_layer(data, filename=filename, code_column=code_column, name_column=name_column,
+                       parent_column=parent_column, crs=crs)
+    check_layer(layer, level=level, parent=parent)
+    batch = BoundaryImport.objects.create(
+        filename=filename[:200], level=level, parent=parent, crs=crs, created_by=actor if actor else None,
+        mapping={"code_column": code_column, "name_column": name_column, "parent_column": parent_column,
+                 "columns": layer.columns},
+        features=[
+            {"code": f.code, "name": f.name, "parent_code": f.parent_code, "action": f.action,
+             "area_km2": f.area_km2, "repaired": f.repaired, "geometry": json.loads(shapely.to_geojson(f.geometry))}
+            for f in layer.features
+        ],
+        findings=[{"severity": f.severity, "zh": f.zh, "en": f.en, "code": f.code} for f in layer.findings],
+    )
+    batch.source.save(f"boundary-{batch.pk}{Path(filename).suffix.lower()[:8]}", ContentFile(data), save=True)
+    record_event(batch, "previewed", actor=actor,
+                 summary=f"上传边界文件 {batch.filename}：{len(layer.features)} 个要素，{len(layer.errors)} 个错误")
+    return batch
+
+
+@transaction.atomic
+def boundary_import_commit(*, actor: Any, batch: BoundaryImport) -> BoundaryImport:
+    """Store a previewed file as one batch: new units created, existing ones' boundaries
+    replaced (the previous boundary kept in ``changes`` for undo). All or nothing."""
+    batch = BoundaryImport.objects.select_for_update().get(pk=batch.pk)
+    _require_orgs_change(actor, batch.parent)
+    if batch.status != BoundaryImportStatus.PREVIEWED:
+        raise DomainError("该文件已经处理过", "This file has already been handled")
+    if batch.error_count:
+        raise DomainError(f"文件有 {batch.error_count} 处错误，请改正后重新上传",
+                          f"The file has {batch.error_count} errors: correct them and upload it again")
+    changes: list[dict[str, Any]] = []
+    created: dict[str, Jurisdiction] = {}
+    for f in batch.features:
+        geometry = shapely.from_geojson(json.dumps(f["geometry"]))
+        existing = Jurisdiction.objects.filter(code=f["code"]).first()
+        if existing is not None:
+            changes.append({"code": f["code"], "action": "updated", "previous": existing.boundary,
+                            "previous_name": existing.name})
+            updated = jurisdiction_set_boundary(actor=actor, jurisdiction=existing, geometry=geometry,
+                                                reason=f"边界导入 {batch.filename}")
+            if existing.name != f["name"]:
+                Jurisdiction.objects.filter(pk=existing.pk).update(name=f["name"])
+            changes[-1]["boundary"] = updated.boundary
+            continue
+        parent_code = f["parent_code"] or batch.parent.code
+        parent = created.get(parent_code) or Jurisdiction.objects.get(code=parent_code)
+        j = jurisdiction_create(actor=actor, code=f["code"], name=f["name"], level=batch.level, parent=parent,
+                                geometry=geometry)
+        created[j.code] = j
+        changes.append({"code": j.code, "action": "created", "boundary": j.boundary})
+    batch.changes = changes
+    batch.status = BoundaryImportStatus.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.save(update_fields=["changes", "status", "committed_at"])
+    n_new = sum(1 for c in changes if c["action"] == "created")
+    record_event(batch, "committed", actor=actor,
+                 summary=f"导入边界 {batch.filename}：新建 {n_new} 个，更新 {len(changes) - n_new} 个")
+    record_event(batch.parent, "boundaries_imported", actor=actor,
+                 summary=f"导入下级边界 {batch.filename}：新建 {n_new} 个，更新 {len(changes) - n_new} 个")
+    invalidate_locator()
+    return batch
+
+
+def _only_itself(j: Jurisdiction) -> bool:
+    """Whether deleting ``j`` would delete nothing but it and its own history rows."""
+    collector = Collector(using="default")
+    try:
+        collector.collect([j])
+    except ProtectedError:
+        return False
+    for model, objs in collector.data.items():
+        if model is Jurisdiction:
+            if any(o.pk != j.pk for o in objs):
+                return False
+        elif not model.__name__.startswith("Historical") and objs:
+            return False
+    return not any(qs.exists() for qs in collector.fast_deletes if not qs.model.__name__.startswith("Historical"))
+
+
+@transaction.atomic
+def boundary_import_undo(*, actor: Any, batch: BoundaryImport) -> BoundaryImport:
+    """Undo a committed batch: units it created removed, units it updated given their previous
+    boundary back — refused (nothing changed) when anything else has used or changed them since."""
+    batch = BoundaryImport.objects.select_for_update().get(pk=batch.pk)
+    _require_orgs_change(actor, batch.parent)
+    if batch.status != BoundaryImportStatus.COMMITTED:
+        raise DomainError("只能撤销已导入的批次", "Only an imported batch can be undone")
+    codes = {c["code"] for c in batch.changes}
+    for other in BoundaryImport.objects.filter(status=BoundaryImportStatus.COMMITTED, pk__gt=batch.pk):
+        if codes & {c["code"] for c in other.changes}:
+            raise DomainError(f"之后的导入（{other.filename}）又修改了这些辖区，请先撤销它",
+                              f"A later import ({other.filename}) changed these units: undo it first")
+    by_code = {j.code: j for j in Jurisdiction.objects.select_for_update().filter(code__in=codes)}
+    blocked: list[str] = []
+    for c in batch.changes:
+        j = by_code.get(c["code"])
+        if j is None:
+            blocked.append(c["code"])
+        elif j.boundary != c["boundary"] or (c["action"] == "created" and not _only_itself(j)):
+            blocked.append(f"{j.name}（{j.code}）")
+    if blocked:
+        raise DomainError(
+            f"以下辖区在导入后已被使用或修改，无法撤销：{'、'.join(blocked[:10])}",
+            f"These units have been used or changed since the import, so it cannot be undone: {', '.join(blocked[:10])}",
+        )
+    for c in sorted(batch.changes, key=lambda c: -len(by_code[c["code"]].path)):  # children before parents
+        j = by_code[c["code"]]
+        if c["action"] == "created":
+            j.delete()
+        else:
+            jurisdiction_set_boundary(
+                actor=actor, jurisdiction=j,
+                geometry=shapely.from_geojson(c["previous"]) if c["previous"] else None,
+                reason=f"撤销边界导入 {batch.filename}",
+            )
+            if c.get("previous_name") and c["previous_name"] != j.name:
+                Jurisdiction.objects.filter(pk=j.pk).update(name=c["previous_name"])
+    batch.status = BoundaryImportStatus.UNDONE
+    batch.undone_at = timezone.now()
+    batch.save(update_fields=["status", "undone_at"])
+    record_event(batch, "undone", actor=actor, summary=f"撤销边界导入 {batch.filename}")
+    record_event(batch.parent, "boundaries_import_undone", actor=actor, summary=f"撤销下级边界导入 {batch.filename}")
+    invalidate_locator()
+    return batch
+
+
+def boundary_import_remap(
+    *, actor: Any, batch: BoundaryImport, code_column: str, name_column: str, parent_column: str = ""
+) -> BoundaryImport:
+    """Check the same file again with another column mapping: a new preview replaces this one."""
+    if batch.status != BoundaryImportStatus.PREVIEWED or not batch.source:
+        raise DomainError("该文件已经处理过", "This file has already been handled")
+    with batch.source.open("rb") as fh:
+        data = fh.read()
+    with transaction.atomic():
+        fresh = boundary_import_preview(
+            actor=actor, data=data, filename=batch.filename, level=batch.level, parent=batch.parent, crs=batch.crs,
+            code_column=code_column, name_column=name_column, parent_column=parent_column,
+        )
+        boundary_import_discard(actor=actor, batch=batch)
+    return fresh
+
+
+@transaction.atomic
+def boundary_import_discard(*, actor: Any, batch: BoundaryImport) -> BoundaryImport:
+    batch = BoundaryImport.objects.select_for_update().get(pk=batch.pk)
+    _require_orgs_change(actor, batch.parent)
+    if batch.status != BoundaryImportStatus.PREVIEWED:
+        raise DomainError("该文件已经处理过", "This file has already been handled")
+    batch.status = BoundaryImportStatus.DISCARDED
+    batch.features = []
+    batch.save(update_fields=["status", "features"])
+    record_event(batch, "discarded", actor=actor, summary=f"放弃边界文件 {batch.filename}")
+    return batch

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anjian.orgs import views, views_risk
+from anjian.orgs import views, views_boundaries, views_risk
 
 app_name = "orgs"
 urlpatterns = [
@@ -8,6 +8,13 @@ urlpatterns = [
     path("jurisdictions/<int:pk>/", views.jurisdiction_detail, name="jurisdiction"),
     path("jurisdictions/<int:pk>/geojson/", views.jurisdiction_geojson, name="jurisdiction_geojson"),
     path("departments/", views.departments, name="departments"),
+    path("boundaries/", views_boundaries.boundary_imports, name="boundary_imports"),
+    path("boundaries/<int:pk>/", views_boundaries.boundary_import, name="boundary_import"),
+    path("boundaries/<int:pk>/geojson/", views_boundaries.boundary_import_geojson, name="boundary_import_geojson"),
+    path("boundaries/<int:pk>/commit/", views_boundaries.boundary_import_commit, name="boundary_import_commit"),
+    path("boundaries/<int:pk>/undo/", views_boundaries.boundary_import_undo, name="boundary_import_undo"),
+    path("boundaries/<int:pk>/discard/", views_boundaries.boundary_import_discard, name="boundary_import_discard"),
+    path("boundaries/<int:pk>/remap/", views_boundaries.boundary_import_remap, name="boundary_import_remap"),
     path("risk/", views_risk.risk_settings, name="risk_settings"),
     path("risk/sectors/<int:pk>/", views_risk.sector_risk_set, name="sector_risk_set"),
     path("risk/policies/", views_risk.policy_create, name="risk_policy_create"),
