@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,16 +16,26 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from anjian.accounts import delegation
 from anjian.accounts.actions import ACTIONS
 from anjian.accounts.models import ApiToken, Membership, Role, User
 from anjian.audit.services import record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import forget_grants, has_action
 
+log = logging.getLogger("anjian.security")
+
 # --- system roles: the platform's personas -----------------------------------------------
 
 SYSTEM_ROLES: list[dict[str, Any]] = [
     {"code": "city_admin", "name": "市安委办管理员", "name_en": "City administrator", "actions": ["*"]},
+    {
+        # Delegated administration of one district (or street): users, grants, departments and
+        # boundaries inside it. It can grant only what its holder also holds there (delegation).
+        "code": "district_admin", "name": "区系统管理员", "name_en": "District administrator",
+        "actions": ["dashboard.view", "inbox.view", "jobs.view", "audit.view", "orgs.view", "orgs.change",
+                    "accounts.view", "accounts.manage"],
+    },
     {
         "code": "city_office", "name": "市安委办", "name_en": "City safety committee office",
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "audit.view", "orgs.view", "accounts.view",
@@ -167,33 +179,115 @@ def user_create(
     return user
 
 
-@transaction.atomic
+def _refuse(actor: Any, target: User | None, zh: str, en: str) -> NotAllowed:
+    """An attempt beyond the actor's reach: audited (in its own transaction, so that it stays
+    recorded whatever the caller does next) and refused."""
+    log.warning("privilege escalation refused: %s → %s: %s", getattr(actor, "username", actor), target, en)
+    with transaction.atomic():
+        record_event(target if target is not None else actor, "escalation_refused", actor=actor,
+                     summary=f"越权操作被拒绝：{zh}", data={"reason": en})
+    return NotAllowed(zh, en)
+
+
+def _require_user_managed(actor: Any, user: User) -> None:
+    _require_manage(actor)
+    if actor is not None and not delegation.can_manage_user(actor, user):
+        raise _refuse(actor, user, f"用户 {user.username} 的授权超出您的管理范围",
+                      f"user {user.username} holds grants outside your administration")
+
+
 def membership_grant(
     *, actor: Any, user: User, role: Role, jurisdiction: Any = None, department: Any = None, enterprise: Any = None,
     valid_from: dt.date | None = None, valid_until: dt.date | None = None,
 ) -> Membership:
+    """Grant ``role`` to ``user`` in a scope. A delegated administrator may grant only inside the
+    territory they manage and only roles made of actions they hold there (``delegation``)."""
     _require_manage(actor)
     if enterprise is not None and (jurisdiction is not None or department is not None):
         raise DomainError("企业授权不能同时绑定辖区或部门", "An enterprise grant cannot also bind a jurisdiction or department")
     if valid_from and valid_until and valid_from > valid_until:
         raise DomainError("生效日期不能晚于截止日期", "Start date after end date", field="valid_until")
-    m = Membership.objects.create(
-        user=user, role=role, jurisdiction=jurisdiction, department=department, enterprise=enterprise,
-        valid_from=valid_from, valid_until=valid_until,
-    )
+    if actor is not None:
+        _require_user_managed(actor, user)
+        path = delegation.scope_path(jurisdiction=jurisdiction, department=department, enterprise=enterprise)
+        if not delegation.reaches(actor, path):
+            raise _refuse(actor, user, "授权范围超出您的管理辖区", "the grant's scope is outside the territory you manage")
+        missing = delegation.missing_actions(actor, role, path)
+        if missing:
+            raise _refuse(actor, user, f"您本人不具备角色「{role.name}」的以下权限，不能授予：{'、'.join(missing)}",
+                          f"you do not hold these actions of role {role.name!r} yourself: {', '.join(missing)}")
+    return _membership_create(actor=actor, user=user, role=role, jurisdiction=jurisdiction, department=department,
+                              enterprise=enterprise, valid_from=valid_from, valid_until=valid_until)
+
+
+@transaction.atomic
+def _membership_create(*, actor: Any, user: User, role: Role, **scope: Any) -> Membership:
+    m = Membership.objects.create(user=user, role=role, **scope)
     forget_grants(user)
     record_event(user, "membership_granted", actor=actor, summary=f"授权：{m}")
     return m
 
 
-@transaction.atomic
 def membership_revoke(*, actor: Any, membership: Membership) -> None:
     _require_manage(actor)
-    m = Membership.objects.select_for_update().get(pk=membership.pk)
-    m.is_active = False
-    m.save(update_fields=["is_active"])
-    forget_grants(m.user)
-    record_event(m.user, "membership_revoked", actor=actor, summary=f"撤销授权：{m}")
+    if actor is not None:
+        path = delegation.scope_path(jurisdiction=membership.jurisdiction, department=membership.department,
+                                     enterprise=membership.enterprise)
+        if not delegation.reaches(actor, path):
+            raise _refuse(actor, membership.user, "该授权超出您的管理辖区", "the grant is outside the territory you manage")
+    with transaction.atomic():
+        m = Membership.objects.select_for_update().get(pk=membership.pk)
+        m.is_active = False
+        m.save(update_fields=["is_active"])
+        forget_grants(m.user)
+        record_event(m.user, "membership_revoked", actor=actor, summary=f"撤销授权：{m}")
+
+
+def user_update(*, actor: Any, user: User, display_name: str, phone: str, email: str = "") -> User:
+    _require_user_managed(actor, user)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.display_name, user.phone, user.email = display_name.strip(), phone.strip(), email.strip()
+        user._change_reason = "修改用户信息"  # type: ignore[attr-defined]
+        user.save(update_fields=["display_name", "phone", "email"])
+        record_event(user, "updated", actor=actor, summary=f"修改用户 {user.username} 的信息")
+    return user
+
+
+def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -> User:
+    """Deactivate (sessions end at their next request, API tokens are revoked at once) or reactivate."""
+    _require_user_managed(actor, user)
+    if actor is not None and user.pk == actor.pk and not active:
+        raise DomainError("不能停用自己的账号", "You cannot deactivate your own account")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.is_active = active
+        user._change_reason = reason or ("启用账号" if active else "停用账号")  # type: ignore[attr-defined]
+        user.save(update_fields=["is_active"])
+        revoked = 0
+        if not active:
+            revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        record_event(user, "activated" if active else "deactivated", actor=actor, note=reason,
+                     summary=(f"启用用户 {user.username}" if active
+                              else f"停用用户 {user.username}，吊销API令牌 {revoked} 个"))
+        forget_grants(user)
+    return user
+
+
+def user_reset_password(*, actor: Any, user: User) -> str:
+    """A new initial password for the administrator to hand over (no e-mail server is assumed);
+    the user must change it at the next login. Returned once, never stored in clear."""
+    _require_user_managed(actor, user)
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(12)) + secrets.choice("!@#%&*") + secrets.choice("23456789")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(raw)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        record_event(user, "password_reset", actor=actor, summary=f"重置用户 {user.username} 的初始密码，吊销其API令牌")
+    return raw
 
 
 @transaction.atomic
