@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from anjian.accounts.models import Role
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.models import Department, Jurisdiction, JurisdictionLevel
 
 
 class LoginForm(forms.Form):
@@ -49,4 +55,54 @@ class SetupForm(forms.Form):
         data = super().clean() or {}
         if data.get("password") and data.get("password") != data.get("password2"):
             self.add_error("password2", _("两次输入的密码不一致"))
+        return data
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    display_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机"), max_length=20, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+
+
+class UserEditForm(forms.Form):
+    display_name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机"), max_length=20, required=False)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+
+
+class GrantForm(forms.Form):
+    """A role in one scope: a jurisdiction, a department, or an enterprise (by its credit code).
+    The choices are only what the administrator manages; the service checks again."""
+
+    role = forms.ModelChoiceField(label=_("角色"), queryset=Role.objects.none())
+    jurisdiction = forms.ModelChoiceField(label=_("辖区"), queryset=Jurisdiction.objects.none(), required=False)
+    department = forms.ModelChoiceField(label=_("部门"), queryset=Department.objects.none(), required=False)
+    enterprise_code = forms.CharField(label=_("企业统一社会信用代码"), max_length=18, required=False)
+    valid_from = forms.DateField(label=_("生效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._user = user
+        self.fields["role"].queryset = Role.objects.order_by("id")
+        jurisdictions = Jurisdiction.objects.restrict(user, "accounts.manage").filter(level__lt=JurisdictionLevel.GRID)
+        self.fields["jurisdiction"].queryset = jurisdictions.order_by("path")
+        self.fields["jurisdiction"].label_from_instance = lambda j: ("\u3000" * j.depth) + j.name
+        self.fields["department"].queryset = (
+            Department.objects.restrict(user, "accounts.manage").select_related("jurisdiction").order_by("jurisdiction__path", "name")
+        )
+        self.fields["department"].label_from_instance = lambda d: f"{d.jurisdiction.name} · {d.name}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        code = (data.get("enterprise_code") or "").strip().upper()
+        data["enterprise"] = None
+        if code:
+            data["enterprise"] = Enterprise.objects.restrict(self._user, "enterprises.view").filter(credit_code=code).first()
+            if data["enterprise"] is None:
+                self.add_error("enterprise_code", _("您的辖区内没有该信用代码的企业"))
+        chosen = [k for k in ("jurisdiction", "department", "enterprise") if data.get(k)]
+        if "enterprise" in chosen and len(chosen) > 1:
+            self.add_error(None, _("企业授权不能同时选择辖区或部门"))
         return data

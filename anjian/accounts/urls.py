@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anjian.accounts import views
+from anjian.accounts import views, views_users
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,6 +10,13 @@ urlpatterns = [
     path("tokens/", views.tokens_view, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
     path("users/", views.users_view, name="users"),
+    path("users/new/", views_users.user_create_view, name="user_new"),
+    path("users/<int:pk>/", views_users.user_detail_view, name="user"),
+    path("users/<int:pk>/grant/", views_users.user_grant_view, name="user_grant"),
+    path("users/<int:pk>/revoke/<int:membership>/", views_users.user_revoke_view, name="user_revoke"),
+    path("users/<int:pk>/edit/", views_users.user_edit_view, name="user_edit"),
+    path("users/<int:pk>/reset/", views_users.user_reset_view, name="user_reset"),
+    path("users/<int:pk>/active/", views_users.user_active_view, name="user_active"),
     path("roles/", views.roles_view, name="roles"),
     path("roles/<int:pk>/", views.role_edit_view, name="role_edit"),
 ]

@@ -12,11 +12,13 @@ from django.views.decorators.http import require_POST
 from anjian.accounts import services
 from anjian.accounts.actions import ACTIONS
 from anjian.accounts.forms import LoginForm, PasswordChangeForm, SetupForm, TokenForm
-from anjian.accounts.models import ApiToken, Membership, Role, User
+from anjian.accounts.models import ApiToken, Membership, Role
+from anjian.accounts.selectors import visible_users
 from anjian.accounts.setup import city_exists, city_setup, setup_code, setup_code_matches
 from anjian.core.errors import DomainError
 from anjian.core.forms import bootstrap
 from anjian.core.pagination import keyset_page
+from anjian.core.scoping import has_action
 from anjian.core.views import require_action
 
 
@@ -100,8 +102,7 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("accounts.view")
 def users_view(request: HttpRequest) -> HttpResponse:
-    visible = Membership.objects.restrict(request.user, "accounts.view").values("user_id")
-    qs = User.objects.all() if request.user.is_superuser else User.objects.filter(pk__in=visible)
+    qs = visible_users(request.user)
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(username__icontains=q) | qs.filter(display_name__icontains=q)
@@ -113,7 +114,9 @@ def users_view(request: HttpRequest) -> HttpResponse:
     for m in memberships:
         by_user.setdefault(m.user_id, []).append(m)
     rows = [(u, by_user.get(u.pk, [])) for u in page.rows]
-    return render(request, "accounts/users.html", {"page": page, "rows": rows, "q": q})
+    return render(request, "accounts/users.html", {
+        "page": page, "rows": rows, "q": q, "can_manage": has_action(request.user, "accounts.manage"),
+    })
 
 
 @require_action("accounts.manage")

@@ -1,0 +1,131 @@
+"""User administration pages: create, edit, grant and revoke roles, reset, deactivate, reactivate.
+
+What an administrator may do is decided by the services (``accounts.delegation``); the pages only
+offer the choices inside their reach and show the refusal when they try more."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anjian.accounts import delegation, services
+from anjian.accounts.forms import GrantForm, UserCreateForm, UserEditForm
+from anjian.accounts.models import Membership, User
+from anjian.accounts.selectors import visible_users
+from anjian.audit.selectors import history_for, timeline_for
+from anjian.core.errors import DomainError
+from anjian.core.forms import bootstrap
+from anjian.core.scoping import has_action
+from anjian.core.views import require_action
+
+_FIELDS = {"username", "password", "display_name", "phone", "email", "valid_until"}
+
+
+def _get_visible(request: HttpRequest, pk: int) -> User:
+    user = visible_users(request.user).filter(pk=pk).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@require_action("accounts.manage")
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None)
+    bootstrap(form)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            user = services.user_create(actor=request.user, username=d["username"], password=None,
+                                        display_name=d["display_name"], phone=d["phone"], email=d["email"])
+            initial = services.user_reset_password(actor=request.user, user=user)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in _FIELDS else None, exc.message)
+        else:
+            request.session["initial_password"] = {"user": user.pk, "password": initial}
+            messages.success(request, _("用户已创建。请为其授权，并把初始密码交给本人。"))
+            return redirect("accounts:user", user.pk)
+    return render(request, "accounts/user_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_action("accounts.view")
+def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _get_visible(request, pk)
+    manageable = delegation.can_manage_user(request.user, user) if has_action(request.user, "accounts.manage") else False
+    initial = request.session.pop("initial_password", None)
+    if initial and initial.get("user") != user.pk:
+        initial = None
+    grant_form = GrantForm(user=request.user) if manageable else None
+    edit_form = UserEditForm(initial={"display_name": user.display_name, "phone": user.phone, "email": user.email})
+    for form in (grant_form, edit_form):
+        if form is not None:
+            bootstrap(form)
+    memberships = user.memberships.select_related("role", "jurisdiction", "department", "enterprise").order_by("-is_active", "id")
+    return render(request, "accounts/user_detail.html", {
+        "u": user, "manageable": manageable, "grant_form": grant_form, "edit_form": edit_form,
+        "memberships": memberships, "initial_password": initial["password"] if initial else "",
+        "events": timeline_for(user), "history": history_for(user),
+    })
+
+
+def _act(request: HttpRequest, pk: int, do, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    user = _get_visible(request, pk)
+    try:
+        result = do(user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+        if isinstance(result, str):
+            request.session["initial_password"] = {"user": user.pk, "password": result}
+    return redirect("accounts:user", user.pk)
+
+
+@require_POST
+@require_action("accounts.manage")
+def user_grant_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = GrantForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("accounts:user", pk)
+    d = form.cleaned_data
+    return _act(request, pk, lambda u: services.membership_grant(
+        actor=request.user, user=u, role=d["role"], jurisdiction=d["jurisdiction"], department=d["department"],
+        enterprise=d["enterprise"], valid_from=d["valid_from"], valid_until=d["valid_until"]), _("已授权。"))
+
+
+@require_POST
+@require_action("accounts.manage")
+def user_revoke_view(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+    m = Membership.objects.filter(pk=membership, user_id=pk, is_active=True).first()
+    if m is None:
+        messages.error(request, _("该授权不存在或已撤销。"))
+        return redirect("accounts:user", pk)
+    return _act(request, pk, lambda u: services.membership_revoke(actor=request.user, membership=m), _("已撤销授权。"))
+
+
+@require_POST
+@require_action("accounts.manage")
+def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    form = UserEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("accounts:user", pk)
+    return _act(request, pk, lambda u: services.user_update(actor=request.user, user=u, **form.cleaned_data), _("已保存。"))
+
+
+@require_POST
+@require_action("accounts.manage")
+def user_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda u: services.user_reset_password(actor=request.user, user=u),
+                _("已重置初始密码。请把它交给本人，首次登录时须修改。"))
+
+
+@require_POST
+@require_action("accounts.manage")
+def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
+    active = request.POST.get("active") == "1"
+    return _act(request, pk, lambda u: services.user_set_active(actor=request.user, user=u, active=active),
+                _("账号已启用。") if active else _("账号已停用，其API令牌已吊销。"))
