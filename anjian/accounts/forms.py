@@ -75,9 +75,11 @@ class GrantForm(forms.Form):
     """A role in one scope: a jurisdiction, a department, or an enterprise (by its credit code).
     The choices are only what the administrator manages; the service checks again."""
 
-    role = forms.ModelChoiceField(label=_("角色"), queryset=Role.objects.none())
-    jurisdiction = forms.ModelChoiceField(label=_("辖区"), queryset=Jurisdiction.objects.none(), required=False)
-    department = forms.ModelChoiceField(label=_("部门"), queryset=Department.objects.none(), required=False)
+    role = forms.ModelChoiceField(label=_("角色"), queryset=Role.objects.none(), empty_label=_("请选择"))
+    jurisdiction = forms.ModelChoiceField(label=_("辖区"), queryset=Jurisdiction.objects.none(), required=False,
+                                          empty_label=_("（不按辖区）"))
+    department = forms.ModelChoiceField(label=_("部门"), queryset=Department.objects.none(), required=False,
+                                        empty_label=_("（不按部门）"))
     enterprise_code = forms.CharField(label=_("企业统一社会信用代码"), max_length=18, required=False)
     valid_from = forms.DateField(label=_("生效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     valid_until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -274,12 +274,19 @@ def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -
     return user
 
 
+def initial_password() -> str:
+    """A random initial password that passes the password rules (letters, a digit, a symbol)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    letters = [secrets.choice(alphabet[:24]), secrets.choice(alphabet[24:])]
+    letters += [secrets.choice(alphabet + "23456789") for _ in range(10)]
+    return "".join(letters) + secrets.choice("!@#%&*") + secrets.choice("23456789")
+
+
 def user_reset_password(*, actor: Any, user: User) -> str:
     """A new initial password for the administrator to hand over (no e-mail server is assumed);
     the user must change it at the next login. Returned once, never stored in clear."""
     _require_user_managed(actor, user)
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
-    raw = "".join(secrets.choice(alphabet) for _ in range(12)) + secrets.choice("!@#%&*") + secrets.choice("23456789")
+    raw = initial_password()
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         user.set_password(raw)

@@ -38,9 +38,9 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            user = services.user_create(actor=request.user, username=d["username"], password=None,
+            initial = services.initial_password()
+            user = services.user_create(actor=request.user, username=d["username"], password=initial,
                                         display_name=d["display_name"], phone=d["phone"], email=d["email"])
-            initial = services.user_reset_password(actor=request.user, user=user)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in _FIELDS else None, exc.message)
         else:

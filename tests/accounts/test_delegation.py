@@ -79,7 +79,7 @@ def test_escalation_is_refused_changes_nothing_and_is_audited(world, admin_a, at
 
 def test_a_user_of_another_district_cannot_be_touched(world, admin_a):
     other = world.users["district_b"]
-    token, raw = token_create(actor=other, name="接口")
+    _token, raw = token_create(actor=other, name="接口")
     before = _snapshot()
     for attempt in (
         lambda: user_update(actor=admin_a, user=other, display_name="改名", phone=""),
