@@ -13,13 +13,18 @@ from anjian.public_reports import services, throttle
 from anjian.public_reports.forms import ReportForm
 from anjian.public_reports.models import Channel, Report
 
+REFERRER_POLICY = "same-origin"
+
 
 def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     new = getattr(request, "_aj_new_device", "")
     if new or throttle.DEVICE_COOKIE not in request.COOKIES:
         response.set_cookie(throttle.DEVICE_COOKIE, new or throttle.device_token(request), max_age=365 * 86400,
                             httponly=True, samesite="Lax", secure=request.is_secure())
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin: no referrer ever leaves for a third party (the reporter's privacy), while the
+    # browser still sends this site's Origin with the form posts. "no-referrer" made Chromium
+    # post with "Origin: null", which the CSRF check rightly refuses (issue 12).
+    response["Referrer-Policy"] = REFERRER_POLICY
     return response
 
 
