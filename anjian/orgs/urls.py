@@ -7,6 +7,7 @@ urlpatterns = [
     path("jurisdictions/", views.jurisdictions, name="jurisdictions"),
     path("jurisdictions/<int:pk>/", views.jurisdiction_detail, name="jurisdiction"),
     path("jurisdictions/<int:pk>/geojson/", views.jurisdiction_geojson, name="jurisdiction_geojson"),
+    path("boundaries/", views.boundaries, name="boundaries"),
     path("departments/", views.departments, name="departments"),
     path("risk/", views_risk.risk_settings, name="risk_settings"),
     path("risk/sectors/<int:pk>/", views_risk.sector_risk_set, name="sector_risk_set"),
