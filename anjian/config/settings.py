@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    "ninja",  # /api/v1/docs uses the Swagger UI files django-ninja ships (ninja/static/), not a CDN
     "simple_history",
     "huey.contrib.djhuey",
     "anjian.core",
