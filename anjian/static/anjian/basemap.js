@@ -58,6 +58,7 @@
 
   window.ajMap = function (el, options) {
     var map = L.map(el, L.extend({ attributionControl: true }, options || {}));
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');  // no flag in the corner
     tileLayers(map, el.dataset);
     map.ajScope = boundaries(map, el);
     el.ajMap = map;  // for the browser tests
