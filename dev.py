@@ -49,13 +49,21 @@ def ensure_venv() -> None:
     stamp.write_text(digest)
 
 
+def demo_options(args: list[str]) -> tuple[str, list[str]]:
+    """``--reset`` rebuilds the demo city (``anjian demo --reset``, refused when the database holds
+    anything but synthetic data); every other argument goes to ``anjian rundemo`` (``--port``, …)."""
+    rest = [a for a in args if a != "--reset"]
+    return ("--reset" if len(rest) != len(args) else "--if-empty"), rest
+
+
 def demo(args: list[str]) -> None:
     ensure_venv()
     env = {**os.environ, "ANJIAN_DEMO": "1", "ANJIAN_DATA_DIR": os.environ.get("ANJIAN_DATA_DIR", str(ROOT / "var" / "demo"))}
     anjian = str(BIN / "anjian")
     run(anjian, "migrate", "--noinput", "-v", "0", env=env)
     run(anjian, "sync_roles", env=env)
-    run(anjian, "demo", "--scale", os.environ.get("ANJIAN_DEMO_SCALE", "small"), "--if-empty", env=env)
+    build, args = demo_options(args)
+    run(anjian, "demo", "--scale", os.environ.get("ANJIAN_DEMO_SCALE", "small"), build, env=env)
     # Ctrl-C reaches the whole process group: rundemo stops the server and the worker itself,
     # so this parent only waits for it instead of dying with a traceback.
     # The child is started first so that it keeps the default Ctrl-C handling.

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    "ninja",  # /api/v1/docs uses the Swagger UI files django-ninja ships (ninja/static/), not a CDN
     "simple_history",
     "huey.contrib.djhuey",
     "anjian.core",
@@ -210,8 +211,11 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 4096)
 
 # --- maps --------------------------------------------------------------------------------
-# Government networks rarely reach public tile servers: the tile URL is configuration.
+# Government networks rarely reach public tile servers: the tile URL is configuration (docs/maps.md).
+# Without it every map still draws the user's jurisdiction boundaries on a plain background.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_LABEL_URL = env_str("MAP_TILE_LABEL_URL", "")  # an optional label layer over the tiles (天地图 cva)
+MAP_TILE_SUBDOMAINS = env_str("MAP_TILE_SUBDOMAINS", "abc")  # what {s} in the URLs stands for, one character each
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 
 # --- logging -----------------------------------------------------------------------------

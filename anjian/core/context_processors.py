@@ -15,7 +15,7 @@ gettext_noop("安全生产监管平台")
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    context: dict[str, Any] = {"SITE_NAME": settings.ANJIAN_SITE_NAME, "DEMO": settings.ANJIAN_DEMO}
+    context: dict[str, Any] = {"SITE_NAME": settings.ANJIAN_SITE_NAME, "DEMO": settings.ANJIAN_DEMO, **map_settings()}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
@@ -34,3 +34,13 @@ def office_label(user: Any) -> str:
         return ""
     unit = m.enterprise or m.department or m.jurisdiction
     return f"{unit} · {m.role}" if unit else str(m.role)
+
+
+def map_settings() -> dict[str, str]:
+    """The base-map configuration every map element carries (templates/partials/map_attrs.html)."""
+    return {
+        "MAP_TILES": settings.MAP_TILE_URL,
+        "MAP_TILE_LABELS": settings.MAP_TILE_LABEL_URL,
+        "MAP_TILE_SUBDOMAINS": settings.MAP_TILE_SUBDOMAINS,
+        "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
+    }

@@ -169,7 +169,7 @@ def coverage_view(request: HttpRequest) -> HttpResponse:
         "totals": services.coverage_totals(user=request.user, start=start, end=end),
         "query": urlencode(query), "query_by": urlencode({**query, "by": by}),
         "legend": _band_legend(), "bands": json.dumps([c for _l, c in services.COVERAGE_BANDS]),
-        "no_plan_colour": services.NO_PLAN_COLOUR, "tiles": settings.MAP_TILE_URL,
+        "no_plan_colour": services.NO_PLAN_COLOUR,
         "can_reassign": has_action(request.user, "grids.reassign"),
     })
 
@@ -258,7 +258,7 @@ def grid_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     street = grid.ancestors().filter(level=JurisdictionLevel.STREET).last()
     return render(request, "grids/detail.html", {
         "g": grid, "s": summary, "start": start, "end": end, "street": street,
-        "ancestors": grid.ancestors(), "tiles": settings.MAP_TILE_URL,
+        "ancestors": grid.ancestors(),
         "can_hazards": has_action(request.user, "hazards.view"),
         "can_enterprises": has_action(request.user, "enterprises.view"),
     })

@@ -341,9 +341,7 @@ def live_view(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
 
 @require_action("monitoring.view")
 def map_view(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-
-    return render(request, "monitoring/map.html", {"tiles": settings.MAP_TILE_URL})
+    return render(request, "monitoring/map.html")
 
 
 @require_action("monitoring.view")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("jurisdictions/", views.jurisdictions, name="jurisdictions"),
     path("jurisdictions/<int:pk>/", views.jurisdiction_detail, name="jurisdiction"),
     path("jurisdictions/<int:pk>/geojson/", views.jurisdiction_geojson, name="jurisdiction_geojson"),
+    path("boundaries/", views.boundaries, name="boundaries"),
     path("departments/", views.departments, name="departments"),
     path("boundaries/", views_boundaries.boundary_imports, name="boundary_imports"),
     path("boundaries/<int:pk>/", views_boundaries.boundary_import, name="boundary_import"),

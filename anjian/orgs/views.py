@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from anjian.audit.selectors import history_for, timeline_for
 from anjian.core.pagination import keyset_page
-from anjian.core.scoping import get_in_scope
+from anjian.core.scoping import get_in_scope, has_action
 from anjian.core.views import require_action
 from anjian.orgs.models import Department, Jurisdiction, JurisdictionLevel, SectorRoute
+from anjian.orgs.selectors import MAP_ACTIONS, scope_boundaries
 from anjian.orgs.services import boundary_feature
 
 
@@ -51,6 +53,21 @@ def jurisdiction_geojson(request: HttpRequest, pk: int) -> JsonResponse:
     features = [boundary_feature(j)] + [boundary_feature(c) for c in j.children.exclude(boundary="")[:2000]]
     return JsonResponse({"type": "FeatureCollection", "features": [f for f in features if f["geometry"]]},
                         json_dumps_params={"ensure_ascii": False})
+
+
+def boundaries(request: HttpRequest) -> HttpResponse:
+    """The user's jurisdiction boundaries under a map of ``?for=<app>`` (hazards, monitoring,
+    grids, orgs): the territory in which the user may use that app, and its direct children.
+    A user whose roles do not grant the app gets a 404, like the map's page."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    action = MAP_ACTIONS.get(request.GET.get("for", ""))
+    if action is None or not has_action(request.user, action):
+        raise Http404
+    response = JsonResponse(scope_boundaries(user=request.user, action=action), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "private, max-age=300"
+    response["Vary"] = "Cookie, Accept-Language"
+    return response
 
 
 @require_action("orgs.view")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from anjian.core.errors import DomainError
+from anjian.orgs.selectors import public_outline
 from anjian.public_reports import services, throttle
 from anjian.public_reports.forms import ReportForm
 from anjian.public_reports.models import Channel, Report
+
+REFERRER_POLICY = "same-origin"
 
 
 def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -19,7 +21,10 @@ def _finish(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if new or throttle.DEVICE_COOKIE not in request.COOKIES:
         response.set_cookie(throttle.DEVICE_COOKIE, new or throttle.device_token(request), max_age=365 * 86400,
                             httponly=True, samesite="Lax", secure=request.is_secure())
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin: no referrer ever leaves for a third party (the reporter's privacy), while the
+    # browser still sends this site's Origin with the form posts. "no-referrer" made Chromium
+    # post with "Origin: null", which the CSRF check rightly refuses (issue 12).
+    response["Referrer-Policy"] = REFERRER_POLICY
     return response
 
 
@@ -30,8 +35,16 @@ def _done(request: HttpRequest, report: Report, secret: str) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: ReportForm, status: int) -> HttpResponse:
-    context = {"form": form, "MAP_TILE_URL": settings.MAP_TILE_URL}
-    return _finish(request, render(request, "public_reports/public/form.html", context, status=status))
+    return _finish(request, render(request, "public_reports/public/form.html", {"form": form}, status=status))
+
+
+def outline(request: HttpRequest) -> HttpResponse:
+    """The city's and its districts' boundaries for the form's map (public administrative
+    boundaries, so the map shows where the city is even without a base map)."""
+    response = JsonResponse(public_outline(), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Vary"] = "Cookie, Accept-Language"
+    return response
 
 
 @never_cache

@@ -8,8 +8,7 @@
   var d = el.dataset;
   var bands = JSON.parse(d.bands || "[]");
   var MAX_LABELS = 120;
-  var map = L.map(el, { attributionControl: true, preferCanvas: true });
-  if (d.tiles) { L.tileLayer(d.tiles, { maxZoom: 19 }).addTo(map); }
+  var map = ajMap(el, { preferCanvas: true });
   function esc(s) { var t = document.createElement("span"); t.textContent = s == null ? "" : String(s); return t.innerHTML; }
   function fill(p) { return p.band >= 0 ? bands[p.band] : d.none; }
   function rateText(p) { return p.planned ? p.rate + "%" : d.labelNone; }
@@ -47,7 +46,8 @@
     }).addTo(map);
     el.dataset.loaded = String(fc.features.length);
     map.on("moveend", refreshLabels);
-    if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds()); } else { map.setView([22.55, 114.06], 10); }
-    refreshLabels();
+    // The grids shown (the filter's choice, always inside the user's territory), else the territory.
+    var grids = layer.getBounds();
+    map.ajScope.then(function (scope) { ajFit(map, grids, scope, 18); refreshLabels(); });
   });
 })();

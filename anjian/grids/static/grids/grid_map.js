@@ -3,8 +3,7 @@
 (function () {
   var el = document.getElementById("grid-map");
   if (!el) { return; }
-  var map = L.map(el, { attributionControl: true });
-  if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map); }
+  var map = ajMap(el);  // the user's jurisdiction boundaries underneath (anjian/basemap.js)
   var style = {
     major_hazard_source: { color: "#5c0010", fillColor: "#d9001b", fillOpacity: 0.9, radius: 8, weight: 2 },
     crowded_place: { color: "#08306b", fillColor: "#2c7bb6", fillOpacity: 0.9, radius: 7, weight: 2 },
@@ -21,6 +20,7 @@
         l.bindPopup('<a href="' + esc(p.url) + '">' + esc(p.name) + "</a><br><small>" + esc((p.flags || []).join("、")) + "</small>");
       }
     }).addTo(map);
-    if (boundary.getBounds().isValid()) { map.fitBounds(boundary.getBounds().pad(0.05)); } else { map.setView([22.55, 114.06], 12); }
+    var own = boundary.getBounds().isValid() ? boundary.getBounds().pad(0.05) : null;
+    map.ajScope.then(function (scope) { ajFit(map, own, scope, 18); });
   });
 })();

@@ -1,9 +1,9 @@
-/* The city's sensors by state, refreshed every 5 s without reloading the page. */
+/* The sensors the user may see, by state, refreshed every 5 s without reloading the page, over
+   the user's jurisdiction boundaries (anjian/basemap.js). */
 (function () {
   var el = document.getElementById("sensor-map");
   if (!el) { return; }
-  var map = L.map(el);
-  if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 19 }).addTo(map); }
+  var map = ajMap(el);
   var colours = { alarm: "#d9001b", offline: "#6c757d", normal: "#198754", unknown: "#adb5bd" };
   var layer = null, fitted = false;
   function refresh() {
@@ -22,9 +22,12 @@
         }
       }).addTo(map);
       ["alarm", "offline", "normal"].forEach(function (s) { document.getElementById("n-" + s).textContent = fc.counts[s] || 0; });
+      el.dataset.loaded = String(fc.features.length);
       if (!fitted) {
-        if (layer.getBounds().isValid()) { map.fitBounds(layer.getBounds().pad(0.2), { maxZoom: 15 }); } else { map.setView([22.55, 114.06], 10); }
         fitted = true;
+        // The first view is the user's territory; without one (an enterprise account) the sensors.
+        var sensors = layer.getBounds().isValid() ? layer.getBounds().pad(0.2) : null;
+        map.ajScope.then(function (scope) { ajFit(map, scope, sensors, 15); });
       }
     });
   }
