@@ -123,7 +123,7 @@ def _series(office: Department | None) -> Any:
 
 
 def _ranked(rows: list[dict[str, Any]], limit: int = 3) -> list[dict[str, Any]]:
-    hit = [r for r in rows if r["count"] or r["deaths"]]
+    hit = [r for r in rows if (r["count"] or r["deaths"]) and r["key"] is not None]  # not 未分区 / —
     return sorted(hit, key=lambda r: (-r["deaths"], -r["count"], str(r["label"])))[:limit]
 
 
