@@ -114,6 +114,17 @@ def issuing_office(jurisdiction: Jurisdiction) -> tuple[str, Department | None]:
     return (office.name if office else f"{jurisdiction.name}安全生产委员会办公室"), office
 
 
+def copies_to(jurisdiction: Jurisdiction) -> list[str]:
+    """The 抄送 of the area's report: the area's committee members and the offices of the areas
+    under it; for an area inside another, also the office above (which receives every report of
+    its areas)."""
+    lower = {1: "各区", 2: "各街道"}.get(jurisdiction.level, "各下级")
+    names = [f"{jurisdiction.name}安全生产委员会各成员单位", f"{lower}安全生产委员会办公室"]
+    if jurisdiction.parent_id is not None:
+        names.insert(0, issuing_office(jurisdiction.parent)[0])
+    return names
+
+
 def _series(office: Department | None) -> Any:
     from anjian.documents.models import DocumentSeries
 
@@ -391,7 +402,8 @@ def _word_table(doc: OfficialDocument, caption: str, header: list[str], rows: li
 
 def build_docx(d: dict[str, Any], jurisdiction: Jurisdiction, *, title: str, number: str, issuer: str,
                date: dt.date) -> bytes:
-    doc = OfficialDocument(title, number or None, issuer, date)
+    # 版头: the office's name in red over the number; 版记: 抄送, 印发机关 and 印发日期
+    doc = OfficialDocument(title, number or None, issuer, date, cc=copies_to(jurisdiction))
     texts = summary_paragraphs(d, jurisdiction)
     all_tables = tables(d)
     by = d["stats"]["by"]

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 import time_machine
 from docx import Document
+from docx.oxml.ns import qn
 
 from anjian.accidents.models import MonthlyReport
 from anjian.accidents.monthly import monthly_report_generate, monthly_report_request, plain_label, trend, wan
@@ -105,6 +106,16 @@ def test_docx_and_xlsx_equal_the_statistics_api(world, data, login, django_captu
     assert rep.title == "示范市2026年3月安全生产事故月报"
     texts = _texts(doc)
     assert "示安委办〔2026〕1号" in texts and "示范市安委办" in texts and "2026年8月21日" in texts
+    # 版头: the office's name in red 小标宋, the number under it over the red rule
+    head = [p for p in doc.paragraphs if p.text][:3]
+    assert [p.text for p in head] == ["示范市安委办", "示安委办〔2026〕1号", rep.title]
+    assert head[0].style.name == "发文机关标志" and str(head[0].style.font.color.rgb) == "FF0000"
+    rule = head[1]._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:color")) == "FF0000"
+    # 版记: the last table, 抄送 then 印发机关 and 印发日期
+    imprint = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+    assert imprint == [["抄送：示范市安全生产委员会各成员单位，各区安全生产委员会办公室。"] * 2,
+                       ["示范市安委办", "2026年8月21日印发"]]
     assert (f"2026年3月，全市共发生生产安全事故{cur['count']}起，死亡{cur['deaths']}人，受伤{cur['injuries']}人"
             f"（其中重伤{cur['serious_injuries']}人），下落不明0人，直接经济损失173.46万元。") in texts
     assert "事故起数上升200.0%（去年同期1起），死亡人数上升300.0%（去年同期1人）" in texts
@@ -161,12 +172,22 @@ def test_docx_and_xlsx_equal_the_statistics_api(world, data, login, django_captu
     )
     pdf = (tmp_path / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 20000
+    if shutil.which("pdftotext") is None:
+        return
+    text = "".join(subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert text.index("示范市安委办") < text.index("示安委办〔2026〕1号") < text.index("一、总体情况")
+    assert text.index("2026年8月21日") < text.index("抄送：") < text.index("2026年8月21日印发")
 
 
 def test_district_report_and_regeneration_keep_the_number(world, data, login, django_capture_on_commit_callbacks):
     first = _generate(world, django_capture_on_commit_callbacks, persona="district_a", jurisdiction=world.district_a)
     assert first.number == ""  # no series for the district's office: no number
     assert first.issuer == "甲区安全生产委员会办公室"
+    district_doc = Document(io.BytesIO(first.docx.open("rb").read()))
+    assert next(p.text for p in district_doc.paragraphs if p.text) == "甲区安全生产委员会办公室"
+    assert district_doc.tables[-1].rows[0].cells[0].text == (
+        "抄送：示范市安委办，甲区安全生产委员会各成员单位，各街道安全生产委员会办公室。")
     api = login("district_a").get(
         f"/api/v1/accidents/stats/summary?year=2026&month=3&jurisdiction={world.district_a.code}").json()
     with first.docx.open("rb") as fh:
