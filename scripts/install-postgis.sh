@@ -8,6 +8,8 @@
 # Idempotent: exits 0 when the package is already installed. Needs root (or sudo) and access
 # to Debian's package archive.
 set -euo pipefail
+# shellcheck source=lib/apt.sh
+source "$(dirname "$0")/lib/apt.sh"
 
 log() { printf 'install-postgis: %s\n' "$*"; }
 
@@ -35,6 +37,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 log "installing $package (PostgreSQL $major)"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$package"
+# shellcheck disable=SC2086  # $SUDO is empty or "sudo"
+apt_run install-postgis $SUDO apt-get -o "DPkg::Lock::Timeout=$APT_LOCK_TIMEOUT" update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive apt_run install-postgis $SUDO apt-get -o "DPkg::Lock::Timeout=$APT_LOCK_TIMEOUT" \
+  install -y -qq --no-install-recommends "$package"
 log "done: CREATE EXTENSION postgis; is now possible (only do it in a scratch database)"

@@ -68,13 +68,16 @@ def wan(yuan: Any) -> Decimal:
     return (Decimal(str(yuan)) / 10000).quantize(Decimal("0.01"))
 
 
-def trend(current: Any, before: Any) -> str:
-    """``上升50.0%`` / ``下降20.0%`` / ``持平`` / ``增加3（上期为零）``."""
+def trend(current: Any, before: Any, unit: str = "") -> str:
+    """``上升50.0%`` / ``下降20.0%`` / ``持平`` / ``增加3起`` (from zero: no percentage).
+
+    The sentences follow each trend with the earlier figure in brackets (``（上月0起）``), so the
+    zero base is not repeated here."""
     pct = change(Decimal(str(current)), Decimal(str(before)))
     if Decimal(str(current)) == Decimal(str(before)):
         return "持平"
     if pct is None:
-        return f"增加{_num(current)}（上期为零）"
+        return f"增加{_num(current)}{unit}"
     return f"上升{pct}%" if pct > 0 else f"下降{-pct}%"
 
 
@@ -111,6 +114,17 @@ def issuing_office(jurisdiction: Jurisdiction) -> tuple[str, Department | None]:
     return (office.name if office else f"{jurisdiction.name}安全生产委员会办公室"), office
 
 
+def copies_to(jurisdiction: Jurisdiction) -> list[str]:
+    """The 抄送 of the area's report: the area's committee members and the offices of the areas
+    under it; for an area inside another, also the office above (which receives every report of
+    its areas)."""
+    lower = {1: "各区", 2: "各街道"}.get(jurisdiction.level, "各下级")
+    names = [f"{jurisdiction.name}安全生产委员会各成员单位", f"{lower}安全生产委员会办公室"]
+    if jurisdiction.parent_id is not None:
+        names.insert(0, issuing_office(jurisdiction.parent)[0])
+    return names
+
+
 def _series(office: Department | None) -> Any:
     from anjian.documents.models import DocumentSeries
 
@@ -120,15 +134,26 @@ def _series(office: Department | None) -> Any:
 
 
 def _ranked(rows: list[dict[str, Any]], limit: int = 3) -> list[dict[str, Any]]:
-    hit = [r for r in rows if r["count"] or r["deaths"]]
+    hit = [r for r in rows if (r["count"] or r["deaths"]) and r["key"] is not None]  # not 未分区 / —
     return sorted(hit, key=lambda r: (-r["deaths"], -r["count"], str(r["label"])))[:limit]
+
+
+_CODE_PREFIX = re.compile(r"^[0-9A-Za-z]+\s+(?=\S)")
+
+
+def plain_label(label: Any) -> str:
+    """A dimension's label as prose names it: ``WSA10010 高处坠落`` -> ``高处坠落``, ``C 制造业`` ->
+    ``制造业`` (the code stays in the statistics page's tables, not in a sentence)."""
+    return _CODE_PREFIX.sub("", str(label)).strip()
 
 
 def _worst_sentence(what: str, rows: list[dict[str, Any]]) -> str:
     top = _ranked(rows)
     if not top:
         return ""
-    parts = "、".join(f"{r['label']}（{r['count']}起、死亡{r['deaths']}人）" for r in top)
+    parts = "、".join(f"{plain_label(r['label'])}（{r['count']}起、死亡{r['deaths']}人）" for r in top)
+    if len(top) == 1:
+        return f"从{what}看，事故集中在{parts}。"
     return f"从{what}看，事故较多的依次是{parts}。"
 
 
@@ -153,7 +178,9 @@ def report_data(*, year: int, month: int, jurisdiction: Jurisdiction) -> dict[st
         row for row in target_progress(user=user, year=year, day=period.end, until=period.end)
         if row["target"].jurisdiction.path.startswith(jurisdiction.path)
     ]
-    return {"period": period, "ytd": ytd, "stats": data, "ytd_stats": ytd_data, "trend_this": trend_this,
+    # figures run to the month's end, or to today for a month still running (a draft)
+    as_of = min(period.end, timezone.localdate())
+    return {"period": period, "as_of": as_of, "ytd": ytd, "stats": data, "ytd_stats": ytd_data, "trend_this": trend_this,
             "trend_last": trend_last, "larger": larger, "targets": targets}
 
 
@@ -169,13 +196,14 @@ def summary_paragraphs(d: dict[str, Any], jurisdiction: Jurisdiction) -> dict[st
         f"{period.label()}，{where}共发生生产安全事故{cur['count']}起，死亡{cur['deaths']}人，"
         f"受伤{cur['injuries']}人（其中重伤{cur['serious_injuries']}人），下落不明{cur['missing']}人，"
         f"直接经济损失{wan(cur['loss_yuan'])}万元。",
-        f"与去年同期相比，事故起数{trend(cur['count'], ly['count'])}（去年同期{ly['count']}起），"
-        f"死亡人数{trend(cur['deaths'], ly['deaths'])}（去年同期{ly['deaths']}人）；"
-        f"与上月相比，事故起数{trend(cur['count'], prev['count'])}（上月{prev['count']}起），"
-        f"死亡人数{trend(cur['deaths'], prev['deaths'])}（上月{prev['deaths']}人）。",
+        f"与去年同期相比，事故起数{trend(cur['count'], ly['count'], '起')}（去年同期{ly['count']}起），"
+        f"死亡人数{trend(cur['deaths'], ly['deaths'], '人')}（去年同期{ly['deaths']}人）；"
+        f"与上月相比，事故起数{trend(cur['count'], prev['count'], '起')}（上月{prev['count']}起），"
+        f"死亡人数{trend(cur['deaths'], prev['deaths'], '人')}（上月{prev['deaths']}人）。",
         f"本月发生较大及以上事故{cur['larger']}起，较大涉险事故{cur['larger_at_risk']}起。",
         f"{period.start.year}年1{'—' + str(m) if m > 1 else ''}月，{where}累计发生生产安全事故{ycur['count']}起、"
-        f"死亡{ycur['deaths']}人，同比分别{trend(ycur['count'], yly['count'])}、{trend(ycur['deaths'], yly['deaths'])}"
+        f"死亡{ycur['deaths']}人，同比分别{trend(ycur['count'], yly['count'], '起')}、"
+        f"{trend(ycur['deaths'], yly['deaths'], '人')}"
         f"（去年同期{yly['count']}起、{yly['deaths']}人）。",
     ]
     by = d["stats"]["by"]
@@ -200,7 +228,7 @@ def summary_paragraphs(d: dict[str, Any], jurisdiction: Jurisdiction) -> dict[st
     own = [r for r in d["targets"] if r["target"].jurisdiction_id == jurisdiction.pk and not r["target"].department_id]
     progress = [
         f"{r['target'].get_category_display() or '全部类别'}{r['target'].get_metric_display()}：全年控制数{r['target'].quota}，"
-        f"截至{_md(period.end)}实际{r['actual']}，占控制数的{_num(r['percent']) + '%' if r['percent'] is not None else '—'}"
+        f"截至{_md(d.get('as_of', period.end))}实际{r['actual']}，占控制数的{_num(r['percent']) + '%' if r['percent'] is not None else '—'}"
         f"（时间进度控制数{r['pace']}），状态：{STATUS_LABELS[r['status']]}。"
         for r in own
     ] or ["本年度尚未下达事故控制指标。"]
@@ -374,7 +402,8 @@ def _word_table(doc: OfficialDocument, caption: str, header: list[str], rows: li
 
 def build_docx(d: dict[str, Any], jurisdiction: Jurisdiction, *, title: str, number: str, issuer: str,
                date: dt.date) -> bytes:
-    doc = OfficialDocument(title, number or None, issuer, date)
+    # 版头: the office's name in red over the number; 版记: 抄送, 印发机关 and 印发日期
+    doc = OfficialDocument(title, number or None, issuer, date, cc=copies_to(jurisdiction))
     texts = summary_paragraphs(d, jurisdiction)
     all_tables = tables(d)
     by = d["stats"]["by"]
@@ -445,10 +474,20 @@ def build_xlsx(d: dict[str, Any], *, title: str) -> bytes:
 
 
 def _check_month(year: int, month: int) -> None:
+    """Only a month that has ended has a report: a report of a month still running would count
+    part of it, be numbered (a document number cannot be taken back) and go stale."""
     if not 1 <= month <= 12 or not 1987 <= year <= 2100:
         raise DomainError("年份或月份不正确", "Bad year or month", field="month")
-    if dt.date(year, month, 1) > timezone.localdate():
+    today = timezone.localdate()
+    if dt.date(year, month, 1) > today:
         raise DomainError("不能生成尚未开始的月份的月报", "That month has not begun", field="month")
+    if (year, month) == (today.year, today.month):
+        raise DomainError(
+            f"{month}月尚未结束，不能生成本月月报：月报在次月1日自动生成，届时也可在此手动生成",
+            f"{dt.date(year, month, 1):%B %Y} has not ended yet: its report is generated on the 1st of next month "
+            "(or by hand from then on)",
+            field="month",
+        )
 
 
 def _check_actor(actor: Any, jurisdiction: Jurisdiction) -> None:

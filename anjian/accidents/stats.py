@@ -17,12 +17,14 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anjian.accidents.choices import AccidentKind, Category, Grade, InvestigationStatus
 from anjian.accidents.models import Accident, Investigation, ReferenceFigure
 from anjian.accidents.selectors import accident_list
 from anjian.core.periods import local_midnight, month_bucket
-from anjian.orgs.models import Jurisdiction, Sector
+from anjian.orgs.models import Jurisdiction, JurisdictionLevel, Sector
 from anjian.rules import accidents as law
 
 DIMENSIONS = ("month", "district", "category", "industry", "type", "grade")
@@ -40,6 +42,10 @@ class Period:
     @classmethod
     def year(cls, year: int) -> Period:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @property
+    def is_year(self) -> bool:
+        return self == Period.year(self.start.year)
 
     @property
     def is_month(self) -> bool:
@@ -62,7 +68,7 @@ class Period:
     def label(self) -> str:
         if self.is_month:
             return f"{self.start.year}年{self.start.month}月"
-        if self == Period.year(self.start.year):
+        if self.is_year:
             return f"{self.start.year}年"
         return f"{self.start:%Y-%m-%d}至{self.end:%Y-%m-%d}"
 
@@ -122,8 +128,6 @@ def _labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
         return {k: str(v) for k, v in Category.choices}
     if by == "grade":
         return {k: str(v) for k, v in Grade.choices}
-    if by == "district":
-        return dict(Jurisdiction.objects.filter(pk__in=keys).values_list("pk", "name"))
     if by == "industry":
         return {code: f"{code} {name}" for code, name in Sector.objects.filter(code__in=keys).values_list("code", "name")}
     if by == "type":
@@ -160,6 +164,16 @@ def accident_stats(
     ]
     if by == "industry":
         rows = _merge(rows, _section_codes([r["key"] for r in rows]))
+    if by == "district":
+        # an accident reported at the city level has the city as its "district" (no district above
+        # it): one row 未分区 at the end, not the city listed as if it were one of its districts
+        found = Jurisdiction.objects.filter(pk__in=[r["key"] for r in rows if r["key"] is not None])
+        names = {pk: name for pk, name, level in found.values_list("pk", "name", "level")
+                 if level == JurisdictionLevel.DISTRICT}
+        rows = _merge(rows, {k: k for k in names})
+        names[None] = _("未分区")
+    if by == "month":
+        rows = _every_month(rows, period)
     if by == "type" and harmonise_types:
         merged: dict[str, dict[str, Any]] = {}
         for r in rows:
@@ -170,10 +184,24 @@ def accident_stats(
             else:
                 merged[code] = {**r, "key": code}
         rows = sorted(merged.values(), key=lambda r: r["key"])
-    labels = _labels(by, [r["key"] for r in rows])
+    labels = names if by == "district" else _labels(by, [r["key"] for r in rows])
     for r in rows:
         r["label"] = labels.get(r["key"], "—" if r["key"] is None else str(r["key"]))
     return rows
+
+
+def _every_month(rows: list[dict[str, Any]], period: Period) -> list[dict[str, Any]]:
+    """One row per month of the period up to the current month, months without accidents at
+    zero (a trend that skips them draws a wrong line)."""
+    have = {r["key"]: r for r in rows}
+    last = min(period.end, timezone.localdate())
+    filled = []
+    first = dt.date(period.start.year, period.start.month, 1)
+    while first <= last:
+        filled.append(have.pop(first, None) or {
+            "key": first, **dict.fromkeys(AGGREGATES, 0), "loss_yuan": Decimal("0.00"), "injuries": 0})
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    return filled + sorted(have.values(), key=lambda r: (r["key"] is None, r["key"] or dt.date.min))
 
 
 def _section_codes(sector_ids: Iterable[Any]) -> dict[Any, str]:
@@ -204,17 +232,20 @@ def change(current: int | Decimal, before: int | Decimal) -> Decimal | None:
 
 
 def accident_comparison(*, user: Any, period: Period, filters: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Totals of the period, the same period last year (同比) and the previous period (环比)."""
+    """Totals of the period, the same period last year (同比) and the previous period (环比).
+
+    A whole year has no 环比 (its previous span is last year: the same figure as 同比):
+    ``previous`` and ``mom`` are ``None`` then."""
     current = accident_totals(user=user, period=period, filters=filters)
     last_year = accident_totals(user=user, period=period.last_year(), filters=filters)
-    previous = accident_totals(user=user, period=period.previous(), filters=filters)
     fields = ("count", "deaths", "injuries", "loss_yuan", "larger")
+    previous = None if period.is_year else accident_totals(user=user, period=period.previous(), filters=filters)
     return {
         "current": current,
         "last_year": last_year,
         "previous": previous,
         "yoy": {f: change(current[f], last_year[f]) for f in fields},
-        "mom": {f: change(current[f], previous[f]) for f in fields},
+        "mom": None if previous is None else {f: change(current[f], previous[f]) for f in fields},
     }
 
 

@@ -367,7 +367,8 @@ def targets_view(request: HttpRequest) -> HttpResponse:
 def monthly_reports_view(request: HttpRequest) -> HttpResponse:
     """Generated monthly reports in scope; offices with ``accidents.targets`` generate/regenerate."""
     from anjian.accidents.models import MonthlyReport
-    from anjian.accidents.monthly import REGENERATE_ACTION, monthly_report_request, previous_month
+    from anjian.accidents.monthly import JOB_KIND, REGENERATE_ACTION, monthly_report_request, previous_month
+    from anjian.jobs.models import Job, JobStatus
 
     user = request.user
     can_generate = has_action(user, REGENERATE_ACTION)
@@ -391,12 +392,18 @@ def monthly_reports_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("已开始生成“%(title)s”，完成后刷新本页即可下载") % {"title": job.title})
+            messages.success(request, _("已开始生成“%(title)s”，完成后本页自动显示下载") % {"title": job.title})
         return redirect("accidents:reports")
     reports = MonthlyReport.objects.restrict(user, "accidents.view").select_related("jurisdiction", "generated_by")
+    # the user's generations still running: the list polls itself until they are done
+    running = list(Job.objects.restrict(user, "jobs.view").filter(
+        kind=JOB_KIND, created_by=user, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).order_by("id")[:10])
+    context = {"reports": reports[:120], "can_generate": can_generate, "running": running}
+    if getattr(request, "htmx", False):
+        return render(request, "accidents/_reports_list.html", context)
     default_year, default_month = previous_month(timezone.localdate())
     return render(request, "accidents/reports.html", {
-        "reports": reports[:120], "can_generate": can_generate,
+        **context,
         "jurisdictions": Jurisdiction.objects.restrict(user, REGENERATE_ACTION).filter(level__lte=2).order_by("path")
         if can_generate else [],
         "default_year": default_year, "default_month": default_month, "months": range(1, 13),

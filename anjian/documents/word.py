@@ -114,6 +114,10 @@ FONT_FALLBACKS: dict[str, str] = {
     FONT_KAITI: "楷体",
 }
 RED = RGBColor(0xFF, 0x00, 0x00)
+IMPRINT_SIZE = Pt(14)  # size 4 (四号): the 版记
+# rule widths in eighths of a point: 0.35 mm = 1 pt, 0.25 mm = 0.71 pt (Word's nearest: 3/4 pt)
+IMPRINT_THICK = 8
+IMPRINT_THIN = 6
 
 # Paragraph styles this module adds to the document: purpose -> the name Word shows.
 STYLE_NAMES: dict[str, str] = {
@@ -133,6 +137,7 @@ STYLE_NAMES: dict[str, str] = {
     "figure": "图片",
     "caption": "题注",
     "page_number": "页码",
+    "imprint": "版记",
 }
 
 _HEADING_PREFIX_PATTERNS = {
@@ -184,10 +189,15 @@ class OfficialDocument:
     ``title`` is the document title (标题); ``number`` the document number (发文字号) or None;
     ``issuer`` the issuing office's full name (发文机关署名) and ``date`` the date of the document
     (成文日期), both printed at the end. ``letterhead`` is the red issuing-office mark (发文机关标志,
-    e.g. ``深圳市安全生产委员会办公室文件``), printed at the top; ``red_rule`` draws the red separator
-    line under the number (default: when there is a letterhead). ``addressee`` (主送机关, e.g.
-    ``各区安委办：``) is printed under the title; ``note`` (附注, e.g. ``此件公开发布``) in brackets
-    under the date.
+    e.g. ``深圳市安全生产委员会办公室文件``), printed at the top in red 小标宋; by default the
+    issuer's name, ``False`` for none. ``red_rule`` draws the red separator line under the number
+    (default: when there is a letterhead). ``addressee`` (主送机关, e.g. ``各区安委办：``) is printed
+    under the title; ``note`` (附注, e.g. ``此件公开发布``) in brackets under the date.
+
+    The 版记 (GB/T 9704 7.4) closes the last page, at its foot: ``cc`` (抄送机关, a name or a list of
+    names), then the printing office (印发机关, ``printer``, by default the issuer) on the left and
+    ``printed_on`` (印发日期, by default ``date``) on the right, between rules as wide as the text
+    block — thick first and last, thin between. ``imprint=False`` leaves it out.
 
     The issuer and date are added when the document is first written; adding content afterwards
     raises ``RuntimeError``.
@@ -200,10 +210,14 @@ class OfficialDocument:
         issuer: str,
         date: dt.date,
         *,
-        letterhead: str | None = None,
+        letterhead: str | bool | None = None,
         red_rule: bool | None = None,
         addressee: str | None = None,
         note: str | None = None,
+        cc: str | Sequence[str] | None = None,
+        printer: str | None = None,
+        printed_on: dt.date | None = None,
+        imprint: bool = True,
     ) -> None:
         if not title.strip():
             raise ValueError("official document: empty title")
@@ -211,10 +225,17 @@ class OfficialDocument:
         self.number = number.strip() if number and number.strip() else None
         self.issuer = issuer.strip()
         self.date = date
-        self.letterhead = letterhead.strip() if letterhead and letterhead.strip() else None
+        if letterhead is None or letterhead is True:
+            letterhead = issuer
+        self.letterhead = letterhead.strip() if isinstance(letterhead, str) and letterhead.strip() else None
         self.red_rule = self.letterhead is not None if red_rule is None else red_rule
         self.addressee = addressee.strip() if addressee and addressee.strip() else None
         self.note = note.strip() if note and note.strip() else None
+        names = [cc] if isinstance(cc, str) else list(cc or [])
+        self.cc = [n.strip().rstrip("，,。") for n in names if n and n.strip()]
+        self.printer = (printer or "").strip() or self.issuer
+        self.printed_on = printed_on or date
+        self.imprint = imprint
         self._heading_counters = [0, 0, 0, 0]
         self._closed = False
         self._doc: DocxDocument = Document()
@@ -436,6 +457,78 @@ class OfficialDocument:
         if self.note:
             note = self.note if self.note.startswith("（") else f"（{self.note}）"
             self._doc.add_paragraph(note, style=self._style("note"))
+        if self.imprint:
+            self._write_imprint()
+
+    def _write_imprint(self) -> None:
+        """The 版记 (GB/T 9704 7.4): a table floated to the foot of the text block of its page.
+
+        Rows: 抄送 (when there is one), then 印发机关 on the left and 印发日期 on the right. Rules as
+        wide as the text block: 0.35 mm above the first and under the last row, 0.25 mm between
+        rows; no side rules; size 4 仿宋, one character in from either side. Word places the table
+        at the bottom margin; LibreOffice 7 keeps a floating table as wide as the text block in the
+        text flow, right under the date (or the note).
+        """
+        rows = ([f"抄送：{'，'.join(self.cc)}。"] if self.cc else []) + [None]
+        table = self._doc.add_table(rows=len(rows), cols=2)
+        table.autofit = False
+        width = TEXT_WIDTH
+        half = Length(int(width) // 2)
+        _set_table_width(table, width)
+        for column in table.columns:
+            column.width = half
+        tbl_pr = table._tbl.tblPr
+        position = OxmlElement("w:tblpPr")
+        for name, value in (("leftFromText", "0"), ("rightFromText", "0"), ("topFromText", "0"),
+                            ("bottomFromText", "0"), ("vertAnchor", "margin"), ("horzAnchor", "margin"),
+                            ("tblpXSpec", "center"), ("tblpYSpec", "bottom")):  # fmt: skip
+            position.set(qn(f"w:{name}"), value)
+        tbl_pr.insert(1 if tbl_pr.find(qn("w:tblStyle")) is not None else 0, position)
+        borders = OxmlElement("w:tblBorders")
+        for side, size in (("top", IMPRINT_THICK), ("left", None), ("bottom", IMPRINT_THICK),
+                           ("right", None), ("insideH", IMPRINT_THIN), ("insideV", None)):  # fmt: skip
+            edge = OxmlElement(f"w:{side}")
+            edge.set(qn("w:val"), "single" if size else "nil")
+            if size:
+                edge.set(qn("w:sz"), str(size))
+                edge.set(qn("w:space"), "0")
+                edge.set(qn("w:color"), "000000")
+            borders.append(edge)
+        _insert_tbl_pr_child(tbl_pr, borders)
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            margin = OxmlElement(f"w:{side}")
+            margin.set(qn("w:w"), "0")
+            margin.set(qn("w:type"), "dxa")
+            margins.append(margin)
+        _insert_tbl_pr_child(tbl_pr, margins)
+        for row, text in zip(table.rows, rows, strict=True):
+            row.height = Mm(7)
+            row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+            _set_row_flags(row._tr, header=False)
+            for cell in row.cells:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            if text is None:
+                left, right = (cell.paragraphs[0] for cell in row.cells)
+                left.style = right.style = self._style("imprint")
+                left.add_run(self.printer)
+                _set_first_line_indent(left._p.get_or_add_pPr(), chars=0, left_chars=1, size=IMPRINT_SIZE)
+                right.add_run(f"{format_cn_date(self.printed_on)}印发")
+                right.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                _set_right_indent_chars(right._p.get_or_add_pPr(), 1, size=IMPRINT_SIZE)
+            else:
+                cell = row.cells[0].merge(row.cells[1])
+                paragraph = cell.paragraphs[0]
+                paragraph.style = self._style("imprint")
+                paragraph.add_run(text)
+                # the names after "抄送：" line up under each other (hanging indent of 3 characters)
+                ppr = paragraph._p.get_or_add_pPr()
+                _set_first_line_indent(ppr, chars=0, left_chars=1, size=IMPRINT_SIZE, hanging_chars=3)
+                _set_right_indent_chars(ppr, 1, size=IMPRINT_SIZE)
+        # a floating table is anchored in the paragraph after it (Word needs one after a table anyway)
+        tail = self._doc.add_paragraph(style=self._style("imprint"))
+        tail.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        tail.paragraph_format.line_spacing = Pt(1)
 
     def _column_widths(self, count: int, widths_mm: Sequence[float] | None) -> list[Length]:
         if widths_mm is None:
@@ -625,6 +718,8 @@ class OfficialDocument:
             line=None,
             no_grid=True,
         )
+        add("imprint", "AjImprint", FONT_BODY, IMPRINT_SIZE, indent=False, line=Pt(22), no_grid=True,
+            align=WD_ALIGN_PARAGRAPH.LEFT)
         add(
             "page_number",
             "AjPageNumber",
@@ -651,7 +746,10 @@ class OfficialDocument:
                 alt = OxmlElement("w:altName")
                 alt.set(qn("w:val"), FONT_FALLBACKS[name])
                 font.append(alt)
-            for tag, value in (("w:charset", "86"), ("w:family", "modern"), ("w:pitch", "fixed")):
+            # the family class guides a reader that lacks the font to a similar one: serif (roman)
+            # for 宋/仿宋/楷/小标宋, sans (swiss) for 黑体; CJK faces are fixed-pitch
+            family = "swiss" if name == FONT_HEITI else "roman"
+            for tag, value in (("w:charset", "86"), ("w:family", family), ("w:pitch", "fixed")):
                 child = OxmlElement(tag)
                 child.set(qn("w:val"), value)
                 font.append(child)
@@ -760,22 +858,32 @@ def _set_ppr_child(ppr: Any, tag: str, **attributes: str) -> Any:
     return element
 
 
-def _set_first_line_indent(ppr: Any, *, chars: float, left_chars: float = 0) -> None:
-    """Indent in characters (``w:firstLineChars``, with a point value for readers that ignore it)."""
+def _set_first_line_indent(
+    ppr: Any, *, chars: float, left_chars: float = 0, size: Length = BODY_SIZE, hanging_chars: float = 0
+) -> None:
+    """Indent in characters (``w:firstLineChars``, with a point value for readers that ignore it).
+
+    ``hanging_chars`` indents every line but the first by that much more (the first stays at
+    ``left_chars``)."""
     ind = _set_ppr_child(ppr, "w:ind")
     for name in ("w:firstLine", "w:firstLineChars", "w:hanging", "w:hangingChars", "w:left", "w:leftChars"):
         ind.attrib.pop(qn(name), None)
-    ind.set(qn("w:firstLineChars"), str(round(chars * 100)))
-    ind.set(qn("w:firstLine"), str(round(chars * BODY_SIZE.pt * 20)))
+    if hanging_chars:
+        ind.set(qn("w:hangingChars"), str(round(hanging_chars * 100)))
+        ind.set(qn("w:hanging"), str(round(hanging_chars * size.pt * 20)))
+        left_chars += hanging_chars
+    else:
+        ind.set(qn("w:firstLineChars"), str(round(chars * 100)))
+        ind.set(qn("w:firstLine"), str(round(chars * size.pt * 20)))
     if left_chars:
         ind.set(qn("w:leftChars"), str(round(left_chars * 100)))
-        ind.set(qn("w:left"), str(round(left_chars * BODY_SIZE.pt * 20)))
+        ind.set(qn("w:left"), str(round(left_chars * size.pt * 20)))
 
 
-def _set_right_indent_chars(ppr: Any, chars: float) -> None:
+def _set_right_indent_chars(ppr: Any, chars: float, *, size: Length = BODY_SIZE) -> None:
     ind = _set_ppr_child(ppr, "w:ind")
     ind.set(qn("w:rightChars"), str(round(chars * 100)))
-    ind.set(qn("w:right"), str(round(chars * BODY_SIZE.pt * 20)))
+    ind.set(qn("w:right"), str(round(chars * size.pt * 20)))
 
 
 def _add_bottom_rule(paragraph: Paragraph) -> None:
@@ -821,6 +929,21 @@ def _set_table_width(table: Table, width: Length) -> None:
         tbl_pr.append(tbl_w)
     tbl_w.set(qn("w:type"), "dxa")
     tbl_w.set(qn("w:w"), str(round(width.pt * 20)))
+
+
+_TBLPR_ORDER = ["w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+                "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+                "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"]  # fmt: skip
+
+
+def _insert_tbl_pr_child(tbl_pr: Any, element: Any) -> None:
+    """Insert ``element`` into w:tblPr in schema order (replacing one of the same kind)."""
+    tag = element.tag
+    old = tbl_pr.find(tag)
+    if old is not None:
+        tbl_pr.remove(old)
+    later = _TBLPR_ORDER[[qn(t) for t in _TBLPR_ORDER].index(tag) + 1 :]
+    tbl_pr.insert_element_before(element, *later)
 
 
 def _set_row_flags(tr: Any, *, header: bool) -> None:

@@ -9,9 +9,10 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.forms import bootstrap
+from anjian.core.forms import DateInput, bootstrap
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.models import HazardLevel, HazardSource, ListingLevel, RejectReason
 from anjian.rules.hazards import TREATMENT_PLAN_PARTS
@@ -87,15 +88,24 @@ class ConfirmForm(forms.Form):
     level = forms.ChoiceField(label=_("隐患等级"), choices=HazardLevel.choices)
     standard_item = forms.CharField(label=_("重大隐患判定标准条款"), required=False, max_length=300)
     deadline = forms.DateField(label=_("整改期限（留空按规定）"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+                               widget=DateInput())
     responsible_person = forms.CharField(label=_("整改责任人"), required=False, max_length=50)
     measures = forms.CharField(label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     funds = forms.DecimalField(label=_("整改资金(元)"), required=False, min_value=0, decimal_places=2)
     note = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, hazard: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         bootstrap(self, size="lg")
+        if hazard is not None:
+            # say what "按规定" means for this hazard, confirmed now (rules.hazards.rectification_due)
+            from anjian.hazards.services import default_deadline
+
+            general = timezone.localdate(default_deadline(hazard, HazardLevel.GENERAL))
+            major = timezone.localdate(default_deadline(hazard, HazardLevel.MAJOR))
+            self.fields["deadline"].help_text = _(
+                "留空按规定：一般隐患立即整改，期限为%(general)s当日；重大隐患期限为%(major)s，以治理方案的时限为准"
+            ) % {"general": date_format(general, "DATE_FORMAT"), "major": date_format(major, "DATE_FORMAT")}
 
     def deadline_at(self) -> dt.datetime | None:
         return _end_of(self.cleaned_data.get("deadline"))
@@ -113,7 +123,7 @@ class RejectForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("意见/说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("新的整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("新的整改期限"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,7 +134,7 @@ class NoteForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    deadline = forms.DateField(label=_("治理时限"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("治理时限"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -153,7 +163,7 @@ class RerouteForm(forms.Form):
 
 class PenaltyForm(forms.Form):
     document_number = forms.CharField(label=_("处罚决定书文号"), max_length=100)
-    decided_on = forms.DateField(label=_("处罚决定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label=_("处罚决定日期"), widget=DateInput())
     amount = forms.DecimalField(label=_("罚款金额(元)"), min_value=0, decimal_places=2)
     note = forms.CharField(label=_("说明"), required=False, max_length=300)
 
@@ -166,7 +176,7 @@ class ListingForm(forms.Form):
     level = forms.ChoiceField(label=_("督办层级"), choices=ListingLevel.choices)
     series = forms.ModelChoiceField(label=_("文号序列"), queryset=None)  # type: ignore[arg-type]
     issuer = forms.CharField(label=_("督办机关"), max_length=100)
-    deadline = forms.DateField(label=_("督办整改期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("督办整改期限"), widget=DateInput())
     requirements = forms.CharField(label=_("督办要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

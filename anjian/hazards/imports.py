@@ -98,8 +98,12 @@ def _moment(raw: dict[str, Any], key: str, *, end_of_day: bool = False) -> dt.da
     day = _day(raw, key)
     if day is None:
         return None
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime) and not (end_of_day and value.time() == dt.time.min):
         moment = value
+    elif isinstance(value, dt.datetime):
+        # an Excel date cell reads as midnight: as a deadline it is the day itself, to its end,
+        # like a typed date (a deadline of 00:00 would fall due a day early)
+        moment = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=value.tzinfo)
     else:
         text = normalise(value) if isinstance(value, str) else ""
         hm = _TIME.search(text.split(" ", 1)[1]) if " " in text else None

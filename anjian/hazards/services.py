@@ -202,6 +202,15 @@ def hazard_report(
 
 
 @transaction.atomic
+def default_deadline(hazard: Hazard, level: str | None = None, *, at: dt.datetime | None = None) -> dt.datetime:
+    """The rule's rectification deadline (``rules.hazards.rectification_due``) for a hazard
+    confirmed ``at`` (now): the term runs from the order to rectify, i.e. the confirmation, never
+    from an earlier day the hazard was found (a report confirmed three days later would be overdue
+    the moment it is confirmed)."""
+    start = max(hazard.found_at, at or timezone.now())
+    return rules.rectification_due(start, _rule_level(level or hazard.level))
+
+
 def hazard_confirm(
     *,
     actor: Any,
@@ -215,7 +224,8 @@ def hazard_confirm(
     note: str = "",
 ) -> Hazard:
     """Confirm a reported hazard, fixing its level and rectification deadline (by default the
-    rule's: 一般 the end of the day found, 重大 the local default until the plan sets one)."""
+    rule's term, ``default_deadline``: 一般 立即 — the end of the day it is confirmed —, 重大 the
+    local default until the plan sets one)."""
     h = _lock(hazard, actor)
     if level is not None:
         if level not in HazardLevel.values:
@@ -224,7 +234,7 @@ def hazard_confirm(
     if standard_item is not None:
         h.standard_item = standard_item.strip()[:300]
     deadline = _aware(deadline, "deadline")
-    h.deadline = deadline or rules.rectification_due(h.found_at, _rule_level(h.level))
+    h.deadline = deadline or default_deadline(h)
     if responsible_person:
         h.responsible_person = responsible_person.strip()[:50]
     if measures:

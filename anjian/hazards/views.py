@@ -114,7 +114,7 @@ def _get(request: HttpRequest, pk: int) -> Hazard:
 
 def _form_for(hazard: Hazard, target: str) -> Any:
     if target == HazardStatus.CONFIRMED:
-        return ConfirmForm(initial={"level": hazard.level, "standard_item": hazard.standard_item})
+        return ConfirmForm(initial={"level": hazard.level, "standard_item": hazard.standard_item}, hazard=hazard)
     if target == HazardStatus.REJECTED:
         return RejectForm()
     return NoteForm()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 from decimal import Decimal
@@ -13,9 +14,10 @@ import openpyxl
 import pytest
 import time_machine
 from docx import Document
+from docx.oxml.ns import qn
 
 from anjian.accidents.models import MonthlyReport
-from anjian.accidents.monthly import monthly_report_generate, monthly_report_request, trend, wan
+from anjian.accidents.monthly import monthly_report_generate, monthly_report_request, plain_label, trend, wan
 from anjian.accidents.targets import target_set
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.documents.models import DocumentSeries
@@ -81,7 +83,11 @@ def test_wording_helpers():
     assert trend(3, 1) == "上升200.0%"
     assert trend(1, 4) == "下降75.0%"
     assert trend(2, 2) == "持平"
-    assert trend(2, 0) == "增加2（上期为零）"
+    # from a zero base: no percentage, and no "（上期为零）" before the bracket that gives the base
+    assert trend(2, 0, "起") == "增加2起"
+    assert plain_label("WSA10010 高处坠落") == "高处坠落"
+    assert plain_label("C 制造业") == "制造业"
+    assert plain_label("甲区") == "甲区"
     assert wan("1734567.89") == Decimal("173.46")
 
 
@@ -100,12 +106,29 @@ def test_docx_and_xlsx_equal_the_statistics_api(world, data, login, django_captu
     assert rep.title == "示范市2026年3月安全生产事故月报"
     texts = _texts(doc)
     assert "示安委办〔2026〕1号" in texts and "示范市安委办" in texts and "2026年8月21日" in texts
+    # 版头: the office's name in red 小标宋, the number under it over the red rule
+    head = [p for p in doc.paragraphs if p.text][:3]
+    assert [p.text for p in head] == ["示范市安委办", "示安委办〔2026〕1号", rep.title]
+    assert head[0].style.name == "发文机关标志" and str(head[0].style.font.color.rgb) == "FF0000"
+    rule = head[1]._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert rule.get(qn("w:color")) == "FF0000"
+    # 版记: the last table, 抄送 then 印发机关 and 印发日期
+    imprint = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+    assert imprint == [["抄送：示范市安全生产委员会各成员单位，各区安全生产委员会办公室。"] * 2,
+                       ["示范市安委办", "2026年8月21日印发"]]
     assert (f"2026年3月，全市共发生生产安全事故{cur['count']}起，死亡{cur['deaths']}人，受伤{cur['injuries']}人"
             f"（其中重伤{cur['serious_injuries']}人），下落不明0人，直接经济损失173.46万元。") in texts
     assert "事故起数上升200.0%（去年同期1起），死亡人数上升300.0%（去年同期1人）" in texts
     assert "与上月相比，事故起数上升200.0%（上月1起），死亡人数上升300.0%（上月1人）" in texts
     assert "本月发生较大及以上事故1起，较大涉险事故1起。" in texts
     assert "从区域看，事故较多的依次是乙区（1起、死亡3人）、甲区（2起、死亡1人）。" in texts
+    # one category only: not "依次是" a single item
+    assert "从事故类别看，事故集中在工矿商贸（3起、死亡4人）。" in texts
+    for sentence in texts.split("。"):
+        if "依次是" in sentence:
+            assert "、" in sentence.split("依次是", 1)[1], sentence
+    # names in the prose, not codes ("WSA10010 高处坠落")
+    assert not re.search(r"(依次是|集中在|、)[0-9A-Z]+ ", texts)
     assert "3月31日，乙区" in texts and "（较大事故），死亡3人、重伤1人，直接经济损失123.46万元。" in texts
     # targets: counted up to 31 March only (the April accident is not in the March report)
     assert "全部类别死亡人数：全年控制数10，截至3月31日实际5，占控制数的50.0%" in texts
@@ -149,12 +172,22 @@ def test_docx_and_xlsx_equal_the_statistics_api(world, data, login, django_captu
     )
     pdf = (tmp_path / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 20000
+    if shutil.which("pdftotext") is None:
+        return
+    text = "".join(subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert text.index("示范市安委办") < text.index("示安委办〔2026〕1号") < text.index("一、总体情况")
+    assert text.index("2026年8月21日") < text.index("抄送：") < text.index("2026年8月21日印发")
 
 
 def test_district_report_and_regeneration_keep_the_number(world, data, login, django_capture_on_commit_callbacks):
     first = _generate(world, django_capture_on_commit_callbacks, persona="district_a", jurisdiction=world.district_a)
     assert first.number == ""  # no series for the district's office: no number
     assert first.issuer == "甲区安全生产委员会办公室"
+    district_doc = Document(io.BytesIO(first.docx.open("rb").read()))
+    assert next(p.text for p in district_doc.paragraphs if p.text) == "甲区安全生产委员会办公室"
+    assert district_doc.tables[-1].rows[0].cells[0].text == (
+        "抄送：示范市安委办，甲区安全生产委员会各成员单位，各街道安全生产委员会办公室。")
     api = login("district_a").get(
         f"/api/v1/accidents/stats/summary?year=2026&month=3&jurisdiction={world.district_a.code}").json()
     with first.docx.open("rb") as fh:
@@ -234,3 +267,60 @@ def test_a_month_with_many_larger_accidents_tells_the_gravest_and_tables_all(wor
     told = [line for line in text.splitlines() if "发生一起" in line]
     assert [line.split("，")[0] for line in told] == ["3月9日", "3月14日"]  # the two gravest, in date order
     assert len(_table(doc, "表6 较大及以上事故")) == 1 + 4
+
+
+def test_a_zero_base_is_said_once(world, data, django_capture_on_commit_callbacks):
+    """乙区 had no accident in March 2025: "增加1起（去年同期0起）", not "增加1（上期为零）（去年同期0起）"."""
+    rep = _generate(world, django_capture_on_commit_callbacks, persona="district_b", jurisdiction=world.district_b)
+    texts = _texts(Document(io.BytesIO(rep.docx.open("rb").read())))
+    assert "与去年同期相比，事故起数增加1起（去年同期0起），死亡人数增加3人（去年同期0人）" in texts
+    assert "上期为零" not in texts
+
+
+def test_the_running_month_is_refused_and_uses_no_number(world, data, login):
+    series = DocumentSeries.objects.create(code="sam-accidents", prefix="示安委办", name="安委办发文",
+                                           jurisdiction=world.city, department=world.committee)
+    with time_machine.travel(at(2026, 12, 6, 10), tick=False):
+        with pytest.raises(DomainError) as refused:
+            monthly_report_request(actor=world.user("city_admin"), year=2026, month=12, jurisdiction=world.city)
+        assert "12月尚未结束" in refused.value.message
+        with pytest.raises(DomainError):
+            monthly_report_generate(actor=world.user("city_admin"), year=2026, month=12, jurisdiction=world.city)
+        page = login("city_admin").post("/accidents/reports/", {"jurisdiction": world.city.pk, "year": 2026,
+                                                                 "month": 12}, follow=True)
+    assert "12月尚未结束，不能生成本月月报" in page.content.decode()
+    assert MonthlyReport.objects.count() == 0 and Job.objects.count() == 0
+    series.refresh_from_db()
+    assert not series.numbers.exists()
+
+
+def test_targets_are_counted_up_to_the_last_day_that_has_passed(world, data):
+    from anjian.accidents.monthly import report_data, summary_paragraphs
+
+    with time_machine.travel(at(2026, 8, 21, 9), tick=False):
+        d = report_data(year=2026, month=3, jurisdiction=world.city)
+    assert d["as_of"] == dt.date(2026, 3, 31)
+    # a month still running (what a draft would show) counts up to today, not to the 31st
+    with time_machine.travel(at(2026, 12, 6, 9), tick=False):
+        d = report_data(year=2026, month=12, jurisdiction=world.city)
+        text = "".join(summary_paragraphs(d, world.city)["控制指标进展"])
+    assert d["as_of"] == dt.date(2026, 12, 6)
+    assert "截至12月6日" in text and "截至12月31日" not in text
+
+
+def test_the_reports_page_shows_a_generation_when_it_is_done(world, data, login, django_capture_on_commit_callbacks):
+    client = login("city_admin")
+    with time_machine.travel(at(2026, 8, 21, 9), tick=False):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            client.post("/accidents/reports/", {"jurisdiction": world.city.pk, "year": 2026, "month": 3})
+        page = client.get("/accidents/reports/").content.decode()
+        # the list polls itself while the job runs
+        assert 'hx-trigger="every 2s"' in page and "正在生成“示范市2026年3月安全生产事故月报”" in page
+        partial = client.get("/accidents/reports/", HTTP_HX_REQUEST="true").content.decode()
+        assert partial.startswith('<div id="reports-list"') and "<html" not in partial
+        for callback in callbacks:
+            callback()
+        done = client.get("/accidents/reports/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in done and "正在生成" not in done
+    report_pk = MonthlyReport.objects.get().pk
+    assert f"/accidents/reports/{report_pk}/docx/" in done

@@ -32,7 +32,7 @@ def _block(count, deaths, loss):
 
 
 def _row(label, count):
-    return {"label": label, "count": count, "deaths": count // 2, "injuries": count * 2, "serious_injuries": count // 3,
+    return {"key": label, "label": label, "count": count, "deaths": count // 2, "injuries": count * 2, "serious_injuries": count // 3,
             "loss_yuan": Decimal("1234567890.12"), "larger": 12}
 
 
@@ -82,6 +82,8 @@ def _read_back(data: bytes):
             if text:
                 caption = text
         elif child.tag == qn("w:tbl"):
+            if child.find(qn("w:tblPr")).find(qn("w:tblpPr")) is not None:
+                continue  # the 版记 (floated to the page foot), not a report table
             table = tables_by_element[child]
             widths = [round(c.width / 36000, 1) for c in table.columns]
             cells = [[cell.text for cell in row.cells] for row in table.rows]
@@ -94,7 +96,7 @@ def _read_back(data: bytes):
 
 def test_tables_fit_their_columns():
     d = megacity_month()
-    city = SimpleNamespace(parent_id=None, name="示范市", pk=1)
+    city = SimpleNamespace(parent_id=None, name="示范市", pk=1, level=1)
     data = build_docx(d, city, title="示范市2026年10月安全生产事故月报", number="", issuer="示范市安全生产委员会办公室",
                       date=dt.date(2026, 11, 2))
     found = _read_back(data)

@@ -81,8 +81,17 @@ def test_breakdowns(world, data, django_assert_max_num_queries):
     assert [(r["label"], r["count"]) for r in accident_stats(user=user, period=MARCH, by="industry")] == [
         ("C 制造业", 1), ("E 建筑业", 2)]
     year = Period.year(2026)
-    assert [(r["label"], r["count"]) for r in accident_stats(user=user, period=year, by="month")] == [
-        ("2026-02", 1), ("2026-03", 3), ("2026-07", 1)]
+    with time_machine.travel(at(2026, 8, 20), tick=False):
+        months = accident_stats(user=user, period=year, by="month")
+    # every month up to the current one, months without accidents at zero
+    assert [(r["label"], r["count"]) for r in months] == [
+        ("2026-01", 0), ("2026-02", 1), ("2026-03", 3), ("2026-04", 0), ("2026-05", 0), ("2026-06", 0),
+        ("2026-07", 1), ("2026-08", 0)]
+    assert months[0] == {"key": dt.date(2026, 1, 1), "label": "2026-01", "count": 0, "deaths": 0, "missing": 0,
+                         "serious_injuries": 0, "minor_injuries": 0, "injuries": 0, "loss_yuan": Decimal("0.00"),
+                         "larger": 0}
+    with time_machine.travel(at(2027, 3, 1), tick=False):  # a past year: all twelve months
+        assert len(accident_stats(user=user, period=year, by="month")) == 12
     assert [(r["label"], r["count"]) for r in accident_stats(user=user, period=year, by="category")] == [
         ("工矿商贸", 4), ("道路交通", 1)]
     types = accident_stats(user=user, period=year, by="type", harmonise_types=True)
@@ -148,7 +157,33 @@ def test_months_follow_beijing_time_at_the_edges(world):
         for moment in (at(2026, 3, 31, 23, 30), at(2026, 4, 1, 0, 30), at(2026, 4, 30, 23, 59)):
             report(world, occurred_at=moment, known_at=moment, reported_at=moment + dt.timedelta(minutes=20))
     user = world.user("city_admin")
-    rows = accident_stats(user=user, period=Period.year(2026), by="month")
-    assert [(r["key"], r["count"]) for r in rows] == [(dt.date(2026, 3, 1), 1), (dt.date(2026, 4, 1), 2)]
-    rows = accident_stats(user=user, period=Period(dt.date(2026, 3, 20), dt.date(2026, 4, 10)), by="month")
+    with time_machine.travel(at(2026, 8, 20), tick=False):
+        rows = accident_stats(user=user, period=Period.year(2026), by="month")
+        rows = [r for r in rows if r["count"]]
+        assert [(r["key"], r["count"]) for r in rows] == [(dt.date(2026, 3, 1), 1), (dt.date(2026, 4, 1), 2)]
+        rows = accident_stats(user=user, period=Period(dt.date(2026, 3, 20), dt.date(2026, 4, 10)), by="month")
     assert [(r["label"], r["count"]) for r in rows] == [("2026-03", 1), ("2026-04", 1)]
+
+
+def test_a_whole_year_has_no_month_on_month(world, data, login):
+    """The year's "previous span" is last year: 环比 would repeat 同比. It is absent, not equal."""
+    year = accident_comparison(user=world.user("city_admin"), period=Period.year(2026))
+    assert year["previous"] is None and year["mom"] is None
+    assert year["yoy"]["count"] is not None
+    client = login("city_admin")
+    with time_machine.travel(at(2026, 8, 20), tick=False):
+        whole = client.get("/accidents/statistics/?year=2026").content.decode()
+        march = client.get("/accidents/statistics/?year=2026&month=3").content.decode()
+    assert "同比" in whole and "环比" not in whole
+    assert "环比" in march
+
+
+def test_the_city_is_not_one_of_its_districts(world, data):
+    """An accident reported at the city level (no district above it) is 未分区, listed last."""
+    with time_machine.travel(at(2026, 8, 20), tick=False):
+        report(world, enterprise=None, unit_name="某市直单位", jurisdiction=world.city, **when(2026, 3, 20),
+               deaths=2, minor_injuries=0, direct_loss_yuan=0)
+    rows = accident_stats(user=world.user("city_admin"), period=MARCH, by="district")
+    assert [(r["key"], r["label"], r["count"]) for r in rows] == [
+        (world.district_a.pk, "甲区", 2), (world.district_b.pk, "乙区", 1), (None, "未分区", 1)]
+    assert world.city.name not in [r["label"] for r in rows]

@@ -224,14 +224,14 @@ def test_title_is_centred_22pt(written) -> None:
 
 
 def test_no_red_rule_without_a_letterhead_unless_asked() -> None:
-    plain = reopen(OfficialDocument(TITLE, NUMBER, ISSUER, DATE))
+    plain = reopen(OfficialDocument(TITLE, NUMBER, ISSUER, DATE, letterhead=False))
     assert paragraph_with(plain, NUMBER)._p.pPr.find(f"{W}pBdr") is None
-    ruled = reopen(OfficialDocument(TITLE, NUMBER, ISSUER, DATE, red_rule=True))
+    ruled = reopen(OfficialDocument(TITLE, NUMBER, ISSUER, DATE, letterhead=False, red_rule=True))
     assert paragraph_with(ruled, NUMBER)._p.pPr.find(f"{W}pBdr/{W}bottom") is not None
 
 
 def test_document_without_a_number_starts_with_the_title() -> None:
-    document = reopen(OfficialDocument(TITLE, None, ISSUER, DATE))
+    document = reopen(OfficialDocument(TITLE, None, ISSUER, DATE, letterhead=False))
     assert document.paragraphs[0].text == TITLE
 
 
@@ -272,7 +272,7 @@ def test_each_line_of_body_text_is_a_paragraph() -> None:
 
 
 def test_table_header_repeats_and_rows_do_not_split(written) -> None:
-    [table] = written.tables
+    table, _imprint = written.tables
     rows = table.rows
     assert [cell.text for cell in rows[0].cells] == ["区", "隐患数", "已整改"]
     assert [cell.text for cell in rows[2].cells] == ["罗湖区", "9", ""]
@@ -298,7 +298,7 @@ def test_table_caption_stays_with_the_table(written) -> None:
 def test_table_without_widths_fills_the_text_block() -> None:
     doc = OfficialDocument(TITLE, None, ISSUER, DATE)
     doc.table(["甲", "乙", "丙", "丁"], [[1, 2, 3, 4]])
-    [table] = reopen(doc).tables
+    table, _imprint = reopen(doc).tables
     assert abs(sum(col.width for col in table.columns) - Mm(156)) < TOLERANCE
 
 
@@ -344,7 +344,7 @@ def test_attachment_note_lines_up_the_names() -> None:
     doc.paragraph("正文。")
     doc.attachments(["检查表", "统计表"])
     lines = [p.text for p in reopen(doc).paragraphs if p.text]
-    assert lines[1:4] == ["正文。", "附件：1. 检查表", "2. 统计表"]
+    assert lines[2:5] == ["正文。", "附件：1. 检查表", "2. 统计表"]
 
 
 @pytest.mark.parametrize(
@@ -367,7 +367,7 @@ def test_chinese_numeral(number: int, expected: str) -> None:
 
 
 def test_nothing_can_be_added_after_writing() -> None:
-    doc = OfficialDocument(TITLE, None, ISSUER, DATE)
+    doc = OfficialDocument(TITLE, None, ISSUER, DATE, letterhead=False)
     first = doc.to_bytes()
     assert len(first) > 0 and first[:2] == b"PK"
     with pytest.raises(RuntimeError):
@@ -474,3 +474,108 @@ def test_libreoffice_converts_it_to_a_pdf_with_all_the_text(tmp_path) -> None:
     )
     marks = "，。、；："
     assert [flat.count(m) for m in marks] == [source_text.count(m) for m in marks]
+
+
+# --- 版头 and 版记 on every document (GB/T 9704 7.2 and 7.4) ---------------------------------------
+
+
+def test_every_document_has_the_red_letterhead_with_the_issuers_name_and_the_red_rule() -> None:
+    document = reopen(OfficialDocument(TITLE, NUMBER, ISSUER, DATE))
+    head, *_ = [p for p in document.paragraphs if p.text]
+    assert head.text == ISSUER
+    assert head.style.name == "发文机关标志"
+    assert head.style.font.color.rgb == docx.shared.RGBColor(0xFF, 0, 0)
+    assert east_asian_font(head.style) == "方正小标宋简体"
+    lines = [p.text for p in document.paragraphs if p.text]
+    assert lines[:3] == [ISSUER, NUMBER, TITLE]
+    bottom = paragraph_with(document, NUMBER)._p.pPr.find(f"{W}pBdr/{W}bottom")
+    assert (bottom.get(qn("w:val")), bottom.get(qn("w:color"))) == ("single", "FF0000")
+
+
+def imprint_table(document):
+    [table] = [t for t in document.tables if t._tbl.tblPr.find(qn("w:tblpPr")) is not None]
+    return table
+
+
+def test_imprint_closes_the_document_with_cc_printer_and_date_between_rules() -> None:
+    doc = OfficialDocument(TITLE, NUMBER, ISSUER, DATE, cc=["市应急管理局", "各区人民政府"],
+                           printed_on=dt.date(2026, 11, 30))
+    doc.paragraph("正文。")
+    document = reopen(doc)
+    table = imprint_table(document)
+    # the last table of the body, after the date
+    body = list(document.element.body)
+    assert body.index(table._tbl) > body.index(paragraph_with(document, "2026年11月28日")._p)
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0][0] == "抄送：市应急管理局，各区人民政府。"
+    assert rows[1] == [ISSUER, "2026年11月30日印发"]
+    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+    edge = {side: borders.find(qn(f"w:{side}")) for side in ("top", "bottom", "insideH", "left", "right", "insideV")}
+    # thick first and last rules, a thin one between, no side rules
+    assert [edge[s].get(qn("w:val")) for s in ("top", "bottom", "insideH")] == ["single"] * 3
+    assert int(edge["top"].get(qn("w:sz"))) > int(edge["insideH"].get(qn("w:sz")))
+    assert int(edge["bottom"].get(qn("w:sz"))) == int(edge["top"].get(qn("w:sz")))
+    assert [edge[s].get(qn("w:val")) for s in ("left", "right", "insideV")] == ["nil"] * 3
+    width = int(table._tbl.tblPr.find(qn("w:tblW")).get(qn("w:w")))
+    assert abs(width - round(Mm(156).pt * 20)) <= 2
+    # floated to the bottom of the text block (Word), in size 4 仿宋
+    position = table._tbl.tblPr.find(qn("w:tblpPr"))
+    assert (position.get(qn("w:vertAnchor")), position.get(qn("w:tblpYSpec"))) == ("margin", "bottom")
+    printed = table.rows[1].cells[1].paragraphs[0]
+    assert printed.style.name == "版记"
+    assert printed.style.font.size == Pt(14)
+    assert east_asian_font(printed.style) == "仿宋_GB2312"
+    assert printed.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_imprint_without_cc_has_only_the_printing_line_and_defaults_to_issuer_and_date() -> None:
+    table = imprint_table(reopen(OfficialDocument(TITLE, None, ISSUER, DATE)))
+    assert [[c.text for c in row.cells] for row in table.rows] == [[ISSUER, "2026年11月28日印发"]]
+
+
+def test_imprint_can_be_left_out() -> None:
+    document = reopen(OfficialDocument(TITLE, None, ISSUER, DATE, imprint=False))
+    assert not document.tables
+
+
+def test_font_table_classifies_the_chinese_fonts_for_substitutes() -> None:
+    """A reader without the font picks a substitute of the same family class: serif (roman) for
+    宋/仿宋/楷/小标宋, sans (swiss) for 黑体 — "modern" meant a monospace one."""
+    document = reopen(OfficialDocument(TITLE, None, ISSUER, DATE))
+    part = document.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+    )
+    family = {f.get(qn("w:name")): f.find(qn("w:family")).get(qn("w:val"))
+              for f in etree.fromstring(part.blob).findall(qn("w:font")) if f.find(qn("w:family")) is not None}
+    assert family["仿宋_GB2312"] == family["方正小标宋简体"] == family["楷体_GB2312"] == family["宋体"] == "roman"
+    assert family["黑体"] == "swiss"
+
+
+def _serif_cjk_installed() -> bool:
+    if shutil.which("fc-match") is None:
+        return False
+    found = subprocess.run(["fc-match", "仿宋_GB2312", "family"], capture_output=True, text=True).stdout
+    return "UMing" in found or "Serif" in found or "Song" in found or "Ming" in found
+
+
+@pytest.mark.skipif(
+    soffice() is None or shutil.which("pdffonts") is None,
+    reason="LibreOffice (soffice) and poppler are not installed: scripts/install-office.sh",
+)
+def test_libreoffice_renders_letterhead_imprint_and_serif_body(tmp_path) -> None:
+    doc = OfficialDocument(TITLE, NUMBER, ISSUER, DATE, cc="市应急管理局")
+    doc.paragraph("坚持人民至上、生命至上，统筹发展和安全。")
+    source = tmp_path / "notice.docx"
+    doc.save(source)
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(source)], capture_output=True, timeout=180, check=True)
+    pdf = tmp_path / "notice.pdf"
+    text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())
+    assert text.index(ISSUER) < text.index(NUMBER) < text.index(TITLE)
+    assert text.index("2026年11月28日") < text.index("抄送：市应急管理局。") < text.index("2026年11月28日印发")
+    if not _serif_cjk_installed():
+        pytest.skip("no serif CJK font mapped for 仿宋_GB2312: run scripts/install-office.sh")
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    # the body's 仿宋 became the installed serif face, not a sans-serif substitute
+    assert "UMing" in fonts or "Serif" in fonts, fonts

@@ -127,3 +127,25 @@ def test_page_template_and_matrix(login, world, django_capture_on_commit_callbac
     assert job.status == JobStatus.FAILED and "2 处错误" in job.error and not Hazard.objects.exists()
     assert "btn-import" in client.get("/hazards/").content.decode()
     assert "btn-import" not in login("grid_inspector").get("/hazards/").content.decode()
+
+
+def test_a_deadline_from_an_excel_date_cell_is_the_end_of_that_day(world, django_capture_on_commit_callbacks):
+    """An Excel date cell reads as a midnight datetime: the deadline is still 23:59:59 of that day,
+    as when the date is typed as text — not 00:00, a day early."""
+    rows = [
+        [1, "甲区化工有限公司", None, "有限空间未设警示标志", "有限空间", "一般", dt.datetime(2026, 3, 20),
+         dt.datetime(2026, 4, 20), None, None, "待整改", None, None, None],
+        [2, "甲区化工有限公司", None, "配电箱门损坏", "电气安全", "一般", "2026-03-21", "2026-04-20", None, None,
+         "待整改", None, None, None],
+        [3, "甲区化工有限公司", None, "消防通道堵塞", "消防", "一般", "2026-03-22",
+         dt.datetime(2026, 4, 20, 15, 30), None, None, "待整改", None, None, None],
+    ]
+    job = _run(world.user("district_a"), _book(rows), django_capture_on_commit_callbacks)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    from_cell, typed, with_time = Hazard.objects.order_by("id")
+    local = timezone.localtime(from_cell.deadline)
+    assert (local.date(), local.hour, local.minute) == (dt.date(2026, 4, 20), 23, 59)
+    assert from_cell.deadline == typed.deadline
+    # a cell with a time of day keeps it; the found time of a date cell stays at the day's start
+    assert timezone.localtime(with_time.deadline).strftime("%H:%M") == "15:30"
+    assert timezone.localtime(from_cell.found_at).strftime("%Y-%m-%d %H:%M") == "2026-03-20 00:00"

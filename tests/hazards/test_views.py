@@ -230,3 +230,41 @@ def test_api_report_and_scope(login, world):
                                  content_type="application/json")
     assert (r.status_code, r.json()["field"]) == (400, "source")
     assert Hazard.objects.count() == 1
+
+
+def test_date_inputs_show_the_saved_deadline(login, world):
+    """<input type="date"> takes only YYYY-MM-DD: the plan's 治理时限 (and the listing deadline)
+    must not be rendered "2026/04/30" (Chinese locale), which the browser drops as empty."""
+    with time_machine.travel(T0, tick=False):
+        h = hs.hazard_report(actor=world.user("regulator"), source="inspection", enterprise=world.ent_a,
+                             category="储罐区防火堤破损", description="裂缝", level="major")
+        hs.hazard_confirm(actor=world.user("regulator"), hazard=h,
+                          deadline=dt.datetime(2026, 4, 30, 23, 59, 59, tzinfo=dt.timezone(dt.timedelta(hours=8))))
+    for persona in ("enterprise", "regulator"):
+        page = login(persona).get(f"/hazards/{h.pk}/").content.decode()
+        assert 'type="date" name="deadline" value="2026-04-30"' in page, persona
+        assert "2026/04/30" not in page
+
+
+def test_a_blank_deadline_takes_the_rules_term_from_the_confirmation(login, world):
+    """Found on 2 March, confirmed on 5 March: 一般 立即 is the end of 5 March (not of 2 March,
+    already overdue); 重大 is 90 days from the confirmation."""
+    with time_machine.travel(T0, tick=False):
+        general = hs.hazard_report(actor=world.user("grid_inspector"), source="patrol", enterprise=world.ent_a,
+                                   category="灭火器过期", description="车间灭火器过期")
+        major = hs.hazard_report(actor=world.user("grid_inspector"), source="patrol", enterprise=world.ent_a,
+                                 category="防火堤破损", description="裂缝")
+    later = T0 + dt.timedelta(days=3)
+    client = login("district_a")
+    with time_machine.travel(later, tick=False):
+        page = client.get(f"/hazards/{general.pk}/").content.decode()
+        assert "留空按规定：一般隐患立即整改，期限为2026年3月5日当日；重大隐患期限为2026年6月3日" in page
+        client.post(f"/hazards/{general.pk}/act/confirmed/", {"level": "general", "deadline": ""})
+        client.post(f"/hazards/{major.pk}/act/confirmed/", {"level": "major", "deadline": ""})
+    general.refresh_from_db()
+    major.refresh_from_db()
+    assert general.status == major.status == "confirmed"
+    g, m = (dt.datetime.astimezone(x.deadline, dt.timezone(dt.timedelta(hours=8))) for x in (general, major))
+    assert (g.date(), g.hour, g.minute) == (dt.date(2026, 3, 5), 23, 59)
+    assert (m.date(), m.hour) == (dt.date(2026, 6, 3), 23)
+    assert general.deadline > later
