@@ -37,3 +37,18 @@ def test_only_the_base_template_shows_messages():
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.html")
                  if "in messages" in p.read_text(encoding="utf-8") and p.name != "base.html"]
     assert offenders == []
+
+
+LISTS = ["/hazards/", "/hazards/statistics/", "/enterprises/", "/accidents/", "/accidents/statistics/",
+         "/reports/", "/checklists/"]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_filters_offer_all_not_dashes(login, url):
+    client = login("city_admin")
+    page = client.get(url).content.decode()
+    assert "---------" not in page
+    assert '<option value="" selected>全部</option>' in page
+    client.cookies["django_language"] = "en"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "---------" not in page and '<option value="" selected>All</option>' in page
