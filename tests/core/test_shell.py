@@ -52,3 +52,33 @@ def test_filters_offer_all_not_dashes(login, url):
     client.cookies["django_language"] = "en"
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "---------" not in page and '<option value="" selected>All</option>' in page
+
+
+@pytest.mark.parametrize("persona", ["district_a", "anonymous"])
+def test_404_is_the_apps_own_page_with_a_way_back(login, persona):
+    client = login(persona)
+    response = client.get("/no-such-page/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "页面不存在" in page and 'data-testid="error-home"' in page
+    assert 'href="/"' in page if persona != "anonymous" else 'href="/accounts/login/"' in page
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 404 and "Page not found" in page and "页面不存在" not in page
+
+
+def test_404_for_a_row_outside_the_scope_is_the_same_page(login, world):
+    response = login("district_b").get(f"/enterprises/{world.ent_a.pk}/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()
+    assert "甲区化工有限公司" not in response.content.decode()
+
+
+@pytest.mark.urls("tests.core.urls_boom")
+@pytest.mark.parametrize("lang,title", [("zh-hans", "系统出错"), ("en", "Server error")])
+def test_500_shows_the_request_id_in_the_users_language(client, lang, title):
+    client.raise_request_exception = False
+    response = client.get("/boom/", HTTP_ACCEPT_LANGUAGE=lang, HTTP_X_REQUEST_ID="req-abc12345")
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert title in page and 'data-testid="error-id">req-abc12345<' in page
+    assert 'href="/"' in page
