@@ -82,3 +82,78 @@ def test_500_shows_the_request_id_in_the_users_language(client, lang, title):
     assert response.status_code == 500
     assert title in page and 'data-testid="error-id">req-abc12345<' in page
     assert 'href="/"' in page
+
+
+def _active_menu_urls(user):
+    from anjian.core.menu import menu_for
+
+    return {i["url"] for s in menu_for(user, "/") for i in s["items"]}
+
+
+TERRITORIAL = {"/accidents/statistics/", "/accidents/targets/", "/accidents/reports/", "/hazards/statistics/"}
+
+
+def test_an_enterprise_does_not_get_the_territorys_statistics_menus(world):
+    enterprise = _active_menu_urls(world.user("enterprise"))
+    assert not enterprise & TERRITORIAL
+    assert {"/", "/inbox/", "/hazards/", "/accidents/", "/enterprises/"} <= enterprise
+    for persona in ("district_a", "regulator", "city_admin"):
+        assert _active_menu_urls(world.user(persona)) >= TERRITORIAL, persona
+
+
+def test_the_enterprise_home_shows_its_own_figures(world, login):
+    from anjian.enterprises.services import licence_add
+    from anjian.monitoring.services import sensor_create
+
+    with time_machine.travel(T0, tick=False):
+        h = hs.hazard_report(actor=world.user("grid_inspector"), source="patrol", enterprise=world.ent_a,
+                             category="消防通道堵塞", description="堆放货物", lng=114.05, lat=22.05)
+        hs.hazard_confirm(actor=world.user("district_a"), hazard=h, level="general",
+                          deadline=T0 + dt.timedelta(days=3))
+        hs.hazard_report(actor=world.user("district_a"), source="patrol", enterprise=world.ent_a2,
+                         category="别家的隐患", description="不计入", lng=114.15, lat=22.15)
+        for days, number in ((30, "A-1"), (-5, "A-2"), (200, "A-3")):
+            licence_add(actor=world.user("district_a"), enterprise=world.ent_a,
+                        data={"kind": "safety_production", "number": number,
+                              "valid_until": T0.date() + dt.timedelta(days=days)})
+        licence_add(actor=world.user("district_b"), enterprise=world.ent_b,
+                    data={"kind": "safety_production", "number": "B-1", "valid_until": T0.date()})
+        sensor_create(actor=world.user("enterprise"), enterprise=world.ent_a, code="A-T1",
+                      data={"name": "储罐温度", "kind": "temperature"})
+    with time_machine.travel(T0 + dt.timedelta(days=5), tick=False):  # the hazard is now overdue
+        response = login("enterprise").get("/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    [own] = response.context["figures"]["own"]
+    assert (own.pk, own.hazards_to_fix, own.hazards_overdue) == (world.ent_a.pk, 1, 1)
+    assert (own.licences_expiring, own.licences_expired) == (1, 1)
+    assert own.sensors == {"unknown": 1} and own.alarms_active == 0
+    assert 'data-testid="fig-hazards-to-fix">1<' in page and 'data-testid="fig-licences-expiring">1<' in page
+    assert "未上线 1" in page and "辖区内企业" not in page and "甲区化工有限公司" in page
+
+
+@pytest.mark.parametrize("unit_name,label", [("示范安全技术服务有限公司", "示范安全技术服务有限公司 · 托管服务机构"),
+                                             ("", "托管服务机构")])
+def test_a_custody_providers_header_names_its_own_unit_not_a_client(world, client, unit_name, label):
+    import re
+
+    from anjian.accounts.models import Role
+    from anjian.accounts.services import membership_grant, user_create
+    from anjian.testing.world import PASSWORD
+
+    user = user_create(actor=None, username="provider", password=PASSWORD, display_name="托管机构人员",
+                       must_change_password=False, unit_name=unit_name)
+    for ent in (world.ent_a, world.ent_a2):
+        membership_grant(actor=None, user=user, role=Role.objects.get(code="custody"), enterprise=ent)
+    assert client.login(username="provider", password=PASSWORD)
+    page = client.get("/").content.decode()
+    office = re.search(r'data-testid="office">([^<]*)<', page).group(1)
+    assert office == label
+    assert "甲区化工有限公司" not in office and "甲区建设集团" not in office
+    # its home shows both clients' own figures
+    assert page.count('data-testid="own-enterprise"') == 2
+
+
+def test_the_enterprise_users_header_still_names_its_enterprise(world, login):
+    page = login("enterprise").get("/").content.decode()
+    assert 'data-testid="office">甲区化工有限公司 · 企业用户<' in page
