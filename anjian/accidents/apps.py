@@ -27,9 +27,10 @@ class AccidentsConfig(AppConfig):
         for entry in [
             menu.Entry(section, _("事故信息"), "accidents:list", "accidents.view", "bi-exclamation-octagon", 1),
             menu.Entry(section, _("事故快报"), "accidents:report", "accidents.report", "bi-megaphone", 2),
-            menu.Entry(section, _("事故统计"), "accidents:statistics", "accidents.view", "bi-bar-chart", 3),
-            menu.Entry(section, _("控制指标"), "accidents:targets", "accidents.view", "bi-speedometer2", 4),
-            menu.Entry(section, _("事故月报"), "accidents:reports", "accidents.view", "bi-file-earmark-word", 5),
+            menu.Entry(section, _("事故统计"), "accidents:statistics", "accidents.view", "bi-bar-chart", 3, territorial=True),
+            menu.Entry(section, _("控制指标"), "accidents:targets", "accidents.view", "bi-speedometer2", 4, territorial=True),
+            menu.Entry(section, _("事故月报"), "accidents:reports", "accidents.view", "bi-file-earmark-word", 5,
+                       territorial=True),
             menu.Entry(section, _("历史事故导入"), "accidents:import", "accidents.import", "bi-upload", 6),
         ]:
             menu.register(entry)

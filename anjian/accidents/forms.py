@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accidents.choices import AccidentKind, Category, Grade, Measure, Misreport, SubjectKind, bilingual
+from anjian.core.forms import QueryForm
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.models import Jurisdiction, Sector
 from anjian.rules.accidents import GB6441_1986, GB6441_2025
@@ -24,7 +25,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class AccidentFilterForm(forms.Form):
+class AccidentFilterForm(QueryForm):
     start = forms.DateField(label=_("发生日期起"), required=False, widget=DATE)
     end = forms.DateField(label=_("发生日期止"), required=False, widget=DATE)
     jurisdiction = forms.ModelChoiceField(label=_("区域"), queryset=Jurisdiction.objects.none(), required=False)
@@ -120,7 +121,7 @@ class AccountabilityForm(forms.Form):
     detail = forms.CharField(label=_("处理情况"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class StatisticsForm(forms.Form):
+class StatisticsForm(QueryForm):
     year = forms.IntegerField(label=_("年度"), min_value=1987, max_value=2100)
     month = forms.TypedChoiceField(label=_("月份"), choices=[], coerce=int, empty_value=None, required=False)
     jurisdiction = forms.ModelChoiceField(label=_("区域"), queryset=Jurisdiction.objects.none(), required=False)

@@ -19,6 +19,10 @@ from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
 class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机"), max_length=20, blank=True)
+    unit_name = models.CharField(
+        _("所在单位"), max_length=200, blank=True,
+        help_text=_("用户本人所在的单位（如托管服务机构的名称），显示在页面顶部；留空则显示授权的辖区、部门或企业"),
+    )
     must_change_password = models.BooleanField(_("下次登录须改密码"), default=False)
 
     history = HistoricalRecords(bases=[HistoryBase], excluded_fields=["password", "last_login"])

@@ -156,7 +156,7 @@ def role_update(*, actor: Any, role: Role, actions: Iterable[str], name: str | N
 @transaction.atomic
 def user_create(
     *, actor: Any, username: str, password: str | None, display_name: str = "", phone: str = "",
-    email: str = "", must_change_password: bool = True,
+    email: str = "", must_change_password: bool = True, unit_name: str = "",
 ) -> User:
     _require_manage(actor)
     username = username.strip()
@@ -165,7 +165,7 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise DomainError("用户名已存在", "The username is taken", field="username")
     user = User(username=username, display_name=display_name, phone=phone, email=email,
-                must_change_password=must_change_password)
+                must_change_password=must_change_password, unit_name=unit_name.strip())
     if password:
         try:
             validate_password(password, user)

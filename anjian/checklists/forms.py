@@ -8,11 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.checklists.models import ChecklistKind
-from anjian.core.forms import bootstrap
+from anjian.core.forms import QueryForm, bootstrap
 from anjian.orgs.models import Jurisdiction, Sector
 
 
-class TemplateFilterForm(forms.Form):
+class TemplateFilterForm(QueryForm):
     q = forms.CharField(label=_("名称/编码"), required=False)
     sector = forms.ModelChoiceField(label=_("适用行业"), queryset=Sector.objects.all(), required=False,
                                     empty_label=_("全部"))

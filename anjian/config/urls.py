@@ -27,3 +27,6 @@ urlpatterns = [
 ]
 if settings.DEBUG or settings.ANJIAN_DEMO:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "anjian.core.error_views.page_not_found"
+handler500 = "anjian.core.error_views.server_error"

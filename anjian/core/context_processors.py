@@ -29,10 +29,18 @@ def shell(request: HttpRequest) -> dict[str, Any]:
 
 
 def office_label(user: Any) -> str:
+    """Who the user is at work: their own unit and role. The unit is the one recorded on the user
+    (a custody provider's own company) or else the grant's; never a custody client's name — a
+    provider's enterprise grants are its clients, not its identity."""
     m = user.memberships.filter(is_active=True).select_related("role", "jurisdiction", "department", "enterprise").first()
     if m is None:
-        return ""
-    unit = m.enterprise or m.department or m.jurisdiction
+        return user.unit_name
+    if user.unit_name:
+        unit: Any = user.unit_name
+    elif m.role.code == "custody":
+        unit = None
+    else:
+        unit = m.enterprise or m.department or m.jurisdiction
     return f"{unit} · {m.role}" if unit else str(m.role)
 
 

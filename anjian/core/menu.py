@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.scoping import has_action
+from anjian.core.scoping import has_action, has_action_over_territory
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,10 @@ class Entry:
     action: str
     icon: str = "bi-circle"
     order: int = 100
+    # Government work over a territory (statistics, control targets, monthly reports): shown only
+    # to a user who holds the action through a jurisdiction or department grant, not to an
+    # enterprise or its custody provider, whose scope is their own enterprise.
+    territorial: bool = False
 
 
 SECTIONS: list[str | Promise] = [
@@ -51,6 +55,8 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
         items = []
         for e in sorted((e for e in ENTRIES if e.section == section), key=lambda e: e.order):
             if not has_action(user, e.action):
+                continue
+            if e.territorial and not has_action_over_territory(user, e.action):
                 continue
             try:
                 url = reverse(e.url_name)

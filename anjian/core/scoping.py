@@ -250,6 +250,16 @@ def has_action(user: Any, action: str) -> bool:
     return any(grant.allows(action) for grant in _grants(user))
 
 
+def has_action_over_territory(user: Any, action: str) -> bool:
+    """Whether the user holds the action through a jurisdiction or department grant (government
+    work), not only over its own enterprise (enterprise users, custody providers) or own rows."""
+    if not has_action(user, action):
+        return False
+    if user.is_superuser:
+        return True
+    return any(g.allows(action) and (g.jurisdiction_id or g.department_id) for g in _grants(user))
+
+
 def can(user: Any, action: str, obj: models.Model) -> bool:
     """Whether the user may take ``action`` on this object (one indexed query)."""
     qs = type(obj)._default_manager.all()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import has_action
 from anjian.core.views import partial_or_full, require_action
+from anjian.dashboard.figures import LICENCE_WINDOW_DAYS, is_enterprise_user, own_enterprises
 from anjian.enterprises.models import Enterprise
 from anjian.inbox.models import Notification
 from anjian.inbox.selectors import due_counts, due_item_list
@@ -18,7 +19,10 @@ from anjian.inbox.selectors import due_counts, due_item_list
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     figures: dict[str, object] = {}
-    if has_action(user, "enterprises.view"):
+    if is_enterprise_user(user):  # an enterprise or its custody provider: its own figures
+        figures["own"] = own_enterprises(user)
+        figures["licence_window"] = LICENCE_WINDOW_DAYS
+    elif has_action(user, "enterprises.view"):
         ents = Enterprise.objects.restrict(user, "enterprises.view")
         by_colour = dict(ents.values_list("risk_colour").annotate(n=Count("id")).order_by())
         figures["enterprises"] = sum(by_colour.values())

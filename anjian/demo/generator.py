@@ -31,6 +31,7 @@ from anjian.demo import geometry as geo
 
 CITY_CODE = "990300"
 CITY_NAME = "示范市"
+CUSTODY_PROVIDER = f"{CITY_NAME}安全技术服务有限公司"  # the custody login's own unit (synthetic)
 DEMO_PASSWORD = "Demo-Anjian-2026"  # noqa: S105 - the documented, printed demo password
 SYNTHETIC_REASON = "合成演示数据批量生成"
 # Registering-office code used in the synthetic credit codes (positions 3–8): province 44 with a
@@ -493,9 +494,9 @@ class Builder:
         validate_password(DEMO_PASSWORD)
         password_hash = make_password(DEMO_PASSWORD)
 
-        def create(username: str, display: str) -> Any:
+        def create(username: str, display: str, unit_name: str = "") -> Any:
             user = user_create(actor=None, username=username, password=None, display_name=display,
-                               must_change_password=False)
+                               must_change_password=False, unit_name=unit_name)
             User.objects.filter(pk=user.pk).update(password=password_hash)
             return user
 
@@ -526,7 +527,7 @@ class Builder:
             user = create(username, display)
             membership_grant(actor=None, user=user, role=roles[role], **grant)
             self.result.logins.append(Login(username, str(roles[role].name), scope))
-        custody = create("custody", "托管机构演示用户")
+        custody = create("custody", "托管机构演示用户", CUSTODY_PROVIDER)
         for ent in custody_ents:
             membership_grant(actor=None, user=custody, role=roles["custody"], enterprise=ent, valid_from=start,
                              valid_until=start + dt.timedelta(days=365))

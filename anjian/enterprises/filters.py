@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import QueryForm
 from anjian.enterprises.models import EnterpriseSize, EnterpriseStatus, RiskColour, flag_choices
 from anjian.orgs.models import Jurisdiction, Sector
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(QueryForm):
     q = forms.CharField(label=_("名称/信用代码"), required=False)
     jurisdiction = forms.ModelChoiceField(label=_("属地"), queryset=Jurisdiction.objects.none(), required=False)
     sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all(), required=False)

@@ -34,7 +34,7 @@ class HazardsConfig(AppConfig):
         menu_register(Entry(_("三、隐患排查与监测"), _("上报隐患"), "hazards:report", "hazards.report",
                             "bi-camera", 21))
         menu_register(Entry(_("三、隐患排查与监测"), _("隐患统计"), "hazards:statistics", "hazards.view",
-                            "bi-bar-chart", 22))
+                            "bi-bar-chart", 22, territorial=True))
 
         from anjian.enterprises.tabs import DetailTab, register_tab
 

@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import QueryForm
 from anjian.hazards.models import HazardLevel, HazardSource, HazardStatus
 from anjian.orgs.models import Jurisdiction, Sector
 
 
-class HazardFilterForm(forms.Form):
+class HazardFilterForm(QueryForm):
     q = forms.CharField(label=_("关键词"), required=False)
     level = forms.ChoiceField(label=_("等级"), choices=[("", _("全部")), *HazardLevel.choices], required=False)
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *HazardStatus.choices], required=False)
@@ -32,7 +33,7 @@ class HazardFilterForm(forms.Form):
         return self.cleaned_data if self.is_valid() else {}
 
 
-class HazardStatsForm(forms.Form):
+class HazardStatsForm(QueryForm):
     """The statistics query: a year (of the found time) and optional area, sector and source."""
 
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import QueryForm
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.models import Department
 from anjian.public_reports.models import (
@@ -131,7 +132,7 @@ class VerifyForm(forms.Form):
     note = forms.CharField(label=_("核查情况"), required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
 
 
-class FilterForm(forms.Form):
+class FilterForm(QueryForm):
     q = forms.CharField(label=_("关键词/查询码"), required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
     status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部")), *ReportStatus.choices],
                                widget=forms.Select(attrs={"class": "form-select"}))

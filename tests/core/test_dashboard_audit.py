@@ -58,10 +58,14 @@ def test_home_figures_are_the_scoped_counts(world, login, items, persona):
         response = login(persona).get("/")
         assert response.status_code == 200
         ctx = response.context
-        assert ctx["figures"]["enterprises"] == ENTERPRISES[persona] == Enterprise.objects.restrict(user, "view").count()
         assert ctx["counts"] == dict(zip(("total", "overdue", "escalated"), MINE[persona], strict=True))
         assert ctx["counts"] == due_counts(user=user)
         html = response.content.decode()
+        if persona == "enterprise":  # its own enterprise's figures, not "辖区内企业 1"
+            assert [e.pk for e in ctx["figures"]["own"]] == [world.ent_a.pk]
+            assert "enterprises" not in ctx["figures"] and "fig-enterprises" not in html
+            return
+        assert ctx["figures"]["enterprises"] == ENTERPRISES[persona] == Enterprise.objects.restrict(user, "view").count()
         assert f'data-testid="fig-enterprises">{ENTERPRISES[persona]}<' in html
 
 
