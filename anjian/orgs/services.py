@@ -10,8 +10,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils.translation import gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError
 from anjian.orgs.models import Department, Jurisdiction, JurisdictionLevel, Sector, SectorRoute
 
@@ -69,7 +70,7 @@ def jurisdiction_create(
         is_synthetic=is_synthetic,
         **_bounds_fields(geometry),
     )
-    record_event(j, "created", actor=actor, summary=f"新建辖区 {j.name}（{j.code}）")
+    record_event(j, "created", actor=actor, summary=Msg(gettext_noop("新建辖区 {name}（{code}）"), name=j.name, code=j.code))
     invalidate_locator()
     return j
 
@@ -81,7 +82,7 @@ def jurisdiction_set_boundary(*, actor: Any, jurisdiction: Jurisdiction, geometr
         setattr(j, key, value)
     j._change_reason = reason or "更新边界"  # type: ignore[attr-defined]
     j.save()
-    record_event(j, "boundary_changed", actor=actor, summary=f"更新辖区边界 {j.name}", note=reason)
+    record_event(j, "boundary_changed", actor=actor, summary=Msg(gettext_noop("更新辖区边界 {name}"), name=j.name), note=reason)
     invalidate_locator()
     return j
 
@@ -246,7 +247,9 @@ def route_set(*, actor: Any, sector: Sector, department: Department, jurisdictio
     )
     record_event(
         route, "route_set", actor=actor,
-        summary=f"行业路由：{sector.code} {sector.name} → {department.name}" + (f"（{jurisdiction.name}）" if jurisdiction else ""),
+        summary=Msg(gettext_noop("行业路由：{code} {sector} → {department}（{place}）") if jurisdiction
+                    else gettext_noop("行业路由：{code} {sector} → {department}"), code=sector.code, sector=sector.name,
+                    department=department.name, place=jurisdiction.name if jurisdiction else ""),
     )
     return route
 
@@ -262,7 +265,7 @@ def department_create(
         name=name, kind=kind, jurisdiction=jurisdiction, short_name=short_name, doc_abbr=doc_abbr, name_en=name_en
     )
     dept.sectors.set(list(sectors))
-    record_event(dept, "created", actor=actor, summary=f"新建部门 {name}")
+    record_event(dept, "created", actor=actor, summary=Msg(gettext_noop("新建部门 {name}"), name=name))
     return dept
 
 
