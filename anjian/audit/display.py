@@ -6,7 +6,7 @@
 * ``Msg`` is a timeline summary that can be shown in the reader's language: its template is a
   translatable message (mark it with ``gettext_noop``) and its parameters are data, labels
   (lazy translations, choice labels) or dates. ``record_event(summary=Msg(...))`` stores the
-  Chinese text in ``summary`` (for search) and the message itself in ``data["_msg"]``.
+  Chinese text in ``summary`` (for search) and the message itself in ``Event.message``.
 * ``register_verb`` / ``verb_label`` name every timeline event kind; ``register_renderer`` lets a
   mechanism (the workflow) render its own events from their structured data.
 """
@@ -287,8 +287,7 @@ def event_summary(event: Any) -> str:
             text = renderer(event)
             if text:
                 return text
-    stored = (event.data or {}).get("_msg") if isinstance(event.data, dict) else None
-    if stored:
-        return render_msg(stored)
+    if getattr(event, "message", None):
+        return render_msg(event.message)
     return event.summary
 

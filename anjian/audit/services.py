@@ -33,9 +33,9 @@ def record_event(
     ``summary`` is a ``Msg`` (shown in the reader's language) or, for text that is data only, a
     string. ``verb`` must have a label (``anjian.audit.display.register_verb``).
     """
-    data = dict(data or {})
+    message = {}
     if isinstance(summary, Msg):
-        data["_msg"] = summary.encode()
+        message = summary.encode()
         summary = str(summary)
     return Event.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
@@ -43,7 +43,8 @@ def record_event(
         verb=verb,
         summary=summary[:300],
         note=note,
-        data=data,
+        data=data or {},
+        message=message,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),
     )

@@ -52,8 +52,9 @@ def visible_text(html: str) -> str:
 
 def _internal_words() -> tuple[set[str], set[str]]:
     """Field names, and stored enum values and event kinds, of every model of the project."""
-    from anjian.audit.display import VERBS
+    from anjian.audit.display import VERBS, discover
 
+    discover()
     fields: set[str] = set()
     values: set[str] = {w for v in VERBS for w in v.split(".")}
     for model in apps.get_models():
@@ -294,15 +295,35 @@ def test_roles_show_action_labels(world, login):
     assert "查看首页与统计" in _in(client, "zh-hans").get("/accounts/roles/").content.decode()
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def test_english_history_and_timeline_are_english(scenario):
+    """In English the labels, workflow steps and message templates are English; only data
+    people typed (names, categories, notes) stays as written."""
     from anjian.hazards.models import Hazard
 
     h = Hazard.objects.get(category="储罐区防火堤破损")
     with translation.override("en"):
-        html = render_to_string("partials/history.html", {"history": history_for(h)})
-        timeline = render_to_string("partials/timeline.html", {"events": list(timeline_for(h))})
-    text = visible_text(html)
-    assert "Status" in text or "status" not in text
-    assert "2026-03-02 09:30" in visible_text(timeline)  # local time (UTC+8) to the minute
-    assert "Rectifying" in visible_text(timeline) or "rectif" in visible_text(timeline).lower()
+        history = visible_text(render_to_string("partials/history.html", {"history": history_for(h)}))
+        timeline = visible_text(render_to_string("partials/timeline.html", {"events": list(timeline_for(h))}))
+    assert "Status: To be confirmed → To be corrected" in history
+    assert "Correction deadline: — → 2026-05-31 23:59" in history  # local time, to the minute
+    assert "2026-03-02 09:30" in timeline  # 01:30 UTC is 09:30 in Shanghai
+    assert "Hazard reported (Grid patrol, Major hazard): 甲区化工有限公司 储罐区防火堤破损" in timeline
+    assert "Start correction: To be corrected → Being corrected" in timeline
+    assert "1 attachment(s) uploaded (Before correction)" in timeline
 
+
+def test_every_event_kind_and_message_has_english(scenario):
+    """Each event kind has a label and each stored message template a translation, so an English
+    reader never meets a Chinese sentence the platform wrote."""
+    from anjian.audit.display import VERBS, verb_label
+
+    discover()
+    with translation.override("en"):
+        untranslated = sorted({verb for verb in VERBS if CJK.search(verb_label(verb))})
+        templates = {e.message["t"] for e in Event.objects.exclude(message={})}
+        raw = sorted(t for t in templates if CJK.search(translation.gettext(t)))
+    assert untranslated == [] and raw == []
+    assert len(templates) > 15
