@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from anjian.accidents.choices import (
     AccidentKind,
@@ -479,11 +479,11 @@ def _workflow() -> Any:
             State(s.CLOSED, s.CLOSED.label, final=True),
         ],
         transitions=[
-            Transition((s.INVESTIGATING,), s.APPRAISAL, "accidents.investigate", "委托技术鉴定"),
-            Transition((s.APPRAISAL,), s.INVESTIGATING, "accidents.investigate", "技术鉴定完成"),
-            Transition((s.INVESTIGATING,), s.REPORTED, "accidents.investigate", "提交调查报告"),
-            Transition((s.REPORTED,), s.RECTIFYING, "accidents.investigate", "政府批复"),
-            Transition((s.RECTIFYING,), s.CLOSED, "accidents.close", "结案", guards=(_all_measures_done,)),
+            Transition((s.INVESTIGATING,), s.APPRAISAL, "accidents.investigate", gettext_lazy("委托技术鉴定")),
+            Transition((s.APPRAISAL,), s.INVESTIGATING, "accidents.investigate", gettext_lazy("技术鉴定完成")),
+            Transition((s.INVESTIGATING,), s.REPORTED, "accidents.investigate", gettext_lazy("提交调查报告")),
+            Transition((s.REPORTED,), s.RECTIFYING, "accidents.investigate", gettext_lazy("政府批复")),
+            Transition((s.RECTIFYING,), s.CLOSED, "accidents.close", gettext_lazy("结案"), guards=(_all_measures_done,)),
         ],
         title=lambda inv: inv.accident.title,
         url=lambda inv: f"/accidents/{inv.accident_id}/investigation/",

@@ -276,7 +276,7 @@ def verb_label(verb: str) -> str:
     label = VERBS.get(verb)
     if label is None:
         return verb  # an unregistered event kind shows as itself (tests/core/test_readable.py catches it)
-    return str(label)
+    return gettext(label) if isinstance(label, str) else str(label)
 
 
 def event_summary(event: Any) -> str:

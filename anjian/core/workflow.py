@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 from django.utils.functional import Promise
 
 from anjian.audit.services import record_event
@@ -160,11 +161,13 @@ class Workflow:
                     sector=owner.sector,
                     assignee=owner.assignee,
                 )
+        with translation.override("zh-hans"):  # stored in Chinese; shown per reader by _render_transition
+            summary = f"{transition.label}：{current.label} → {new_state.label}"
         record_event(
             obj,
             f"{self.name}.{target}",
             actor=actor,
-            summary=f"{transition.label}：{current.label} → {new_state.label}",
+            summary=summary,
             note=note,
             data={"from": current.code, "to": target, **(data or {})},
         )

@@ -265,7 +265,8 @@ def test_audit_search_of_every_object_type_is_readable(scenario, login):
         for lang in LANGS:
             response = _in(client, lang).get(f"/audit/?model={ct_id}")
             assert response.status_code == 200
-            if bad := internals(response.content.decode(), lang=lang, extra=verbs):
+            # in English a verb such as "created" is also an English word: there the label test below decides
+            if bad := internals(response.content.decode(), lang=lang, extra=verbs if lang == "zh-hans" else set()):
                 problems[f"{ContentType.objects.get_for_id(ct_id).model} {lang}"].extend(bad)
     assert not problems, dict(problems)
 
@@ -282,7 +283,8 @@ def test_job_results_are_readable(world, login, django_capture_on_commit_callbac
     for lang in LANGS:
         html = _in(client, lang).get(f"/jobs/{job.pk}/").content.decode()
         assert 'data-testid="job-result"' in html
-        assert internals(html, lang=lang, extra=set(job.result)) == [], lang
+        assert internals(html, lang=lang, extra=set(job.result) if lang == "zh-hans" else set()) == [], lang
+        assert "count:" not in html and "changed:" not in html
         listing = client.get("/jobs/").content.decode()
         assert internals(listing, lang=lang) == [], lang
 
@@ -307,8 +309,8 @@ def test_english_history_and_timeline_are_english(scenario):
     with translation.override("en"):
         history = visible_text(render_to_string("partials/history.html", {"history": history_for(h)}))
         timeline = visible_text(render_to_string("partials/timeline.html", {"events": list(timeline_for(h))}))
-    assert "Status: To be confirmed → To be corrected" in history
-    assert "Correction deadline: — → 2026-05-31 23:59" in history  # local time, to the minute
+    assert "Status : To be confirmed → To be corrected" in history
+    assert "Correction deadline : — → 2026-05-31 23:59" in history  # local time, to the minute
     assert "2026-03-02 09:30" in timeline  # 01:30 UTC is 09:30 in Shanghai
     assert "Hazard reported (Grid patrol, Major hazard): 甲区化工有限公司 储罐区防火堤破损" in timeline
     assert "Start correction: To be corrected → Being corrected" in timeline
@@ -322,7 +324,8 @@ def test_every_event_kind_and_message_has_english(scenario):
 
     discover()
     with translation.override("en"):
-        untranslated = sorted({verb for verb in VERBS if CJK.search(verb_label(verb))})
+        used = set(Event.objects.values_list("verb", flat=True))
+        untranslated = sorted({verb for verb in set(VERBS) | used if verb not in VERBS or CJK.search(verb_label(verb))})
         templates = {e.message["t"] for e in Event.objects.exclude(message={})}
         raw = sorted(t for t in templates if CJK.search(translation.gettext(t)))
     assert untranslated == [] and raw == []
