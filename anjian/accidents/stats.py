@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import translation
 
 from anjian.accidents.choices import AccidentKind, Category, Grade, InvestigationStatus
 from anjian.accidents.models import Accident, Investigation, ReferenceFigure
@@ -127,8 +128,10 @@ def _labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
     if by == "industry":
         return {code: f"{code} {name}" for code, name in Sector.objects.filter(code__in=keys).values_list("code", "name")}
     if by == "type":
-        names = {t.code: t.name_zh for t in (*law.GB6441_1986.types, *law.GB6441_2025.types)}
-        return {k: f"{k} {names.get(k, '')}".strip() for k in keys}
+        # the type's name, never its GB 6441 code (an internal key: "WSA10010 高处坠落" reads "高处坠落")
+        en = (translation.get_language() or "").startswith("en")
+        names = {t.code: (t.name_en if en else t.name_zh) for t in (*law.GB6441_1986.types, *law.GB6441_2025.types)}
+        return {k: names.get(k) or k for k in keys}
     if by == "month":
         return {k: f"{k:%Y-%m}" for k in keys}
     return {}

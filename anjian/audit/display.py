@@ -46,9 +46,9 @@ def yes_no(value: bool) -> str:
 
 def lazy_msgid(value: Promise) -> tuple[str, str] | None:
     """(context, msgid) of a lazy translation, so it can be stored and translated when shown."""
-    args = getattr(value, "_proxy____args", None)
-    func = getattr(value, "_proxy____func", None)
-    if not args:
+    try:
+        _unpickle, (func, args, _kw, *_classes) = value.__reduce__()  # type: ignore[misc]
+    except (TypeError, ValueError):
         return None
     name = getattr(func, "__name__", "")
     if name == "pgettext" and len(args) == 2:

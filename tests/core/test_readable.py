@@ -284,7 +284,7 @@ def test_job_results_are_readable(world, login, django_capture_on_commit_callbac
         html = _in(client, lang).get(f"/jobs/{job.pk}/").content.decode()
         assert 'data-testid="job-result"' in html
         assert internals(html, lang=lang, extra=set(job.result) if lang == "zh-hans" else set()) == [], lang
-        assert "count:" not in html and "changed:" not in html
+        assert not re.search(r"(^|[\s；;])(count|changed|raised|lowered)\s*:", visible_text(html))
         listing = client.get("/jobs/").content.decode()
         assert internals(listing, lang=lang) == [], lang
 
@@ -330,3 +330,18 @@ def test_every_event_kind_and_message_has_english(scenario):
         raw = sorted(t for t in templates if CJK.search(translation.gettext(t)))
     assert untranslated == [] and raw == []
     assert len(templates) > 15
+
+
+def test_major_hazard_source_explains_its_grading_in_words(scenario, login):
+    """"Table 1 No. 12 (name '液氯')" is the rule module's trail; people read a sentence."""
+    from anjian.monitoring.models import HazardSource
+
+    src = HazardSource.objects.get(name="液氯储罐区")
+    assert src.explanation[0]["rule"].startswith("Table 1 No. 12")
+    client = login("city_admin")
+    pages = {lang: visible_text(_in(client, lang).get(f"/monitoring/sources/{src.pk}/").content.decode())
+             for lang in LANGS}
+    assert "GB 18218-2018 表1 第12项（按名称“液氯”）；表3 氯" in pages["zh-hans"]
+    assert "GB 18218-2018 Table 1 item 12 (by the name “液氯”); Table 3 氯" in pages["en"]
+    for text in pages.values():
+        assert "No. 12" not in text and "name '" not in text
