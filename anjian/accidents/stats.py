@@ -60,6 +60,16 @@ class Period:
         length = (self.end - self.start).days + 1
         return Period(self.start - dt.timedelta(days=length), self.start - dt.timedelta(days=1))
 
+    def display_label(self) -> str:
+        """The period in the reader's language (``label()`` is the Chinese of documents)."""
+        if not (translation.get_language() or "").startswith("en"):
+            return self.label()
+        if self.is_month:
+            return f"{self.start:%B %Y}"
+        if self == Period.year(self.start.year):
+            return str(self.start.year)
+        return f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
+
     def label(self) -> str:
         if self.is_month:
             return f"{self.start.year}年{self.start.month}月"

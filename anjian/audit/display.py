@@ -147,6 +147,17 @@ def object_name(obj: Any) -> str:
     return str(obj)
 
 
+def reason_text(reason: str) -> str:
+    """A stored change reason in the reader's language where the platform wrote it ("状态：已销号"
+    → "Status: Written off"); words a person typed stay as typed."""
+    if not reason:
+        return ""
+    head, sep, rest = reason.partition("：")
+    if not sep:
+        return gettext(reason)
+    return gettext(head) + pgettext("label separator", "：") + gettext(rest)
+
+
 # --- timeline messages -------------------------------------------------------------------------
 
 

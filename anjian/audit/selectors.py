@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from anjian.audit.display import field_value
+from anjian.audit.display import field_value, reason_text
 from anjian.audit.models import Event
 
 # Bookkeeping columns of every version: never shown as a change.
@@ -58,7 +58,7 @@ def history_for(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
                 "at": newer.history_date,
                 "user": newer.history_user,
                 "type": newer.get_history_type_display(),
-                "reason": newer.history_change_reason or "",
+                "reason": reason_text(newer.history_change_reason or ""),
                 "request_id": getattr(newer, "request_id", ""),
                 "changes": changes,
             }

@@ -144,7 +144,6 @@ def _open_task_due(task: PatrolTask) -> None:
 # --- patrol records ----------------------------------------------------------------------
 
 
-@transaction.atomic
 def _patrol_msg(name: str, distance: float | None, far: bool) -> Msg:
     if distance is None:
         return Msg(gettext_noop("巡查 {name}，无定位"), name=name)
@@ -153,6 +152,7 @@ def _patrol_msg(name: str, distance: float | None, far: bool) -> Msg:
     return Msg(gettext_noop("巡查 {name}，距企业 {m} 米"), name=name, m=f"{distance:.0f}")
 
 
+@transaction.atomic
 def patrol_record_create(
     *,
     actor: Any,

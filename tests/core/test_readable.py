@@ -311,7 +311,8 @@ def test_english_history_and_timeline_are_english(scenario):
         history = visible_text(render_to_string("partials/history.html", {"history": history_for(h)}))
         timeline = visible_text(render_to_string("partials/timeline.html", {"events": list(timeline_for(h))}))
     assert "Status : To be confirmed → To be corrected" in history
-    assert "Correction deadline : — → 2026-05-31 23:59" in history  # local time, to the minute
+    assert "Correction deadline : — → 2026-05-31 23:59" in history
+    assert "Status: Being corrected" in history and "状态：" not in history  # the change reason the workflow wrote  # local time, to the minute
     assert "2026-03-02 09:30" in timeline  # 01:30 UTC is 09:30 in Shanghai
     assert "Hazard reported (Grid patrol, Major hazard): 甲区化工有限公司 储罐区防火堤破损" in timeline
     assert "Start correction: To be corrected → Being corrected" in timeline
@@ -346,3 +347,14 @@ def test_major_hazard_source_explains_its_grading_in_words(scenario, login):
     assert "GB 18218-2018 Table 1 item 12 (by the name “液氯”); Table 3 氯" in pages["en"]
     for text in pages.values():
         assert "No. 12" not in text and "name '" not in text
+
+
+def test_statistics_title_is_in_the_readers_language(world, login):
+    client = login("city_admin")
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    zh = visible_text(_in(client, "zh-hans").get(f"/accidents/statistics/?year={year}").content.decode())
+    en = visible_text(_in(client, "en").get(f"/accidents/statistics/?year={year}").content.decode())
+    assert f"事故统计 · {year}年" in zh
+    assert f"Accident statistics · {year} " in en + " " and f"{year}年" not in en
