@@ -29,7 +29,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from anjian.enterprises.models import Enterprise
 from anjian.rules import risk as rules
@@ -303,7 +303,7 @@ def recompute_all_start(*, actor: Any) -> Any:
         root = Jurisdiction.objects.filter(parent__isnull=True).order_by("id").first()
         if root is None or not scope_allows(actor, "orgs.risk", jurisdiction=root):
             raise NotAllowed("只有市级管理员可以重算全市企业风险", "Only the city administrator may recompute the whole city")
-    return job_start(JOB_KIND, actor=actor, title="重算全市企业风险等级")
+    return job_start(JOB_KIND, actor=actor, title=gettext_noop("重算全市企业风险等级"))
 
 
 def initial_risk_factory() -> Any:

@@ -616,4 +616,4 @@ def reassign_start(*, actor: Any) -> Any:
 
     if actor is not None and not has_action(actor, "grids.reassign"):
         raise NotAllowed("您无权执行全市网格重新归属", "You may not run the reassignment")
-    return job_start("grids.reassign", actor=actor, title="全市企业网格重新归属", params={"chunk": 5000})
+    return job_start("grids.reassign", actor=actor, title=gettext_noop("全市企业网格重新归属"), params={"chunk": 5000})

@@ -76,6 +76,14 @@ class Job(models.Model):
         return result_items(self.kind, self.result)
 
     @property
+    def title_display(self) -> str:
+        """The title in the reader's language where the platform wrote it ("重算全市企业风险等级",
+        "企业档案导入：文件名"); a file name or an area's name stays as written."""
+        from anjian.audit.display import reason_text
+
+        return reason_text(in_language(self.title))
+
+    @property
     def message_display(self) -> str:
         return in_language(self.message)
 

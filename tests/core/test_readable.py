@@ -283,6 +283,7 @@ def test_job_results_are_readable(world, login, django_capture_on_commit_callbac
     for lang in LANGS:
         html = _in(client, lang).get(f"/jobs/{job.pk}/").content.decode()
         assert 'data-testid="job-result"' in html
+        assert ("Recompute the risk colours" in html) == (lang == "en")
         assert internals(html, lang=lang, extra=set(job.result) if lang == "zh-hans" else set()) == [], lang
         # a raw key, not a word inside a label such as "Colour changed:"
         assert not re.search(r"(?<![A-Za-z] )(?<![A-Za-z])(count|changed|raised|lowered)\s*:", visible_text(html))
