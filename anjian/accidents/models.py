@@ -177,7 +177,7 @@ class AccidentSupplement(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.accident_id} 续报 {self.changed_on}"
+        return f"{self.accident} · {self._meta.verbose_name} {self.changed_on:%Y-%m-%d}"
 
 
 class AccidentMisreport(models.Model):
@@ -201,7 +201,7 @@ class AccidentMisreport(models.Model):
         ordering = ["found_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.accident_id} {self.get_kind_display()}"
+        return f"{self.accident} · {self.get_kind_display()}"
 
 
 class Investigation(models.Model):

@@ -26,10 +26,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from anjian.accidents.models import MonthlyReport
 from anjian.accidents.stats import Period, accident_stats, change, larger_accidents, statistics_report
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import scope_allows
 from anjian.documents import charts
@@ -540,12 +541,14 @@ def monthly_report_generate(*, actor: Any, year: int, month: int, jurisdiction: 
     storage = report.docx.storage
     transaction.on_commit(lambda: [storage.delete(name) for name in old if storage.exists(name)])
     record_event(report, "generated" if created else "regenerated", actor=actor,
-                 summary=f"{'生成' if created else '重新生成'}{title}：事故{cmp['count']}起，死亡{cmp['deaths']}人",
+                 summary=Msg(gettext_noop("生成{title}：事故{count}起，死亡{deaths}人") if created
+                             else gettext_noop("重新生成{title}：事故{count}起，死亡{deaths}人"), title=title,
+                             count=cmp["count"], deaths=cmp["deaths"]),
                  data={"number": report.number})
     return report
 
 
-@job_handler(JOB_KIND)
+@job_handler(JOB_KIND, results={"number": gettext_lazy("文号"), "title": gettext_lazy("标题")})
 def run_monthly_report(job: Job, progress: Progress) -> dict[str, Any]:
     progress.set_total(2, "统计中 / computing")
     jurisdiction = Jurisdiction.objects.get(pk=job.params["jurisdiction"])

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from anjian.accidents.choices import (
     AccidentKind,
@@ -29,7 +30,7 @@ from anjian.accidents.models import (
     Investigation,
     RectificationMeasure,
 )
-from anjian.audit.services import record_event
+from anjian.audit.services import Both, Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
@@ -117,6 +118,12 @@ def _grade(acc: Accident) -> None:
     explained = law.accident_grade_explained(acc.deaths, acc.serious_injuries, Decimal(acc.direct_loss_yuan))
     acc.grade = int(explained.grade)
     acc.grade_reason = explained.zh
+    acc._grade_reason_en = explained.en  # type: ignore[attr-defined]  # for the timeline, in both languages
+
+
+def _choice(obj: Any, field: str) -> Any:
+    """The (lazy) choice label of ``obj.<field>``, translated when the timeline is read."""
+    return dict(obj._meta.get_field(field).flatchoices).get(getattr(obj, field), getattr(obj, field))
 
 
 def _local_date(value: dt.datetime) -> dt.date:
@@ -264,13 +271,15 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
     schedule_recompute(acc.enterprise_id)  # accidents and deaths move the enterprise's colour
     record_event(
         acc, "reported", actor=actor,
-        summary=f"快报：{acc.title}，{acc.grade_reason}",
+        summary=Msg(gettext_noop("快报：{title}，{reason}"), title=acc.title,
+                    reason=Both(acc.grade_reason, getattr(acc, "_grade_reason_en", ""))),
         data={"grade": acc.grade, "routing": routing, "jurisdiction": jurisdiction.code},
     )
     if acc.late_minutes is not None:
         record_event(
             acc, "late", actor=None,
-            summary=f"迟报：报告时限 {timezone.localtime(acc.report_due_at):%Y-%m-%d %H:%M}，迟报 {acc.late_minutes} 分钟",
+            summary=Msg(gettext_noop("迟报：报告时限 {due}，迟报 {minutes} 分钟"), due=acc.report_due_at,
+                        minutes=acc.late_minutes),
             data={"late_minutes": acc.late_minutes},
         )
     return acc
@@ -318,7 +327,7 @@ def accident_supplement(
         supplement.save()
         record_event(
             acc, "supplement_note", actor=actor,
-            summary=f"补报超过期限（{window_end} 后），不计入统计，仅作记录",
+            summary=Msg(gettext_noop("补报超过期限（{end} 后），不计入统计，仅作记录"), end=window_end),
             note=note, data={"changes": changes, "changed_on": str(changed_on)},
         )
         return supplement
@@ -337,7 +346,9 @@ def accident_supplement(
     schedule_recompute(acc.enterprise_id)
     record_event(
         acc, "supplemented", actor=actor,
-        summary="续报：" + "，".join(f"{Accident._meta.get_field(k).verbose_name} {a} → {b}" for k, (a, b) in changes.items()),
+        summary=Msg(gettext_noop("续报：{changes}"), changes=[
+            Msg(gettext_noop("{field} {old} → {new}"), field=Accident._meta.get_field(k).verbose_name, old=a, new=b)
+            for k, (a, b) in changes.items()]),
         note=note, data={"changes": changes, "changed_on": str(changed_on)},
     )
     if raised:
@@ -363,8 +374,9 @@ def _flag_grade_raised(
     )
     record_event(
         acc, "grade_raised", actor=actor,
-        summary=f"等级升高：{before.label} → {after.label}，已报{higher.name}"
-        + ("（上级政府可另行组织调查，条例493第二十条）" if reinvestigate else ""),
+        summary=Msg(gettext_noop("等级升高：{old} → {new}，已报{to}（上级政府可另行组织调查，条例493第二十条）")
+                    if reinvestigate else gettext_noop("等级升高：{old} → {new}，已报{to}"),
+                    old=Both(before.label, before.label_en), new=Both(after.label, after.label_en), to=higher.name),
         data={"from": int(before), "to": int(after), "to_jurisdiction": higher.code, "reinvestigate": reinvestigate},
     )
 
@@ -378,7 +390,7 @@ def accident_grade_raise_acknowledge(*, actor: Any, accident: Accident, note: st
     acc = Accident.objects.select_for_update().get(pk=accident.pk)
     if not due_close(acc, GRADE_RAISED.code):
         raise DomainError("没有待核报的等级变化", "No raised grade to acknowledge")
-    record_event(acc, "grade_raise_acknowledged", actor=actor, summary="上级已核报等级变化", note=note)
+    record_event(acc, "grade_raise_acknowledged", actor=actor, summary=Msg(gettext_noop("上级已核报等级变化")), note=note)
     return acc
 
 
@@ -404,7 +416,7 @@ def accident_mark_misreport(
     )
     attachments_add(owner=finding, files=files, actor=actor, role="evidence")
     label = law.MisreportKind(kind).label
-    record_event(acc, "misreport", actor=actor, summary=f"认定{label}", note=note.strip(),
+    record_event(acc, "misreport", actor=actor, summary=Msg(gettext_noop("认定{label}"), label=label), note=note.strip(),
                  data={"kind": kind, "finding": finding.pk})
     return finding
 
@@ -467,11 +479,11 @@ def _workflow() -> Any:
             State(s.CLOSED, s.CLOSED.label, final=True),
         ],
         transitions=[
-            Transition((s.INVESTIGATING,), s.APPRAISAL, "accidents.investigate", "委托技术鉴定"),
-            Transition((s.APPRAISAL,), s.INVESTIGATING, "accidents.investigate", "技术鉴定完成"),
-            Transition((s.INVESTIGATING,), s.REPORTED, "accidents.investigate", "提交调查报告"),
-            Transition((s.REPORTED,), s.RECTIFYING, "accidents.investigate", "政府批复"),
-            Transition((s.RECTIFYING,), s.CLOSED, "accidents.close", "结案", guards=(_all_measures_done,)),
+            Transition((s.INVESTIGATING,), s.APPRAISAL, "accidents.investigate", gettext_lazy("委托技术鉴定")),
+            Transition((s.APPRAISAL,), s.INVESTIGATING, "accidents.investigate", gettext_lazy("技术鉴定完成")),
+            Transition((s.INVESTIGATING,), s.REPORTED, "accidents.investigate", gettext_lazy("提交调查报告")),
+            Transition((s.REPORTED,), s.RECTIFYING, "accidents.investigate", gettext_lazy("政府批复")),
+            Transition((s.RECTIFYING,), s.CLOSED, "accidents.close", gettext_lazy("结案"), guards=(_all_measures_done,)),
         ],
         title=lambda inv: inv.accident.title,
         url=lambda inv: f"/accidents/{inv.accident_id}/investigation/",
@@ -544,10 +556,11 @@ def investigation_open(
     )
     record_event(
         acc, "investigation_opened", actor=actor,
-        summary=f"{lead.name}成立事故调查组（组长：{inv.team_leader}），调查报告期限 {inv.due_on}",
+        summary=Msg(gettext_noop("{lead}成立事故调查组（组长：{leader}），调查报告期限 {due}"), lead=lead.name,
+                    leader=inv.team_leader, due=inv.due_on),
         data={"investigation": inv.pk, "lead": lead.code},
     )
-    record_event(inv, "opened", actor=actor, summary=f"成立调查组，期限 {inv.due_on}")
+    record_event(inv, "opened", actor=actor, summary=Msg(gettext_noop("成立调查组，期限 {due}"), due=inv.due_on))
     return inv
 
 
@@ -609,7 +622,8 @@ def investigation_extend(*, actor: Any, investigation: Investigation, days: int,
     inv.save(update_fields=["extension_days", "due_on"])
     due_open(inv, INVESTIGATION_REPORT_DUE.code, title=f"调查中：{inv.accident.title}", due_at=_end_of(inv.due_on),
              url=INVESTIGATION_WORKFLOW.url(inv), owner_jurisdiction=inv.lead_jurisdiction)
-    record_event(inv, "extended", actor=actor, summary=f"批准延长{days}日，新期限 {inv.due_on}", note=note)
+    record_event(inv, "extended", actor=actor, summary=Msg(gettext_noop("批准延长{days}日，新期限 {due}"), days=days, due=inv.due_on),
+                 note=note)
     return inv
 
 
@@ -631,7 +645,8 @@ def investigation_submit_report(
     attachments_add(owner=inv, files=files, actor=actor, role="report")
     if inv.report_submitted_on > inv.due_on:
         record_event(inv, "report_late", actor=None,
-                     summary=f"调查报告逾期提交（期限 {inv.due_on}，提交 {inv.report_submitted_on}）")
+                     summary=Msg(gettext_noop("调查报告逾期提交（期限 {due}，提交 {on}）"), due=inv.due_on,
+                                 on=inv.report_submitted_on))
     return inv
 
 
@@ -658,7 +673,7 @@ def investigation_reply(
     inv._change_reason = "政府批复"  # type: ignore[attr-defined]
     inv.save(update_fields=["replied_on", "reply_text"])
     if inv.replied_on > (inv.reply_due_on or inv.replied_on):
-        record_event(inv, "reply_late", actor=None, summary=f"批复逾期（期限 {inv.reply_due_on}）")
+        record_event(inv, "reply_late", actor=None, summary=Msg(gettext_noop("批复逾期（期限 {due}）"), due=inv.reply_due_on))
     return inv
 
 
@@ -679,7 +694,8 @@ def measure_complete(*, actor: Any, measure: RectificationMeasure, done_on: dt.d
     m.evidence_note = note.strip()
     m._change_reason = "整改落实"  # type: ignore[attr-defined]
     m.save(update_fields=["done_on", "evidence_note"])
-    record_event(m.investigation, "measure_done", actor=actor, summary=f"整改措施已落实：{m.text[:60]}", note=note)
+    record_event(m.investigation, "measure_done", actor=actor, summary=Msg(gettext_noop("整改措施已落实：{text}"), text=m.text[:60]),
+                 note=note)
     return m
 
 
@@ -693,7 +709,7 @@ def investigation_publish(*, actor: Any, investigation: Investigation, published
     inv.published_on = _day_arg(published_on, "published_on")
     inv._change_reason = "公开调查报告"  # type: ignore[attr-defined]
     inv.save(update_fields=["published_on"])
-    record_event(inv, "published", actor=actor, summary=f"调查报告已向社会公布（{published_on}）")
+    record_event(inv, "published", actor=actor, summary=Msg(gettext_noop("调查报告已向社会公布（{on}）"), on=published_on))
     return inv
 
 
@@ -705,7 +721,7 @@ def investigation_close(*, actor: Any, investigation: Investigation, closed_on: 
     INVESTIGATION_WORKFLOW.apply(inv, InvestigationStatus.CLOSED, actor=actor, note=note)
     inv._change_reason = "结案"  # type: ignore[attr-defined]
     inv.save(update_fields=["closed_on"])
-    record_event(inv.accident, "closed", actor=actor, summary=f"事故结案（{closed_on}）", note=note)
+    record_event(inv.accident, "closed", actor=actor, summary=Msg(gettext_noop("事故结案（{on}）"), on=closed_on), note=note)
     return inv
 
 
@@ -735,8 +751,9 @@ def accountability_add(*, actor: Any, accident: Accident, data: dict[str, Any]) 
         created_by=actor if _is_actor(actor) else None,
     )
     record_event(accident, "accountability_added", actor=actor,
-                 summary=f"责任追究：{record.name}（{record.get_subject_kind_display()}）{record.get_measure_display()}"
-                 + (f" {fine}元" if fine is not None else ""))
+                 summary=Msg(gettext_noop("责任追究：{name}（{kind}）{measure} {fine}元") if fine is not None
+                             else gettext_noop("责任追究：{name}（{kind}）{measure}"), name=record.name,
+                             kind=_choice(record, "subject_kind"), measure=_choice(record, "measure"), fine=fine))
     return record
 
 
@@ -749,12 +766,13 @@ def accountability_follow_up(*, actor: Any, record: Accountability, status: str,
     if status not in FollowUp.values:
         raise DomainError("落实状态不正确", "Unknown status", field="status")
     rec = Accountability.objects.select_for_update().get(pk=record.pk)
-    old = rec.get_follow_up_display()
+    old = _choice(rec, "follow_up")
     rec.follow_up, rec.follow_up_note = status, note.strip()
     rec._change_reason = "落实情况"  # type: ignore[attr-defined]
     rec.save(update_fields=["follow_up", "follow_up_note"])
     record_event(rec.accident, "accountability_follow_up", actor=actor,
-                 summary=f"责任追究落实：{rec.name} {old} → {rec.get_follow_up_display()}", note=note)
+                 summary=Msg(gettext_noop("责任追究落实：{name} {old} → {new}"), name=rec.name, old=old,
+                             new=_choice(rec, "follow_up")), note=note)
     return rec
 
 
@@ -779,6 +797,8 @@ def reference_figure_set(*, actor: Any, year: int, jurisdiction: Jurisdiction, d
         "updated_at": timezone.now(),
     }
     figure, created = ReferenceFigure.objects.update_or_create(year=int(year), jurisdiction=jurisdiction, defaults=values)
-    record_event(figure, "set", actor=actor, summary=f"{'录入' if created else '修改'}{year}年{jurisdiction.name}统计参考数据",
+    record_event(figure, "set", actor=actor,
+                 summary=Msg(gettext_noop("录入{year}年{place}统计参考数据") if created
+                             else gettext_noop("修改{year}年{place}统计参考数据"), year=year, place=jurisdiction.name),
                  data={k: str(v) for k, v in values.items() if k not in ("entered_by", "updated_at")})
     return figure

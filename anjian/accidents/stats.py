@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anjian.accidents.choices import AccidentKind, Category, Grade, InvestigationStatus
@@ -64,6 +64,16 @@ class Period:
             return Period.month(first.year, first.month)
         length = (self.end - self.start).days + 1
         return Period(self.start - dt.timedelta(days=length), self.start - dt.timedelta(days=1))
+
+    def display_label(self) -> str:
+        """The period in the reader's language (``label()`` is the Chinese of documents)."""
+        if not (translation.get_language() or "").startswith("en"):
+            return self.label()
+        if self.is_month:
+            return f"{self.start:%B %Y}"
+        if self == Period.year(self.start.year):
+            return str(self.start.year)
+        return f"{self.start:%Y-%m-%d} to {self.end:%Y-%m-%d}"
 
     def label(self) -> str:
         if self.is_month:
@@ -131,8 +141,10 @@ def _labels(by: str, keys: Iterable[Any]) -> dict[Any, str]:
     if by == "industry":
         return {code: f"{code} {name}" for code, name in Sector.objects.filter(code__in=keys).values_list("code", "name")}
     if by == "type":
-        names = {t.code: t.name_zh for t in (*law.GB6441_1986.types, *law.GB6441_2025.types)}
-        return {k: f"{k} {names.get(k, '')}".strip() for k in keys}
+        # the type's name, never its GB 6441 code (an internal key: "WSA10010 高处坠落" reads "高处坠落")
+        en = (translation.get_language() or "").startswith("en")
+        names = {t.code: (t.name_en if en else t.name_zh) for t in (*law.GB6441_1986.types, *law.GB6441_2025.types)}
+        return {k: names.get(k) or k for k in keys}
     if by == "month":
         return {k: f"{k:%Y-%m}" for k in keys}
     return {}

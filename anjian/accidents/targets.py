@@ -25,11 +25,12 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from anjian.accidents.choices import AccidentKind
 from anjian.accidents.models import Accident, ControlTarget, TargetMetric
 from anjian.accidents.services import _is_actor
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import scope_allows
 from anjian.inbox import registry as due_registry
@@ -86,7 +87,8 @@ def target_set(
     target.set_by = actor if _is_actor(actor) else None
     target._change_reason = "下达控制指标" if created else "调整控制指标"  # type: ignore[attr-defined]
     target.save()
-    record_event(target, "set", actor=actor, summary=f"{'下达' if created else '调整'}控制指标：{target}")
+    record_event(target, "set", actor=actor, summary=Msg(gettext_noop("下达控制指标：{target}") if created
+                                                             else gettext_noop("调整控制指标：{target}"), target=str(target)))
     return target
 
 

@@ -44,3 +44,39 @@ for _code, _label, _group in [
     ("enterprises.export", _("导出企业"), _("企业")),
 ]:
     register(_code, _label, _group)
+
+
+def action_labels(codes: list[str]) -> list[str]:
+    """What a role may do, as people read it: ``*`` → 全部操作, ``hazards.*`` → 隐患：全部操作."""
+    from django.utils.translation import gettext
+
+    groups = {code.split(".", 1)[0]: action.group for code, action in ACTIONS.items()}
+    out: list[str] = []
+    for code in codes:
+        if code == "*":
+            out.append(gettext("全部操作"))
+        elif code.endswith(".*"):
+            app = code[:-2]
+            group = groups.get(app)
+            out.append(gettext("{group}：全部操作").format(group=group) if group else code)
+        elif code in ACTIONS:
+            out.append(str(ACTIONS[code].label))
+        else:
+            out.append(code)
+    return out
+
+
+def _history_display(value: list[str]) -> str:
+    from django.utils.translation import gettext
+
+    return gettext("、").join(action_labels(list(value)))
+
+
+def _register_history_display() -> None:
+    from anjian.audit.display import register_value_display
+
+    register_value_display("accounts.role", "actions", _history_display)
+    register_value_display("accounts.role", "offered_actions", _history_display)
+
+
+_register_history_display()

@@ -61,6 +61,11 @@ class Role(models.Model):
             return self.name_en
         return self.name
 
+    def action_labels(self) -> list[str]:
+        from anjian.accounts.actions import action_labels
+
+        return action_labels(list(self.actions))
+
 
 class Membership(models.Model):
     """A role held in a scope: a jurisdiction subtree, a department's sectors or an enterprise."""

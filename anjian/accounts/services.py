@@ -15,11 +15,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from anjian.accounts import delegation
-from anjian.accounts.actions import ACTIONS
+from anjian.accounts.actions import ACTIONS, action_labels
 from anjian.accounts.models import ApiToken, Membership, Role, User
-from anjian.audit.services import record_event
+from anjian.audit.display import Both
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import forget_grants, has_action
 
@@ -122,7 +124,8 @@ def roles_ensure_system() -> int:
         role.offered_actions = sorted(set(role.offered_actions) | set(spec["actions"]))
         role._change_reason = "升级：补充新增的默认操作"  # type: ignore[attr-defined]
         role.save(update_fields=["actions", "offered_actions"])
-        record_event(role, "defaults_added", actor=None, summary=f"升级补充默认操作：{', '.join(new)}", data={"added": new})
+        record_event(role, "defaults_added", actor=None, summary=Msg(gettext_noop("升级补充默认操作：{actions}"),
+                                                                                       actions=action_labels(new)), data={"added": new})
         changed += 1
     return changed
 
@@ -147,7 +150,7 @@ def role_update(*, actor: Any, role: Role, actions: Iterable[str], name: str | N
     role._change_reason = "修改角色权限"  # type: ignore[attr-defined]
     role.save()
     record_event(
-        role, "actions_changed", actor=actor, summary=f"修改角色「{role.name}」的权限",
+        role, "actions_changed", actor=actor, summary=Msg(gettext_noop("修改角色「{role}」的权限"), role=role.name),
         data={"added": sorted(set(wanted) - set(before)), "removed": sorted(set(before) - set(wanted))},
     )
     return role
@@ -175,7 +178,7 @@ def user_create(
     else:
         user.set_unusable_password()
     user.save()
-    record_event(user, "created", actor=actor, summary=f"新建用户 {username}")
+    record_event(user, "created", actor=actor, summary=Msg(gettext_noop("新建用户 {name}"), name=username))
     return user
 
 
@@ -185,7 +188,8 @@ def _refuse(actor: Any, target: User | None, zh: str, en: str) -> NotAllowed:
     log.warning("privilege escalation refused: %s → %s: %s", getattr(actor, "username", actor), target, en)
     with transaction.atomic():
         record_event(target if target is not None else actor, "escalation_refused", actor=actor,
-                     summary=f"越权操作被拒绝：{zh}", data={"reason": en})
+                     summary=Msg(gettext_noop("越权操作被拒绝：{reason}"), reason=Both(zh, en)),
+                     data={"reason": en})
     return NotAllowed(zh, en)
 
 
@@ -224,7 +228,7 @@ def membership_grant(
 def _membership_create(*, actor: Any, user: User, role: Role, **scope: Any) -> Membership:
     m = Membership.objects.create(user=user, role=role, **scope)
     forget_grants(user)
-    record_event(user, "membership_granted", actor=actor, summary=f"授权：{m}")
+    record_event(user, "membership_granted", actor=actor, summary=Msg(gettext_noop("授权：{m}"), m=str(m)))
     return m
 
 
@@ -240,7 +244,7 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
         m.is_active = False
         m.save(update_fields=["is_active"])
         forget_grants(m.user)
-        record_event(m.user, "membership_revoked", actor=actor, summary=f"撤销授权：{m}")
+        record_event(m.user, "membership_revoked", actor=actor, summary=Msg(gettext_noop("撤销授权：{m}"), m=str(m)))
 
 
 def user_update(*, actor: Any, user: User, display_name: str, phone: str, email: str = "") -> User:
@@ -250,7 +254,7 @@ def user_update(*, actor: Any, user: User, display_name: str, phone: str, email:
         user.display_name, user.phone, user.email = display_name.strip(), phone.strip(), email.strip()
         user._change_reason = "修改用户信息"  # type: ignore[attr-defined]
         user.save(update_fields=["display_name", "phone", "email"])
-        record_event(user, "updated", actor=actor, summary=f"修改用户 {user.username} 的信息")
+        record_event(user, "updated", actor=actor, summary=Msg(gettext_noop("修改用户 {user} 的信息"), user=user.username))
     return user
 
 
@@ -268,8 +272,8 @@ def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -
         if not active:
             revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         record_event(user, "activated" if active else "deactivated", actor=actor, note=reason,
-                     summary=(f"启用用户 {user.username}" if active
-                              else f"停用用户 {user.username}，吊销API令牌 {revoked} 个"))
+                     summary=(Msg(gettext_noop("启用用户 {user}"), user=user.username) if active
+                              else Msg(gettext_noop("停用用户 {user}，吊销API令牌 {n} 个"), user=user.username, n=revoked)))
         forget_grants(user)
     return user
 
@@ -293,7 +297,7 @@ def user_reset_password(*, actor: Any, user: User) -> str:
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        record_event(user, "password_reset", actor=actor, summary=f"重置用户 {user.username} 的初始密码，吊销其API令牌")
+        record_event(user, "password_reset", actor=actor, summary=Msg(gettext_noop("重置用户 {user} 的初始密码，吊销其API令牌"), user=user.username))
     return raw
 
 
@@ -308,7 +312,7 @@ def password_change(*, user: User, old: str, new: str) -> User:
     user.set_password(new)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    record_event(user, "password_changed", actor=user, summary="修改密码")
+    record_event(user, "password_changed", actor=user, summary=Msg(gettext_noop("修改密码")))
     return user
 
 
@@ -321,7 +325,8 @@ def token_create(*, actor: User, name: str, days: int | None = 365) -> tuple[Api
     expires = timezone.now() + dt.timedelta(days=days) if days else None
     token = ApiToken.objects.create(user=actor, name=name.strip()[:100], key_prefix=prefix, key_hash=digest,
                                     expires_at=expires)
-    record_event(actor, "token_created", actor=actor, summary=f"创建API令牌「{token.name}」（{prefix}…）")
+    record_event(actor, "token_created", actor=actor, summary=Msg(gettext_noop("创建API令牌「{name}」（{prefix}…）"),
+                                                                       name=token.name, prefix=prefix))
     return token, raw
 
 
@@ -333,7 +338,8 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_event(token.user, "token_revoked", actor=actor, summary=f"吊销API令牌「{token.name}」（{token.key_prefix}…）")
+        record_event(token.user, "token_revoked", actor=actor, summary=Msg(gettext_noop("吊销API令牌「{name}」（{prefix}…）"),
+                                                                                  name=token.name, prefix=token.key_prefix))
     return token
 
 

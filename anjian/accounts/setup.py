@@ -21,10 +21,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from anjian.accounts.models import Role, User
 from anjian.accounts.services import membership_grant, roles_ensure_system, user_create
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError
 from anjian.documents.models import DocumentSeries
 from anjian.orgs.models import Department, DepartmentKind, Jurisdiction, JurisdictionLevel
@@ -98,8 +99,8 @@ def city_setup(
         phone=admin_phone, must_change_password=admin_password is None,
     )
     membership_grant(actor=None, user=admin, role=Role.objects.get(code="city_admin"), jurisdiction=root)
-    record_event(root, "city_setup", actor=None,
-                 summary=f"平台初始化：{name}（{code}），管理员 {admin.username}")
+    record_event(root, "city_setup", actor=None, summary=Msg(
+        gettext_noop("平台初始化：{name}（{code}），管理员 {admin}"), name=name, code=code, admin=admin.username))
     _setup_code_path().unlink(missing_ok=True)
     return SetupResult(root=root, office=office, admin=admin)
 

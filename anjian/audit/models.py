@@ -27,6 +27,10 @@ class Event(models.Model):
     summary = models.CharField(_("摘要"), max_length=300)
     note = models.TextField(_("意见/说明"), blank=True)
     data = models.JSONField(_("数据"), default=dict, blank=True)
+    message = models.JSONField(
+        _("摘要模板"), default=dict, blank=True,
+        help_text=_("可翻译的摘要：模板与参数，按阅读者的语言显示（见 anjian/audit/display.py）"),
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),

@@ -7,7 +7,10 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from anjian.audit.display import Both, Msg
 from anjian.audit.models import Event
+
+__all__ = ["Both", "Msg", "actor_label", "record_event", "set_change_reason"]
 
 
 def actor_label(actor: Any) -> str:
@@ -21,11 +24,19 @@ def record_event(
     verb: str,
     *,
     actor: Any,
-    summary: str,
+    summary: str | Msg,
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event to ``obj``'s timeline (call inside the service's transaction)."""
+    """Append one event to ``obj``'s timeline (call inside the service's transaction).
+
+    ``summary`` is a ``Msg`` (shown in the reader's language) or, for text that is data only, a
+    string. ``verb`` must have a label (``anjian.audit.display.register_verb``).
+    """
+    message = {}
+    if isinstance(summary, Msg):
+        message = summary.encode()
+        summary = str(summary)
     return Event.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
@@ -33,6 +44,7 @@ def record_event(
         summary=summary[:300],
         note=note,
         data=data or {},
+        message=message,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),
     )

@@ -16,8 +16,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.checklists.models import (
     ChecklistItem,
     ChecklistKind,
@@ -83,7 +84,7 @@ def template_create(
                                  description=description.strip(), created_by=_user(actor))
     template._change_reason = "新建排查标准"  # type: ignore[attr-defined]
     template.save()
-    record_event(template, "checklist.created", actor=actor, summary=f"新建排查标准 {code} {name}",
+    record_event(template, "checklist.created", actor=actor, summary=Msg(gettext_noop("新建排查标准 {code} {name}"), code=code, name=name),
                  data={"kind": kind, "sector": sector.code if sector else None, "owner": owner.code if owner else None})
     return template
 
@@ -114,7 +115,7 @@ def version_create_draft(
                  for i in latest.items.all()]
         ChecklistItem.objects.bulk_create(items)
         copied = len(items)
-    record_event(template, "checklist.draft_created", actor=actor, summary=f"新建草稿 v{number}",
+    record_event(template, "checklist.draft_created", actor=actor, summary=Msg(gettext_noop("新建草稿 v{n}"), n=number),
                  data={"version": number, "copied_from": latest.number if latest and copy_items else None,
                        "items": copied})
     return version
@@ -177,7 +178,9 @@ def version_items_set(
     v.items.all().delete()
     ChecklistItem.objects.bulk_create([ChecklistItem(version=v, order=n, **item) for n, item in enumerate(cleaned, 1)])
     record_event(v.template, "checklist.items_set", actor=actor,
-                 summary=f"草稿 v{v.number} 条目更新：{before} → {len(cleaned)} 条" + (f"（{note}）" if note else ""),
+                 summary=Msg(gettext_noop("草稿 v{n} 条目更新：{before} → {after} 条（{note}）") if note
+                             else gettext_noop("草稿 v{n} 条目更新：{before} → {after} 条"), n=v.number, before=before,
+                             after=len(cleaned), note=note),
                  data={"version": v.number, "before": before, "after": len(cleaned)})
     return len(cleaned)
 
@@ -206,7 +209,9 @@ def version_publish(
     v._change_reason = "发布"  # type: ignore[attr-defined]
     v.save(update_fields=["status", "published_at", "effective_date", "note"])
     record_event(v.template, "checklist.published", actor=actor,
-                 summary=f"发布 v{v.number}（{v.items.count()} 条）" + (f"，废止 v{previous.number}" if previous else ""),
+                 summary=Msg(gettext_noop("发布 v{n}（{items} 条），废止 v{old}") if previous
+                             else gettext_noop("发布 v{n}（{items} 条）"), n=v.number, items=v.items.count(),
+                             old=previous.number if previous else ""),
                  data={"version": v.number, "retired": previous.number if previous else None,
                        "effective_date": v.effective_date.isoformat()})
     return v
@@ -221,7 +226,7 @@ def version_retire(*, actor: Any, version: ChecklistVersion, note: str = "") -> 
     v.status, v.retired_at = VersionStatus.RETIRED, timezone.now()
     v._change_reason = "废止"  # type: ignore[attr-defined]
     v.save(update_fields=["status", "retired_at"])
-    record_event(v.template, "checklist.retired", actor=actor, summary=f"废止 v{v.number}",
+    record_event(v.template, "checklist.retired", actor=actor, summary=Msg(gettext_noop("废止 v{n}"), n=v.number),
                  data={"version": v.number, "note": note.strip()})
     return v
 
@@ -234,7 +239,7 @@ def version_delete_draft(*, actor: Any, version: ChecklistVersion) -> None:
     number, template = v.number, v.template
     v._change_reason = "删除草稿"  # type: ignore[attr-defined]
     v.delete()
-    record_event(template, "checklist.draft_deleted", actor=actor, summary=f"删除草稿 v{number}",
+    record_event(template, "checklist.draft_deleted", actor=actor, summary=Msg(gettext_noop("删除草稿 v{n}"), n=number),
                  data={"version": number})
 
 

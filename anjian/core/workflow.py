@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 from django.utils.functional import Promise
 
 from anjian.audit.services import record_event
@@ -53,6 +54,24 @@ class Transition:
     needs_note: bool = False
 
 
+WORKFLOWS: dict[str, Workflow] = {}
+
+
+def _render_transition(event: Any) -> str | None:
+    """A workflow event in the reader's language, from the codes it stored ("from", "to")."""
+    from django.utils.translation import gettext
+
+    wf = WORKFLOWS.get(event.verb.split(".", 1)[0])
+    data = event.data or {}
+    if wf is None or data.get("from") not in wf.states or data.get("to") not in wf.states:
+        return None
+    source, target = wf.states[data["from"]], wf.states[data["to"]]
+    transition = next((t for t in wf.transitions if source.code in t.source and t.target == target.code), None)
+    label = gettext(str(transition.label)) if transition is not None else gettext(str(target.label))
+    return gettext("{action}：{old} → {new}").format(action=label, old=gettext(str(source.label)),
+                                                     new=gettext(str(target.label)))
+
+
 class Workflow:
     def __init__(
         self,
@@ -70,10 +89,22 @@ class Workflow:
         self.transitions = list(transitions)
         self.title = title
         self.url = url
+        self._register()
         for t in self.transitions:
             unknown = {*t.source, t.target} - self.states.keys()
             if unknown:
                 raise ValueError(f"{name}: transition to/from unknown states {unknown}")
+
+    def _register(self) -> None:
+        """Name this workflow's timeline events (``<name>.<state>``) and render them per reader."""
+        from anjian.audit.display import register_renderer, register_verb
+
+        if self.name not in WORKFLOWS:
+            register_renderer(rf"{self.name}\.[a-z_]+", _render_transition)
+        WORKFLOWS[self.name] = self
+        for state in self.states.values():
+            by = [t for t in self.transitions if t.target == state.code]
+            register_verb(f"{self.name}.{state.code}", by[0].label if len(by) == 1 else state.label)
 
     def state_of(self, obj: Any) -> State:
         return self.states[getattr(obj, self.field_name)]
@@ -130,11 +161,13 @@ class Workflow:
                     sector=owner.sector,
                     assignee=owner.assignee,
                 )
+        with translation.override("zh-hans"):  # stored in Chinese; shown per reader by _render_transition
+            summary = f"{transition.label}：{current.label} → {new_state.label}"
         record_event(
             obj,
             f"{self.name}.{target}",
             actor=actor,
-            summary=f"{transition.label}：{current.label} → {new_state.label}",
+            summary=summary,
             note=note,
             data={"from": current.code, "to": target, **(data or {})},
         )

@@ -12,11 +12,22 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models
+from django.utils.translation import gettext_lazy, gettext_noop
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError
 from anjian.documents.models import Attachment
+
+ATTACHMENT_ROLES = {
+    "before": gettext_lazy("整改前"),
+    "after": gettext_lazy("整改后"),
+    "evidence": gettext_lazy("证据材料"),
+    "report": gettext_lazy("报告"),
+    "patrol": gettext_lazy("巡查照片"),
+    "reward_receipt": gettext_lazy("奖励领取凭证"),
+}
+"""What an attachment is for, as people read it (``Attachment.role`` stores the key)."""
 
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
 DOCUMENT_TYPES = {
@@ -118,7 +129,8 @@ def attachments_add(
             owner,
             "attachments_added",
             actor=actor,
-            summary=f"上传附件 {len(created)} 个" + (f"（{role}）" if role else ""),
+            summary=Msg(gettext_noop("上传附件 {n} 个（{role}）") if role else gettext_noop("上传附件 {n} 个"),
+                        n=len(created), role=ATTACHMENT_ROLES.get(role, role)),
             data={"ids": [a.pk for a in created]},
         )
     return created

@@ -13,8 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError
 from anjian.documents.models import DocumentSeries, IssuedNumber, SeriesCounter
 
@@ -63,7 +64,7 @@ def number_issue(
         title=title[:200],
         issued_by=actor if getattr(actor, "pk", None) else None,
     )
-    record_event(issued, "issued", actor=actor, summary=f"取号 {issued.text}", data={"title": title})
+    record_event(issued, "issued", actor=actor, summary=Msg(gettext_noop("取号 {text}"), text=issued.text), data={"title": title})
     return issued
 
 
@@ -78,5 +79,5 @@ def number_void(*, number: IssuedNumber, actor: Any, reason: str) -> IssuedNumbe
     number.voided_at = timezone.now()
     number.void_reason = reason.strip()[:200]
     number.save(update_fields=["voided_at", "void_reason"])
-    record_event(number, "voided", actor=actor, summary=f"作废 {number.text}", note=reason)
+    record_event(number, "voided", actor=actor, summary=Msg(gettext_noop("作废 {text}"), text=number.text), note=reason)
     return number

@@ -51,6 +51,14 @@ FLAGS: dict[str, tuple[str, str]] = {
 }
 
 
+def flag_labels(codes: list[str]) -> list[str]:
+    """The labels of stored flag codes in the active language (an unknown code shows as itself)."""
+    from django.utils.translation import get_language
+
+    en = (get_language() or "").startswith("en")
+    return [FLAGS[f][1 if en else 0] if f in FLAGS else str(f) for f in codes]
+
+
 def flag_choices() -> list[tuple[str, str]]:
     """The flags as form choices, labelled in the active language (a callable, evaluated per request)."""
     from django.utils.translation import get_language
@@ -198,3 +206,14 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+def _register_history_display() -> None:
+    from django.utils.translation import gettext
+
+    from anjian.audit.display import register_value_display
+
+    register_value_display("enterprises.enterprise", "flags", lambda v: gettext("、").join(flag_labels(list(v))))
+
+
+_register_history_display()

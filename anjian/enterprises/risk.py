@@ -29,6 +29,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from anjian.enterprises.models import Enterprise
 from anjian.rules import risk as rules
@@ -280,7 +281,8 @@ def recompute_all(
 def _register_job() -> None:
     from anjian.jobs.registry import job_handler
 
-    @job_handler(JOB_KIND)
+    @job_handler(JOB_KIND, results={"count": gettext_lazy("企业数"), "changed": gettext_lazy("等级变化"),
+                                    "raised": gettext_lazy("升高"), "lowered": gettext_lazy("降低")})
     def recompute_risk_job(job: Any, progress: Any) -> dict[str, Any]:
         qs = Enterprise.objects.all()
         progress.set_total(qs.count(), "重算企业风险等级 / recomputing enterprise risk colours")
@@ -301,7 +303,7 @@ def recompute_all_start(*, actor: Any) -> Any:
         root = Jurisdiction.objects.filter(parent__isnull=True).order_by("id").first()
         if root is None or not scope_allows(actor, "orgs.risk", jurisdiction=root):
             raise NotAllowed("只有市级管理员可以重算全市企业风险", "Only the city administrator may recompute the whole city")
-    return job_start(JOB_KIND, actor=actor, title="重算全市企业风险等级")
+    return job_start(JOB_KIND, actor=actor, title=gettext_noop("重算全市企业风险等级"))
 
 
 def initial_risk_factory() -> Any:

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.display import register_renderer
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import can, scope_allows
 from anjian.enterprises.models import FLAGS, Enterprise, Licence
@@ -111,7 +113,7 @@ def enterprise_create(*, actor: Any, data: dict[str, Any], jurisdiction: Jurisdi
     ent.risk_computed_at = timezone.now()
     ent._change_reason = "新建"  # type: ignore[attr-defined]
     ent.save()
-    record_event(ent, "created", actor=actor, summary=f"建档：{ent.name}", data={"routing": rule, "jurisdiction": place.code})
+    record_event(ent, "created", actor=actor, summary=Msg(gettext_noop("建档：{name}"), name=ent.name), data={"routing": rule, "jurisdiction": place.code})
     return ent
 
 
@@ -140,7 +142,9 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
     ent.updated_at = timezone.now()
     ent._change_reason = reason or "修改档案"  # type: ignore[attr-defined]
     ent.save()
-    record_event(ent, "updated", actor=actor, summary=f"修改档案：{', '.join(changed)}", note=reason, data=notes)
+    record_event(ent, "updated", actor=actor, note=reason, data={**notes, "changed": changed},
+                 summary=Msg(gettext_noop("修改档案：{fields}"),
+                             fields=[Enterprise._meta.get_field(k).verbose_name for k in changed]))
     if "flags" in changed or "sector" in changed:
         from anjian.enterprises.risk import schedule_recompute
 
@@ -184,6 +188,28 @@ def risk_change_summary(old: str, new: str) -> str:
     return f"风险等级 {name(old)} → {name(new)}"
 
 
+def _render_risk_change(event: Any) -> str | None:
+    """A ``risk_changed`` event in the reader's language, from the colours it stored."""
+    from django.utils.translation import get_language, gettext
+
+    from anjian.rules.risk import RiskColour
+
+    if not (get_language() or "").startswith("en"):
+        return None
+    data = event.data or {}
+
+    def name(value: Any) -> str:
+        try:
+            return RiskColour(value).label_en
+        except ValueError:
+            return gettext("未评定")
+
+    return gettext("风险等级 {old} → {new}").format(old=name(data.get("from")), new=name(data.get("to")))
+
+
+register_renderer(r"risk_changed", _render_risk_change)
+
+
 @transaction.atomic
 def licence_add(*, actor: Any, enterprise: Enterprise, data: dict[str, Any]) -> Licence:
     if actor is not None and not can(actor, "enterprises.change", enterprise):
@@ -194,7 +220,8 @@ def licence_add(*, actor: Any, enterprise: Enterprise, data: dict[str, Any]) -> 
         raise DomainError("有效期起不能晚于有效期至", "The start date is after the expiry date", field="valid_from")
     lic = Licence.objects.create(enterprise=enterprise, created_by=actor if getattr(actor, "pk", None) else None, **data)
     _sync_licence_due(lic)
-    record_event(enterprise, "licence_added", actor=actor, summary=f"登记证照：{lic}（有效期至 {lic.valid_until}）")
+    record_event(enterprise, "licence_added", actor=actor, summary=Msg(gettext_noop("登记证照：{licence}（有效期至 {until}）"),
+                                                                                    licence=str(lic), until=lic.valid_until))
     return lic
 
 
@@ -228,7 +255,8 @@ def licence_renew(*, actor: Any, licence: Licence, valid_until: Any, number: str
     lic.save(update_fields=["valid_until", "number"])
     due_close(lic, LICENCE_EXPIRY.code)
     _sync_licence_due(lic)
-    record_event(lic.enterprise, "licence_renewed", actor=actor, summary=f"证照延续：{lic}，有效期至 {valid_until}")
+    record_event(lic.enterprise, "licence_renewed", actor=actor, summary=Msg(gettext_noop("证照延续：{licence}，有效期至 {until}"),
+                                                                                          licence=str(lic), until=valid_until))
     return lic
 
 

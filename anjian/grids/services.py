@@ -10,8 +10,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.geo import distance_m
 from anjian.core.scoping import can, scope_allows
@@ -58,7 +59,10 @@ def grid_staff_set(*, actor: Any, grid: Jurisdiction, user: Any, role: str = Gri
         raise DomainError("该网格已有网格长", "This grid already has a leader", field="role")
     staff, created = GridStaff.objects.update_or_create(grid=grid, user=user, defaults={"role": role, "is_active": active})
     record_event(grid, "grid_staff_set", actor=actor,
-                 summary=f"{'新增' if created else '调整'}网格人员：{user}（{GridRole(role).label}{'' if active else '，离岗'}）")
+                 summary=Msg(gettext_noop("{what}网格人员：{user}（{role}）") if active
+                             else gettext_noop("{what}网格人员：{user}（{role}，离岗）"),
+                             what=gettext_lazy("新增") if created else gettext_lazy("调整"), user=str(user),
+                             role=GridRole(role).label))
     return staff
 
 
@@ -120,7 +124,7 @@ def patrol_plan_generate(*, actor: Any, grid: Jurisdiction, start: dt.date, end:
     for task in new:
         _open_task_due(task)
     record_event(grid, "patrol_plan_generated", actor=actor,
-                 summary=f"生成巡查计划 {start:%Y-%m-%d}～{end:%Y-%m-%d}：{len(new)} 项",
+                 summary=Msg(gettext_noop("生成巡查计划 {start}～{end}：{n} 项"), start=start, end=end, n=len(new)),
                  data={"start": start.isoformat(), "end": end.isoformat(), "created": len(new)})
     return new
 
@@ -138,6 +142,14 @@ def _open_task_due(task: PatrolTask) -> None:
 
 
 # --- patrol records ----------------------------------------------------------------------
+
+
+def _patrol_msg(name: str, distance: float | None, far: bool) -> Msg:
+    if distance is None:
+        return Msg(gettext_noop("巡查 {name}，无定位"), name=name)
+    if far:
+        return Msg(gettext_noop("巡查 {name}，距企业 {m} 米（签到位置偏离）"), name=name, m=f"{distance:.0f}")
+    return Msg(gettext_noop("巡查 {name}，距企业 {m} 米"), name=name, m=f"{distance:.0f}")
 
 
 @transaction.atomic
@@ -188,8 +200,7 @@ def patrol_record_create(
     record._change_reason = "巡查签到"  # type: ignore[attr-defined]
     record.save()
     record_event(record, "patrol_recorded", actor=actor,
-                 summary=f"巡查 {enterprise.name}" + (f"，距企业 {distance:.0f} 米" if distance is not None else "，无定位")
-                 + ("（签到位置偏离）" if far else ""),
+                 summary=_patrol_msg(enterprise.name, distance, far),
                  data={"distance_m": distance, "far": far, "accuracy_m": accuracy_m})
     photos = list(photos)
     if photos:
@@ -206,7 +217,7 @@ def patrol_record_create(
         record.hazard_count = len(hazards)
         record._change_reason = "登记发现隐患"  # type: ignore[attr-defined]
         record.save(update_fields=["hazard_count"])
-        record_event(record, "patrol_findings", actor=actor, summary=f"发现隐患 {len(hazards)} 项",
+        record_event(record, "patrol_findings", actor=actor, summary=Msg(gettext_noop("发现隐患 {n} 项"), n=len(hazards)),
                      data={"hazards": [h.pk for h in hazards]})
     if task is not None:
         task.status = PatrolStatus.DONE
@@ -564,7 +575,8 @@ def _move_enterprises(changes: Mapping[int, int], *, reason: str) -> int:
     return len(ids)
 
 
-@job_handler("grids.reassign")
+@job_handler("grids.reassign", results={"total": gettext_lazy("企业数"), "moved": gettext_lazy("已调整"),
+                                       "unplaced": gettext_lazy("未能落格")})
 def reassign_enterprises_job(job: Any, progress: Progress) -> dict[str, Any]:
     """Re-locate every enterprise with coordinates into the deepest jurisdiction containing
     it (STRtree via ``locate_jurisdiction_ids``), in chunks, updating only those that move."""
@@ -604,4 +616,4 @@ def reassign_start(*, actor: Any) -> Any:
 
     if actor is not None and not has_action(actor, "grids.reassign"):
         raise NotAllowed("您无权执行全市网格重新归属", "You may not run the reassignment")
-    return job_start("grids.reassign", actor=actor, title="全市企业网格重新归属", params={"chunk": 5000})
+    return job_start("grids.reassign", actor=actor, title=gettext_noop("全市企业网格重新归属"), params={"chunk": 5000})

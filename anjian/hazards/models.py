@@ -260,7 +260,7 @@ class RepeatOffenderFlag(models.Model):
         constraints = [models.UniqueConstraint(fields=["enterprise", "rule", "window_end"], name="hz_flag_unique")]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.rule_label}"
+        return f"{self.enterprise} {self.rule_label}"
 
 
 class ListingLevel(models.TextChoices):

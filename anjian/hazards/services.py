@@ -10,8 +10,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
@@ -177,7 +178,8 @@ def hazard_report(
         hazard,
         "hazard.reported",
         actor=actor,
-        summary=f"上报隐患（{HazardSource(source).label}，{HazardLevel(level).label}）：{hazard.unit_name} {category}",
+        summary=Msg(gettext_noop("上报隐患（{source}，{level}）：{unit} {category}"), source=HazardSource(source).label,
+                    level=HazardLevel(level).label, unit=hazard.unit_name, category=category),
         data={"routing": rule, "jurisdiction": place.code, "department": department.name if department else None},
     )
     photos = list(photos)
@@ -305,7 +307,8 @@ def hazard_plan_set(
         h,
         "hazard.plan_set",
         actor=actor,
-        summary="编制治理方案" + ("（完整）" if not missing else f"（缺{len(missing)}项）"),
+        summary=Msg(gettext_noop("编制治理方案（完整）")) if not missing
+        else Msg(gettext_noop("编制治理方案（缺{n}项）"), n=len(missing)),
         data={"missing": missing},
     )
     if deadline is not None:
@@ -469,8 +472,8 @@ def hazard_reroute(
         h,
         "hazard.rerouted",
         actor=actor,
-        summary=f"改派：{before['department'] or '无'}（{before['jurisdiction']}）→ "
-        f"{after['department'] or '无'}（{after['jurisdiction']}）",
+        summary=Msg(gettext_noop("改派：{d1}（{j1}）→ {d2}（{j2}）"), d1=before["department"] or gettext_lazy("无"),
+                    j1=before["jurisdiction"], d2=after["department"] or gettext_lazy("无"), j2=after["jurisdiction"]),
         note=reason.strip(),
         data={"before": before, "after": after},
     )
@@ -544,8 +547,10 @@ def hazard_penalty_record(
     penalty.save()
     data = {"document_number": number, "decided_on": decided_on.isoformat(), "amount": str(money),
             "hazard": h.pk}
-    record_event(h, "hazard.penalised", actor=actor, summary=f"行政处罚 {number}", note=note, data=data)
-    record_event(h.enterprise, "hazard.penalised", actor=actor, summary=f"隐患行政处罚 {number}（{h.code}）",
+    record_event(h, "hazard.penalised", actor=actor, summary=Msg(gettext_noop("行政处罚 {number}"), number=number),
+                 note=note, data=data)
+    record_event(h.enterprise, "hazard.penalised", actor=actor,
+                 summary=Msg(gettext_noop("隐患行政处罚 {number}（{code}）"), number=number, code=h.code),
                  note=note, data=data)
     _check_repeat_offender(h.enterprise, actor=actor, today=today)
     return penalty
@@ -565,7 +570,8 @@ def _check_repeat_offender(enterprise: Enterprise, *, actor: Any, today: dt.date
     )
     if not created:
         return flag
-    summary = f"重复处罚：{finding.rule.label}（{finding.window_start}至{finding.window_end}，{len(finding.dates)}次），提请移送"
+    summary = Msg(gettext_noop("重复处罚：{rule}（{start}至{end}，{n}次），提请移送"), rule=finding.rule.label,
+                  start=finding.window_start, end=finding.window_end, n=len(finding.dates))
     record_event(enterprise, "hazard.repeat_offender", actor=actor, summary=summary,
                  data={"rule": finding.rule.value, "dates": [d.isoformat() for d in finding.dates],
                        "district": district.code})
@@ -593,7 +599,8 @@ def repeat_offender_decide(*, actor: Any, flag: RepeatOffenderFlag, referred: bo
     f.decided_at, f.decided_by, f.decision_note = timezone.now(), actor if getattr(actor, "pk", None) else None, note
     f.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
     record_event(f.enterprise, "hazard.referral_decided", actor=actor,
-                 summary=f"安全生产法第一百一十三条 {f.rule_label}：{ReferralStatus(f.status).label}", note=note,
+                 summary=Msg(gettext_noop("安全生产法第一百一十三条 {rule}：{status}"), rule=f.rule_label,
+                             status=ReferralStatus(f.status).label), note=note,
                  data={"flag": f.pk, "status": f.status})
     due_close(f, "hazards.referral")
     return f
@@ -651,7 +658,9 @@ def hazard_listing_create(
     listing.issued_number.content_type = ContentType.objects.get_for_model(HazardListing)
     listing.issued_number.save(update_fields=["object_id", "content_type"])
     record_event(h, "hazard.listed", actor=actor,
-                 summary=f"{ListingLevel(level).label} {listing.number}，期限 {deadline:%Y-%m-%d}",
+                 summary=Msg(gettext_noop("{level} {number}，期限 {deadline}"), level=ListingLevel(level).label,
+                             number=listing.number, deadline=timezone.localdate(deadline) if isinstance(deadline, dt.datetime)
+                             else deadline),
                  note=listing.requirements, data={"listing": listing.pk, "number": listing.number, "level": level,
                                                   "supervisor": supervisor.code, "deadline": deadline.isoformat()})
     _listing_due(listing, h)
@@ -675,7 +684,8 @@ def _write_off_listings(h: Hazard, actor: Any) -> None:
         listing._change_reason = "隐患销号，摘牌"  # type: ignore[attr-defined]
         listing.save(update_fields=["status", "written_off_at"])
         due_close(listing, "hazards.listing")
-        record_event(h, "hazard.listing_written_off", actor=actor, summary=f"摘牌 {listing.number}",
+        record_event(h, "hazard.listing_written_off", actor=actor,
+                     summary=Msg(gettext_noop("摘牌 {number}"), number=listing.number),
                      data={"listing": listing.pk, "number": listing.number})
 
 
@@ -720,7 +730,9 @@ def hazard_risk_assess(*, actor: Any, hazard: Hazard, method: str, factors: Mapp
     h.risk_method, h.risk_factors, h.risk_score, h.risk_colour = method, stored, score, colour.value
     _save(h, f"风险评价：{method.upper()} {score} {colour.label}", ["risk_method", "risk_factors", "risk_score",
                                                                    "risk_colour"])
-    record_event(h, "hazard.risk_assessed", actor=actor, summary=f"风险评价 {method.upper()} = {score}（{colour.label}）",
+    record_event(h, "hazard.risk_assessed", actor=actor,
+                 summary=Msg(gettext_noop("风险评价 {method} = {score}（{colour}）"), method=method.upper(), score=str(score),
+                             colour=colour.label),
                  data={"method": method, "factors": stored, "score": str(score), "colour": colour.value,
                        "policy": stored["policy"]})
     return h
@@ -781,7 +793,9 @@ def hazards_import_ledger(
         h.save()
         schedule_recompute(h.enterprise_id)
         record_event(h, "hazard.imported", actor=actor,
-                     summary=f"台账导入（{HazardStatus(status).label}，{HazardLevel(level).label}）：{enterprise.name} {h.category}",
+                     summary=Msg(gettext_noop("台账导入（{status}，{level}）：{enterprise} {category}"),
+                                 status=HazardStatus(status).label, level=HazardLevel(level).label,
+                                 enterprise=enterprise.name, category=h.category),
                      data={"status": status, "note": note, "routing": rule})
         if status != HazardStatus.WRITTEN_OFF:
             _reopen_due(h)

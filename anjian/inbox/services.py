@@ -10,8 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.inbox import registry
 from anjian.inbox.models import DueItem, DueState, Notification
 
@@ -159,7 +160,8 @@ def escalate_overdue(*, now: dt.datetime | None = None, batch: int = 500) -> int
                         item.target,
                         "escalated",
                         actor=None,
-                        summary=f"逾期升级至{target.name}（第{level}级）：{item.title}",
+                        summary=Msg(gettext_noop("逾期升级至{to}（第{level}级）：{title}"), to=target.name, level=level,
+                                    title=item.title),
                         data={"kind": item.kind, "level": level, "to": target.code},
                     )
                 _notify(

@@ -10,6 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
 
 
+def in_language(text: str) -> str:
+    """A "中文 / English" message (the jobs' convention) in the reader's language."""
+    from django.utils.translation import get_language
+
+    if " / " not in text:
+        return text
+    zh, en = text.split(" / ", 1)
+    return en if (get_language() or "").startswith("en") else zh
+
+
 class JobStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
     RUNNING = "running", _("进行中")
@@ -58,6 +68,33 @@ class Job(models.Model):
         if not self.total:
             return 0
         return min(100, int(self.done * 100 / self.total))
+
+    def result_items(self) -> list[tuple[str, object]]:
+        """The named result figures, labelled in the reader's language."""
+        from anjian.jobs.registry import result_items
+
+        return result_items(self.kind, self.result)
+
+    @property
+    def title_display(self) -> str:
+        """The title in the reader's language where the platform wrote it ("重算全市企业风险等级",
+        "企业档案导入：文件名"); a file name or an area's name stays as written."""
+        from anjian.audit.display import reason_text
+
+        return reason_text(in_language(self.title))
+
+    @property
+    def message_display(self) -> str:
+        return in_language(self.message)
+
+    @property
+    def error_display(self) -> str:
+        """A refusal's message; an unexpected failure never shows its traceback."""
+        from django.utils.translation import gettext
+
+        if "Traceback" in self.error:
+            return gettext("任务意外出错，未完成。请将任务名称和时间告知系统管理员。")
+        return in_language(self.error)
 
     @property
     def is_finished(self) -> bool:

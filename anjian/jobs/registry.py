@@ -1,17 +1,45 @@
-"""Job handlers by kind. A handler is ``handler(job, progress)``; it returns a result dict."""
+"""Job handlers by kind. A handler is ``handler(job, progress)``; it returns a result dict.
+
+``job_handler(kind, results={"count": _("企业数"), ...})`` names the result figures people see on
+the job page; a result key without a name (an id, say) is kept in the row but never shown.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 Handler = Callable[..., dict[str, Any] | None]
 HANDLERS: dict[str, Handler] = {}
+RESULT_LABELS: dict[str, dict[str, str | Promise]] = {}
+
+# Figures many handlers report (imports): named once here.
+COMMON_RESULT_LABELS: dict[str, str | Promise] = {
+    "rows": _("数据行数"),
+    "errors": _("错误数"),
+    "created": _("新增"),
+    "updated": _("更新"),
+    "skipped": _("跳过"),
+    "deaths": _("死亡人数"),
+    "open": _("未销号"),
+    "written_off": _("已销号"),
+    "version": _("版本号"),
+}
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
+def job_handler(kind: str, *, results: Mapping[str, str | Promise] | None = None) -> Callable[[Handler], Handler]:
     def decorate(func: Handler) -> Handler:
         HANDLERS[kind] = func
+        RESULT_LABELS[kind] = dict(results or {})
         return func
 
     return decorate
+
+
+def result_items(kind: str, result: Mapping[str, Any] | None) -> list[tuple[str, Any]]:
+    """(label, value) of the result figures that have a name, in the handler's order."""
+    labels = {**COMMON_RESULT_LABELS, **RESULT_LABELS.get(kind, {})}
+    return [(str(labels[k]), v) for k, v in (result or {}).items() if k in labels and not isinstance(v, dict | list)]

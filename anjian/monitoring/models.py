@@ -333,4 +333,4 @@ class Alarm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sensor.code} {self.get_kind_display()} {self.raised_at:%Y-%m-%d %H:%M}"
+        return f"{self.sensor.code} {self.get_kind_display()} {timezone.localtime(self.raised_at):%Y-%m-%d %H:%M}"

@@ -13,15 +13,16 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import can
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.risk import schedule_recompute
 from anjian.inbox import registry as due_registry
 from anjian.inbox.services import due_close, due_open
-from anjian.monitoring.models import HazardSource, HazardSubstance, UnitKind
+from anjian.monitoring.models import AlarmKind, HazardSource, HazardSubstance, UnitKind
 from anjian.rules import gb18218
 
 REASSESSMENT = due_registry.register(
@@ -127,6 +128,18 @@ def explain(result: gb18218.Assessment) -> list[dict[str, Any]]:
         }
         for t in result.terms
     ]
+
+
+GRADE_NAMES = {1: gettext_lazy("一级"), 2: gettext_lazy("二级"), 3: gettext_lazy("三级"), 4: gettext_lazy("四级")}
+"""GB 18218-2018 Table 6 grades, labelled for people (the rule module's labels are Chinese only)."""
+
+
+def _grading_msg(what: str, result: gb18218.Assessment) -> Msg:
+    """"辨识分级：S=6.000，R=36.0，三级" in the reader's language."""
+    if result.is_major:
+        return Msg(gettext_noop("{what}：S={s}，R={r}，{grade}"), what=gettext_lazy(what), s=f"{result.s:.3f}",
+                   r=str(result.r), grade=GRADE_NAMES.get(result.grade or 0, result.grade_label))
+    return Msg(gettext_noop("{what}：S={s}，不构成重大危险源"), what=gettext_lazy(what), s=f"{result.s:.3f}")
 
 
 def _check(actor: Any, enterprise: Enterprise) -> None:
@@ -238,7 +251,7 @@ def hazard_source_create(
         attachments_add(owner=source, files=files, actor=actor)
     record_event(
         source, "assessed", actor=actor,
-        summary=f"辨识分级：S={result.s:.3f}，" + (f"R={result.r}，{result.grade_label}" if result.is_major else "不构成重大危险源"),
+        summary=_grading_msg(gettext_noop("辨识分级"), result),
         data={"s": result.s, "r": result.r, "grade": result.grade, "terms": source.explanation},
     )
     _sync_due(source)
@@ -277,7 +290,7 @@ def hazard_source_change(
         attachments_add(owner=src, files=files, actor=actor)
     record_event(
         src, "reassessed", actor=actor, note=reason.strip(),
-        summary=f"变更复评：S={result.s:.3f}，" + (f"R={result.r}，{result.grade_label}" if result.is_major else "不构成重大危险源"),
+        summary=_grading_msg(gettext_noop("变更复评"), result),
         data={"before": before, "s": result.s, "r": result.r, "grade": result.grade, "terms": src.explanation},
     )
     _sync_due(src)
@@ -297,7 +310,7 @@ def hazard_source_retire(*, actor: Any, source: HazardSource, reason: str) -> Ha
     src._change_reason = "核销"  # type: ignore[attr-defined]
     src.save(update_fields=["retired"])
     schedule_recompute(src.enterprise_id)
-    record_event(src, "retired", actor=actor, summary="核销重大危险源", note=reason.strip())
+    record_event(src, "retired", actor=actor, summary=Msg(gettext_noop("核销重大危险源")), note=reason.strip())
     _sync_due(src)
     _sync_flag(src.enterprise, f"重大危险源「{src.name}」核销")
     return src
@@ -426,7 +439,7 @@ def sensor_create(*, actor: Any, enterprise: Enterprise, code: str, data: dict[s
     sensor = Sensor(enterprise=enterprise, code=code, **clean)
     sensor._change_reason = "新建测点"  # type: ignore[attr-defined]
     sensor.save()
-    record_event(sensor, "created", actor=actor, summary=f"新建测点 {code}")
+    record_event(sensor, "created", actor=actor, summary=Msg(gettext_noop("新建测点 {code}"), code=code))
     return sensor
 
 
@@ -450,7 +463,9 @@ def sensor_update(*, actor: Any, sensor: Any, data: dict[str, Any], reason: str 
         s.offline_after = s.last_ts + dt.timedelta(seconds=s.expected_interval_s * OFFLINE_FACTOR)
     s._change_reason = reason or "修改测点"  # type: ignore[attr-defined]
     s.save()
-    record_event(s, "updated", actor=actor, summary=f"修改测点：{', '.join(changed)}", note=reason,
+    record_event(s, "updated", actor=actor, summary=Msg(gettext_noop("修改测点：{fields}"),
+                                                                fields=[Sensor._meta.get_field(k).verbose_name for k in changed]),
+                 note=reason,
                  data={"changed": changed})
     return s
 
@@ -470,12 +485,12 @@ def sensor_deactivate(*, actor: Any, sensor: Any, reason: str) -> Any:
         raise DomainError("测点已停用", "The sensor is already deactivated", field="reason")
     now = timezone.now()
     for alarm in Alarm.objects.select_for_update().filter(sensor=s, active=True):
-        _alarm_end(alarm, now, None, "测点停用，报警条件结束")
+        _alarm_end(alarm, now, None, Msg(gettext_noop("测点停用，报警条件结束")))
     s.enabled = False
     s.state, s.eval_state, s.offline_after = SensorState.UNKNOWN, {}, None
     s._change_reason = f"停用：{reason.strip()}"[:100]  # type: ignore[attr-defined]
     s.save()
-    record_event(s, "deactivated", actor=actor, summary="停用测点", note=reason.strip())
+    record_event(s, "deactivated", actor=actor, summary=Msg(gettext_noop("停用测点")), note=reason.strip())
     return s
 
 
@@ -490,7 +505,7 @@ def sensor_reactivate(*, actor: Any, sensor: Any, reason: str = "") -> Any:
     s.enabled = True
     s._change_reason = "重新启用"  # type: ignore[attr-defined]
     s.save()
-    record_event(s, "reactivated", actor=actor, summary="重新启用测点", note=(reason or "").strip())
+    record_event(s, "reactivated", actor=actor, summary=Msg(gettext_noop("重新启用测点")), note=(reason or "").strip())
     return s
 
 
@@ -540,11 +555,11 @@ def _alarm_workflow() -> Any:
             State(AlarmStatus.CLOSED, AlarmStatus.CLOSED.label, final=True),
         ],
         transitions=[
-            Transition((AlarmStatus.NEW,), AlarmStatus.ACKNOWLEDGED, "monitoring.ack", "确认报警"),
-            Transition((AlarmStatus.NEW, AlarmStatus.ACKNOWLEDGED), AlarmStatus.HANDLED, "monitoring.ack", "处置",
-                       needs_note=True),
+            Transition((AlarmStatus.NEW,), AlarmStatus.ACKNOWLEDGED, "monitoring.ack", gettext_lazy("确认报警")),
+            Transition((AlarmStatus.NEW, AlarmStatus.ACKNOWLEDGED), AlarmStatus.HANDLED, "monitoring.ack",
+                       gettext_lazy("处置"), needs_note=True),
             Transition((AlarmStatus.NEW, AlarmStatus.ACKNOWLEDGED, AlarmStatus.HANDLED), AlarmStatus.CLOSED,
-                       "monitoring.ack", "关闭", needs_note=True),
+                       "monitoring.ack", gettext_lazy("关闭"), needs_note=True),
         ],
         title=lambda a: f"{a.enterprise.name} {a.sensor.name} {a.get_kind_display()}",
         url=lambda a: f"/monitoring/alarms/{a.pk}/",
@@ -574,12 +589,14 @@ def alarm_raise(*, sensor: Any, kind: str, at: dt.datetime, value: float | None)
         url=ALARM_WORKFLOW.url(alarm), owner_jurisdiction=owner.jurisdiction, owner_department=owner.department,
         owner_enterprise=owner.enterprise, sector=owner.sector,
     )
-    shown = "" if value is None else f"，数值 {value:g}{sensor.unit}"
-    record_event(alarm, "raised", actor=None, summary=f"{alarm.get_kind_display()}{shown}", data={"value": value})
+    summary = (Msg(gettext_noop("{kind}"), kind=AlarmKind(alarm.kind).label) if value is None else
+               Msg(gettext_noop("{kind}，数值 {value}{unit}"), kind=AlarmKind(alarm.kind).label, value=f"{value:g}",
+                   unit=sensor.unit))
+    record_event(alarm, "raised", actor=None, summary=summary, data={"value": value})
     return alarm
 
 
-def _alarm_end(alarm: Any, at: dt.datetime, value: float | None, summary: str) -> None:
+def _alarm_end(alarm: Any, at: dt.datetime, value: float | None, summary: Msg) -> None:
     alarm.active = False
     alarm.cleared_at = at
     alarm._change_reason = "恢复"
@@ -723,7 +740,7 @@ def readings_evaluate(rows: list[tuple[int, dt.datetime, float]]) -> tuple[int, 
         readings = by_sensor[sid]
         readings.sort()
         if sid in offline:
-            _alarm_end(offline[sid], readings[0][0], readings[0][1], "恢复上报")
+            _alarm_end(offline[sid], readings[0][0], readings[0][1], Msg(gettext_noop("恢复上报")))
             cleared += 1
         newest_ts, newest_value = readings[-1]
         if last_ts is None or newest_ts >= last_ts:
@@ -744,7 +761,8 @@ def readings_evaluate(rows: list[tuple[int, dt.datetime, float]]) -> tuple[int, 
             for change in changes:
                 sensor = sensor_obj(sid)
                 if change.kind == "clear" and alarm is not None:
-                    _alarm_end(alarm, change.ts, change.value, f"恢复正常，数值 {change.value:g}{sensor.unit}")
+                    _alarm_end(alarm, change.ts, change.value,
+                               Msg(gettext_noop("恢复正常，数值 {value}{unit}"), value=f"{change.value:g}", unit=sensor.unit))
                     cleared += 1
                     alarm = None
                 elif change.kind == "raise":
@@ -755,7 +773,9 @@ def readings_evaluate(rows: list[tuple[int, dt.datetime, float]]) -> tuple[int, 
                     alarm.kind, alarm.threshold = change.band, _threshold_for(sensor, change.band)
                     alarm._change_reason = "升级"
                     alarm.save(update_fields=["kind", "threshold"])
-                    record_event(alarm, "upgraded", actor=None, summary=f"升级为{alarm.get_kind_display()}，数值 {change.value:g}")
+                    record_event(alarm, "upgraded", actor=None,
+                                 summary=Msg(gettext_noop("升级为{kind}，数值 {value}"), kind=AlarmKind(alarm.kind).label,
+                                             value=f"{change.value:g}"))
             if alarm is not None and alarm.peak is not None and (
                 (alarm.kind != "low" and value > alarm.peak) or (alarm.kind == "low" and value < alarm.peak)
             ):
@@ -827,7 +847,7 @@ def _hazard_from_alarm(alarm: Any, actor: Any, note: str) -> str:
     except ImportError:
         hazard_report = None
     if hazard_report is None:
-        record_event(alarm, "hazard_skipped", actor=None, summary="隐患模块尚未提供 hazard_report，未自动生成隐患")
+        record_event(alarm, "hazard_skipped", actor=None, summary=Msg(gettext_noop("未能自动生成隐患")))
         return ""
     from anjian.audit.services import actor_label
 
@@ -844,7 +864,7 @@ def _hazard_from_alarm(alarm: Any, actor: Any, note: str) -> str:
                     f"报警值 {alarm.value if alarm.value is not None else '—'}{sensor.unit}；处置情况：{note}",
         enterprise=alarm.enterprise, found_at=alarm.raised_at, finder_name=actor_label(actor),
     )
-    record_event(alarm, "hazard_created", actor=actor, summary=f"生成隐患 {getattr(hazard, 'code', '') or hazard.pk}")
+    record_event(alarm, "hazard_created", actor=actor, summary=Msg(gettext_noop("生成隐患 {code}"), code=getattr(hazard, "code", "")))
     return str(getattr(hazard, "code", "") or hazard.pk)
 
 

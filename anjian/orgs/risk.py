@@ -17,8 +17,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, scope_allows
 from anjian.orgs.models import INHERENT_RISK_CHOICES, Jurisdiction, RiskBandPolicy, RiskMethod, Sector
@@ -72,6 +73,16 @@ def sector_inherent_map() -> dict[int, tuple[str, str]]:
     return out
 
 
+def _colour_name(value: str) -> Any:
+    """A stored colour as people read it, in both languages; "" → 沿用 (the sector's default)."""
+    from anjian.audit.services import Both
+
+    if not value:
+        return gettext_lazy("沿用")
+    colour = rules.RiskColour(value)
+    return Both(f"{colour.colour_zh}（{colour.label}）", colour.label_en)
+
+
 def _require_citywide(actor: Any) -> None:
     if actor is None:
         return
@@ -95,7 +106,8 @@ def sector_set_inherent_risk(*, actor: Any, sector: Sector, colour: str, reason:
     s.save(update_fields=["inherent_risk"])
     record_event(
         s, "inherent_risk_set", actor=actor,
-        summary=f"行业固有风险 {s.code} {s.name}：{old or '沿用'} → {colour or '沿用'}",
+        summary=Msg(gettext_noop("行业固有风险 {code} {name}：{old} → {new}"), code=s.code, name=s.name,
+                    old=_colour_name(old), new=_colour_name(colour)),
         note=reason, data={"from": old, "to": colour},
     )
     return s

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.deletion import Collector, ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.orgs.boundaries import check_layer, read_layer
 from anjian.orgs.models import (
@@ -83,7 +84,7 @@ def jurisdiction_create(
         is_synthetic=is_synthetic,
         **_bounds_fields(geometry),
     )
-    record_event(j, "created", actor=actor, summary=f"新建辖区 {j.name}（{j.code}）")
+    record_event(j, "created", actor=actor, summary=Msg(gettext_noop("新建辖区 {name}（{code}）"), name=j.name, code=j.code))
     invalidate_locator()
     return j
 
@@ -95,7 +96,7 @@ def jurisdiction_set_boundary(*, actor: Any, jurisdiction: Jurisdiction, geometr
         setattr(j, key, value)
     j._change_reason = reason or "更新边界"  # type: ignore[attr-defined]
     j.save()
-    record_event(j, "boundary_changed", actor=actor, summary=f"更新辖区边界 {j.name}", note=reason)
+    record_event(j, "boundary_changed", actor=actor, summary=Msg(gettext_noop("更新辖区边界 {name}"), name=j.name), note=reason)
     invalidate_locator()
     return j
 
@@ -260,7 +261,9 @@ def route_set(*, actor: Any, sector: Sector, department: Department, jurisdictio
     )
     record_event(
         route, "route_set", actor=actor,
-        summary=f"行业路由：{sector.code} {sector.name} → {department.name}" + (f"（{jurisdiction.name}）" if jurisdiction else ""),
+        summary=Msg(gettext_noop("行业路由：{code} {sector} → {department}（{place}）") if jurisdiction
+                    else gettext_noop("行业路由：{code} {sector} → {department}"), code=sector.code, sector=sector.name,
+                    department=department.name, place=jurisdiction.name if jurisdiction else ""),
     )
     return route
 
@@ -276,7 +279,7 @@ def department_create(
         name=name, kind=kind, jurisdiction=jurisdiction, short_name=short_name, doc_abbr=doc_abbr, name_en=name_en
     )
     dept.sectors.set(list(sectors))
-    record_event(dept, "created", actor=actor, summary=f"新建部门 {name}")
+    record_event(dept, "created", actor=actor, summary=Msg(gettext_noop("新建部门 {name}"), name=name))
     return dept
 
 
@@ -359,7 +362,8 @@ def boundary_import_preview(
     )
     batch.source.save(f"boundary-{batch.pk}{Path(filename).suffix.lower()[:8]}", ContentFile(data), save=True)
     record_event(batch, "previewed", actor=actor,
-                 summary=f"上传边界文件 {batch.filename}：{len(layer.features)} 个要素，{len(layer.errors)} 个错误")
+                 summary=Msg(gettext_noop("上传边界文件 {file}：{n} 个要素，{errors} 个错误"), file=batch.filename,
+                             n=len(layer.features), errors=len(layer.errors)))
     return batch
 
 
@@ -400,9 +404,11 @@ def boundary_import_commit(*, actor: Any, batch: BoundaryImport) -> BoundaryImpo
     batch.save(update_fields=["changes", "status", "committed_at"])
     n_new = sum(1 for c in changes if c["action"] == "created")
     record_event(batch, "committed", actor=actor,
-                 summary=f"导入边界 {batch.filename}：新建 {n_new} 个，更新 {len(changes) - n_new} 个")
+                 summary=Msg(gettext_noop("导入边界 {file}：新建 {new} 个，更新 {updated} 个"), file=batch.filename, new=n_new,
+                             updated=len(changes) - n_new))
     record_event(batch.parent, "boundaries_imported", actor=actor,
-                 summary=f"导入下级边界 {batch.filename}：新建 {n_new} 个，更新 {len(changes) - n_new} 个")
+                 summary=Msg(gettext_noop("导入下级边界 {file}：新建 {new} 个，更新 {updated} 个"), file=batch.filename,
+                             new=n_new, updated=len(changes) - n_new))
     invalidate_locator()
     return batch
 
@@ -464,8 +470,8 @@ def boundary_import_undo(*, actor: Any, batch: BoundaryImport) -> BoundaryImport
     batch.status = BoundaryImportStatus.UNDONE
     batch.undone_at = timezone.now()
     batch.save(update_fields=["status", "undone_at"])
-    record_event(batch, "undone", actor=actor, summary=f"撤销边界导入 {batch.filename}")
-    record_event(batch.parent, "boundaries_import_undone", actor=actor, summary=f"撤销下级边界导入 {batch.filename}")
+    record_event(batch, "undone", actor=actor, summary=Msg(gettext_noop("撤销边界导入 {file}"), file=batch.filename))
+    record_event(batch.parent, "boundaries_import_undone", actor=actor, summary=Msg(gettext_noop("撤销下级边界导入 {file}"), file=batch.filename))
     invalidate_locator()
     return batch
 
@@ -496,5 +502,5 @@ def boundary_import_discard(*, actor: Any, batch: BoundaryImport) -> BoundaryImp
     batch.status = BoundaryImportStatus.DISCARDED
     batch.features = []
     batch.save(update_fields=["status", "features"])
-    record_event(batch, "discarded", actor=actor, summary=f"放弃边界文件 {batch.filename}")
+    record_event(batch, "discarded", actor=actor, summary=Msg(gettext_noop("放弃边界文件 {file}"), file=batch.filename))
     return batch

@@ -230,7 +230,7 @@ class ReporterIdentity(models.Model):
         verbose_name_plural = _("举报人信息")
 
     def __str__(self) -> str:  # never the name: a stray str() must not leak it
-        return f"举报人信息 #{self.pk}"
+        return str(_("举报人信息"))
 
     def __repr__(self) -> str:
         return f"<ReporterIdentity #{self.pk}>"
@@ -254,7 +254,7 @@ class InternalNote(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"#{self.pk}"
+        return f"{self.report} · {self._meta.verbose_name}"
 
 
 class RewardPolicyConfig(models.Model):

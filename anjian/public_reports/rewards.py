@@ -12,8 +12,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can
 from anjian.documents.attachments import attachments_add
@@ -93,7 +94,8 @@ def reward_propose(*, actor: Any, report: Report, note: str = "") -> Reward:
                     proposed_by=actor if getattr(actor, "pk", None) else None)
     reward._change_reason = "拟定奖励"  # type: ignore[attr-defined]
     reward.save()
-    record_event(r, "public_report.reward_proposed", actor=actor, summary=f"拟定举报奖励 {amount} 元（{basis}）",
+    record_event(r, "public_report.reward_proposed", actor=actor, summary=Msg(gettext_noop("拟定举报奖励 {amount} 元（{basis}）"), amount=amount,
+                                                                                  basis=basis),
                  note=note, data={"amount": str(amount), "claimant_report": claimant.display_code, "kind": kind})
     return reward
 
@@ -112,7 +114,8 @@ def reward_approve(*, actor: Any, reward: Reward, approve: bool, note: str = "")
     rw.approved_at = timezone.now()
     _save(rw, "批准奖励" if approve else "不予奖励", ["status", "approved_by", "approved_at"])
     record_event(rw.report, f"public_report.reward_{'approved' if approve else 'refused'}", actor=actor,
-                 summary=f"{'批准' if approve else '不批准'}举报奖励 {rw.amount} 元", note=note)
+                 summary=Msg(gettext_noop("批准举报奖励 {amount} 元") if approve else gettext_noop("不批准举报奖励 {amount} 元"),
+                             amount=rw.amount), note=note)
     return rw
 
 
@@ -127,7 +130,7 @@ def reward_notify(*, actor: Any, reward: Reward, notified_on: dt.date | None = N
     rw.status = R.NOTIFIED
     _save(rw, "通知领取", ["notified_on", "claim_deadline", "status"])
     record_event(rw.report, "public_report.reward_notified", actor=actor,
-                 summary=f"通知举报人领取奖励，截止 {rw.claim_deadline:%Y-%m-%d}")
+                 summary=Msg(gettext_noop("通知举报人领取奖励，截止 {due}"), due=rw.claim_deadline))
     return rw
 
 
@@ -148,7 +151,7 @@ def reward_pay(
     if files:
         attachments_add(owner=rw.report, files=files, actor=actor, role="reward_receipt")
     record_event(rw.report, "public_report.reward_paid", actor=actor,
-                 summary=f"发放举报奖励 {rw.amount} 元（{rw.method}）", data={"paid_on": paid_on.isoformat()})
+                 summary=Msg(gettext_noop("发放举报奖励 {amount} 元（{method}）"), amount=rw.amount, method=rw.method), data={"paid_on": paid_on.isoformat()})
     return rw
 
 
@@ -159,7 +162,7 @@ def reward_lapse(*, actor: Any, reward: Reward) -> Reward:
         raise InvalidTransition("领取期限未过", "The claim period has not ended")
     rw.status = R.LAPSED
     _save(rw, "逾期未领", ["status"])
-    record_event(rw.report, "public_report.reward_lapsed", actor=actor, summary="举报人逾期未领取奖励")
+    record_event(rw.report, "public_report.reward_lapsed", actor=actor, summary=Msg(gettext_noop("举报人逾期未领取奖励")))
     return rw
 
 
@@ -188,6 +191,6 @@ def reward_policy_set(*, actor: Any, jurisdiction: Jurisdiction, values: dict[st
         raise _rule_error(exc) from exc
     config._change_reason = "设置举报奖励标准"  # type: ignore[attr-defined]
     config.save()
-    record_event(config, "public_report.policy_set", actor=actor, summary=f"设置 {jurisdiction.name} 举报奖励标准",
+    record_event(config, "public_report.policy_set", actor=actor, summary=Msg(gettext_noop("设置 {place} 举报奖励标准"), place=jurisdiction.name),
                  data={n: str(getattr(config, n)) for n in POLICY_FIELDS})
     return config

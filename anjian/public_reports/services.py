@@ -22,8 +22,9 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from anjian.audit.services import record_event
+from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, has_action
 from anjian.documents.attachments import IMAGE_TYPES, attachments_add, sniff
@@ -249,8 +250,9 @@ def report_submit(
                 ReporterIdentity.objects.create(report=report, **ident)
             record_event(
                 report, "public_report.received", actor=actor,
-                summary=f"收到举报（{Channel(channel).label}，{ReportType(report_type).label}，"
-                        f"{'实名' if ident else '匿名'}）",
+                summary=Msg(gettext_noop("收到举报（{channel}，{type}，{named}）"), channel=Channel(channel).label,
+                            type=ReportType(report_type).label,
+                            named=gettext_lazy("实名") if ident else gettext_lazy("匿名")),
                 data={"channel": channel, "type": report_type, "real_name": ident is not None,
                       "jurisdiction": place.code if place else None,
                       "department": department.name if department else None},
@@ -324,7 +326,7 @@ def report_merge(*, actor: Any, report: Report, into: Report, note: str = "") ->
     r.merged_into = target
     _save(r, f"合并至 {target.display_code}", ["merged_into"])
     _apply(r, S.MERGED, actor=actor, note=note, data={"into": target.pk})
-    record_event(target, "public_report.merged_in", actor=actor, summary=f"合并重复举报 {r.display_code}",
+    record_event(target, "public_report.merged_in", actor=actor, summary=Msg(gettext_noop("合并重复举报 {code}"), code=r.display_code),
                  data={"report": r.pk})
     return r
 
@@ -378,7 +380,7 @@ def report_request_extension(*, actor: Any, report: Report, note: str) -> Report
     r.extension_requested_at = timezone.now()
     r.extension_requested_by = actor if getattr(actor, "pk", None) else None
     _save(r, "申请延期", ["extension_requested_at", "extension_requested_by"])
-    record_event(r, "public_report.extension_requested", actor=actor, summary="申请延期办理", note=note)
+    record_event(r, "public_report.extension_requested", actor=actor, summary=Msg(gettext_noop("申请延期办理")), note=note)
     return r
 
 
@@ -399,13 +401,13 @@ def report_approve_extension(*, actor: Any, report: Report, approve: bool, note:
         )
         _save(r, "批准延期", ["extended", "handling_due"])
         _reopen_handling_due(r)
-        record_event(r, "public_report.extension_approved", actor=actor, summary=f"批准延期至 {r.handling_due:%Y-%m-%d}",
+        record_event(r, "public_report.extension_approved", actor=actor, summary=Msg(gettext_noop("批准延期至 {due}"), due=r.handling_due),
                      note=note, data={"handling_due": r.handling_due.isoformat()})
     else:
         r.extension_requested_at = None
         r.extension_requested_by = None
         _save(r, "不批准延期", ["extension_requested_at", "extension_requested_by"])
-        record_event(r, "public_report.extension_refused", actor=actor, summary="不批准延期", note=note)
+        record_event(r, "public_report.extension_refused", actor=actor, summary=Msg(gettext_noop("不批准延期")), note=note)
     return r
 
 
@@ -489,7 +491,7 @@ def report_reply(*, actor: Any, report: Report, text: str) -> Report:
         child.public_reply = r.public_reply
         child.replied_at = r.replied_at
         _save(child, "答复（合并举报）", ["public_reply", "replied_at"])
-        record_event(child, "public_report.replied", actor=actor, summary=f"随 {r.display_code} 一并答复")
+        record_event(child, "public_report.replied", actor=actor, summary=Msg(gettext_noop("随 {code} 一并答复"), code=r.display_code))
     return r
 
 
@@ -511,7 +513,7 @@ def report_add_note(*, actor: Any, report: Report, text: str) -> InternalNote:
     note = InternalNote(report=r, author=actor if getattr(actor, "pk", None) else None, text=text)
     note._change_reason = "内部意见"  # type: ignore[attr-defined]
     note.save()
-    record_event(r, "public_report.note", actor=actor, summary="添加内部意见")
+    record_event(r, "public_report.note", actor=actor, summary=Msg(gettext_noop("添加内部意见")))
     return note
 
 
@@ -554,4 +556,4 @@ def public_view(report: Report) -> dict[str, Any]:
 @transaction.atomic
 def identity_viewed(*, actor: Any, report: Report) -> None:
     """Record that someone opened the reporter's identity (the event holds no identity)."""
-    record_event(report, "public_report.identity_viewed", actor=actor, summary="查看举报人身份信息")
+    record_event(report, "public_report.identity_viewed", actor=actor, summary=Msg(gettext_noop("查看举报人身份信息")))

@@ -97,6 +97,18 @@ def test_breakdowns(world, data, django_assert_max_num_queries):
     types = accident_stats(user=user, period=year, by="type", harmonise_types=True)
     assert [(r["key"], r["count"]) for r in types] == [
         ("WSA10001", 2), ("WSA10002", 1), ("WSA10010", 1), ("WSA10023", 1)]
+    # people read the type's name, never its GB 6441 code (the monthly report's text uses these labels)
+    assert [r["label"] for r in types][2] == "高处坠落"
+    assert not any("WSA" in r["label"] for r in types)
+
+
+def test_monthly_report_text_names_types_without_codes(world, data):
+    from anjian.accidents.monthly import report_data, summary_paragraphs
+
+    with time_machine.travel(at(2026, 8, 20), tick=False):
+        text = "".join(p for ps in summary_paragraphs(report_data(year=2026, month=3, jurisdiction=world.city),
+                                                      world.city).values() for p in ps)
+    assert "从事故类型看" in text and "WSA" not in text
 
 
 def test_scope_cuts_the_figures(world, data):

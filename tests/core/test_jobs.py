@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 CALLS: list[int] = []
 
 
-@job_handler("tests.count")
+@job_handler("tests.count", results={"n": "数量"})
 def _count(job, progress):
     CALLS.append(job.pk)
     progress.set_total(4, "开始")
@@ -98,7 +98,7 @@ def test_job_page_and_progress_partial(world, login, django_capture_on_commit_ca
     assert page.status_code == 200
     html = page.content.decode()
     assert "<html" in html and 'data-testid="job-progress"' in html and "计数任务" in html
-    assert 'data-testid="job-result"' in html
+    assert 'data-testid="job-result"' in html and "数量：2" in html  # named figures only: "input" is not shown
 
     partial = client.get(f"/jobs/{queued.pk}/", headers={"HX-Request": "true"})
     text = partial.content.decode()
