@@ -39,6 +39,7 @@ from anjian.rules import accidents as law
 
 TARGET_WARNING = due_registry.register(
     due_registry.DueKind(code="accidents.target_warning", label="事故控制指标预警",
+                         action="accidents.view", closed_by="知悉预警",
                          remind_before=dt.timedelta(days=2), escalate_after=dt.timedelta(days=3))
 )
 
