@@ -50,7 +50,7 @@ def _kind(code: str, label: Any, action: str, closed_by: Any, unit_level: int | 
 # grids, the district office reviews a 重大 one; the sector department of the hazard is the
 # second owner of each (管行业必须管安全).
 DUE_CONFIRM = _kind("hazards.confirm", _("隐患待确认"), "hazards.confirm", _("确认隐患"), JurisdictionLevel.STREET)
-DUE_RECTIFY = _kind("hazards.rectify", _("隐患待整改"), "hazards.rectify", _("提交验收或申请销号"),
+DUE_RECTIFY = _kind("hazards.rectify", _("隐患待整改"), "hazards.rectify", _("开始整改、提交验收、申请销号"),
                     JurisdictionLevel.STREET)
 DUE_VERIFY = _kind("hazards.verify", _("隐患待验收"), "hazards.verify", _("验收销号"), JurisdictionLevel.STREET)
 DUE_REVIEW = _kind("hazards.review", _("重大隐患销号核查"), "hazards.verify", _("现场核查、批准销号"),
