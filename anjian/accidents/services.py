@@ -289,6 +289,9 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
         data={"grade": acc.grade, "routing": routing, "jurisdiction": jurisdiction.code},
     )
     _open_verify(acc, actor)
+    from anjian.accidents.targets import targets_refresh_after_commit
+
+    targets_refresh_after_commit(acc.occurred_at)
     if acc.late_minutes is not None:
         record_event(
             acc, "late", actor=None,
@@ -413,6 +416,9 @@ def accident_supplement(
     )
     if raised:
         _flag_grade_raised(acc, law.AccidentGrade(before), law.AccidentGrade(acc.grade), changed_on, actor)
+    from anjian.accidents.targets import targets_refresh_after_commit
+
+    targets_refresh_after_commit(acc.occurred_at)
     return supplement
 
 
