@@ -172,6 +172,19 @@ def report_accident(request: HttpRequest, payload: ReportIn):
     return 201, _one(request, acc.pk)
 
 
+class VerifyIn(Schema):
+    note: str = ""
+
+
+@router.post("/{pk}/verify", response=AccidentOut,
+             summary="核报 / verify a report or a raised grade and pass it up (completes the 核报 to-dos)")
+def verify_accident(request: HttpRequest, pk: int, payload: VerifyIn):
+    require(request, "accidents.investigate")
+    acc = _one(request, pk)
+    services.accident_verify(actor=request.user, accident=acc, note=payload.note)
+    return _one(request, pk)
+
+
 @router.post("/{pk}/supplements", response={201: SupplementOut}, summary="续报/补报 / supplement")
 def supplement_accident(request: HttpRequest, pk: int, payload: SupplementIn):
     require(request, "accidents.supplement")

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -45,11 +46,31 @@ GRADE_RAISED = due_registry.register(
     due_registry.DueKind(
         code="accidents.grade_raised",
         label="事故等级升级核报",
+        action="accidents.investigate",
+        closed_by="核报",
         remind_before=dt.timedelta(hours=1),
         escalate_after=dt.timedelta(hours=2),
         escalate_every=dt.timedelta(hours=2),
     )
 )
+
+VERIFY_REPORT = due_registry.register(
+    due_registry.DueKind(
+        code="accidents.verify",
+        label="事故接报待核报",
+        action="accidents.investigate",
+        closed_by="核报",
+        unit_level=JurisdictionLevel.DISTRICT,
+        remind_before=dt.timedelta(hours=1),
+        escalate_after=dt.timedelta(hours=2),
+        escalate_every=dt.timedelta(hours=2),
+    )
+)
+"""条例493 Art. 10–11: the county-level authority that receives a report checks it and passes it up
+within 2 hours (核报). Opened for a 快报 recorded by someone else (the unit, a grid inspector, the
+hotline, a street office); a report the district or the sector regulator records itself is already
+in their hands."""
+VERIFY_KINDS = (VERIFY_REPORT.code, GRADE_RAISED.code)
 
 COUNTED_FIELDS = ("deaths", "missing", "trapped", "serious_injuries", "minor_injuries", "direct_loss_yuan")
 COUNT_FIELDS = COUNTED_FIELDS[:-1]
@@ -275,6 +296,10 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
                     reason=Both(acc.grade_reason, getattr(acc, "_grade_reason_en", ""))),
         data={"grade": acc.grade, "routing": routing, "jurisdiction": jurisdiction.code},
     )
+    _open_verify(acc, actor)
+    from anjian.accidents.targets import targets_refresh_after_commit
+
+    targets_refresh_after_commit(acc.occurred_at)
     if acc.late_minutes is not None:
         record_event(
             acc, "late", actor=None,
@@ -282,6 +307,55 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
                         minutes=acc.late_minutes),
             data={"late_minutes": acc.late_minutes},
         )
+    return acc
+
+
+def _open_verify(acc: Accident, actor: Any) -> None:
+    """The district's 核报 to-do, unless the reporter is the district office or the regulator."""
+    assert acc.district is not None
+    if _is_actor(actor) and scope_allows(actor, "accidents.investigate", jurisdiction=acc.district, sector=acc.sector):
+        return
+    due_open(
+        acc, VERIFY_REPORT.code,
+        title=f"事故接报，请核报：{acc.title}",
+        due_at=law.upward_report_deadline(max(acc.reported_at, timezone.now())),
+        url=f"/accidents/{acc.pk}/",
+        owner_jurisdiction=acc.district, sector=acc.sector,
+    )
+
+
+def accident_verify_pending(accident: Accident, user: Any = None) -> list[Any]:
+    """The open 核报 items of the accident (a new report, a raised grade) the user may complete."""
+    from anjian.inbox.models import DueItem, DueState
+
+    items = list(DueItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Accident), object_id=str(accident.pk),
+        kind__in=VERIFY_KINDS, state=DueState.OPEN,
+    ).select_related("owner_jurisdiction"))
+    if user is None or user.is_superuser:
+        return items
+    return [i for i in items if scope_allows(user, "accidents.investigate", jurisdiction=i.owner_jurisdiction,
+                                             sector=accident.sector)]
+
+
+@transaction.atomic
+def accident_verify(*, actor: Any, accident: Accident, note: str = "") -> Accident:
+    """核报: the receiving authority has checked the report (or the raised grade) and passed it
+    up (条例493 Art. 10–11). Completes the accident's open 核报 items that are the actor's."""
+    from anjian.inbox.services import due_close
+
+    _require(actor, "accidents.investigate", accident, "您无权核报该事故", "You may not verify this accident")
+    acc = Accident.objects.select_for_update().get(pk=accident.pk)
+    pending = accident_verify_pending(acc, actor if _is_actor(actor) else None)
+    if not pending:
+        raise DomainError("该事故没有待您核报的事项", "Nothing to verify on this accident")
+    kinds = sorted({i.kind for i in pending})
+    for kind in kinds:
+        due_close(acc, kind)
+    what = "、".join("等级变化" if k == GRADE_RAISED.code else "事故信息" for k in kinds)
+    units = "、".join(sorted({i.owner_jurisdiction.name for i in pending if i.owner_jurisdiction}))
+    record_event(acc, "verified", actor=actor, summary=f"{units}已核报{what}", note=note.strip(),
+                 data={"kinds": kinds})
     return acc
 
 
@@ -353,6 +427,9 @@ def accident_supplement(
     )
     if raised:
         _flag_grade_raised(acc, law.AccidentGrade(before), law.AccidentGrade(acc.grade), changed_on, actor)
+    from anjian.accidents.targets import targets_refresh_after_commit
+
+    targets_refresh_after_commit(acc.occurred_at)
     return supplement
 
 
@@ -381,17 +458,9 @@ def _flag_grade_raised(
     )
 
 
-@transaction.atomic
 def accident_grade_raise_acknowledge(*, actor: Any, accident: Accident, note: str = "") -> Accident:
-    """The higher level confirms it has taken note of a raised grade (closes the inbox item)."""
-    from anjian.inbox.services import due_close
-
-    _require(actor, "accidents.investigate", accident, "您无权处理该事项", "You may not handle this")
-    acc = Accident.objects.select_for_update().get(pk=accident.pk)
-    if not due_close(acc, GRADE_RAISED.code):
-        raise DomainError("没有待核报的等级变化", "No raised grade to acknowledge")
-    record_event(acc, "grade_raise_acknowledged", actor=actor, summary=Msg(gettext_noop("上级已核报等级变化")), note=note)
-    return acc
+    """The higher level 核报s a raised grade: the same action as :func:`accident_verify`."""
+    return accident_verify(actor=actor, accident=accident, note=note)
 
 
 # --- misreport findings -------------------------------------------------------------------
@@ -425,14 +494,18 @@ def accident_mark_misreport(
 
 INVESTIGATION_REPORT_DUE = due_registry.register(
     due_registry.DueKind(code="accidents.investigation_report", label="事故调查报告期限",
+                         action="accidents.investigate", closed_by="提交调查报告",
                          remind_before=dt.timedelta(days=10), escalate_after=dt.timedelta(days=1))
 )
 REPLY_DUE = due_registry.register(
     due_registry.DueKind(code="accidents.reply", label="事故调查报告批复期限",
+                         action="accidents.investigate", closed_by="登记政府批复",
                          remind_before=dt.timedelta(days=3), escalate_after=dt.timedelta(days=1))
 )
 RECTIFICATION_DUE = due_registry.register(
     due_registry.DueKind(code="accidents.rectification", label="事故整改措施落实",
+                         action="accidents.close", closed_by="整改措施全部落实后结案",
+                         unit_level=JurisdictionLevel.DISTRICT,
                          remind_before=dt.timedelta(days=15), escalate_after=dt.timedelta(days=7))
 )
 

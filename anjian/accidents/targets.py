@@ -21,6 +21,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
@@ -34,12 +35,14 @@ from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import scope_allows
 from anjian.inbox import registry as due_registry
+from anjian.inbox.models import DueItem, DueState
 from anjian.inbox.services import due_close, due_open
 from anjian.orgs.models import Department, DepartmentKind, Jurisdiction
 from anjian.rules import accidents as law
 
 TARGET_WARNING = due_registry.register(
     due_registry.DueKind(code="accidents.target_warning", label="事故控制指标预警",
+                         action="accidents.targets", closed_by="下达/调整控制指标",
                          remind_before=dt.timedelta(days=2), escalate_after=dt.timedelta(days=3))
 )
 
@@ -259,17 +262,33 @@ def targets_warn(*, year: int | None = None, day: dt.date | None = None) -> int:
             due_close(t, TARGET_WARNING.code)
             continue
         level = "红色预警" if row["status"] == "red" else "黄色预警"
+        title = (f"{level}：{t.owner_name}{t.get_category_display() or ''}{t.get_metric_display()}"
+                 f"已达{row['actual']}（控制数{t.quota}）")
+        # A warning already open at this colour only has its figures brought up to date: its
+        # deadline, reminder and escalation run on (re-opening would restart them every day).
+        if DueItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(ControlTarget), object_id=str(t.pk),
+            kind=TARGET_WARNING.code, state=DueState.OPEN, title__startswith=level,
+        ).update(title=title[:300]):
+            opened += 1
+            continue
         # an area's target goes to the area's inbox, a department's to the department's
         owner = {"owner_department": t.department} if t.department_id else {"owner_jurisdiction": t.jurisdiction}
         due_open(
-            t, TARGET_WARNING.code,
-            title=f"{level}：{t.owner_name}{t.get_category_display() or ''}{t.get_metric_display()}"
-                  f"已达{row['actual']}（控制数{t.quota}）",
+            t, TARGET_WARNING.code, title=title,
             due_at=timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=7), dt.time(18))),
             url=f"/accidents/targets/?year={t.year}", **owner,
         )
         opened += 1
     return opened
+
+
+def targets_refresh_after_commit(occurred_at: dt.datetime) -> None:
+    """After an accident is reported or its figures change, bring this year's warnings (their
+    figures, "已达N") up to date once the transaction commits, so no to-do shows a stale count."""
+    year = timezone.localdate(occurred_at).year
+    if year == timezone.localdate().year:
+        transaction.on_commit(lambda: targets_warn(year=year))
 
 
 def _all_progress(year: int, day: dt.date) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/<int:pk>/<str:fmt>/", views.monthly_report_download_view, name="report_download"),
     path("<int:pk>/", views.accident_detail_view, name="detail"),
     path("<int:pk>/supplement/", views.accident_supplement_view, name="supplement"),
+    path("<int:pk>/verify/", views.accident_verify_view, name="verify"),
     path("<int:pk>/misreport/", views.accident_misreport_view, name="misreport"),
     path("<int:pk>/accountability/", views.accountability_view, name="accountability"),
     path("<int:pk>/investigation/", views.investigation_view, name="investigation"),

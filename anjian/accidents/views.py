@@ -96,6 +96,7 @@ def accident_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "can_misreport": can(user, "accidents.misreport", acc),
         "can_investigate": can(user, "accidents.investigate", acc),
         "misreports": acc.misreports.all(),
+        "verify_pending": services.accident_verify_pending(acc, user) if can(user, "accidents.investigate", acc) else [],
     }
     if tab == "supplements":
         context["supplements"] = acc.supplements.all()
@@ -127,6 +128,20 @@ def accident_report_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("快报已登记：%(grade)s") % {"grade": acc.get_grade_display() or acc.get_kind_display()})
             return redirect("accidents:detail", pk=acc.pk)
     return render(request, "accidents/report.html", {"form": form})
+
+
+@require_action("accidents.investigate")
+def accident_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """核报: completes the accident's 核报 to-dos (a new report, a raised grade) that are the user's."""
+    acc = _accident(request, pk)
+    if request.method == "POST":
+        try:
+            services.accident_verify(actor=request.user, accident=acc, note=request.POST.get("note", ""))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已核报"))
+    return redirect("accidents:detail", pk=acc.pk)
 
 
 @require_action("accidents.supplement")

@@ -148,6 +148,9 @@ else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "huey.sqlite3")})
 if TESTING:
     HUEY["immediate_use_memory"] = True
+# The demo's worker (``anjian rundemo``) keeps the demo's sensors reporting (one reading per
+# sensor and minute, ``anjian.monitoring.simulate.demo_tick``); never set in production.
+DEMO_SENSOR_SIMULATOR = env_bool("ANJIAN_DEMO_SENSOR_SIMULATOR", False)
 
 # --- auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

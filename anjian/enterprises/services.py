@@ -24,6 +24,8 @@ LICENCE_EXPIRY = due_registry.register(
     due_registry.DueKind(
         code="enterprises.licence_expiry",
         label="证照到期",
+        action="enterprises.change",
+        closed_by="证照延续",
         remind_before=dt.timedelta(days=30),
         escalate_after=dt.timedelta(days=7),
     )

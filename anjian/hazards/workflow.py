@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.core.workflow import Owner, State, Transition, Workflow
 from anjian.hazards.models import Hazard, HazardLevel, HazardStatus
 from anjian.inbox import registry as due_registry
+from anjian.orgs.models import JurisdictionLevel
 from anjian.rules import hazards as rules
 
 S = HazardStatus
@@ -30,11 +31,14 @@ _POLICY = rules.DEFAULT_POLICY
 _STEPS = _POLICY.escalation_after_days
 
 
-def _kind(code: str, label: Any) -> str:
+def _kind(code: str, label: Any, action: str, closed_by: Any, unit_level: int | None = None) -> str:
     due_registry.register(
         due_registry.DueKind(
             code=code,
             label=label,
+            action=action,
+            closed_by=closed_by,
+            unit_level=unit_level,
             remind_before=dt.timedelta(days=_POLICY.reminder_days_before),
             schedule=tuple(dt.timedelta(days=d) for d in _STEPS),
         )
@@ -42,12 +46,18 @@ def _kind(code: str, label: Any) -> str:
     return code
 
 
-DUE_CONFIRM = _kind("hazards.confirm", _("隐患待确认"))
-DUE_RECTIFY = _kind("hazards.rectify", _("隐患待整改"))
-DUE_VERIFY = _kind("hazards.verify", _("隐患待验收"))
-DUE_REVIEW = _kind("hazards.review", _("重大隐患销号核查"))
-DUE_REFERRAL = _kind("hazards.referral", _("重复处罚企业提请关闭"))
-DUE_LISTING = _kind("hazards.listing", _("挂牌督办到期核查"))
+# Who acts (docs/hazards.md): the street office confirms and verifies a 一般 hazard found in its
+# grids, the district office reviews a 重大 one; the sector department of the hazard is the
+# second owner of each (管行业必须管安全).
+DUE_CONFIRM = _kind("hazards.confirm", _("隐患待确认"), "hazards.confirm", _("确认隐患"), JurisdictionLevel.STREET)
+DUE_RECTIFY = _kind("hazards.rectify", _("隐患待整改"), "hazards.rectify", _("开始整改、提交验收、申请销号"),
+                    JurisdictionLevel.STREET)
+DUE_VERIFY = _kind("hazards.verify", _("隐患待验收"), "hazards.verify", _("验收销号"), JurisdictionLevel.STREET)
+DUE_REVIEW = _kind("hazards.review", _("重大隐患销号核查"), "hazards.verify", _("现场核查、批准销号"),
+                   JurisdictionLevel.DISTRICT)
+DUE_REFERRAL = _kind("hazards.referral", _("重复处罚企业提请关闭"), "hazards.penalty", _("作出移送决定"),
+                     JurisdictionLevel.DISTRICT)
+DUE_LISTING = _kind("hazards.listing", _("挂牌督办到期核查"), "hazards.verify", _("现场核查后批准销号（摘牌）"))
 
 
 def confirm_days() -> int:

@@ -13,10 +13,19 @@ from django.utils.functional import Promise
 class DueKind:
     """``escalate_after``/``escalate_every``/``max_level`` describe a regular schedule; a kind whose
     rules give irregular steps passes ``schedule`` instead: the offsets after the deadline at which
-    step 1, 2, … happen (e.g. 1, 7 and 30 days), and the number of steps is its length."""
+    step 1, 2, … happen (e.g. 1, 7 and 30 days), and the number of steps is its length.
+
+    ``action`` is the permission of the action that completes an item of this kind (the button on
+    the page the item links to); ``closed_by`` names that action for people ("核报", "确认隐患").
+    ``unit_level`` is the jurisdiction level whose office acts on a territorial item (e.g. the
+    street for a hazard's verification): ``due_open`` lifts an owner jurisdiction below it (a grid,
+    a community) to its ancestor at that level, so the item lands in that office's 我的待办."""
 
     code: str
     label: str | Promise
+    action: str = ""
+    closed_by: str | Promise = ""
+    unit_level: int | None = None
     remind_before: dt.timedelta = dt.timedelta(days=3)
     escalate_after: dt.timedelta = dt.timedelta(days=1)
     escalate_every: dt.timedelta = dt.timedelta(days=7)

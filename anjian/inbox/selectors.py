@@ -11,16 +11,22 @@ from anjian.inbox.models import DueItem, DueState, Notification
 
 
 def _mine_q(user: Any) -> Q:
+    """What the user's own units must do: items owned by the jurisdiction or department a grant
+    binds them to (both owners of a dual-routed item see it), their enterprise's items, items
+    escalated to them, and items assigned to them in person. An item an enterprise must act on is
+    the enterprise's alone until it escalates; the territory and the regulator see it in their
+    scope (``bucket="scope"``), not as their own to-do."""
     grants = _grants(user) if not user.is_superuser else []
     jur = [g.jurisdiction_id for g in grants if g.jurisdiction_id and not g.department_id]
     dept = [g.department_id for g in grants if g.department_id]
     ent = [g.enterprise_id for g in grants if g.enterprise_id]
     q = Q(assignee=user)
     if jur:
-        q |= Q(owner_jurisdiction_id__in=jur, owner_department__isnull=True, owner_enterprise__isnull=True)
+        q |= Q(owner_jurisdiction_id__in=jur, owner_enterprise__isnull=True, assignee__isnull=True)
         q |= Q(escalated_to_id__in=jur)
     if dept:
-        q |= Q(owner_department_id__in=dept) | Q(escalated_department_id__in=dept)
+        q |= Q(owner_department_id__in=dept, owner_enterprise__isnull=True, assignee__isnull=True)
+        q |= Q(escalated_department_id__in=dept)
     if ent:
         q |= Q(owner_enterprise_id__in=ent)
     return q

@@ -21,6 +21,28 @@ def _ct(obj: models.Model) -> ContentType:
     return ContentType.objects.get_for_model(obj, for_concrete_model=False)
 
 
+def unit_at(jurisdiction: Any, level: int) -> Any:
+    """The jurisdiction itself, or its ancestor at ``level`` when it lies below that level (a grid
+    → its street); the nearest existing ancestor above when the tree skips that level."""
+    if jurisdiction is None or jurisdiction.level <= level:
+        return jurisdiction
+    above = [a for a in jurisdiction.ancestors() if a.level <= level]
+    return above[-1] if above else jurisdiction
+
+
+def _acting_units(spec: registry.DueKind, jurisdiction: Any, department: Any, enterprise: Any) -> tuple[Any, Any]:
+    """Who must act, as units that have offices: a safety committee office or a street office is
+    its territory (属地, as in scoping); an item without an enterprise owner lands at the kind's
+    ``unit_level`` (a hazard found in a grid is the street office's to verify)."""
+    from anjian.orgs.models import DepartmentKind
+
+    if department is not None and department.kind in (DepartmentKind.COMMITTEE_OFFICE, DepartmentKind.STREET_OFFICE):
+        jurisdiction, department = department.jurisdiction, None
+    if enterprise is None and spec.unit_level is not None:
+        jurisdiction = unit_at(jurisdiction, spec.unit_level)
+    return jurisdiction, department
+
+
 def due_open(
     obj: models.Model,
     kind: str,
@@ -38,6 +60,7 @@ def due_open(
     if timezone.is_naive(due_at):
         raise ValueError("due_at must be timezone-aware")
     spec = registry.get(kind)
+    owner_jurisdiction, owner_department = _acting_units(spec, owner_jurisdiction, owner_department, owner_enterprise)
     item, _created = DueItem.objects.update_or_create(
         content_type=_ct(obj),
         object_id=str(obj.pk),
@@ -125,29 +148,59 @@ def remind_due(*, now: dt.datetime | None = None, batch: int = 500) -> int:
                 sent += 1
 
 
+def _escalation_target(current: Any, steps: int) -> Any:
+    """``steps`` offices up from ``current``: each step goes to the parent, and a parent below the
+    street level (a community or grid has no office) is passed over to its street. ``None`` when
+    the tree ends first."""
+    from anjian.orgs.models import JurisdictionLevel
+
+    if current is None:
+        return None
+    chain = [*current.ancestors(), current]  # root … current
+    target = current
+    for _ in range(steps):
+        higher = [a for a in chain if a.depth < target.depth]
+        if not higher:
+            return None
+        offices = [a for a in higher if a.level <= JurisdictionLevel.STREET]
+        target = offices[-1] if offices else higher[-1]
+    return target
+
+
 def escalate_overdue(*, now: dt.datetime | None = None, batch: int = 500) -> int:
-    """Move each overdue item one level up the jurisdiction tree (and copy the sector
-    department), on the kind's schedule, up to its maximum level. Idempotent per schedule."""
+    """Move each overdue item up the jurisdiction tree (and copy the sector department), on the
+    kind's schedule, up to its maximum level. A worker that was down (or the demo starting after
+    a pause) takes every step whose time has passed as **one** escalation: one jump to the highest
+    level due, one timeline event and one notification per user — never one per missed step.
+    Claimed with a conditional update, so concurrent or repeated runs escalate once."""
     now = now or timezone.now()
     done = 0
     while True:
         with transaction.atomic():
             items = list(
                 DueItem.objects.filter(state=DueState.OPEN, escalate_at__lte=now, due_at__lt=now)
-                .select_related("owner_jurisdiction__parent", "escalated_to__parent", "owner_department")
+                .select_related("owner_jurisdiction", "escalated_to", "owner_department")
                 .order_by("escalate_at")[:batch]
             )
             if not items:
                 return done
             for item in items:
                 spec = registry.KINDS.get(item.kind) or registry.DueKind(code=item.kind, label=item.kind)
+                level = item.escalation_level + 1
+                if spec.schedule:  # catch up: the last step whose time has come
+                    while level < spec.levels and (nxt := spec.escalate_at(item.due_at, level + 1, now)) and nxt <= now:
+                        level += 1
                 current = item.escalated_to or item.owner_jurisdiction
-                target = current.parent if current is not None else None
+                target = _escalation_target(current, level - item.escalation_level)
+                while target is None and level > item.escalation_level + 1:  # the tree is shorter
+                    level -= 1
+                    target = _escalation_target(current, level - item.escalation_level)
                 if item.escalation_level >= spec.levels or target is None:
                     DueItem.objects.filter(pk=item.pk).update(escalate_at=None)
                     continue
-                level = item.escalation_level + 1
-                claimed = DueItem.objects.filter(pk=item.pk, escalation_level=item.escalation_level).update(
+                claimed = DueItem.objects.filter(
+                    pk=item.pk, escalation_level=item.escalation_level, state=DueState.OPEN
+                ).update(
                     escalation_level=level,
                     escalated_to=target,
                     escalated_department=item.owner_department,

@@ -29,6 +29,8 @@ REASSESSMENT = due_registry.register(
     due_registry.DueKind(
         code="monitoring.reassessment",
         label="重大危险源复评",
+        action="monitoring.change",
+        closed_by="登记复评",
         remind_before=dt.timedelta(days=60),
         escalate_after=dt.timedelta(days=7),
     )
@@ -515,13 +517,15 @@ def sensor_reactivate(*, actor: Any, sensor: Any, reason: str = "") -> Any:
 
 ALARM_ACK = due_registry.register(
     due_registry.DueKind(
-        code="monitoring.alarm_ack", label="报警待确认", remind_before=dt.timedelta(0),
+        code="monitoring.alarm_ack", label="报警待确认", action="monitoring.ack", closed_by="确认报警",
+        remind_before=dt.timedelta(0),
         escalate_after=dt.timedelta(0), escalate_every=dt.timedelta(minutes=15), max_level=3,
     )
 )
 ALARM_HANDLE = due_registry.register(
     due_registry.DueKind(
-        code="monitoring.alarm_handle", label="报警待处置", remind_before=dt.timedelta(hours=2),
+        code="monitoring.alarm_handle", label="报警待处置", action="monitoring.ack", closed_by="处置",
+        remind_before=dt.timedelta(hours=2),
         escalate_after=dt.timedelta(hours=1),
     )
 )

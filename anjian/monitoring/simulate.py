@@ -105,3 +105,31 @@ def publish(client: Any, sim: Simulator, *, rate: float, duration: float, qos: i
     if info is not None and qos > 0:
         info.wait_for_publish(timeout=10)
     return sent
+
+
+def demo_tick(*, now: Any = None, seed: int | None = None) -> int:
+    """One reading for each enabled sensor of the synthetic (demo) enterprises, at ``now``, through
+    the real ingest path: a value near the middle of its normal band with Gaussian noise (no
+    excursions: the demo's alarms are the ones it was built with). Sensors that are already
+    offline stay silent — the demo shows one on purpose. Run every minute by the demo's worker
+    (``demo_sensors_task``), so the sensors stay 在线 instead of all going 离线 within minutes.
+    Returns the number of readings stored."""
+    from django.utils import timezone
+
+    from anjian.monitoring.ingest import RawReading, ingest
+    from anjian.monitoring.models import Sensor, SensorState
+
+    now = now or timezone.now()
+    rng = random.Random(seed if seed is not None else int(now.timestamp() // 60))
+    rows = []
+    sensors = Sensor.objects.filter(enabled=True, enterprise__is_synthetic=True).exclude(state=SensorState.OFFLINE)
+    for s in sensors.only("code", "kind", "unit", "low", "high", "last_value", "range_min", "range_max"):
+        top = s.high if s.high is not None else (s.range_max if s.range_max is not None else 100.0)
+        bottom = s.low if s.low is not None else (s.range_min if s.range_min is not None else 0.0)
+        centre = s.last_value if s.last_value is not None and bottom < s.last_value < top else (bottom + top) / 4
+        sigma = max((top - bottom) * 0.005, 1e-3)
+        value = min(top - sigma, max(bottom + sigma, rng.gauss(centre, sigma)))
+        rows.append(RawReading(s.code, int(now.timestamp() * 1000), round(value, 3), s.unit))
+    if not rows:
+        return 0
+    return ingest(rows, now=now).stored

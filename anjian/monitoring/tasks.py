@@ -15,6 +15,19 @@ def check_offline_sensors_task() -> None:
     sensors_check_offline()
 
 
+@db_periodic_task(crontab(minute="*"))
+def demo_sensors_task() -> int:
+    """The demo's sensors keep reporting while ``anjian rundemo`` runs (its worker sets
+    ``ANJIAN_DEMO_SENSOR_SIMULATOR``); a no-op everywhere else."""
+    from django.conf import settings
+
+    if not getattr(settings, "DEMO_SENSOR_SIMULATOR", False):
+        return 0
+    from anjian.monitoring.simulate import demo_tick
+
+    return demo_tick()
+
+
 @db_periodic_task(crontab(minute="*/5"))
 def rollup_readings_task() -> None:
     """Minute and hour rollups for the last ``MONITORING_ROLLUP_LOOKBACK_HOURS`` (default 3) hours;

@@ -22,26 +22,36 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.workflow import Owner, State, Transition, Workflow
 from anjian.inbox import registry as due_registry
+from anjian.orgs.models import JurisdictionLevel
 from anjian.public_reports.models import Report, ReportStatus
 from anjian.rules import rewards as rules
 
 S = ReportStatus
 
 
-def _kind(code: str, label: Any) -> str:
+def _kind(code: str, label: Any, action: str, closed_by: Any, unit_level: int) -> str:
     due_registry.register(
         due_registry.DueKind(
             code=code, label=label, remind_before=dt.timedelta(days=3), escalate_after=dt.timedelta(days=1),
-            escalate_every=dt.timedelta(days=7), max_level=2,
+            escalate_every=dt.timedelta(days=7), max_level=2, action=action, closed_by=closed_by,
+            unit_level=unit_level,
         )
     )
     return code
 
 
-DUE_TRIAGE = _kind("public_reports.triage", _("举报待受理"))
-DUE_HANDLE = _kind("public_reports.handle", _("举报待核查办理"))
-DUE_VERIFY = _kind("public_reports.verify", _("举报待核实"))
-DUE_REPLY = _kind("public_reports.reply", _("举报待答复"))
+# The district office (with the sector department) receives, dispatches, verifies and answers;
+# the street office a report is dispatched to handles it on the spot.
+DUE_TRIAGE = _kind("public_reports.triage", _("举报待受理"), "public_reports.triage", _("受理、不予受理或合并"),
+                   JurisdictionLevel.DISTRICT)
+DUE_DISPATCH = _kind("public_reports.dispatch", _("举报待交办"), "public_reports.triage", _("交办"),
+                     JurisdictionLevel.DISTRICT)
+DUE_HANDLE = _kind("public_reports.handle", _("举报待核查办理"), "public_reports.handle", _("办理完成"),
+                   JurisdictionLevel.STREET)
+DUE_VERIFY = _kind("public_reports.verify", _("举报待核实"), "public_reports.verify", _("核实"),
+                   JurisdictionLevel.DISTRICT)
+DUE_REPLY = _kind("public_reports.reply", _("举报待答复"), "public_reports.triage", _("答复举报人"),
+                  JurisdictionLevel.DISTRICT)
 
 
 def triage_days() -> int:
@@ -102,7 +112,7 @@ REPORT_WORKFLOW = Workflow(
         State(S.RECEIVED, S.RECEIVED.label, owner=_handlers, deadline=_triage_deadline, due_kind=DUE_TRIAGE),
         State(S.REJECTED, S.REJECTED.label, final=True),
         State(S.MERGED, S.MERGED.label, final=True),
-        State(S.ACCEPTED, S.ACCEPTED.label, owner=_handlers, deadline=_handling_deadline, due_kind=DUE_HANDLE),
+        State(S.ACCEPTED, S.ACCEPTED.label, owner=_handlers, deadline=_handling_deadline, due_kind=DUE_DISPATCH),
         State(S.DISPATCHED, S.DISPATCHED.label, owner=_handlers, deadline=_handling_deadline, due_kind=DUE_HANDLE),
         State(S.HANDLED, S.HANDLED.label, owner=_handlers, deadline=_handling_deadline, due_kind=DUE_VERIFY),
         State(S.VERIFIED, S.VERIFIED.label, owner=_handlers, deadline=_reply_deadline, due_kind=DUE_REPLY),

@@ -123,7 +123,7 @@ def test_accident_from_quick_report_to_closure(world):
     assert DueItem.objects.filter(state=DueState.OPEN).count() == 0
 
     assert [e.verb for e in timeline_for(acc)] == [
-        "reported", "late", "supplemented", "grade_raised", "grade_raise_acknowledged", "investigation_opened",
+        "reported", "late", "supplemented", "grade_raised", "verified", "investigation_opened",
         "accountability_added", "accountability_added", "accountability_follow_up", "closed",
     ]
     assert [e.verb for e in timeline_for(inv)] == [

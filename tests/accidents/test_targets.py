@@ -82,3 +82,25 @@ def test_targets_page_matrix(login, world, persona, status):
     assert response.status_code == status
     expected = 1 if persona in ("city_admin", "district_a") else 0
     assert ControlTarget.objects.count() == expected
+
+
+def test_warning_text_follows_the_count_and_keeps_its_schedule(world, django_capture_on_commit_callbacks):
+    """"死亡人数已达18" must not stay after the count reached 21: a new accident (or a supplement)
+    brings the open warning's figures up to date at once; its deadline and escalation run on."""
+    from tests.accidents.factories import report
+
+    admin = world.user("city_admin")
+    with time_machine.travel(at(2026, 3, 20, 8), tick=False):
+        target_set(actor=admin, year=2026, jurisdiction=world.district_a, metric="deaths", quota=2)
+        with django_capture_on_commit_callbacks(execute=True):
+            report(world, actor=admin, **{"occurred_at": at(2026, 3, 10, 8), "known_at": at(2026, 3, 10, 8),
+                                          "reported_at": at(2026, 3, 10, 8, 30)}, deaths=2)
+        item = DueItem.objects.get(kind="accidents.target_warning")
+        assert item.title == "红色预警：甲区死亡人数已达2（控制数2）"
+        due_at, escalate_at = item.due_at, item.escalate_at
+    with time_machine.travel(at(2026, 3, 22, 8), tick=False), django_capture_on_commit_callbacks(execute=True):
+        report(world, actor=admin, unit_name="甲区另一单位", **{"occurred_at": at(2026, 3, 21, 8),
+                   "known_at": at(2026, 3, 21, 8), "reported_at": at(2026, 3, 21, 8, 30)}, deaths=1)
+    item.refresh_from_db()
+    assert item.title == "红色预警：甲区死亡人数已达3（控制数2）"
+    assert (item.due_at, item.escalate_at, item.state) == (due_at, escalate_at, DueState.OPEN)

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from anjian.inbox.models import DueItem
+from anjian.audit.models import Event
+from anjian.inbox.models import DueItem, Notification
 from anjian.inbox.registry import DueKind, register
 from anjian.inbox.services import due_open, escalate_overdue
 
@@ -44,10 +45,28 @@ def test_steps_happen_at_the_scheduled_offsets(world):
     assert DueItem.objects.get(pk=item.pk).escalate_at is None
 
 
-def test_a_late_worker_catches_up_in_one_run(world):
+def test_a_late_worker_catches_up_in_one_run_with_one_escalation(world):
+    """A worker starting 31 days after the deadline (the demo started after a pause) jumps to the
+    last step due in one escalation: one timeline event, one notification per user, not three in
+    the same second; running again (a second worker, the next tick) sends nothing."""
     item = _item(world)
-    assert escalate_overdue(now=DUE + dt.timedelta(days=31)) == 3
+    now = DUE + dt.timedelta(days=31)
+    assert escalate_overdue(now=now) == 1
     assert _level(item) == (3, world.city.code)
+    assert escalate_overdue(now=now) == 0
+    assert escalate_overdue(now=now + dt.timedelta(days=60)) == 0
+    events = Event.objects.filter(verb="escalated", object_id=str(world.ent_a.pk))
+    assert [e.summary for e in events] == ["逾期升级至示范市（第3级）：复查"]
+    notes = list(Notification.objects.values_list("user__username", "title"))
+    assert notes == [("city_admin", "逾期升级：复查")]
+
+
+def test_a_worker_a_week_late_jumps_two_levels_once(world):
+    item = _item(world)
+    assert escalate_overdue(now=DUE + dt.timedelta(days=8)) == 1
+    assert _level(item) == (2, world.district_a.code)
+    assert DueItem.objects.get(pk=item.pk).escalate_at == DUE + dt.timedelta(days=30)
+    assert Event.objects.filter(verb="escalated").count() == 1
 
 
 def test_kind_levels_and_offsets():

@@ -169,7 +169,8 @@ def items(world):
 
 BUCKETS = {
     # persona: (mine, scope)
-    "city_admin": (set(), {"overdue", "soon", "later_b", "ent", "dept"}),
+    # The EMA's item names the city as its territory too: both owners of a dual-routed item see it.
+    "city_admin": ({"dept"}, {"overdue", "soon", "later_b", "ent", "dept"}),
     "district_a": (set(), {"overdue", "soon", "ent"}),
     "district_b": ({"later_b"}, {"later_b"}),
     "regulator": ({"dept"}, {"dept"}),

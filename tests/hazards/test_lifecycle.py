@@ -67,7 +67,7 @@ def test_major_hazard_from_patrol_through_plan_review_and_write_off(world):
     assert list(Attachment.objects.filter(object_id=str(h.pk)).values_list("role", flat=True)) == ["before"]
     item = open_item(h)
     assert (item.kind, item.owner_jurisdiction, item.owner_department, item.owner_enterprise) == (
-        "hazards.confirm", world.grid_a, world.ema, None)
+        "hazards.confirm", world.street_a, world.ema, None)  # the grid's street office confirms
     assert item.due_at == T0 + dt.timedelta(days=1)
     assert item.url == f"/hazards/{h.pk}/"
     assert _mine(regulator) == [h.pk]
@@ -121,7 +121,8 @@ def test_major_hazard_from_patrol_through_plan_review_and_write_off(world):
     item = open_item(h)
     # On-site review within 10 days of the application (rules.review_due).
     assert (item.kind, item.due_at) == ("hazards.review", dt.datetime(2026, 4, 30, 23, 59, 59, 999999, tzinfo=CST))
-    assert (item.owner_jurisdiction, item.owner_department, item.owner_enterprise) == (world.grid_a, world.ema, None)
+    # A 重大 hazard's on-site review is the district office's (with the sector department).
+    assert (item.owner_jurisdiction, item.owner_department, item.owner_enterprise) == (world.district_a, world.ema, None)
     assert _mine(enterprise) == []
     assert _mine(regulator) == [h.pk]
 

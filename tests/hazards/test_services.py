@@ -44,7 +44,7 @@ def test_report_places_without_enterprise_by_point(world):
     h = _report(world, enterprise=None, place_name="甲一网格废品回收点", lng=114.01, lat=22.01, accuracy_m=20)
     assert (h.jurisdiction, h.sector, h.department, h.enterprise) == (world.grid_a, None, None, None)
     assert h.routing_rule == "未指定行业，未路由 / no sector, not routed"
-    assert open_item(h).owner_jurisdiction == world.grid_a
+    assert open_item(h).owner_jurisdiction == world.street_a  # the grid's street office confirms it
 
 
 @pytest.mark.parametrize(

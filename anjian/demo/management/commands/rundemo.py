@@ -8,6 +8,7 @@ this process. Ctrl-C (SIGINT) or SIGTERM stops the server, then the worker is st
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -74,7 +75,9 @@ class Command(BaseCommand):
 
         worker = None
         if not options["no_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "anjian", "worker", "--exit-with-parent"])
+            # The worker also keeps the demo's sensors reporting (monitoring.tasks.demo_sensors_task).
+            worker = subprocess.Popen([sys.executable, "-m", "anjian", "worker", "--exit-with-parent"],
+                                      env={**os.environ, "ANJIAN_DEMO_SENSOR_SIMULATOR": "1"})
             self.stdout.write(f"后台任务进程 / worker started (pid {worker.pid})")
         # Ctrl-C and SIGTERM both end the server (even when started where SIGINT was ignored).
         previous = {sig: signal.signal(sig, _raise_keyboard_interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
