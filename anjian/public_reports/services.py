@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import importlib
 import importlib.util
+import json
 import re
 import secrets
 from collections.abc import Iterable
@@ -155,6 +156,79 @@ def clean_identity(identity: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+# --- idempotency ---------------------------------------------------------------------------
+
+MAX_CLIENT_KEY = 128
+
+
+class IdempotencyConflict(DomainError):
+    """The same submission key with a different content: refused, never aliased."""
+
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__("该提交编号已用于另一份不同内容的举报，请刷新页面后重新提交",
+                         "This submission key was already used for a report with different content; "
+                         "reload the page and submit again", field="idempotency_key")
+
+
+def submission_key(*, channel: str, actor: Any, idempotency_key: str | None) -> str | None:
+    """The stored key of a submission: a SHA-256 of channel, principal and the client's key.
+
+    The namespace comes from the server (the channel of the endpoint, the authenticated user or
+    "anonymous"), never from the client's text, so a key sent anonymously to the portal cannot
+    name a gateway's report. The whole key is hashed (no truncation: two long keys sharing a
+    prefix stay different); a client key over ``MAX_CLIENT_KEY`` characters is refused."""
+    raw = (idempotency_key or "").strip()
+    if not raw:
+        return None
+    if len(raw) > MAX_CLIENT_KEY:
+        raise DomainError(f"提交编号过长（最多 {MAX_CLIENT_KEY} 个字符）",
+                          f"The idempotency key is too long ({MAX_CLIENT_KEY} characters at most)",
+                          field="idempotency_key")
+    principal = f"user:{actor.pk}" if getattr(actor, "pk", None) else "anonymous"
+    return hashlib.sha256(f"{channel}\x1f{principal}\x1f{raw}".encode()).hexdigest()
+
+
+def find_submission(*, channel: str, actor: Any, idempotency_key: str | None) -> Report | None:
+    """The report already stored under this sender's key on this channel (a retry), or None."""
+    key = submission_key(channel=channel, actor=actor, idempotency_key=idempotency_key)
+    return Report.objects.filter(idempotency_key=key).first() if key else None
+
+
+def _request_digest(
+    *, channel: str, report_type: str, description: str, address: str, lng: float | None, lat: float | None,
+    occurred_at: dt.datetime | None, enterprise: Enterprise | None, enterprise_name: str,
+    identity: dict[str, Any] | None, files: list[Any],
+) -> str:
+    """HMAC of the normalised submission (what was validated, the files' contents): a replay
+    must carry the same content. Keyed with SECRET_KEY so the stored value reveals nothing of
+    the identity it covers."""
+    file_digests = []
+    for upload in files:
+        h = hashlib.sha256()
+        for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+            h.update(chunk)
+        upload.seek(0)
+        file_digests.append(h.hexdigest())
+    body = {
+        "channel": channel, "type": report_type, "description": description.strip(), "address": address.strip(),
+        "lng": None if lng is None else repr(float(lng)), "lat": None if lat is None else repr(float(lat)),
+        "occurred_at": occurred_at.astimezone(dt.UTC).isoformat() if occurred_at else None,
+        "enterprise": enterprise.pk if enterprise is not None else None,
+        "enterprise_name": "" if enterprise is not None else enterprise_name.strip(),
+        "identity": identity, "files": file_digests,
+    }
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hmac.new(settings.SECRET_KEY.encode(), f"report-request:{canonical}".encode(), hashlib.sha256).hexdigest()
+
+
+def _replay(existing: Report, key: str, digest: str) -> tuple[Report, str, bool]:
+    if not existing.request_hash or not hmac.compare_digest(existing.request_hash, digest):
+        raise IdempotencyConflict()
+    return existing, _secret_from(key), False
+
+
 # --- submit --------------------------------------------------------------------------------
 
 
@@ -176,13 +250,13 @@ def report_submit(
 ) -> tuple[Report, str, bool]:
     """File a report. Returns ``(report, secret, created)``.
 
-    With an ``idempotency_key`` a retried submission (same key) is stored exactly once and
-    returns the same report and the same secret (``created`` False)."""
-    key = (idempotency_key or "").strip()[:64] or None
-    if key is not None:
-        existing = Report.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing, _secret_from(key), False
+    With an ``idempotency_key`` a retried submission (same key, same content) is stored exactly
+    once and returns the same report and the same secret (``created`` False). The key is the
+    client's; the service namespaces it by channel and principal (``submission_key``), so a key
+    sent on one channel or by one sender never reaches another's report, and stores only a hash
+    of the whole namespaced key. The same key with different content is refused
+    (``IdempotencyConflict``, 409), never answered with the earlier report."""
+    key = submission_key(channel=channel, actor=actor, idempotency_key=idempotency_key)
     if channel not in Channel.values:
         raise DomainError(f"未知渠道：{channel}", f"Unknown channel: {channel}", field="channel")
     if channel == Channel.HOTLINE and not has_action(actor, "public_reports.hotline"):
@@ -211,6 +285,16 @@ def report_submit(
     ident = clean_identity(identity)
     files = list(files)
     _check_uploads(files)
+    digest = None
+    if key is not None:
+        digest = _request_digest(
+            channel=channel, report_type=report_type, description=description, address=address, lng=lng, lat=lat,
+            occurred_at=occurred_at, enterprise=enterprise, enterprise_name=enterprise_name, identity=ident,
+            files=files,
+        )
+        existing = Report.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return _replay(existing, key, digest)
 
     place = locate_jurisdiction(lng, lat) if lng is not None and lat is not None else None
     if place is None and enterprise is not None:
@@ -220,6 +304,7 @@ def report_submit(
     secret = _secret_from(key)
     report = Report(
         idempotency_key=key,
+        request_hash=digest or "",
         secret_hash=hash_secret(secret),
         channel=channel,
         report_type=report_type,
@@ -271,7 +356,7 @@ def report_submit(
         existing = Report.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
-        return existing, secret, False
+        return _replay(existing, key, digest or "")
     return report, secret, True
 
 

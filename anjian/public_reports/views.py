@@ -250,8 +250,11 @@ def hotline(request: HttpRequest) -> HttpResponse:
                 response["Cache-Control"] = "no-store"
                 return response
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        status = 400
+                hidden = exc.field in form.fields and form.fields[exc.field].widget.is_hidden
+                form.add_error(exc.field if exc.field in form.fields and not hidden else None, exc.message)
+                status = exc.status if exc.status in (403, 409) else 400
+        else:
+            status = 400
     return render(request, "public_reports/hotline.html", {"form": form}, status=status)
 
 
