@@ -132,6 +132,18 @@ def _check_uploads(files: list[Any]) -> None:
             )
 
 
+EVIDENCE_NAME = "举报附件"
+
+
+def _anonymised(files: list[Any]) -> list[Any]:
+    """Give the uploads generated names (举报附件1.jpg …): a reporter's file name often names
+    them (``张三_139….jpg``) and would otherwise be shown to staff as link text and in the
+    download's Content-Disposition. The original name is not kept anywhere."""
+    for i, upload in enumerate(files, start=1):
+        upload.name = f"{EVIDENCE_NAME}{i}.bin"  # the extension is set from the sniffed type
+    return files
+
+
 def clean_identity(identity: dict[str, Any] | None) -> dict[str, Any] | None:
     """Validate the real-name part. Messages never repeat what was typed."""
     if not identity:
@@ -341,7 +353,7 @@ def report_submit(
                       "department": department.name if department else None},
             )
             if files:
-                attachments_add(owner=report, files=files, actor=actor, role="evidence")
+                attachments_add(owner=report, files=_anonymised(files), actor=actor, role="evidence")
             state = REPORT_WORKFLOW.states[S.RECEIVED]
             owner = state.owner(report)  # type: ignore[misc]
             due_open(
