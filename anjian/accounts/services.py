@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from anjian.accounts.actions import ACTIONS
-from anjian.accounts.models import ApiToken, Membership, Role, User
+from anjian.accounts.models import ApiToken, LoginCounter, Membership, Role, User
 from anjian.audit.services import record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import forget_grants, has_action
@@ -250,26 +251,51 @@ def token_authenticate(raw: str) -> User | None:
 
 
 # --- login throttling --------------------------------------------------------------------
+#
+# A password is checked only after an attempt has been *reserved* on two counters — one for the
+# account, one for the client address — each an atomic increment of a database row. So 40
+# parallel wrong passwords make at most LOGIN_THROTTLE_ATTEMPTS password checks (the 6th request
+# already sees 6 and is refused without checking), and one address trying many accounts is
+# stopped at LOGIN_THROTTLE_IP_ATTEMPTS. A successful login clears the account's counter and
+# gives the address its attempt back (an office behind one NAT address is not locked out by
+# its own colleagues' logins).
 
 
-def _throttle_key(username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.lower()}|{ip}".encode()).hexdigest()[:32]
-    return f"login-fail:{digest}"
+def _counter_key(kind: str, value: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"login:{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return f"{kind}:{digest[:64]}"
 
 
-def login_blocked(username: str, ip: str) -> bool:
-    return int(cache.get(_throttle_key(username, ip), 0)) >= settings.LOGIN_THROTTLE_ATTEMPTS
+def _counter_bump(key: str, window: int) -> int:
+    """Add one to the counter ``key`` (a new window when absent or expired); the new count."""
+    now = timezone.now()
+    expires = now + dt.timedelta(seconds=window)
+    with transaction.atomic():
+        for _attempt in range(3):
+            if LoginCounter.objects.filter(key=key, expires_at__gt=now).update(count=F("count") + 1):
+                break
+            if LoginCounter.objects.filter(key=key, expires_at__lte=now).update(count=1, expires_at=expires):
+                break
+            try:
+                with transaction.atomic():
+                    LoginCounter.objects.create(key=key, count=1, expires_at=expires)
+                break
+            except IntegrityError:  # another request created it first: count on that row
+                continue
+        # the row stays locked (PostgreSQL) or the database (SQLite) until this block ends
+        return LoginCounter.objects.filter(key=key).values_list("count", flat=True).first() or 0
 
 
-def login_failed(username: str, ip: str) -> None:
-    key = _throttle_key(username, ip)
-    if cache.add(key, 1, settings.LOGIN_THROTTLE_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, settings.LOGIN_THROTTLE_WINDOW)
+def login_attempt_begin(username: str, ip: str) -> bool:
+    """Reserve one login attempt for this account and this address. False: too many, refuse
+    without checking the password."""
+    LoginCounter.objects.filter(expires_at__lte=timezone.now() - dt.timedelta(seconds=60)).delete()
+    window = settings.LOGIN_THROTTLE_WINDOW
+    account = _counter_bump(_counter_key("acct", username.strip().lower()), window)
+    address = _counter_bump(_counter_key("ip", ip or "unknown"), window)
+    return account <= settings.LOGIN_THROTTLE_ATTEMPTS and address <= settings.LOGIN_THROTTLE_IP_ATTEMPTS
 
 
 def login_succeeded(username: str, ip: str) -> None:
-    cache.delete(_throttle_key(username, ip))
+    LoginCounter.objects.filter(key=_counter_key("acct", username.strip().lower())).delete()
+    LoginCounter.objects.filter(key=_counter_key("ip", ip or "unknown"), count__gt=0).update(count=F("count") - 1)

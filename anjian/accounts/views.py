@@ -27,7 +27,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         username, ip = form.cleaned_data["username"], _client_ip(request)
-        if services.login_blocked(username, ip):
+        if not services.login_attempt_begin(username, ip):  # reserved before the password is checked
             form.add_error(None, _("登录失败次数过多，请15分钟后再试。"))
             status = 429
         else:
@@ -35,7 +35,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
-                services.login_failed(username, ip)
                 form.add_error(None, _("用户名或密码不正确。"))
                 status = 400
             else:
