@@ -209,7 +209,23 @@ def password_change(*, user: User, old: str, new: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     record_event(user, "password_changed", actor=user, summary="修改密码")
+    tokens_revoke_all(user=user, actor=user, reason="修改密码")
     return user
+
+
+def tokens_revoke_all(*, user: User, actor: Any, reason: str) -> int:
+    """Revoke every usable API token of ``user`` (a password change ends them: a token made by
+    someone who knew the old password must not outlive it). Returns how many were revoked."""
+    now = timezone.now()
+    tokens = list(ApiToken.objects.usable().select_for_update().filter(user=user))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+    if tokens:
+        names = "、".join(f"「{t.name}」（{t.key_prefix}…）" for t in tokens)
+        record_event(user, "tokens_revoked", actor=actor, summary=f"{reason}：吊销API令牌 {names}",
+                     data={"count": len(tokens), "reason": reason})
+    return len(tokens)
 
 
 @transaction.atomic

@@ -60,6 +60,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        had_tokens = ApiToken.objects.usable().filter(user=request.user).exists()
         try:
             services.password_change(
                 user=request.user, old=form.cleaned_data["old_password"], new=form.cleaned_data["new_password"]
@@ -69,6 +70,8 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("密码已修改。"))
+            if had_tokens:
+                messages.info(request, _("您原有的 API 令牌已随密码修改全部吊销，如需继续使用请重新创建。"))
             return redirect("dashboard:home")
     return render(request, "accounts/password_change.html", {"form": form})
 

@@ -522,24 +522,52 @@ def _link(r: Report, obj: models.Model) -> None:
     r.link_id = str(obj.pk)
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
 @transaction.atomic
 def report_handle(
     *, actor: Any, report: Report, note: str, link: models.Model | None = None, create_hazard: bool = False,
-    hazard_category: str = "", hazard_level: str = "general",
+    hazard_category: str = "", hazard_level: str = "general", hazard_description: str = "",
+    hazard_description_confirmed: bool = False,
 ) -> Report:
     """Finish handling: link the record created from the report (a hazard, inspection or
-    accident) — an existing one, or a hazard created here through the hazards app's service."""
+    accident) — an existing one, or a hazard created here through the hazards app's service.
+
+    A hazard is read by the enterprise, so it carries nothing of the report as such: the
+    handler writes its description (the form offers the report's text as a draft to rewrite;
+    the very same text is refused, and the handler confirms it holds nothing that points to
+    the reporter), its source is the generic 监管发现, its time is the day the report came in
+    (not the minute), and an enterprise's hazard takes the enterprise's place, not the point
+    the reporter's phone sent."""
     r = _lock(report, actor)
     if create_hazard:
         hazards = app_services("hazards")
         if hazards is None or not hasattr(hazards, "hazard_report"):
             raise DomainError("隐患模块尚未启用", "The hazards module is not available", field="create_hazard")
+        text = (hazard_description or "").strip()
+        if not text:
+            raise DomainError("请填写隐患描述（企业可见）", "Write the hazard's description (the enterprise reads it)",
+                              field="hazard_description")
+        original = _plain(r.description)
+        if _plain(text) == original or (len(original) >= 10 and original in _plain(text)):
+            raise DomainError("隐患描述不能照抄举报内容，请改写为核查认定的隐患事实",
+                              "Do not copy the report's text: describe the hazard as found",
+                              field="hazard_description")
+        if not hazard_description_confirmed:
+            raise DomainError("请确认隐患描述中没有可能识别举报人的内容",
+                              "Confirm that the description holds nothing that could identify the reporter",
+                              field="hazard_description_confirmed")
+        found_day = timezone.localdate(r.received_at)
+        on_enterprise = r.enterprise_id is not None
         link = hazards.hazard_report(
-            actor=actor, source="public_report", category=hazard_category.strip() or r.get_report_type_display(),
-            description=r.description, level=hazard_level, enterprise=r.enterprise,
-            place_name="" if r.enterprise_id else (r.enterprise_name or r.address or "举报地点"),
-            address=r.address, lng=r.lng, lat=r.lat, jurisdiction=r.jurisdiction, sector=r.sector,
-            found_at=r.received_at,
+            actor=actor, source="regulator", category=hazard_category.strip() or r.get_report_type_display(),
+            description=text, level=hazard_level, enterprise=r.enterprise,
+            place_name="" if on_enterprise else (r.enterprise_name or r.address or "举报地点"),
+            address="" if on_enterprise else r.address, lng=None if on_enterprise else r.lng,
+            lat=None if on_enterprise else r.lat, jurisdiction=r.jurisdiction, sector=r.sector,
+            found_at=timezone.make_aware(dt.datetime.combine(found_day, dt.time.min)),
         )
     fields = ["handled_at"]
     if link is not None:

@@ -209,7 +209,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.report_approve_extension(actor=user, report=r, approve=action == "approve_extension", note=note)
         elif action == "handle":
             services.report_handle(actor=user, report=r, note=note, create_hazard=p.get("create_hazard") == "1",
-                                   hazard_category=p.get("hazard_category", ""))
+                                   hazard_category=p.get("hazard_category", ""),
+                                   hazard_description=p.get("hazard_description", ""),
+                                   hazard_description_confirmed=p.get("hazard_description_confirmed") == "1")
         elif action == "verify":
             form = VerifyForm(p)
             if not form.is_valid():
