@@ -79,12 +79,21 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "public_reports.view", "public_reports.hotline"],
     },
     {
+        "code": "hotline_supervisor", "name": "热线班长", "name_en": "Hotline supervisor",
+        "actions": ["dashboard.view", "inbox.view", "public_reports.lookup"],
+    },
+    {
         "code": "leader", "name": "领导", "name_en": "Leader (read-only)",
         "actions": ["dashboard.view", "inbox.view", "orgs.view", "enterprises.view", "enterprises.export",
                     "monitoring.view", "accidents.view",
                     "hazards.view", "public_reports.view", "grids.view", "checklists.view"],
     },
 ]
+
+
+# Roles whose memberships are bound to no unit: their holders reach only the rows they entered
+# (core.scoping: a grant without a unit reaches its own rows and files intake rows anywhere).
+INTAKE_ROLES = frozenset({"hotline"})
 
 
 @transaction.atomic
@@ -178,6 +187,10 @@ def membership_grant(
         raise DomainError("企业授权不能同时绑定辖区或部门", "An enterprise grant cannot also bind a jurisdiction or department")
     if valid_from and valid_until and valid_from > valid_until:
         raise DomainError("生效日期不能晚于截止日期", "Start date after end date", field="valid_until")
+    if role.code in INTAKE_ROLES and (jurisdiction is not None or department is not None or enterprise is not None):
+        raise DomainError("热线坐席只能查看本人录入的记录，授权不绑定辖区、部门或企业",
+                          "A hotline operator sees only what they entered: the grant binds no jurisdiction, "
+                          "department or enterprise", field="jurisdiction")
     m = Membership.objects.create(
         user=user, role=role, jurisdiction=jurisdiction, department=department, enterprise=enterprise,
         valid_from=valid_from, valid_until=valid_until,

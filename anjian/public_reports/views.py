@@ -260,6 +260,23 @@ def hotline(request: HttpRequest) -> HttpResponse:
     return render(request, "public_reports/hotline.html", {"form": form}, status=status)
 
 
+@require_action("public_reports.lookup")
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Read one report by its code after giving a reason (hotline supervisors); each reading
+    is recorded with its reason. No identity is shown here."""
+    context: dict[str, Any] = {"code": request.POST.get("code", ""), "reason": request.POST.get("reason", "")}
+    status = 200
+    if request.method == "POST":
+        try:
+            context["r"] = services.report_lookup(actor=request.user, code=context["code"], reason=context["reason"])
+        except DomainError as exc:
+            context["error"] = exc.message
+            status = exc.status if exc.status == 404 else 400
+    response = render(request, "public_reports/lookup.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_action(VIEW)
 def stats(request: HttpRequest) -> HttpResponse:
     data = selectors.report_stats(user=request.user)
