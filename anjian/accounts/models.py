@@ -149,3 +149,20 @@ class ApiToken(models.Model):
     @classmethod
     def hash(cls, raw: str) -> str:
         return _hash_token(raw)
+
+
+class LoginCounter(models.Model):
+    """A fixed-window counter of login attempts for one account or one client address (the key
+    holds a keyed hash, never the name or the address). Kept in the database so the count is
+    atomic and shared by every worker whatever the cache (locmem, file or Redis)."""
+
+    key = models.CharField(_("键"), max_length=80, unique=True)
+    count = models.PositiveIntegerField(_("次数"), default=0)
+    expires_at = models.DateTimeField(_("窗口结束"), db_index=True)
+
+    class Meta:
+        verbose_name = _("登录尝试计数")
+        verbose_name_plural = _("登录尝试计数")
+
+    def __str__(self) -> str:
+        return self.key

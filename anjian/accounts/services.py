@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import logging
 import secrets
 from collections.abc import Iterable
@@ -11,15 +12,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from anjian.accounts import delegation
 from anjian.accounts.actions import ACTIONS, action_labels
-from anjian.accounts.models import ApiToken, Membership, Role, User
+from anjian.accounts.models import ApiToken, LoginCounter, Membership, Role, User
 from anjian.audit.display import Both
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
@@ -92,12 +93,21 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "public_reports.view", "public_reports.hotline"],
     },
     {
+        "code": "hotline_supervisor", "name": "热线班长", "name_en": "Hotline supervisor",
+        "actions": ["dashboard.view", "inbox.view", "public_reports.lookup"],
+    },
+    {
         "code": "leader", "name": "领导", "name_en": "Leader (read-only)",
         "actions": ["dashboard.view", "inbox.view", "orgs.view", "enterprises.view", "enterprises.export",
                     "monitoring.view", "accidents.view",
                     "hazards.view", "public_reports.view", "grids.view", "checklists.view"],
     },
 ]
+
+
+# Roles whose memberships are bound to no unit: their holders reach only the rows they entered
+# (core.scoping: a grant without a unit reaches its own rows and files intake rows anywhere).
+INTAKE_ROLES = frozenset({"hotline"})
 
 
 @transaction.atomic
@@ -211,6 +221,10 @@ def membership_grant(
         raise DomainError("企业授权不能同时绑定辖区或部门", "An enterprise grant cannot also bind a jurisdiction or department")
     if valid_from and valid_until and valid_from > valid_until:
         raise DomainError("生效日期不能晚于截止日期", "Start date after end date", field="valid_until")
+    if role.code in INTAKE_ROLES and (jurisdiction is not None or department is not None or enterprise is not None):
+        raise DomainError("热线坐席只能查看本人录入的记录，授权不绑定辖区、部门或企业",
+                          "A hotline operator sees only what they entered: the grant binds no jurisdiction, "
+                          "department or enterprise", field="jurisdiction")
     if actor is not None:
         _require_user_managed(actor, user)
         path = delegation.scope_path(jurisdiction=jurisdiction, department=department, enterprise=enterprise)
@@ -313,7 +327,23 @@ def password_change(*, user: User, old: str, new: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     record_event(user, "password_changed", actor=user, summary=Msg(gettext_noop("修改密码")))
+    tokens_revoke_all(user=user, actor=user, reason="修改密码")
     return user
+
+
+def tokens_revoke_all(*, user: User, actor: Any, reason: str) -> int:
+    """Revoke every usable API token of ``user`` (a password change ends them: a token made by
+    someone who knew the old password must not outlive it). Returns how many were revoked."""
+    now = timezone.now()
+    tokens = list(ApiToken.objects.usable().select_for_update().filter(user=user))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+    if tokens:
+        names = "、".join(f"「{t.name}」（{t.key_prefix}…）" for t in tokens)
+        record_event(user, "tokens_revoked", actor=actor, summary=f"{reason}：吊销API令牌 {names}",
+                     data={"count": len(tokens), "reason": reason})
+    return len(tokens)
 
 
 @transaction.atomic
@@ -357,26 +387,51 @@ def token_authenticate(raw: str) -> User | None:
 
 
 # --- login throttling --------------------------------------------------------------------
+#
+# A password is checked only after an attempt has been *reserved* on two counters — one for the
+# account, one for the client address — each an atomic increment of a database row. So 40
+# parallel wrong passwords make at most LOGIN_THROTTLE_ATTEMPTS password checks (the 6th request
+# already sees 6 and is refused without checking), and one address trying many accounts is
+# stopped at LOGIN_THROTTLE_IP_ATTEMPTS. A successful login clears the account's counter and
+# gives the address its attempt back (an office behind one NAT address is not locked out by
+# its own colleagues' logins).
 
 
-def _throttle_key(username: str, ip: str) -> str:
-    digest = hashlib.sha256(f"{username.lower()}|{ip}".encode()).hexdigest()[:32]
-    return f"login-fail:{digest}"
+def _counter_key(kind: str, value: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"login:{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+    return f"{kind}:{digest[:64]}"
 
 
-def login_blocked(username: str, ip: str) -> bool:
-    return int(cache.get(_throttle_key(username, ip), 0)) >= settings.LOGIN_THROTTLE_ATTEMPTS
+def _counter_bump(key: str, window: int) -> int:
+    """Add one to the counter ``key`` (a new window when absent or expired); the new count."""
+    now = timezone.now()
+    expires = now + dt.timedelta(seconds=window)
+    with transaction.atomic():
+        for _attempt in range(3):
+            if LoginCounter.objects.filter(key=key, expires_at__gt=now).update(count=F("count") + 1):
+                break
+            if LoginCounter.objects.filter(key=key, expires_at__lte=now).update(count=1, expires_at=expires):
+                break
+            try:
+                with transaction.atomic():
+                    LoginCounter.objects.create(key=key, count=1, expires_at=expires)
+                break
+            except IntegrityError:  # another request created it first: count on that row
+                continue
+        # the row stays locked (PostgreSQL) or the database (SQLite) until this block ends
+        return LoginCounter.objects.filter(key=key).values_list("count", flat=True).first() or 0
 
 
-def login_failed(username: str, ip: str) -> None:
-    key = _throttle_key(username, ip)
-    if cache.add(key, 1, settings.LOGIN_THROTTLE_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, settings.LOGIN_THROTTLE_WINDOW)
+def login_attempt_begin(username: str, ip: str) -> bool:
+    """Reserve one login attempt for this account and this address. False: too many, refuse
+    without checking the password."""
+    LoginCounter.objects.filter(expires_at__lte=timezone.now() - dt.timedelta(seconds=60)).delete()
+    window = settings.LOGIN_THROTTLE_WINDOW
+    account = _counter_bump(_counter_key("acct", username.strip().lower()), window)
+    address = _counter_bump(_counter_key("ip", ip or "unknown"), window)
+    return account <= settings.LOGIN_THROTTLE_ATTEMPTS and address <= settings.LOGIN_THROTTLE_IP_ATTEMPTS
 
 
 def login_succeeded(username: str, ip: str) -> None:
-    cache.delete(_throttle_key(username, ip))
+    LoginCounter.objects.filter(key=_counter_key("acct", username.strip().lower())).delete()
+    LoginCounter.objects.filter(key=_counter_key("ip", ip or "unknown"), count__gt=0).update(count=F("count") - 1)

@@ -33,7 +33,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         username, ip = form.cleaned_data["username"], _client_ip(request)
-        if services.login_blocked(username, ip):
+        if not services.login_attempt_begin(username, ip):  # reserved before the password is checked
             form.add_error(None, _("登录失败次数过多，请15分钟后再试。"))
             status = 429
         else:
@@ -41,7 +41,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
-                services.login_failed(username, ip)
                 form.add_error(None, _("用户名或密码不正确。"))
                 status = 400
             else:
@@ -67,6 +66,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        had_tokens = ApiToken.objects.usable().filter(user=request.user).exists()
         try:
             services.password_change(
                 user=request.user, old=form.cleaned_data["old_password"], new=form.cleaned_data["new_password"]
@@ -76,6 +76,8 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("密码已修改。"))
+            if had_tokens:
+                messages.info(request, _("您原有的 API 令牌已随密码修改全部吊销，如需继续使用请重新创建。"))
             return redirect("dashboard:home")
     return render(request, "accounts/password_change.html", {"form": form})
 

@@ -294,9 +294,19 @@ def scope_allows(
             if sector is not None and sector.pk in grant.sector_ids and in_territory:
                 return True
             continue
-        if grant.jurisdiction_id is not None and in_territory:
+        if grant.jurisdiction_id is not None:
+            if in_territory:
+                return True
+            continue
+        if grant.allows(action) and action in INTAKE_ACTIONS:
+            # an intake grant (hotline operator, 12345 gateway: bound to no unit) files new
+            # rows wherever they are and afterwards reaches only the rows it created
             return True
     return False
+
+
+# Actions a grant bound to no unit may use to file a new row anywhere (see scope_allows).
+INTAKE_ACTIONS = frozenset({"accidents.report", "public_reports.hotline"})
 
 
 def get_in_scope(queryset: Any, user: Any, action: str = "view", **lookup: Any) -> Any:

@@ -520,13 +520,17 @@ class Builder:
             ("regulator", "应急管理局演示用户", "regulator", ema.name, {"department": ema}),
             ("grid", "网格员演示用户", "grid_inspector", self.grids[0].name, {"jurisdiction": self.grids[0]}),
             ("enterprise", "企业演示用户", "enterprise", self.showcase[0].name, {"enterprise": self.showcase[0]}),
-            ("hotline", "热线坐席演示用户", "hotline", CITY_NAME, {"jurisdiction": self.city}),
+            ("hotline", "热线坐席演示用户", "hotline", "本人录入的举报与事故", {}),  # sees only what it entered
+            ("hotline_lead", "热线班长演示用户", "hotline_supervisor", f"{CITY_NAME}（说明理由后调阅）",
+             {"jurisdiction": self.city}),
             ("leader", "领导演示用户", "leader", f"{CITY_NAME}（只读）", {"jurisdiction": self.city}),
         ]
         for username, display, role, scope, grant in people:
             user = create(username, display)
             membership_grant(actor=None, user=user, role=roles[role], **grant)
             self.result.logins.append(Login(username, str(roles[role].name), scope))
+        # the supervisor also takes calls: an intake grant of its own
+        membership_grant(actor=None, user=User.objects.get(username="hotline_lead"), role=roles["hotline"])
         custody = create("custody", "托管机构演示用户", CUSTODY_PROVIDER)
         for ent in custody_ents:
             membership_grant(actor=None, user=custody, role=roles["custody"], enterprise=ent, valid_from=start,
@@ -583,17 +587,18 @@ def demo_logins() -> list[Login]:
 
     rows: dict[str, Login] = {}
     order = ["admin", "city_office", "district1", "district2", "street", "regulator", "grid", "enterprise",
-             "custody", "hotline", "leader"]
+             "custody", "hotline", "hotline_lead", "leader"]
     members = (
         Membership.objects.filter(user__username__in=order, is_active=True)
         .select_related("user", "role", "jurisdiction", "department", "enterprise").order_by("id")
     )
     counts: dict[str, int] = {}
     for m in members:
-        counts[m.user.username] = counts.get(m.user.username, 0) + 1
+        if m.enterprise_id:  # custody contracts: "… 等 3 家"
+            counts[m.user.username] = counts.get(m.user.username, 0) + 1
         if m.user.username not in rows:
             unit = m.department or m.enterprise or m.jurisdiction
-            rows[m.user.username] = Login(m.user.username, m.role.name, str(unit) if unit else "")
+            rows[m.user.username] = Login(m.user.username, m.role.name, str(unit) if unit else "本人录入的记录")
     for name, n in counts.items():
         if n > 1:
             rows[name].scope = f"{rows[name].scope} 等 {n} 家"

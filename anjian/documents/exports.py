@@ -23,6 +23,9 @@ class Column:
     value: Callable[[Any], Any]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -42,8 +45,9 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     text = str(value) if not isinstance(value, (int, float)) else value
-    # Formula injection: a cell starting with = + - @ is data, never a formula.
-    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@"):
+    # Formula injection (OWASP "CSV injection"): a cell starting with = + - @, a TAB or a CR is
+    # data, never a formula.
+    if isinstance(text, str) and text[:1] in FORMULA_STARTS:
         return "'" + text
     return text
 

@@ -79,7 +79,7 @@ class HazardDetailOut(HazardOut):
     transitions: list[TransitionOut]
 
 
-class ReportIn(Schema):
+class HazardReportIn(Schema):  # not "ReportIn": the OpenAPI schema name is shared by the whole API
     source: str
     category: str
     description: str
@@ -200,7 +200,7 @@ def _checklist_item(request: HttpRequest, pk: int | None):  # type: ignore[no-un
 
 
 @router.post("/", response={201: HazardDetailOut}, summary="上报隐患 / report a hazard")
-def report_hazard(request: HttpRequest, payload: ReportIn):
+def report_hazard(request: HttpRequest, payload: HazardReportIn):
     require(request, "hazards.report")
     enterprise = None
     if payload.enterprise_id is not None:

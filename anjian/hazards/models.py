@@ -24,6 +24,9 @@ class HazardSource(models.TextChoices):
     PUBLIC_REPORT = "public_report", _("群众举报")
     ALARM = "alarm", _("监测报警")
     SUPERVISION = "supervision", _("督导检查")
+    # what the enterprise is shown for a hazard registered from a public report: never
+    # "群众举报", which tells it that someone reported it (see docs/security.md)
+    REGULATOR = "regulator", _("监管发现")
     OTHER = "other", _("其他")
 
 

@@ -74,6 +74,21 @@ def _aware(value: dt.datetime | None, name: str) -> dt.datetime | None:
     return value
 
 
+# 《安全生产事故隐患排查治理暂行规定》（原国家安全监管总局令第16号）took effect on 2008-02-01:
+# a hazard in this ledger is found on or after that day. Earlier dates are typing errors (a
+# year 1 or 0208 would otherwise be stored and break every deadline and statistic).
+EARLIEST_FOUND = dt.date(2008, 2, 1)
+
+
+def _check_not_before_regime(found_at: dt.datetime, *, row: int | None = None) -> None:
+    day = found_at.date() if found_at.year <= 1 else timezone.localdate(found_at)
+    if day < EARLIEST_FOUND:
+        where_zh, where_en = (f"第 {row} 行：", f"Row {row}: ") if row else ("", "")
+        raise DomainError(f"{where_zh}发现时间不能早于 2008-02-01（隐患排查治理暂行规定施行日）",
+                          f"{where_en}The time found cannot be before 2008-02-01 (when the hazard rules took effect)",
+                          field="found_at")
+
+
 def _from_checklist_item(item: Any, category: str, standard_item: str) -> tuple[str, str]:
     """A hazard found against a checklist item: only items of a published or retired version
     (an old record keeps its version); the category defaults to the item's text and a 重大
@@ -134,6 +149,7 @@ def hazard_report(
     found_at = _aware(found_at, "found_at") or timezone.now()
     if found_at > timezone.now() + dt.timedelta(minutes=5):
         raise DomainError("发现时间不能晚于当前时间", "The time found cannot be in the future", field="found_at")
+    _check_not_before_regime(found_at)
 
     place = locate_jurisdiction(lng, lat) if lng is not None and lat is not None else None
     if place is None:
@@ -770,6 +786,7 @@ def hazards_import_ledger(
             raise DomainError(f"第 {n} 行：状态或等级无效", f"Row {n}: invalid status or level", field="status")
         found_at = _aware(row["found_at"], "found_at")
         assert found_at is not None
+        _check_not_before_regime(found_at, row=n)
         key = (sector.pk if sector else None, place.pk)
         if key not in routes:
             routes[key] = route_department(sector, place)

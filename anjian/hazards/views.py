@@ -288,7 +288,8 @@ def hazard_report_view(request: HttpRequest) -> HttpResponse:
             if can(request.user, "hazards.view", h):
                 return redirect("hazards:detail", pk=h.pk)
             return redirect("hazards:list")
-    return render(request, "hazards/report.html", {"form": form})
+    # form errors answer 422 (the page with the messages still renders in the browser)
+    return render(request, "hazards/report.html", {"form": form}, status=422 if form.errors else 200)
 
 
 @require_action("hazards.view")

@@ -20,12 +20,15 @@ class PublicReportsConfig(AppConfig):
             ("public_reports.reward", _("举报奖励审批与发放")),
             ("public_reports.identity", _("查看举报人身份（保密）")),
             ("public_reports.hotline", _("热线录入举报")),
+            ("public_reports.lookup", _("说明理由后调阅举报（热线班长）")),
         ]:
             register(code, label, _("举报"))
         menu_register(Entry(_("三、隐患排查与监测"), _("举报受理"), "public_reports:inbox", "public_reports.view",
                             "bi-megaphone", 30))
         menu_register(Entry(_("三、隐患排查与监测"), _("热线录入"), "public_reports:hotline", "public_reports.hotline",
                             "bi-telephone", 31))
+        menu_register(Entry(_("三、隐患排查与监测"), _("调阅举报"), "public_reports:lookup", "public_reports.lookup",
+                            "bi-search", 31))
         menu_register(Entry(_("三、隐患排查与监测"), _("举报统计"), "public_reports:stats", "public_reports.view",
                             "bi-bar-chart", 32))
         menu_register(Entry(_("三、隐患排查与监测"), _("举报奖励标准"), "public_reports:policies",

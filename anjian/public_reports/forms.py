@@ -43,7 +43,8 @@ class MultiFileField(forms.FileField):
 class ReportForm(forms.Form):
     """The public report form (and, with ``caller_*`` labels, the hotline form)."""
 
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # the length is checked by the service (services.submission_key) with a clear message
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
     report_type = forms.ChoiceField(label=_("举报类型"), choices=ReportType.choices, widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     description = forms.CharField(
         label=_("举报内容"), widget=forms.Textarea(attrs={**INPUT, "rows": 5}), max_length=5000,

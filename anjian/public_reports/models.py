@@ -101,6 +101,7 @@ class Report(models.Model):
     tracking_code = models.CharField(_("查询码"), max_length=12, unique=True, editable=False)
     secret_hash = models.CharField(_("查询密码摘要"), max_length=64, editable=False)
     idempotency_key = models.CharField(_("提交幂等键"), max_length=64, null=True, blank=True, editable=False)
+    request_hash = models.CharField(_("提交内容摘要"), max_length=64, blank=True, editable=False)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     report_type = models.CharField(_("举报类型"), max_length=20, choices=ReportType.choices)
     description = models.TextField(_("举报内容"))
@@ -161,7 +162,7 @@ class Report(models.Model):
     )
 
     objects = RestrictedQuerySet.as_manager()
-    history = HistoricalRecords(bases=[HistoryBase], excluded_fields=["secret_hash", "idempotency_key"])
+    history = HistoricalRecords(bases=[HistoryBase], excluded_fields=["secret_hash", "idempotency_key", "request_hash"])
 
     class Meta:
         verbose_name = _("举报")

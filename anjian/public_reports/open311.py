@@ -272,15 +272,15 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
         return error(fmt, 400, "service_code was not provided")
     if code not in ReportType.values:
         return error(fmt, 404, f"service_code {code} not found")
-    key = request.headers.get("Idempotency-Key", "").strip()
-    key = f"open311:{getattr(user, 'pk', 'anon')}:{key}"[:64] if key else None
+    key = request.headers.get("Idempotency-Key", "").strip() or None  # namespaced by the service
     identity = None
     name = f"{p.get('last_name', '')}{p.get('first_name', '')}".strip()
     if name or p.get("phone"):
         identity = {"name": name, "phone": p.get("phone", ""), "contact_preference": ContactPreference.PHONE,
                     "reward_consent": p.get("attribute[reward]") == "yes"}
     try:
-        if user is None and not (key and Report.objects.filter(idempotency_key=key).exists()):
+        if user is None and services.find_submission(channel=Channel.OPEN311, actor=None,
+                                                     idempotency_key=key) is None:
             throttle.check_submit(request)
         occurred = None
         if p.get("attribute[occurred_at]"):
@@ -295,7 +295,7 @@ def _post_request(request: HttpRequest, fmt: str) -> HttpResponse:
             enterprise_name=enterprise_name, identity=identity, idempotency_key=key,
         )
     except DomainError as exc:
-        return error(fmt, 429 if exc.status == 429 else 400, exc.en)
+        return error(fmt, exc.status if exc.status in (409, 429) else 400, exc.en)
     notice = (f"已收到。查询码 {report.display_code}，查询密码 {secret}（仅此一次显示）。"
               f" Received. Tracking code {report.display_code}, secret {secret} (shown once).")
     return render(fmt, "service_requests", [{"service_request_id": report.tracking_code, "service_notice": notice}])

@@ -56,14 +56,11 @@ def report_form(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_valid():
         d = form.cleaned_data
-        existing = Report.objects.filter(idempotency_key=d["idempotency_key"]).first()
-        if existing is not None:  # a retried submission: the same code and secret again
-            report, secret, _created = services.report_submit(
-                actor=None, channel=Channel.PUBLIC, report_type=d["report_type"], description=d["description"],
-                idempotency_key=d["idempotency_key"])
-            return _done(request, report, secret)
         try:
-            throttle.check_submit(request)
+            # a retry of a stored submission is not counted against the rate limits
+            if services.find_submission(channel=Channel.PUBLIC, actor=None,
+                                        idempotency_key=d["idempotency_key"]) is None:
+                throttle.check_submit(request)
             enterprise = services.enterprise_by_name(d["enterprise_name"])
             report, secret, _created = services.report_submit(
                 actor=None, channel=Channel.PUBLIC, report_type=d["report_type"], description=d["description"],
@@ -73,8 +70,8 @@ def report_form(request: HttpRequest) -> HttpResponse:
             )
             return _done(request, report, secret)
         except DomainError as exc:
-            status = exc.status if exc.status == 429 else 400
-            field = exc.field if exc.field in form.fields else None
+            status = exc.status if exc.status in (409, 429) else 400
+            field = exc.field if exc.field in form.fields and not form.fields[exc.field].widget.is_hidden else None
             form.add_error(field, exc.message)
     else:
         status = 400

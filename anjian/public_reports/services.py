@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import importlib
 import importlib.util
+import json
 import re
 import secrets
 from collections.abc import Iterable
@@ -132,6 +133,18 @@ def _check_uploads(files: list[Any]) -> None:
             )
 
 
+EVIDENCE_NAME = "举报附件"
+
+
+def _anonymised(files: list[Any]) -> list[Any]:
+    """Give the uploads generated names (举报附件1.jpg …): a reporter's file name often names
+    them (``张三_139….jpg``) and would otherwise be shown to staff as link text and in the
+    download's Content-Disposition. The original name is not kept anywhere."""
+    for i, upload in enumerate(files, start=1):
+        upload.name = f"{EVIDENCE_NAME}{i}.bin"  # the extension is set from the sniffed type
+    return files
+
+
 def clean_identity(identity: dict[str, Any] | None) -> dict[str, Any] | None:
     """Validate the real-name part. Messages never repeat what was typed."""
     if not identity:
@@ -156,6 +169,79 @@ def clean_identity(identity: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+# --- idempotency ---------------------------------------------------------------------------
+
+MAX_CLIENT_KEY = 128
+
+
+class IdempotencyConflict(DomainError):
+    """The same submission key with a different content: refused, never aliased."""
+
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__("该提交编号已用于另一份不同内容的举报，请刷新页面后重新提交",
+                         "This submission key was already used for a report with different content; "
+                         "reload the page and submit again", field="idempotency_key")
+
+
+def submission_key(*, channel: str, actor: Any, idempotency_key: str | None) -> str | None:
+    """The stored key of a submission: a SHA-256 of channel, principal and the client's key.
+
+    The namespace comes from the server (the channel of the endpoint, the authenticated user or
+    "anonymous"), never from the client's text, so a key sent anonymously to the portal cannot
+    name a gateway's report. The whole key is hashed (no truncation: two long keys sharing a
+    prefix stay different); a client key over ``MAX_CLIENT_KEY`` characters is refused."""
+    raw = (idempotency_key or "").strip()
+    if not raw:
+        return None
+    if len(raw) > MAX_CLIENT_KEY:
+        raise DomainError(f"提交编号过长（最多 {MAX_CLIENT_KEY} 个字符）",
+                          f"The idempotency key is too long ({MAX_CLIENT_KEY} characters at most)",
+                          field="idempotency_key")
+    principal = f"user:{actor.pk}" if getattr(actor, "pk", None) else "anonymous"
+    return hashlib.sha256(f"{channel}\x1f{principal}\x1f{raw}".encode()).hexdigest()
+
+
+def find_submission(*, channel: str, actor: Any, idempotency_key: str | None) -> Report | None:
+    """The report already stored under this sender's key on this channel (a retry), or None."""
+    key = submission_key(channel=channel, actor=actor, idempotency_key=idempotency_key)
+    return Report.objects.filter(idempotency_key=key).first() if key else None
+
+
+def _request_digest(
+    *, channel: str, report_type: str, description: str, address: str, lng: float | None, lat: float | None,
+    occurred_at: dt.datetime | None, enterprise: Enterprise | None, enterprise_name: str,
+    identity: dict[str, Any] | None, files: list[Any],
+) -> str:
+    """HMAC of the normalised submission (what was validated, the files' contents): a replay
+    must carry the same content. Keyed with SECRET_KEY so the stored value reveals nothing of
+    the identity it covers."""
+    file_digests = []
+    for upload in files:
+        h = hashlib.sha256()
+        for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+            h.update(chunk)
+        upload.seek(0)
+        file_digests.append(h.hexdigest())
+    body = {
+        "channel": channel, "type": report_type, "description": description.strip(), "address": address.strip(),
+        "lng": None if lng is None else repr(float(lng)), "lat": None if lat is None else repr(float(lat)),
+        "occurred_at": occurred_at.astimezone(dt.UTC).isoformat() if occurred_at else None,
+        "enterprise": enterprise.pk if enterprise is not None else None,
+        "enterprise_name": "" if enterprise is not None else enterprise_name.strip(),
+        "identity": identity, "files": file_digests,
+    }
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hmac.new(settings.SECRET_KEY.encode(), f"report-request:{canonical}".encode(), hashlib.sha256).hexdigest()
+
+
+def _replay(existing: Report, key: str, digest: str) -> tuple[Report, str, bool]:
+    if not existing.request_hash or not hmac.compare_digest(existing.request_hash, digest):
+        raise IdempotencyConflict()
+    return existing, _secret_from(key), False
+
+
 # --- submit --------------------------------------------------------------------------------
 
 
@@ -177,13 +263,13 @@ def report_submit(
 ) -> tuple[Report, str, bool]:
     """File a report. Returns ``(report, secret, created)``.
 
-    With an ``idempotency_key`` a retried submission (same key) is stored exactly once and
-    returns the same report and the same secret (``created`` False)."""
-    key = (idempotency_key or "").strip()[:64] or None
-    if key is not None:
-        existing = Report.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing, _secret_from(key), False
+    With an ``idempotency_key`` a retried submission (same key, same content) is stored exactly
+    once and returns the same report and the same secret (``created`` False). The key is the
+    client's; the service namespaces it by channel and principal (``submission_key``), so a key
+    sent on one channel or by one sender never reaches another's report, and stores only a hash
+    of the whole namespaced key. The same key with different content is refused
+    (``IdempotencyConflict``, 409), never answered with the earlier report."""
+    key = submission_key(channel=channel, actor=actor, idempotency_key=idempotency_key)
     if channel not in Channel.values:
         raise DomainError(f"未知渠道：{channel}", f"Unknown channel: {channel}", field="channel")
     if channel == Channel.HOTLINE and not has_action(actor, "public_reports.hotline"):
@@ -212,6 +298,16 @@ def report_submit(
     ident = clean_identity(identity)
     files = list(files)
     _check_uploads(files)
+    digest = None
+    if key is not None:
+        digest = _request_digest(
+            channel=channel, report_type=report_type, description=description, address=address, lng=lng, lat=lat,
+            occurred_at=occurred_at, enterprise=enterprise, enterprise_name=enterprise_name, identity=ident,
+            files=files,
+        )
+        existing = Report.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return _replay(existing, key, digest)
 
     place = locate_jurisdiction(lng, lat) if lng is not None and lat is not None else None
     if place is None and enterprise is not None:
@@ -221,6 +317,7 @@ def report_submit(
     secret = _secret_from(key)
     report = Report(
         idempotency_key=key,
+        request_hash=digest or "",
         secret_hash=hash_secret(secret),
         channel=channel,
         report_type=report_type,
@@ -258,7 +355,7 @@ def report_submit(
                       "department": department.name if department else None},
             )
             if files:
-                attachments_add(owner=report, files=files, actor=actor, role="evidence")
+                attachments_add(owner=report, files=_anonymised(files), actor=actor, role="evidence")
             state = REPORT_WORKFLOW.states[S.RECEIVED]
             owner = state.owner(report)  # type: ignore[misc]
             due_open(
@@ -273,7 +370,7 @@ def report_submit(
         existing = Report.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
-        return existing, secret, False
+        return _replay(existing, key, digest or "")
     return report, secret, True
 
 
@@ -427,24 +524,52 @@ def _link(r: Report, obj: models.Model) -> None:
     r.link_id = str(obj.pk)
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
 @transaction.atomic
 def report_handle(
     *, actor: Any, report: Report, note: str, link: models.Model | None = None, create_hazard: bool = False,
-    hazard_category: str = "", hazard_level: str = "general",
+    hazard_category: str = "", hazard_level: str = "general", hazard_description: str = "",
+    hazard_description_confirmed: bool = False,
 ) -> Report:
     """Finish handling: link the record created from the report (a hazard, inspection or
-    accident) — an existing one, or a hazard created here through the hazards app's service."""
+    accident) — an existing one, or a hazard created here through the hazards app's service.
+
+    A hazard is read by the enterprise, so it carries nothing of the report as such: the
+    handler writes its description (the form offers the report's text as a draft to rewrite;
+    the very same text is refused, and the handler confirms it holds nothing that points to
+    the reporter), its source is the generic 监管发现, its time is the day the report came in
+    (not the minute), and an enterprise's hazard takes the enterprise's place, not the point
+    the reporter's phone sent."""
     r = _lock(report, actor)
     if create_hazard:
         hazards = app_services("hazards")
         if hazards is None or not hasattr(hazards, "hazard_report"):
             raise DomainError("隐患模块尚未启用", "The hazards module is not available", field="create_hazard")
+        text = (hazard_description or "").strip()
+        if not text:
+            raise DomainError("请填写隐患描述（企业可见）", "Write the hazard's description (the enterprise reads it)",
+                              field="hazard_description")
+        original = _plain(r.description)
+        if _plain(text) == original or (len(original) >= 10 and original in _plain(text)):
+            raise DomainError("隐患描述不能照抄举报内容，请改写为核查认定的隐患事实",
+                              "Do not copy the report's text: describe the hazard as found",
+                              field="hazard_description")
+        if not hazard_description_confirmed:
+            raise DomainError("请确认隐患描述中没有可能识别举报人的内容",
+                              "Confirm that the description holds nothing that could identify the reporter",
+                              field="hazard_description_confirmed")
+        found_day = timezone.localdate(r.received_at)
+        on_enterprise = r.enterprise_id is not None
         link = hazards.hazard_report(
-            actor=actor, source="public_report", category=hazard_category.strip() or r.get_report_type_display(),
-            description=r.description, level=hazard_level, enterprise=r.enterprise,
-            place_name="" if r.enterprise_id else (r.enterprise_name or r.address or "举报地点"),
-            address=r.address, lng=r.lng, lat=r.lat, jurisdiction=r.jurisdiction, sector=r.sector,
-            found_at=r.received_at,
+            actor=actor, source="regulator", category=hazard_category.strip() or r.get_report_type_display(),
+            description=text, level=hazard_level, enterprise=r.enterprise,
+            place_name="" if on_enterprise else (r.enterprise_name or r.address or "举报地点"),
+            address="" if on_enterprise else r.address, lng=None if on_enterprise else r.lng,
+            lat=None if on_enterprise else r.lat, jurisdiction=r.jurisdiction, sector=r.sector,
+            found_at=timezone.make_aware(dt.datetime.combine(found_day, dt.time.min)),
         )
     fields = ["handled_at"]
     if link is not None:
@@ -557,3 +682,23 @@ def public_view(report: Report) -> dict[str, Any]:
 def identity_viewed(*, actor: Any, report: Report) -> None:
     """Record that someone opened the reporter's identity (the event holds no identity)."""
     record_event(report, "public_report.identity_viewed", actor=actor, summary=Msg(gettext_noop("查看举报人身份信息")))
+
+
+@transaction.atomic
+def report_lookup(*, actor: Any, code: str, reason: str) -> Report:
+    """A hotline supervisor reads a report beyond what they entered: by its tracking code, after
+    giving a reason, which is recorded on the report's timeline (``public_report.looked_up``).
+    The report must be within the reach of the actor's ``public_reports.lookup`` grants."""
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise DomainError("请说明调阅理由（至少 5 个字）", "Give the reason for looking (at least 5 characters)",
+                          field="reason")
+    if len(reason) > 500:
+        raise DomainError("调阅理由过长（最多 500 字）", "The reason is too long (500 characters at most)", field="reason")
+    report = (Report.objects.restrict(actor, "public_reports.lookup")
+              .filter(tracking_code=normalise_code(code)).first())
+    if report is None:
+        raise NotFoundInScope()
+    record_event(report, "public_report.looked_up", actor=actor, summary=Msg(gettext_noop("说明理由后调阅举报")), note=reason,
+                 data={"reason": reason})
+    return report

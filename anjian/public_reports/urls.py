@@ -6,6 +6,7 @@ app_name = "public_reports"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("hotline/", views.hotline, name="hotline"),
+    path("lookup/", views.lookup, name="lookup"),
     path("stats/", views.stats, name="stats"),
     path("export.<str:fmt>", views.export, name="export"),
     path("<int:pk>/", views.detail, name="detail"),

@@ -209,7 +209,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.report_approve_extension(actor=user, report=r, approve=action == "approve_extension", note=note)
         elif action == "handle":
             services.report_handle(actor=user, report=r, note=note, create_hazard=p.get("create_hazard") == "1",
-                                   hazard_category=p.get("hazard_category", ""))
+                                   hazard_category=p.get("hazard_category", ""),
+                                   hazard_description=p.get("hazard_description", ""),
+                                   hazard_description_confirmed=p.get("hazard_description_confirmed") == "1")
         elif action == "verify":
             form = VerifyForm(p)
             if not form.is_valid():
@@ -250,9 +252,29 @@ def hotline(request: HttpRequest) -> HttpResponse:
                 response["Cache-Control"] = "no-store"
                 return response
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        status = 400
+                hidden = exc.field in form.fields and form.fields[exc.field].widget.is_hidden
+                form.add_error(exc.field if exc.field in form.fields and not hidden else None, exc.message)
+                status = exc.status if exc.status in (403, 409) else 400
+        else:
+            status = 400
     return render(request, "public_reports/hotline.html", {"form": form}, status=status)
+
+
+@require_action("public_reports.lookup")
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Read one report by its code after giving a reason (hotline supervisors); each reading
+    is recorded with its reason. No identity is shown here."""
+    context: dict[str, Any] = {"code": request.POST.get("code", ""), "reason": request.POST.get("reason", "")}
+    status = 200
+    if request.method == "POST":
+        try:
+            context["r"] = services.report_lookup(actor=request.user, code=context["code"], reason=context["reason"])
+        except DomainError as exc:
+            context["error"] = exc.message
+            status = exc.status if exc.status == 404 else 400
+    response = render(request, "public_reports/lookup.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_action(VIEW)

@@ -95,4 +95,7 @@ def build_world() -> World:
     persona("regulator", "regulator", department=ema)
     persona("grid_inspector", "grid_inspector", jurisdiction=ga)
     persona("enterprise", "enterprise", enterprise=ent_a)
+    persona("hotline", "hotline")  # an intake grant: only the reports and accidents it entered
+    persona("hotline_lead", "hotline_supervisor", jurisdiction=city)  # looks further, giving a reason
+    membership_grant(actor=None, user=world.users["hotline_lead"], role=roles["hotline"])
     return world

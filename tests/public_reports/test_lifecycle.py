@@ -92,7 +92,9 @@ def _walk(client, world):
         ps.report_dispatch(actor=district, report=a, note="请应急管理局会同甲一街道核查")
     with time_machine.travel(T0 + dt.timedelta(days=10), tick=False):
         ps.report_handle(actor=regulator, report=a, note="现场检查属实，已责令停止动火", create_hazard=True,
-                         hazard_category="动火作业管理", hazard_level="major")
+                         hazard_category="动火作业管理", hazard_level="major",
+                         hazard_description="罐区防火堤破损，存在未办理动火作业许可的动火作业",
+                         hazard_description_confirmed=True)
     with time_machine.travel(T0 + dt.timedelta(days=20), tick=False):
         ps.report_verify(actor=regulator, report=a, result="substantiated", fine_yuan=Decimal(100000),
                          note="行政处罚 10 万元")
@@ -118,7 +120,7 @@ def test_walkthrough(client, world):
     assert a.handling_due == dt.date(2026, 5, 2)  # accepted 3 March + 60 days
     hazard = a.linked
     assert hazard is not None and hazard._meta.label == "hazards.Hazard"
-    assert (hazard.source, hazard.enterprise, hazard.level) == ("public_report", world.ent_a, "major")
+    assert (hazard.source, hazard.enterprise, hazard.level) == ("regulator", world.ent_a, "major")
     reward = Reward.objects.get(report=a)
     assert reward.claimant == b  # the anonymous first report cannot claim; b was before c
     assert reward.amount == report_reward(kind="violation", fine_yuan=Decimal(100000)) == Decimal(15000)

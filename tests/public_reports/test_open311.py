@@ -118,17 +118,16 @@ def test_client_flow(client, world, partner):
     code = services_doc[1]["service_code"]
     definition = client.get(f"/open311/v2/services/{code}.json").json()
     assert definition["service_code"] == code
-    post = client.post("/open311/v2/requests.json", {
+    body = {
         "api_key": partner, "service_code": code, "lat": "22.05", "long": "114.05",
         "address_string": "甲区化工路 1 号", "description": "夜间无证储存危险化学品",
         "attribute[enterprise_name]": "甲区化工有限公司", "attribute[reward]": "yes",
         "first_name": "某", "last_name": "张", "phone": "13500000000",
-    }, HTTP_IDEMPOTENCY_KEY="gw-1")
+    }
+    post = client.post("/open311/v2/requests.json", body, HTTP_IDEMPOTENCY_KEY="gw-1")
     assert post.status_code == 200
     [created] = post.json()
-    retry = client.post("/open311/v2/requests.json", {"api_key": partner, "service_code": code,
-                                                      "description": "夜间无证储存危险化学品", "lat": "22.05", "long": "114.05"},
-                        HTTP_IDEMPOTENCY_KEY="gw-1").json()
+    retry = client.post("/open311/v2/requests.json", body, HTTP_IDEMPOTENCY_KEY="gw-1").json()  # the same request again
     assert retry[0]["service_request_id"] == created["service_request_id"]
     assert Report.objects.count() == 1
     r = Report.objects.get()

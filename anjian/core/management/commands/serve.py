@@ -14,6 +14,7 @@ def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int) -> lis
         sys.executable, "-m", "gunicorn", "anjian.config.wsgi:application",
         "--bind", bind, "--workers", str(workers), "--threads", str(threads), "--timeout", str(timeout),
         "--access-logfile", "-", "--error-logfile", "-",
+        "--logger-class", "anjian.core.redact.RedactingGunicornLogger",  # no api_key= in the access log
     ]
 
 
