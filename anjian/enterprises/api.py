@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from anjian.config.api import require
+from anjian.core.apischema import Id, In, Limit, Param
 from anjian.core.errors import DomainError
 from anjian.core.scoping import get_in_scope
 from anjian.enterprises import services
@@ -61,10 +62,11 @@ Size = Literal[tuple(EnterpriseSize.values)]  # type: ignore[valid-type]
 StatusValue = Literal[tuple(EnterpriseStatus.values)]  # type: ignore[valid-type]
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(In):
     """New enterprise. Coordinates are WGS-84 unless ``crs`` is ``gcj02``; without coordinates
     ``jurisdiction_code`` is required. ``sector_code`` is a GB/T 4754 section letter or division."""
 
+    db_model = Enterprise
     name: str
     credit_code: str = ""
     kind: Kind = "enterprise"
@@ -84,10 +86,11 @@ class EnterpriseIn(Schema):
     flags: list[str] = []
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(In):
     """Fields to change; omitted fields stay as they are. A new point re-assigns the jurisdiction
     and the department."""
 
+    db_model = Enterprise
     name: str | None = None
     credit_code: str | None = None
     kind: Kind | None = None
@@ -131,12 +134,12 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     return data, jurisdiction
 
 
-def _out(pk: int) -> Enterprise:
+def _out(pk: Id) -> Enterprise:
     return Enterprise.objects.select_related("jurisdiction", "sector", "department").get(pk=pk)
 
 
 @router.get("/", response=list[EnterpriseOut], summary="企业列表 / enterprises in scope (keyset by id)")
-def list_enterprises(request: HttpRequest, q: str = "", after_id: int | None = None, limit: int = 100):
+def list_enterprises(request: HttpRequest, q: Param = "", after_id: Id | None = None, limit: Limit = 100):
     require(request, "enterprises.view")
     qs = enterprise_list(user=request.user, filters={"q": q}).order_by("-id")
     if after_id:
@@ -145,7 +148,7 @@ def list_enterprises(request: HttpRequest, q: str = "", after_id: int | None = N
 
 
 @router.get("/{pk}", response=EnterpriseOut, summary="企业档案 / one enterprise")
-def get_enterprise(request: HttpRequest, pk: int):
+def get_enterprise(request: HttpRequest, pk: Id):
     require(request, "enterprises.view")
     return get_in_scope(Enterprise.objects.select_related("jurisdiction", "sector", "department"), request.user, "enterprises.view", pk=pk)
 
@@ -165,7 +168,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
     "/{pk}", response={200: EnterpriseOut, 400: ErrorOut, 403: ErrorOut},
     summary="修改企业档案 / update an enterprise (only the fields sent)",
 )
-def update_enterprise(request: HttpRequest, pk: int, payload: EnterprisePatch):
+def update_enterprise(request: HttpRequest, pk: Id, payload: EnterprisePatch):
     require(request, "enterprises.change")
     ent = get_in_scope(Enterprise.objects.all(), request.user, "enterprises.change", pk=pk)
     sent = payload.dict(exclude_unset=True)
