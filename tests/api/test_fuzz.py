@@ -7,7 +7,6 @@ import os
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 
 schemathesis = pytest.importorskip("schemathesis")
 
@@ -47,7 +46,7 @@ def _fuzz(world, persona: str) -> list[str]:
                 try:
                     case.validate_response(response, checks=[not_a_server_error, status_code_conformance])
                 except FailureGroup as exc:
-                    key = f"{op.label} {response.status_code}"
+                    key = f"{case.operation.label} {response.status_code}"
                     found.setdefault(key, str(exc)[:1500])
 
             try:
