@@ -228,7 +228,15 @@ def _validate_and_commit(job: Job, progress: Progress, spec: ImportSpec, ctx: Co
     if missing:
         labels = "、".join(spec.headers[k][0] for k in missing)
         raise JobRejected(f"缺少必需的列：{labels} / missing required columns", {"errors": len(missing)})
-    progress.set_total(max(reader.count_rows() or 0, 1) * 2, "校验中 / validating")
+    estimate = reader.count_rows() or 0
+    if reader.format == "csv" and estimate > reader.limits.max_rows:
+        # A CSV line count is an upper bound of its rows: refuse before validating any of them.
+        raise JobRejected(
+            f"未导入任何数据：文件约有 {estimate} 行，超过上限 {reader.limits.max_rows} 行，请分成几个文件导入 / "
+            f"nothing was imported: about {estimate} rows, more than {reader.limits.max_rows}: split the file",
+            {"errors": 1},
+        )
+    progress.set_total(max(estimate, 1) * 2, "校验中 / validating")
     spec.prepare(ctx)
     good: list[tuple[int, dict[str, Any]]] = []
     problems: list[RowProblem] = []

@@ -63,6 +63,37 @@ from openpyxl.utils import get_column_letter
 
 from anjian.core.text import normalise
 
+
+def _dimension_from_the_head(self: Any) -> None:
+    """openpyxl's read-only worksheet looks for ``<dimension>`` with "end" events, so on a sheet
+    without one it parses the whole ``<sheetData>`` (millions of rows) while opening the
+    workbook. Read only up to the start of ``<sheetData>``, as the format places it."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    src = self._get_source()
+    try:
+        for _event, element in iterparse(src, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                self._min_column, self._min_row, self._max_column, self._max_row = (
+                    SheetDimension.from_tree(element).boundaries
+                )
+                return
+            if element.tag == DATA_TAG:
+                return
+    finally:
+        src.close()
+
+
+def _bound_openpyxl() -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _dimension_from_the_head  # type: ignore[method-assign]
+
+
+_bound_openpyxl()
+
 __all__ = ["Column", "Limits", "TableError", "TableReader", "header_key", "read_table"]
 
 FileSource = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
@@ -202,6 +233,8 @@ def _check_xlsx_container(stream: IO[bytes], start: int, size: int, filename: st
         for info in infos:
             if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                 _scan_for_dtd(archive, info, filename)
+    except TableError:
+        raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
         raise TableError("format", *not_excel) from exc
     stream.seek(start)
