@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from anjian.accidents import services
-from anjian.accidents.models import Accident
+from anjian.accidents.models import Accident, AccidentSupplement, ControlTarget
 from anjian.accidents.selectors import accident_list
 from anjian.config.api import require
+from anjian.core.apischema import Id, In, Limit, Month, Param, Year
 from anjian.core.scoping import get_in_scope
 from anjian.enterprises.models import Enterprise
 from anjian.orgs.models import Jurisdiction, Sector
@@ -70,7 +71,7 @@ class AccidentOut(Schema):
         return obj.get_grade_display() if obj.grade else None
 
 
-class AccidentFilters(Schema):
+class AccidentFilters(In):
     start: dt.date | None = None
     end: dt.date | None = None
     jurisdiction: str | None = None
@@ -78,11 +79,12 @@ class AccidentFilters(Schema):
     grade: int | None = None
     type_code: str | None = None
     kind: str | None = None
-    after_id: int | None = None
-    limit: int = 100
+    after_id: Id | None = None
+    limit: Limit = 100
 
 
-class ReportIn(Schema):
+class ReportIn(In):
+    db_model = Accident
     kind: str = "accident"
     enterprise_id: int | None = None
     unit_name: str = ""
@@ -114,7 +116,8 @@ class ReportIn(Schema):
     reporter_phone: str = ""
 
 
-class SupplementIn(Schema):
+class SupplementIn(In):
+    db_model = AccidentSupplement
     changed_on: dt.date
     deaths: int | None = None
     missing: int | None = None
@@ -134,7 +137,7 @@ class SupplementOut(Schema):
     accident: AccidentOut
 
 
-def _one(request: HttpRequest, pk: int) -> Accident:
+def _one(request: HttpRequest, pk: Id) -> Accident:
     return get_in_scope(
         Accident.objects.select_related("jurisdiction", "sector", "department"), request.user, "accidents.view", pk=pk
     )
@@ -153,7 +156,7 @@ def list_accidents(request: HttpRequest, filters: Query[AccidentFilters]):
 
 
 @router.get("/{pk}", response=AccidentOut, summary="事故详情 / one accident")
-def get_accident(request: HttpRequest, pk: int):
+def get_accident(request: HttpRequest, pk: Id):
     require(request, "accidents.view")
     return _one(request, pk)
 
@@ -186,7 +189,7 @@ def verify_accident(request: HttpRequest, pk: int, payload: VerifyIn):
 
 
 @router.post("/{pk}/supplements", response={201: SupplementOut}, summary="续报/补报 / supplement")
-def supplement_accident(request: HttpRequest, pk: int, payload: SupplementIn):
+def supplement_accident(request: HttpRequest, pk: Id, payload: SupplementIn):
     require(request, "accidents.supplement")
     acc = _one(request, pk)
     figures = {k: v for k, v in payload.dict().items() if k not in ("changed_on", "note") and v is not None}
@@ -197,8 +200,8 @@ def supplement_accident(request: HttpRequest, pk: int, payload: SupplementIn):
 
 
 @router.get("/stats/summary", summary="事故统计 / statistics for a year or month (same figures as the page)")
-def accident_statistics(request: HttpRequest, year: int, month: int | None = None, jurisdiction: str | None = None,
-                        category: str | None = None):
+def accident_statistics(request: HttpRequest, year: Year, month: Month | None = None, jurisdiction: Param | None = None,
+                        category: Param | None = None):
     from anjian.accidents.stats import Period, accident_indicators, statistics_report
 
     require(request, "accidents.view")
@@ -240,7 +243,8 @@ class TargetOut(Schema):
     status: str
 
 
-class TargetIn(Schema):
+class TargetIn(In):
+    db_model = ControlTarget
     year: int
     metric: str
     quota: int
@@ -252,7 +256,7 @@ class TargetIn(Schema):
     note: str = ""
 
 
-class SplitIn(Schema):
+class SplitIn(In):
     to: str = "districts"
     manual: dict[int, int] | None = None
 
@@ -277,7 +281,7 @@ def _target_rows(request: HttpRequest, year: int, ids: set[int] | None = None) -
 
 @router.get("/targets/", response=list[TargetOut],
             summary="控制指标进展 / control targets in scope with progress (areas and departments)")
-def list_targets(request: HttpRequest, year: int):
+def list_targets(request: HttpRequest, year: Year):
     require(request, "accidents.view")
     return _target_rows(request, year)
 
@@ -307,7 +311,7 @@ def set_target(request: HttpRequest, payload: TargetIn):
 
 @router.post("/targets/{pk}/split", response={201: list[TargetOut]},
              summary="分解控制指标 / split a target to districts or departments (manual or by last year)")
-def split_target(request: HttpRequest, pk: int, payload: SplitIn):
+def split_target(request: HttpRequest, pk: Id, payload: SplitIn):
     from anjian.accidents.models import ControlTarget
     from anjian.accidents.targets import target_split
 

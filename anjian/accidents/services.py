@@ -226,6 +226,12 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
         raise DomainError("报告时间不能早于接报时间", "reported_at is before known_at", field="reported_at")
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise DomainError("发生时间不能晚于当前时间", "occurred_at is in the future", field="occurred_at")
+    if _local_date(occurred_at) < law.GB6441_1986.effective_from:
+        raise DomainError(
+            "发生时间早于 GB 6441-86 施行日期 1987-02-01，不在事故统计范围",
+            "occurred_at is before 1987-02-01 (GB 6441-86), outside accident statistics",
+            field="occurred_at",
+        )
     unit_name = (data.get("unit_name") or (enterprise.name if enterprise else "")).strip()
     if not unit_name:
         raise DomainError("请填写事故单位", "The unit is required", field="unit_name")

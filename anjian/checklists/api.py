@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from anjian.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from anjian.checklists.selectors import template_list, version_get, versions_visible
 from anjian.config.api import require
+from anjian.core.apischema import Id, Limit, Param
 from anjian.orgs.models import Sector
 
 router = Router(tags=["checklists"])
@@ -81,8 +82,8 @@ class ItemsOut(Schema):
 
 
 @router.get("/", response=list[TemplateOut], summary="排查标准列表 / checklist templates")
-def list_templates(request: HttpRequest, sector_code: str = "", kind: str = "", q: str = "",
-                   after_id: int | None = None, limit: int = 100):
+def list_templates(request: HttpRequest, sector_code: Param = "", kind: Param = "", q: Param = "",
+                   after_id: Id | None = None, limit: Limit = 100):
     require(request, "checklists.view")
     filters: dict = {"kind": kind, "q": q}
     if sector_code:
@@ -97,7 +98,7 @@ def list_templates(request: HttpRequest, sector_code: str = "", kind: str = "", 
 
 
 @router.get("/{pk}", response=TemplateDetailOut, summary="排查标准及其版本 / one template with its versions")
-def get_template(request: HttpRequest, pk: int):
+def get_template(request: HttpRequest, pk: Id):
     require(request, "checklists.view")
     t = template_list(user=request.user).filter(pk=pk).first()
     if t is None:
@@ -107,7 +108,7 @@ def get_template(request: HttpRequest, pk: int):
 
 
 @router.get("/versions/{pk}/items", response=ItemsOut, summary="版本的检查条目 / the items of a version")
-def version_items(request: HttpRequest, pk: int):
+def version_items(request: HttpRequest, pk: Id):
     require(request, "checklists.view")
     v: ChecklistVersion = version_get(user=request.user, pk=pk)
     items: list[ChecklistItem] = list(v.items.all())

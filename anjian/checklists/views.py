@@ -28,6 +28,7 @@ from anjian.checklists.selectors import (
     version_get,
     versions_visible,
 )
+from anjian.core.apischema import json_depth
 from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import has_action
@@ -35,6 +36,9 @@ from anjian.core.views import partial_or_full, require_action
 from anjian.documents.exports import bytes_response
 
 JSON_MAX_BYTES = 2 * 1024 * 1024
+JSON_MAX_DEPTH = 32  # a 浙里办 file nests five levels; deeper is refused before any work on it
+JSON_TOO_DEEP = (f"JSON 嵌套超过 {JSON_MAX_DEPTH} 层，不是检查表文件",
+                 f"The JSON is nested deeper than {JSON_MAX_DEPTH} levels: not a checklist file")
 
 
 def _query(request: HttpRequest) -> str:
@@ -216,6 +220,10 @@ def json_load_view(request: HttpRequest) -> HttpResponse:
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise DomainError(f"不是有效的 UTF-8 JSON 文件：{exc}", f"Not a valid UTF-8 JSON file: {exc}",
                                   field="file") from exc
+            except RecursionError as exc:
+                raise DomainError(JSON_TOO_DEEP[0], JSON_TOO_DEEP[1], field="file") from exc
+            if json_depth(data, JSON_MAX_DEPTH) > JSON_MAX_DEPTH:
+                raise DomainError(JSON_TOO_DEEP[0], JSON_TOO_DEEP[1], field="file")
             versions = services.checklists_load_zlb(actor=request.user, data=data, sector=form.cleaned_data["sector"],
                                                     publish=form.cleaned_data["publish"])
         except DomainError as exc:

@@ -5,14 +5,19 @@ Out-of-scope objects are 404, exactly as in the pages."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from anjian.core.errors import DomainError
+
+log = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
@@ -37,7 +42,50 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+_ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "description": "detail: the message in the request's language (or, for 422, the list of invalid "
+    "fields); zh/en: both languages; field: the input at fault",
+    "properties": {
+        "detail": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}}]},
+        "zh": {"type": "string"},
+        "en": {"type": "string"},
+        "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "error_id": {"type": "string"},
+    },
+}
+_ERRORS = {
+    "400": "请求被拒绝（业务规则） / refused by a domain rule",
+    "401": "未认证或令牌无效 / not authenticated",
+    "403": "无权执行该操作或缺少 CSRF 令牌 / not allowed, or CSRF token missing",
+    "404": "对象不存在或不在您的管辖范围内 / not found or outside your scope",
+    "422": "输入不符合接口定义 / the input does not match the schema",
+}
+_UNSAFE_ERRORS = {"409": "当前状态不允许该操作 / not allowed in the current state"}
+
+
+class AnjianAPI(NinjaAPI):
+    """The API, whose OpenAPI documents every error status an operation can answer with."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for methods in schema.get("paths", {}).values():
+            for method, operation in methods.items():
+                if not isinstance(operation, dict) or "responses" not in operation:
+                    continue
+                errors = dict(_ERRORS)
+                if method.lower() in ("post", "put", "patch", "delete"):
+                    errors.update(_UNSAFE_ERRORS)
+                for status, description in errors.items():
+                    if int(status) not in operation["responses"] and status not in operation["responses"]:
+                        operation["responses"][status] = {"description": description, **ref}
+        return schema
+
+
+api = AnjianAPI(
     title="anjian API",
     version="1",
     description="安监平台接口 / anjian work-safety supervision API",
@@ -56,6 +104,28 @@ def domain_error(request: HttpRequest, exc: DomainError) -> Any:
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> Any:
     return api.create_response(request, {"detail": "Not found", "zh": "对象不存在或不在您的管辖范围内"}, status=404)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+@api.exception_handler(DjangoValidationError)
+def invalid_for_database(request: HttpRequest, exc: Exception) -> Any:
+    """A value the schema let through but the database refuses: still the client's input, a 400 —
+    logged with the request id so the limit missing from the schema can be added."""
+    from anjian.core.middleware import current_request_id
+
+    log.warning("input refused by the database on %s: %s", request.path, exc)
+    return api.create_response(
+        request,
+        {
+            "detail": "输入的值超出允许范围 / a value is outside the allowed range",
+            "zh": "输入的值超出允许范围",
+            "en": "A value is outside the allowed range",
+            "field": None,
+            "error_id": current_request_id(),
+        },
+        status=400,
+    )
 
 
 def require(request: HttpRequest, action: str) -> None:

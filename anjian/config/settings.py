@@ -214,6 +214,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 4096)
+# Imports (documents/imports.py, docs/mechanisms/import-export.md): what one uploaded sheet may cost.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED = env_int("IMPORT_MAX_UNCOMPRESSED", 200 * 1024 * 1024)
+IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 100)
+IMPORT_MAX_MEMBERS = env_int("IMPORT_MAX_MEMBERS", 1000)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 5_000_000)
+# Jobs: a running job whose heartbeat is older than this is marked failed by the watchdog.
+JOB_STALE_AFTER_S = env_int("JOB_STALE_AFTER_S", 15 * 60)
 
 # --- maps --------------------------------------------------------------------------------
 # Government networks rarely reach public tile servers: the tile URL is configuration (docs/maps.md).

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 
@@ -138,6 +139,14 @@ def import_start(*, kind: str, actor: Any, upload: Any, params: dict[str, Any] |
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith((".xlsx", ".csv")):
         raise DomainError("仅支持 .xlsx 或 .csv 文件", "Only .xlsx or .csv files are accepted", field="file")
+    size = getattr(upload, "size", None)
+    limit = settings.IMPORT_MAX_BYTES
+    if size is not None and size > limit:
+        raise DomainError(
+            f"文件太大（{size / 2**20:.1f} MB，上限 {limit / 2**20:.0f} MB），请分成几个文件导入",
+            f"The file is too large ({size / 2**20:.1f} MB, at most {limit / 2**20:.0f} MB): split it",
+            field="file",
+        )
     with transaction.atomic():
         return job_start(
             "import",
@@ -167,6 +176,20 @@ def _problems_report(problems: Sequence[RowProblem]) -> str:
     return path
 
 
+def import_limits() -> Any:
+    """The ``tabular.Limits`` of the ``IMPORT_*`` settings."""
+    from anjian.documents.tabular import Limits
+
+    return Limits(
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        max_uncompressed=settings.IMPORT_MAX_UNCOMPRESSED,
+        max_ratio=settings.IMPORT_MAX_RATIO,
+        max_members=settings.IMPORT_MAX_MEMBERS,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        max_cells=settings.IMPORT_MAX_CELLS,
+    )
+
+
 def _batches(reader: Any, size: int) -> Iterator[list[tuple[int, dict[str, Any]]]]:
     batch: list[tuple[int, dict[str, Any]]] = []
     for item in reader:
@@ -180,34 +203,52 @@ def _batches(reader: Any, size: int) -> Iterator[list[tuple[int, dict[str, Any]]
 
 @job_handler("import")
 def run_import(job: Job, progress: Progress) -> dict[str, Any]:
-    from anjian.documents.tabular import read_table
+    from anjian.documents.tabular import TableError, read_table
 
     spec = IMPORTS[job.params["spec"]]()
     ctx = Context(actor=job.created_by, params=job.params)
     with job.input_file.open("rb") as fh:
         try:
             reader = read_table(
-                fh, filename=job.params.get("filename", job.input_file.name), known_headers=spec.headers
+                fh, filename=job.params.get("filename", job.input_file.name), known_headers=spec.headers,
+                limits=import_limits(),
             )
         except ValueError as exc:
             raise JobRejected(f"无法读取文件：{exc}", {"errors": 1}) from exc
-        missing = sorted(k for k in spec.required if k not in reader.mapping)
-        if missing:
-            labels = "、".join(spec.headers[k][0] for k in missing)
-            raise JobRejected(f"缺少必需的列：{labels} / missing required columns", {"errors": len(missing)})
-        progress.set_total(max(reader.count_rows() or 0, 1) * 2, "校验中 / validating")
-        spec.prepare(ctx)
-        good: list[tuple[int, dict[str, Any]]] = []
-        problems: list[RowProblem] = []
-        seen = 0
-        for batch in _batches(iter(reader), spec.batch_size):
-            for result in spec.validate_batch(batch, ctx):
-                if isinstance(result, RowProblem):
-                    problems.append(result)
-                else:
-                    good.append(result)
-            seen += len(batch)
-            progress.advance(seen, f"已校验 {seen} 行 / {seen} rows checked")
+        try:
+            return _validate_and_commit(job, progress, spec, ctx, reader)
+        except TableError as exc:
+            raise JobRejected(f"未导入任何数据：{exc.zh} / nothing was imported: {exc.en}", {"errors": 1}) from exc
+        finally:
+            reader.close()
+
+
+def _validate_and_commit(job: Job, progress: Progress, spec: ImportSpec, ctx: Context, reader: Any) -> dict[str, Any]:
+    missing = sorted(k for k in spec.required if k not in reader.mapping)
+    if missing:
+        labels = "、".join(spec.headers[k][0] for k in missing)
+        raise JobRejected(f"缺少必需的列：{labels} / missing required columns", {"errors": len(missing)})
+    estimate = reader.count_rows() or 0
+    if reader.format == "csv" and estimate > reader.limits.max_rows:
+        # A CSV line count is an upper bound of its rows: refuse before validating any of them.
+        raise JobRejected(
+            f"未导入任何数据：文件约有 {estimate} 行，超过上限 {reader.limits.max_rows} 行，请分成几个文件导入 / "
+            f"nothing was imported: about {estimate} rows, more than {reader.limits.max_rows}: split the file",
+            {"errors": 1},
+        )
+    progress.set_total(max(estimate, 1) * 2, "校验中 / validating")
+    spec.prepare(ctx)
+    good: list[tuple[int, dict[str, Any]]] = []
+    problems: list[RowProblem] = []
+    seen = 0
+    for batch in _batches(iter(reader), spec.batch_size):
+        for result in spec.validate_batch(batch, ctx):
+            if isinstance(result, RowProblem):
+                problems.append(result)
+            else:
+                good.append(result)
+        seen += len(batch)
+        progress.advance(seen, f"已校验 {seen} 行 / {seen} rows checked")
     problems.extend(spec.check_all(good, ctx))
     if not good and not problems:
         raise JobRejected("文件中没有数据行 / the file has no data rows", {"rows": 0, "errors": 0})

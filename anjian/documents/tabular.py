@@ -32,6 +32,14 @@ Limits: ``.xls`` (Excel 97–2003), password-protected workbooks and ``.ods`` ar
 message asking for ``.xlsx``; merged cells inside the data area are read as Excel stores them
 (value in the top-left cell only); a header spanning two rows is matched on one row only.
 
+Bounds (``Limits``, from the ``IMPORT_*`` settings when called by the import job): the file's
+size; for ``.xlsx``, before openpyxl opens it, the zip's central directory — number of members,
+total uncompressed size, compression ratio (zip bombs), encryption, bytes before or after the
+archive (polyglots), macros (``vbaProject.bin``), that it is a workbook at all (a ``.docx`` is
+not), and every XML part is scanned, decompressing in bounded chunks, for a DTD or an entity
+declaration (XXE, "billion laughs"), which OOXML never needs; while streaming, the number of rows
+and of cells. Each refusal is a ``TableError`` with code ``limit`` and a message saying which limit.
+
 Pure Python, no Django import.
 """
 
@@ -55,7 +63,38 @@ from openpyxl.utils import get_column_letter
 
 from anjian.core.text import normalise
 
-__all__ = ["Column", "TableError", "TableReader", "header_key", "read_table"]
+
+def _dimension_from_the_head(self: Any) -> None:
+    """openpyxl's read-only worksheet looks for ``<dimension>`` with "end" events, so on a sheet
+    without one it parses the whole ``<sheetData>`` (millions of rows) while opening the
+    workbook. Read only up to the start of ``<sheetData>``, as the format places it."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
+    src = self._get_source()
+    try:
+        for _event, element in iterparse(src, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                self._min_column, self._min_row, self._max_column, self._max_row = (
+                    SheetDimension.from_tree(element).boundaries
+                )
+                return
+            if element.tag == DATA_TAG:
+                return
+    finally:
+        src.close()
+
+
+def _bound_openpyxl() -> None:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    ReadOnlyWorksheet._get_size = _dimension_from_the_head  # type: ignore[method-assign]
+
+
+_bound_openpyxl()
+
+__all__ = ["Column", "Limits", "TableError", "TableReader", "header_key", "read_table"]
 
 FileSource = str | os.PathLike[str] | bytes | bytearray | memoryview | IO[bytes]
 
@@ -67,7 +106,7 @@ _CHUNK: Final = 1 << 16
 
 class TableError(ValueError):
     """The file cannot be read as a table. ``code``: ``unreadable``, ``format``, ``encoding``,
-    ``sheet``, ``no_header``, ``csv``; ``row`` is set when a specific row is at fault."""
+    ``sheet``, ``no_header``, ``csv``, ``limit``; ``row`` is set when a specific row is at fault."""
 
     def __init__(self, code: str, zh: str, en: str, *, row: int | None = None) -> None:
         super().__init__(f"{zh} / {en}")
@@ -75,6 +114,145 @@ class TableError(ValueError):
         self.zh = zh
         self.en = en
         self.row = row
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a file may cost before it is refused (see the module docstring)."""
+
+    max_bytes: int = 20 << 20
+    max_uncompressed: int = 200 << 20
+    max_ratio: int = 100
+    max_members: int = 1000
+    max_rows: int = 100_000
+    max_cells: int = 5_000_000
+
+
+_MB = 1 << 20
+_RATIO_FLOOR: Final = 1 << 20  # members smaller than this may compress as well as they like
+_DTD_MARKERS: Final = (b"<!doctype", b"<!entity")
+_MACRO_NAMES: Final = ("vbaproject.bin", "vbadata.xml", "activex")
+
+
+def _limit(zh: str, en: str, *, row: int | None = None) -> TableError:
+    return TableError("limit", zh, en, row=row)
+
+
+def _stream_size(stream: IO[bytes], start: int) -> int:
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell() - start
+    stream.seek(start)
+    return size
+
+
+def _check_size(stream: IO[bytes], start: int, filename: str, limits: Limits) -> int:
+    size = _stream_size(stream, start)
+    if size > limits.max_bytes:
+        raise _limit(
+            f"“{filename}”太大（{size / _MB:.1f} MB，上限 {limits.max_bytes / _MB:.0f} MB），请分成几个文件导入",
+            f"{filename!r} is too large ({size / _MB:.1f} MB, at most {limits.max_bytes / _MB:.0f} MB): split it",
+        )
+    return size
+
+
+def _check_xlsx_container(stream: IO[bytes], start: int, size: int, filename: str, limits: Limits) -> None:
+    """Inspect the zip before anything is decompressed into memory (see the module docstring)."""
+    import struct
+    import zipfile
+
+    not_excel = (
+        f"“{filename}”不是可读取的 Excel .xlsx 文件，请用 Excel 另存为 .xlsx 后重新上传",
+        f"{filename!r} is not a readable Excel .xlsx file: save it as .xlsx in Excel and upload it again",
+    )
+    # The end-of-central-directory record must be the file's last 22 bytes (Excel writes no
+    # archive comment), and the central directory must end right before it: no bytes hidden
+    # after the archive, and none in front of it (the first member starts at offset 0).
+    stream.seek(start + max(0, size - (1 << 16) - 22))
+    if b"PK\x05\x06" not in stream.read():
+        raise TableError("format", *not_excel)
+    stream.seek(start + max(0, size - 22))
+    tail = stream.read(22)
+    if len(tail) != 22 or tail[:4] != b"PK\x05\x06":
+        raise _limit(
+            f"“{filename}”的压缩包结构异常（末尾有多余数据或注释），已拒绝",
+            f"{filename!r} has an unexpected archive layout (data or a comment after the archive): refused",
+        )
+    _disk, _cd_disk, _n_disk, n_total, cd_size, cd_offset, comment_len = struct.unpack("<HHHHIIH", tail[4:])
+    if comment_len or cd_offset + cd_size != size - 22:
+        raise _limit(
+            f"“{filename}”的压缩包结构异常（混入了其他数据），已拒绝",
+            f"{filename!r} has an unexpected archive layout (other data mixed in): refused",
+        )
+    if n_total > limits.max_members:
+        raise _limit(
+            f"“{filename}”包含 {n_total} 个部件，超过上限 {limits.max_members}",
+            f"{filename!r} holds {n_total} parts, more than {limits.max_members}",
+        )
+    stream.seek(start)
+    try:
+        archive = zipfile.ZipFile(stream)  # reads the central directory only
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error) as exc:
+        raise TableError("format", *not_excel) from exc
+    infos = archive.infolist()
+    if min((i.header_offset for i in infos), default=0) != 0:
+        raise _limit(
+            f"“{filename}”的压缩包前面混入了其他数据，已拒绝",
+            f"{filename!r} has other data in front of the archive: refused",
+        )
+    names = {i.filename.lower() for i in infos}
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise TableError("format", "工作簿已加密，请去掉密码后另存为 .xlsx", "the workbook is encrypted: remove the password")
+    if any(marker in name for name in names for marker in _MACRO_NAMES):
+        raise _limit(
+            f"“{filename}”含有宏或控件，不予读取；请另存为不含宏的 .xlsx",
+            f"{filename!r} contains macros or controls and is not read: save it as a macro-free .xlsx",
+        )
+    if "xl/workbook.xml" not in names:
+        raise TableError("format", *not_excel)
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if total > limits.max_uncompressed:
+        raise _limit(
+            f"“{filename}”解压后为 {total / _MB:.0f} MB，超过上限 {limits.max_uncompressed / _MB:.0f} MB",
+            f"{filename!r} unpacks to {total / _MB:.0f} MB, more than {limits.max_uncompressed / _MB:.0f} MB",
+        )
+    for info in infos:
+        if info.file_size > _RATIO_FLOOR and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+            raise _limit(
+                f"“{filename}”的压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍，上限 "
+                f"{limits.max_ratio} 倍），疑似压缩炸弹，已拒绝",
+                f"{filename!r} has an abnormal compression ratio ({info.file_size // max(info.compress_size, 1)}×, "
+                f"at most {limits.max_ratio}×): a likely zip bomb, refused",
+            )
+    if total > _RATIO_FLOOR and total > limits.max_ratio * max(packed, 1):
+        raise _limit(
+            f"“{filename}”的整体压缩比异常，疑似压缩炸弹，已拒绝",
+            f"{filename!r} has an abnormal overall compression ratio: a likely zip bomb, refused",
+        )
+    try:
+        for info in infos:
+            if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                _scan_for_dtd(archive, info, filename)
+    except TableError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError) as exc:
+        raise TableError("format", *not_excel) from exc
+    stream.seek(start)
+
+
+def _scan_for_dtd(archive: Any, info: Any, filename: str) -> None:
+    """Decompress one XML part in chunks (never more than its declared size: zipfile stops
+    there) and refuse a DTD or entity declaration anywhere in it."""
+    keep = b""
+    with archive.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            window = (keep + chunk).lower()
+            if any(marker in window for marker in _DTD_MARKERS):
+                raise _limit(
+                    f"“{filename}”的 {info.filename} 含有 DTD/实体声明（XXE），已拒绝",
+                    f"{filename!r}: {info.filename} declares a DTD or entities (XXE): refused",
+                )
+            keep = chunk[-16:]
 
 
 @dataclass(frozen=True)
@@ -278,6 +456,7 @@ class TableReader:
     _workbook: Any = field(default=None, repr=False)
     _max_row: int | None = field(default=None, repr=False)
     _header_keys: tuple[str, ...] = field(default=(), repr=False)
+    limits: Limits = field(default_factory=Limits, repr=False)
 
     @property
     def _header_probe(self) -> tuple[int, str]:
@@ -318,8 +497,24 @@ class TableReader:
         self.skipped_repeated_headers.clear()
         mapped = [(key, col.index) for key, col in self.mapping.items()]
         probe = self._header_probe
+        limits = self.limits
+        last_row = self.header_row + limits.max_rows
+        cells = 0
         for number, row in self._raw_rows(self.header_row + 1):
             width = len(row)
+            cells += width
+            if number > last_row:
+                raise _limit(
+                    f"数据超过 {limits.max_rows} 行（第 {number} 行），请分成几个文件导入",
+                    f"more than {limits.max_rows} data rows (row {number}): split the file",
+                    row=number,
+                )
+            if cells > limits.max_cells:
+                raise _limit(
+                    f"单元格超过 {limits.max_cells} 个（读到第 {number} 行），请删去多余的列或分成几个文件",
+                    f"more than {limits.max_cells} cells (at row {number}): remove extra columns or split the file",
+                    row=number,
+                )
             values: dict[str, object] = {}
             for key, i in mapped:
                 value = row[i] if i < width else None
@@ -418,6 +613,7 @@ def read_table(
     known_headers: Mapping[str, Sequence[str]],
     max_header_scan: int = 20,
     sheet: str | None = None,
+    limits: Limits | None = None,
 ) -> TableReader:
     """Open an ``.xlsx`` or ``.csv`` file and find its header row.
 
@@ -432,11 +628,20 @@ def read_table(
     the first ``max_header_scan`` rows; unknown and missing columns are *reported*, not raised.
     """
     lookup = _label_lookup(known_headers)
+    limits = limits or Limits()
     stream, start, owned = _open_source(file)
     try:
+        size = _check_size(stream, start, filename, limits)
         fmt = _sniff_format(stream, start, filename)
         if fmt == "xlsx":
+            _check_xlsx_container(stream, start, size, filename, limits)
             reader = _open_xlsx(stream, filename, lookup, known_headers, max_header_scan, sheet)
+            if reader._max_row is not None and reader._max_row - reader.header_row > limits.max_rows:
+                reader.close()
+                raise _limit(
+                    f"工作表有 {reader._max_row} 行，超过上限 {limits.max_rows} 行，请分成几个文件导入",
+                    f"the sheet has {reader._max_row} rows, more than {limits.max_rows}: split the file",
+                )
         else:
             reader = _open_csv(stream, start, filename, lookup, known_headers, max_header_scan)
     except BaseException:
@@ -444,6 +649,7 @@ def read_table(
             stream.close()
         raise
     reader._stream, reader._start, reader._owned = stream, start, owned
+    reader.limits = limits
     return reader
 
 

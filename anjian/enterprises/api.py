@@ -4,12 +4,15 @@ Out-of-scope objects are 404; rule violations are 400 with ``zh``/``en`` message
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from anjian.config.api import require
+from anjian.core.apischema import Id, In, Limit, Param
 from anjian.core.errors import DomainError
 from anjian.core.scoping import get_in_scope
 from anjian.enterprises import services
@@ -61,10 +64,11 @@ Size = Literal[tuple(EnterpriseSize.values)]  # type: ignore[valid-type]
 StatusValue = Literal[tuple(EnterpriseStatus.values)]  # type: ignore[valid-type]
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(In):
     """New enterprise. Coordinates are WGS-84 unless ``crs`` is ``gcj02``; without coordinates
     ``jurisdiction_code`` is required. ``sector_code`` is a GB/T 4754 section letter or division."""
 
+    db_model = Enterprise
     name: str
     credit_code: str = ""
     kind: Kind = "enterprise"
@@ -84,10 +88,11 @@ class EnterpriseIn(Schema):
     flags: list[str] = []
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(In):
     """Fields to change; omitted fields stay as they are. A new point re-assigns the jurisdiction
     and the department."""
 
+    db_model = Enterprise
     name: str | None = None
     credit_code: str | None = None
     kind: Kind | None = None
@@ -131,12 +136,14 @@ def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     return data, jurisdiction
 
 
-def _out(pk: int) -> Enterprise:
-    return Enterprise.objects.select_related("jurisdiction", "sector", "department").get(pk=pk)
+def _out(request: HttpRequest, pk: int) -> Enterprise:
+    """The saved row as the caller may see it (scoped: never a row outside their scope)."""
+    return get_in_scope(Enterprise.objects.select_related("jurisdiction", "sector", "department"), request.user,
+                        "enterprises.view", pk=pk)
 
 
 @router.get("/", response=list[EnterpriseOut], summary="企业列表 / enterprises in scope (keyset by id)")
-def list_enterprises(request: HttpRequest, q: str = "", after_id: int | None = None, limit: int = 100):
+def list_enterprises(request: HttpRequest, q: Param = "", after_id: Id | None = None, limit: Limit = 100):
     require(request, "enterprises.view")
     qs = enterprise_list(user=request.user, filters={"q": q}).order_by("-id")
     if after_id:
@@ -145,7 +152,7 @@ def list_enterprises(request: HttpRequest, q: str = "", after_id: int | None = N
 
 
 @router.get("/{pk}", response=EnterpriseOut, summary="企业档案 / one enterprise")
-def get_enterprise(request: HttpRequest, pk: int):
+def get_enterprise(request: HttpRequest, pk: Id):
     require(request, "enterprises.view")
     return get_in_scope(Enterprise.objects.select_related("jurisdiction", "sector", "department"), request.user, "enterprises.view", pk=pk)
 
@@ -158,14 +165,14 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
     require(request, "enterprises.add")
     data, jurisdiction = _resolve(payload.dict())
     ent = services.enterprise_create(actor=request.user, data=data, jurisdiction=jurisdiction)
-    return Status(201, _out(ent.pk))
+    return Status(201, _out(request, ent.pk))
 
 
 @router.patch(
     "/{pk}", response={200: EnterpriseOut, 400: ErrorOut, 403: ErrorOut},
     summary="修改企业档案 / update an enterprise (only the fields sent)",
 )
-def update_enterprise(request: HttpRequest, pk: int, payload: EnterprisePatch):
+def update_enterprise(request: HttpRequest, pk: Id, payload: EnterprisePatch):
     require(request, "enterprises.change")
     ent = get_in_scope(Enterprise.objects.all(), request.user, "enterprises.change", pk=pk)
     sent = payload.dict(exclude_unset=True)
@@ -176,4 +183,62 @@ def update_enterprise(request: HttpRequest, pk: int, payload: EnterprisePatch):
     if jurisdiction is not None:
         data["jurisdiction"] = jurisdiction
     ent = services.enterprise_update(actor=request.user, enterprise=ent, data=data, reason=reason)
-    return Status(200, _out(ent.pk))
+    return Status(200, _out(request, ent.pk))
+
+
+# --- change requests to the supervision fields --------------------------------------------------
+
+class ChangeRequestIn(In):
+    """What the enterprise proposes (only the fields that change) and why."""
+
+    sector_code: str | None = None
+    status: StatusValue | None = None
+    lng: float | None = None
+    lat: float | None = None
+    flags: list[str] | None = None
+    jurisdiction_code: str | None = None
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ChangeRequestOut(Schema):
+    id: int
+    enterprise_id: int
+    changes: dict[str, Any]
+    reason: str
+    status: str
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class DecisionIn(In):
+    approve: bool
+    note: str = Field(default="", max_length=2000)
+
+
+@router.get("/{pk}/change-requests", response=list[ChangeRequestOut],
+            summary="变更申请 / change requests of an enterprise")
+def list_change_requests(request: HttpRequest, pk: Id):
+    require(request, "enterprises.view")
+    ent = get_in_scope(Enterprise.objects.all(), request.user, "enterprises.view", pk=pk)
+    return list(ent.change_requests.order_by("-created_at")[:100])
+
+
+@router.post("/{pk}/change-requests", response={201: ChangeRequestOut},
+             summary="申请变更属地、行业、状态或监管标识 / propose a change to the supervision fields")
+def submit_change_request(request: HttpRequest, pk: Id, payload: ChangeRequestIn):
+    require(request, "enterprises.change")
+    ent = get_in_scope(Enterprise.objects.all(), request.user, "enterprises.change", pk=pk)
+    changes = payload.dict(exclude_unset=True)
+    reason = changes.pop("reason")
+    return Status(201, services.change_request_submit(actor=request.user, enterprise=ent, changes=changes, reason=reason))
+
+
+@router.post("/change-requests/{request_id}/decision", response=ChangeRequestOut,
+             summary="审核变更申请（批准或驳回）/ approve or reject a change request")
+def decide_change_request(request: HttpRequest, request_id: Id, payload: DecisionIn):
+    from anjian.enterprises.models import EnterpriseChangeRequest
+
+    require(request, "enterprises.change")
+    req = get_in_scope(EnterpriseChangeRequest.objects.all(), request.user, "enterprises.change", pk=request_id)
+    return services.change_request_decide(actor=request.user, request=req, approve=payload.approve, note=payload.note)

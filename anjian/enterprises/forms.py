@@ -61,7 +61,10 @@ class EnterpriseForm(_MarkInvalid, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, user: Any, enterprise: Enterprise | None = None, **kwargs: Any) -> None:
+    SUPERVISION_FIELDS = ("sector", "status", "crs", "lng", "lat", "jurisdiction", "flags")
+
+    def __init__(self, *args: Any, user: Any, enterprise: Enterprise | None = None, supervisor: bool = True,
+                 **kwargs: Any) -> None:
         if enterprise is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 **{f: getattr(enterprise, f) for f in ("name", "credit_code", "kind", "size", "employees", "status",
@@ -73,6 +76,12 @@ class EnterpriseForm(_MarkInvalid, forms.Form):
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
         self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(is_active=True).order_by("path")
+        if enterprise is not None and not supervisor:
+            # The enterprise edits its own record: what decides who supervises it is shown but
+            # changed only through a change request (services.change_request_submit).
+            for name in self.SUPERVISION_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("由监管部门修改；如需变更，请提交变更申请")
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
@@ -128,3 +137,42 @@ class LicenceRenewForm(_StyledForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("台账文件（.xlsx 或 .csv）"), widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}))
+
+
+class ChangeRequestForm(_StyledForm):
+    """The enterprise's proposal: only the fields filled in are proposed."""
+
+    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all(), required=False)
+    status = forms.ChoiceField(label=_("经营状态"), choices=[("", "—"), *EnterpriseStatus.choices], required=False)
+    crs = forms.ChoiceField(label=_("坐标系"), choices=CRS_CHOICES, initial="wgs84", widget=forms.RadioSelect)
+    lng = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180)
+    lat = forms.FloatField(label=_("纬度"), required=False, min_value=-90, max_value=90)
+    flags = forms.MultipleChoiceField(label=_("重点监管标识（勾选变更后的全部标识）"), choices=flag_choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    change_flags = forms.BooleanField(label=_("变更监管标识"), required=False)
+    reason = forms.CharField(label=_("变更理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.CheckboxInput)):
+                field.widget.attrs["class"] = "form-check-input"
+
+    def changes(self) -> dict[str, Any]:
+        from anjian.enterprises.services import normalise_point
+
+        d = self.cleaned_data
+        out: dict[str, Any] = {}
+        if d.get("sector") is not None:
+            out["sector_code"] = d["sector"].code
+        if d.get("status"):
+            out["status"] = d["status"]
+        if d.get("lng") is not None and d.get("lat") is not None:
+            out["lng"], out["lat"] = normalise_point(d["lng"], d["lat"], crs=d.get("crs") or "wgs84")
+        if d.get("change_flags"):
+            out["flags"] = list(d.get("flags") or [])
+        return out
+
+
+class DecisionForm(_StyledForm):
+    note = forms.CharField(label=_("审核意见"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

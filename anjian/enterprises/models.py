@@ -208,6 +208,44 @@ class Licence(models.Model):
         return f"{self.get_kind_display()} {self.number}"
 
 
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class EnterpriseChangeRequest(models.Model):
+    """A change, proposed by the enterprise, to a field that decides who supervises it (place,
+    sector, status, risk flags). The supervising units approve or reject it with a reason."""
+
+    SCOPE = ScopeSpec(
+        territory="enterprise__jurisdiction", sector="enterprise__sector", department="enterprise__department",
+        enterprise="enterprise", creator="created_by",
+    )
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="change_requests")
+    changes = models.JSONField(_("申请变更"), default=dict)
+    reason = models.TextField(_("申请理由"), max_length=2000)
+    status = models.CharField(_("状态"), max_length=12, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审核意见"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("企业信息变更申请")
+        verbose_name_plural = _("企业信息变更申请")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_status_display()}"
+
+
 def _register_history_display() -> None:
     from django.utils.translation import gettext
 

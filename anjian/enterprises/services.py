@@ -31,6 +31,19 @@ LICENCE_EXPIRY = due_registry.register(
     )
 )
 
+CHANGE_REQUEST = due_registry.register(
+    due_registry.DueKind(
+        code="enterprises.change_request",
+        label="企业信息变更审核",
+        escalate_after=dt.timedelta(days=3),
+    )
+)
+CHANGE_REQUEST_DAYS = 5
+
+# The fields that decide who supervises an enterprise and how closely: changed by the
+# supervising units, or proposed by the enterprise (``change_request_submit``) and approved.
+SUPERVISION = ("sector", "status", "lng", "lat", "flags")
+
 EDITABLE = (
     "name", "credit_code", "kind", "sector", "size", "employees", "status", "address", "lng", "lat",
     "principal", "principal_phone", "safety_manager", "safety_manager_phone", "flags",
@@ -119,11 +132,35 @@ def enterprise_create(*, actor: Any, data: dict[str, Any], jurisdiction: Jurisdi
     return ent
 
 
+def supervises(actor: Any, enterprise: Enterprise, action: str = "enterprises.change") -> bool:
+    """Whether ``actor`` holds ``action`` over the enterprise as one of its supervising units
+    (territory, sector department, or the department it is routed to) — not merely as the
+    enterprise itself. ``None`` (the system) supervises everything."""
+    from anjian.core.scoping import _grants
+
+    if actor is None:
+        return True
+    if scope_allows(actor, action, jurisdiction=enterprise.jurisdiction, sector=enterprise.sector):
+        return True
+    if enterprise.department_id is None or not getattr(actor, "is_authenticated", False):
+        return False
+    path = enterprise.jurisdiction.path if enterprise.jurisdiction_id else ""
+    return any(
+        g.allows(action) and g.enterprise_id is None and g.department_id == enterprise.department_id
+        and (g.is_citywide or (g.territory_path is not None and path.startswith(g.territory_path)))
+        for g in _grants(actor)
+    )
+
+
 @transaction.atomic
 def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any], reason: str = "") -> Enterprise:
+    """Change the record. The ``SUPERVISION`` fields and the place are changed only by a
+    supervising unit (``supervises``); the enterprise proposes them with a change request. A
+    supervisor cannot move the enterprise out of their own scope (the destination is checked)."""
     if actor is not None and not can(actor, "enterprises.change", enterprise):
         raise NotAllowed("您无权修改该企业档案", "You may not change this enterprise")
-    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    ent = Enterprise.objects.select_for_update().select_related("jurisdiction").get(pk=enterprise.pk)
+    is_supervisor = supervises(actor, ent)
     merged = {k: getattr(ent, k) for k in EDITABLE}
     merged.update({k: v for k, v in data.items() if k in EDITABLE})
     cleaned = _clean(merged)
@@ -131,6 +168,13 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
         raise DomainError("统一社会信用代码已存在", "Credit code already exists", field="credit_code")
     moved = (cleaned.get("lng"), cleaned.get("lat")) != (ent.lng, ent.lat)
     changed = [k for k in EDITABLE if getattr(ent, k) != cleaned.get(k)]
+    relocated = "jurisdiction" in data and data["jurisdiction"] is not None and data["jurisdiction"] != ent.jurisdiction
+    guarded = [k for k in SUPERVISION if k in changed] + (["jurisdiction"] if relocated else [])
+    if guarded and not is_supervisor:
+        raise NotAllowed(
+            "属地、坐标、行业、经营状态和监管标识由监管部门修改；如需变更，请提交变更申请",
+            "Place, coordinates, sector, status and flags are changed by the regulator: submit a change request",
+        )
     for key in EDITABLE:
         setattr(ent, key, cleaned.get(key))
     notes = {}
@@ -139,6 +183,11 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
         changed.append("jurisdiction")
     if "sector" in changed or "jurisdiction" in changed:
         ent.department, notes["routing"] = route_department(ent.sector, ent.jurisdiction)
+    if guarded and actor is not None and not supervises(actor, ent):
+        raise NotAllowed(
+            "修改后该企业将不在您的管辖范围内，请由上级或目标辖区/部门办理",
+            "After this change the enterprise would be outside your scope: ask the superior or receiving unit",
+        )
     if not changed:
         return ent
     ent.updated_at = timezone.now()
@@ -369,3 +418,99 @@ def enterprises_bulk_create(
         if on_progress is not None:
             on_progress(len(ids))
     return ids
+
+
+# --- change requests ----------------------------------------------------------------------
+
+PROPOSABLE = ("sector_code", "status", "lng", "lat", "flags", "jurisdiction_code")
+
+
+def _check_proposal(changes: dict[str, Any]) -> dict[str, Any]:
+    from anjian.enterprises.models import EnterpriseStatus
+
+    unknown = sorted(set(changes) - set(PROPOSABLE))
+    if unknown:
+        raise DomainError(f"不能申请变更这些字段：{unknown}", f"These fields cannot be proposed: {unknown}", field="changes")
+    clean = {k: v for k, v in changes.items() if v is not None and v != ""}
+    if not clean:
+        raise DomainError("请填写要变更的内容", "Say what should change", field="changes")
+    if ("lng" in clean) != ("lat" in clean):
+        raise DomainError("经纬度须同时填写", "Give both longitude and latitude", field="lng")
+    if "lng" in clean:
+        clean["lng"], clean["lat"] = normalise_point(float(clean["lng"]), float(clean["lat"]))
+    if "sector_code" in clean:
+        clean["sector_code"] = str(clean["sector_code"]).strip().upper()
+        if not Sector.objects.filter(code=clean["sector_code"]).exists():
+            raise DomainError(f"未知的行业代码 {clean['sector_code']}", "Unknown sector code", field="sector_code")
+    if "jurisdiction_code" in clean and not Jurisdiction.objects.filter(code=clean["jurisdiction_code"]).exists():
+        raise DomainError("未知的辖区代码", "Unknown jurisdiction code", field="jurisdiction_code")
+    if "status" in clean and clean["status"] not in EnterpriseStatus.values:
+        raise DomainError("未知的经营状态", "Unknown status", field="status")
+    if "flags" in clean:
+        _clean({"name": "-", "flags": clean["flags"]})
+        clean["flags"] = sorted(set(clean["flags"]))
+    return clean
+
+
+@transaction.atomic
+def change_request_submit(*, actor: Any, enterprise: Enterprise, changes: dict[str, Any], reason: str) -> Any:
+    """The enterprise proposes a change to its supervision fields; its supervising units get a
+    to-do in their inbox (``enterprises.change_request``)."""
+    from django.urls import reverse
+
+    from anjian.enterprises.models import ChangeRequestStatus, EnterpriseChangeRequest
+
+    if actor is not None and not can(actor, "enterprises.change", enterprise):
+        raise NotAllowed("您无权为该企业申请变更", "You may not propose changes for this enterprise")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("请说明变更理由", "Give the reason for the change", field="reason")
+    clean = _check_proposal(changes)
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if EnterpriseChangeRequest.objects.filter(enterprise=ent, status=ChangeRequestStatus.PENDING).exists():
+        raise DomainError("已有待审核的变更申请，请等待审核结果", "A change request is already pending", field="changes")
+    req = EnterpriseChangeRequest.objects.create(enterprise=ent, changes=clean, reason=reason[:2000], created_by=actor)
+    due_open(
+        req, CHANGE_REQUEST.code,
+        title=f"企业信息变更审核：{ent.name}",
+        due_at=timezone.now() + dt.timedelta(days=CHANGE_REQUEST_DAYS),
+        url=reverse("enterprises:detail", args=[ent.pk]) + "#change-requests",
+        owner_jurisdiction=ent.jurisdiction, owner_department=ent.department, sector=ent.sector,
+    )
+    record_event(ent, "change_requested", actor=actor, summary="申请变更监管信息", note=reason,
+                 data={"request": req.pk, "changes": clean})
+    return req
+
+
+@transaction.atomic
+def change_request_decide(*, actor: Any, request: Any, approve: bool, note: str = "") -> Any:
+    """A supervising unit approves (the change is applied by ``enterprise_update`` as that
+    supervisor, so the destination check holds) or rejects (a reason is required)."""
+    from anjian.core.errors import InvalidTransition, NotFoundInScope
+    from anjian.enterprises.models import ChangeRequestStatus, EnterpriseChangeRequest
+
+    req = EnterpriseChangeRequest.objects.select_for_update().select_related("enterprise").get(pk=request.pk)
+    ent = req.enterprise
+    if actor is not None and not can(actor, "view", req):
+        raise NotFoundInScope()
+    if not supervises(actor, ent):
+        raise NotAllowed("只有监管部门可以审核变更申请", "Only a supervising unit may decide a change request")
+    if req.status != ChangeRequestStatus.PENDING:
+        raise InvalidTransition("该申请已审核", "This request has already been decided")
+    note = (note or "").strip()
+    if not approve and not note:
+        raise InvalidTransition("驳回须说明理由", "Give the reason for rejecting", field="note")
+    if approve:
+        data = dict(req.changes)
+        if "sector_code" in data:
+            data["sector"] = Sector.objects.get(code=data.pop("sector_code"))
+        if "jurisdiction_code" in data:
+            data["jurisdiction"] = Jurisdiction.objects.get(code=data.pop("jurisdiction_code"))
+        enterprise_update(actor=actor, enterprise=ent, data=data, reason=f"批准变更申请 {req.pk}：{note}".strip("："))
+    req.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
+    req.decided_by, req.decided_at, req.decision_note = actor, timezone.now(), note
+    req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    due_close(req, CHANGE_REQUEST.code)
+    record_event(ent, "change_approved" if approve else "change_rejected", actor=actor,
+                 summary="批准变更申请" if approve else "驳回变更申请", note=note, data={"request": req.pk})
+    return req

@@ -16,8 +16,22 @@ from anjian.core.views import partial_or_full, require_action
 from anjian.documents.exports import Column, bytes_response, csv_response, xlsx_response
 from anjian.enterprises import services
 from anjian.enterprises.filters import EnterpriseFilterForm
-from anjian.enterprises.forms import EnterpriseForm, ImportForm, LicenceForm, LicenceRenewForm
-from anjian.enterprises.models import FLAGS, Enterprise, Licence
+from anjian.enterprises.forms import (
+    ChangeRequestForm,
+    DecisionForm,
+    EnterpriseForm,
+    ImportForm,
+    LicenceForm,
+    LicenceRenewForm,
+)
+from anjian.enterprises.models import (
+    FLAGS,
+    ChangeRequestStatus,
+    Enterprise,
+    EnterpriseChangeRequest,
+    EnterpriseStatus,
+    Licence,
+)
 from anjian.enterprises.selectors import enterprise_list, enterprise_routing
 from anjian.enterprises.tabs import visible_tabs
 
@@ -110,7 +124,8 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
 @require_action("enterprises.change")
 def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     ent = get_in_scope(Enterprise.objects.select_related("jurisdiction"), request.user, "enterprises.change", pk=pk)
-    form = EnterpriseForm(request.POST or None, user=request.user, enterprise=ent)
+    form = EnterpriseForm(request.POST or None, user=request.user, enterprise=ent,
+                          supervisor=services.supervises(request.user, ent))
     if request.method == "POST" and form.is_valid():
         try:
             data, jurisdiction = form.service_data()
@@ -134,12 +149,17 @@ def _detail(request: HttpRequest, ent: Enterprise, tab_code: str, extra: dict[st
     tab = next((t for t in tabs if t.code == tab_code), None)
     if tab is None:
         raise Http404
+    can_change = can(request.user, "enterprises.change", ent)
     context: dict[str, Any] = {
         "e": ent,
         "tab": tab.code,
         "current_tab": tab,
         "tabs": tabs,
-        "can_change": can(request.user, "enterprises.change", ent),
+        "can_change": can_change,
+        "supervisor": can_change and services.supervises(request.user, ent),
+        "pending_requests": [_describe_request(r) for r in EnterpriseChangeRequest.objects.restrict(
+            request.user, "enterprises.view").filter(enterprise=ent, status=ChangeRequestStatus.PENDING)],
+        "decision_form": DecisionForm(),
     }
     if tab.context is not None:
         context.update(tab.context(request, ent))
@@ -220,3 +240,63 @@ def enterprise_risk_recompute_view(request: HttpRequest, pk: int) -> HttpRespons
     enterprise_recompute_risk(enterprise=ent, actor=request.user)
     messages.success(request, _("风险等级已重新计算"))
     return redirect("enterprises:detail", pk=ent.pk)
+
+
+# --- change requests to the supervision fields -------------------------------------------------
+
+def _describe_request(req: EnterpriseChangeRequest) -> dict[str, Any]:
+    """The proposal in words (labels, not codes) for the detail page."""
+    from anjian.orgs.models import Jurisdiction, Sector
+
+    lines = []
+    changes = req.changes
+    if "sector_code" in changes:
+        sector = Sector.objects.filter(code=changes["sector_code"]).first()
+        lines.append((_("行业"), str(sector) if sector else changes["sector_code"]))
+    if "status" in changes:
+        lines.append((_("经营状态"), EnterpriseStatus(changes["status"]).label))
+    if "lng" in changes:
+        lines.append((_("坐标"), f"{changes['lng']:.6f}, {changes['lat']:.6f}"))
+    if "jurisdiction_code" in changes:
+        place = Jurisdiction.objects.filter(code=changes["jurisdiction_code"]).first()
+        lines.append((_("属地"), place.name if place else "—"))
+    if "flags" in changes:
+        from django.utils.translation import get_language
+
+        en = (get_language() or "").startswith("en")
+        labels = [FLAGS[f][1 if en else 0] for f in changes["flags"] if f in FLAGS]
+        lines.append((_("重点监管标识"), ("、" if not en else ", ").join(labels) or _("无")))
+    return {"req": req, "lines": lines}
+
+
+@require_action("enterprises.change")
+def change_request_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ent = get_in_scope(Enterprise.objects.select_related("jurisdiction", "sector"), request.user, "enterprises.change", pk=pk)
+    form = ChangeRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_request_submit(actor=request.user, enterprise=ent, changes=form.changes(),
+                                           reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            form.add_error(_field(exc, form), exc.message)
+        else:
+            messages.success(request, _("变更申请已提交，等待监管部门审核"))
+            return redirect("enterprises:detail", pk=ent.pk)
+    return render(request, "enterprises/change_request.html", {"form": form, "e": ent, "title": _("申请变更监管信息")})
+
+
+@require_POST
+@require_action("enterprises.change")
+def change_request_decide_view(request: HttpRequest, request_pk: int) -> HttpResponse:
+    req = get_in_scope(EnterpriseChangeRequest.objects.select_related("enterprise"), request.user,
+                       "enterprises.change", pk=request_pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.change_request_decide(actor=request.user, request=req, approve=request.POST.get("decision") == "approve",
+                                       note=form.cleaned_data.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已批准变更申请") if request.POST.get("decision") == "approve" else _("已驳回变更申请"))
+    return redirect("enterprises:detail", pk=req.enterprise_id)

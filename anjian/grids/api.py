@@ -13,9 +13,11 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from anjian.config.api import require
+from anjian.core.apischema import Id, In, Limit
 from anjian.core.scoping import get_in_scope
 from anjian.grids import services
-from anjian.grids.models import PatrolStatus, PatrolTask
+from anjian.grids.models import PatrolRecord, PatrolStatus, PatrolTask
+from anjian.hazards.models import Hazard
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel
 
 router = Router(tags=["grids"])
@@ -49,14 +51,16 @@ class TaskOut(Schema):
         return obj.enterprise.lat
 
 
-class FindingIn(Schema):
+class FindingIn(In):
+    db_model = Hazard
     category: str
     description: str
     level: str = "general"
     standard_item: str = ""
 
 
-class PatrolIn(Schema):
+class PatrolIn(In):
+    db_model = PatrolRecord
     lng: float | None = None
     lat: float | None = None
     accuracy_m: float | None = None
@@ -87,7 +91,7 @@ class CoverageOut(Schema):
 
 
 @router.get("/tasks", response=list[TaskOut], summary="我的巡查任务 / my open patrol tasks")
-def my_tasks(request: HttpRequest, limit: int = 100):
+def my_tasks(request: HttpRequest, limit: Limit = 100):
     require(request, "grids.patrol")
     qs = (PatrolTask.objects.restrict(request.user, "grids.view").filter(status=PatrolStatus.OPEN, inspector=request.user)
           .select_related("grid", "enterprise").order_by("due_date", "id"))
@@ -96,7 +100,7 @@ def my_tasks(request: HttpRequest, limit: int = 100):
 
 @router.post("/tasks/{pk}/record", response={201: RecordOut},
              summary="巡查签到与记录（发现即上报隐患）/ record a patrol; findings become hazards")
-def record_patrol(request: HttpRequest, pk: int, payload: PatrolIn):
+def record_patrol(request: HttpRequest, pk: Id, payload: PatrolIn):
     require(request, "grids.patrol")
     task = get_in_scope(PatrolTask.objects.select_related("enterprise"), request.user, "grids.view", pk=pk)
     record = services.patrol_record_create(
@@ -218,7 +222,7 @@ def _staff(rows: list[Any]) -> list[dict[str, Any]]:
 
 @router.get("/{pk}", response=GridSummaryOut,
             summary="网格概况：人员、风险分级、重点场所、重大危险源、巡查覆盖、未销号隐患 / one grid's summary")
-def grid_summary(request: HttpRequest, pk: int, start: dt.date | None = None, end: dt.date | None = None):
+def grid_summary(request: HttpRequest, pk: Id, start: dt.date | None = None, end: dt.date | None = None):
     require(request, "grids.view")
     grid = get_in_scope(Jurisdiction.objects.filter(level=JurisdictionLevel.GRID), request.user, "grids.view", pk=pk)
     first, last = _period(start, end)

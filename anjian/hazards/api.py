@@ -11,11 +11,12 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from anjian.config.api import require
+from anjian.core.apischema import Id, In, Limit, Param, Year
 from anjian.core.errors import DomainError
 from anjian.core.scoping import get_in_scope
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import services
-from anjian.hazards.models import Hazard, HazardStatus
+from anjian.hazards.models import Hazard, HazardListing, HazardPenalty, HazardStatus
 from anjian.hazards.selectors import hazard_list, hazard_transitions
 from anjian.orgs.models import Department, Jurisdiction, Sector
 
@@ -79,7 +80,8 @@ class HazardDetailOut(HazardOut):
     transitions: list[TransitionOut]
 
 
-class HazardReportIn(Schema):  # not "ReportIn": the OpenAPI schema name is shared by the whole API
+class HazardReportIn(In):  # not "ReportIn": the OpenAPI schema name is shared by the whole API
+    db_model = Hazard
     source: str
     category: str
     description: str
@@ -97,7 +99,8 @@ class HazardReportIn(Schema):  # not "ReportIn": the OpenAPI schema name is shar
     checklist_item_id: int | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(In):
+    db_model = Hazard
     note: str = ""
     level: str | None = None
     standard_item: str | None = None
@@ -109,19 +112,19 @@ class TransitionIn(Schema):
     duplicate_of: int | None = None
 
 
-class PlanIn(Schema):
+class PlanIn(In):
     plan: dict[str, str]
     deadline: dt.datetime | None = None
 
 
-class RerouteIn(Schema):
+class RerouteIn(In):
     reason: str
     department_id: int | None = None
     jurisdiction_code: str | None = None
     sector_code: str | None = None
 
 
-def _get(request: HttpRequest, pk: int) -> Hazard:
+def _get(request: HttpRequest, pk: Id) -> Hazard:
     return get_in_scope(Hazard.objects.select_related("jurisdiction", "sector", "department", "enterprise"),
                         request.user, "hazards.view", pk=pk)
 
@@ -136,8 +139,8 @@ def _detail(request: HttpRequest, h: Hazard) -> Hazard:
 
 @router.get("/", response=list[HazardOut], summary="隐患列表 / hazards in scope (keyset by id, newest first)")
 def list_hazards(
-    request: HttpRequest, q: str = "", level: str = "", status: str = "", source: str = "", overdue: bool = False,
-    sector_code: str = "", jurisdiction_code: str = "", after_id: int | None = None, limit: int = 100,
+    request: HttpRequest, q: Param = "", level: Param = "", status: Param = "", source: Param = "", overdue: bool = False,
+    sector_code: Param = "", jurisdiction_code: Param = "", after_id: Id | None = None, limit: Limit = 100,
 ):
     require(request, "hazards.view")
     filters: dict = {"q": q, "level": level, "status": status, "source": source, "overdue": overdue}
@@ -159,8 +162,8 @@ def list_hazards(
 
 @router.get("/statistics", summary="隐患统计 / found, rectified, overdue and rate by district, sector, level, month "
             "and the 重大 hazards table (same figures as the page)")
-def hazard_statistics_api(request: HttpRequest, year: int | None = None, jurisdiction_code: str = "",
-                          sector_code: str = "", source: str = ""):
+def hazard_statistics_api(request: HttpRequest, year: Year | None = None, jurisdiction_code: Param = "",
+                          sector_code: Param = "", source: Param = ""):
     from django.utils import timezone
 
     from anjian.hazards.stats import as_json, hazard_statistics
@@ -181,7 +184,7 @@ def hazard_statistics_api(request: HttpRequest, year: int | None = None, jurisdi
 
 
 @router.get("/{pk}", response=HazardDetailOut, summary="隐患详情及可办理事项 / one hazard with its available steps")
-def get_hazard(request: HttpRequest, pk: int):
+def get_hazard(request: HttpRequest, pk: Id):
     require(request, "hazards.view")
     return _detail(request, _get(request, pk))
 
@@ -224,7 +227,7 @@ def report_hazard(request: HttpRequest, payload: HazardReportIn):
 
 @router.post("/{pk}/transitions/{target}", response=HazardDetailOut,
              summary="办理：确认/不予确认/开始整改/提交验收/退回/申请销号/现场核查/销号 / take a lifecycle step")
-def transition_hazard(request: HttpRequest, pk: int, target: str, payload: TransitionIn):
+def transition_hazard(request: HttpRequest, pk: Id, target: Param, payload: TransitionIn):
     require(request, "hazards.view")
     h = _get(request, pk)
     user, current = request.user, h.status
@@ -256,7 +259,7 @@ def transition_hazard(request: HttpRequest, pk: int, target: str, payload: Trans
 
 
 @router.put("/{pk}/plan", response=HazardDetailOut, summary="重大隐患治理方案 / set the six-part treatment plan")
-def set_plan(request: HttpRequest, pk: int, payload: PlanIn):
+def set_plan(request: HttpRequest, pk: Id, payload: PlanIn):
     require(request, "hazards.rectify")
     h = _get(request, pk)
     services.hazard_plan_set(actor=request.user, hazard=h, plan=payload.plan, deadline=payload.deadline)
@@ -264,7 +267,7 @@ def set_plan(request: HttpRequest, pk: int, payload: PlanIn):
 
 
 @router.post("/{pk}/reroute", response=HazardOut, summary="改派属地/行业/监管部门 / re-route (audited)")
-def reroute(request: HttpRequest, pk: int, payload: RerouteIn):
+def reroute(request: HttpRequest, pk: Id, payload: RerouteIn):
     require(request, "hazards.reroute")
     h = _get(request, pk)
     dept = Department.objects.filter(pk=payload.department_id).first() if payload.department_id else None
@@ -275,7 +278,8 @@ def reroute(request: HttpRequest, pk: int, payload: RerouteIn):
     return Hazard.objects.select_related("jurisdiction", "sector", "department", "enterprise").get(pk=h.pk)
 
 
-class PenaltyIn(Schema):
+class PenaltyIn(In):
+    db_model = HazardPenalty
     decided_on: dt.date
     amount: Decimal
     document_number: str
@@ -294,7 +298,7 @@ class PenaltyOut(Schema):
 
 @router.post("/{pk}/penalties", response={201: PenaltyOut},
              summary="录入隐患行政处罚（检查安全生产法第113条）/ record a penalty decision (Art. 113 check)")
-def record_penalty(request: HttpRequest, pk: int, payload: PenaltyIn):
+def record_penalty(request: HttpRequest, pk: Id, payload: PenaltyIn):
     from anjian.hazards.models import RepeatOffenderFlag
 
     require(request, "hazards.penalty")
@@ -306,7 +310,8 @@ def record_penalty(request: HttpRequest, pk: int, payload: PenaltyIn):
     return Status(201, p)
 
 
-class ListingIn(Schema):
+class ListingIn(In):
+    db_model = HazardListing
     level: str
     series_id: int
     issuer: str
@@ -329,7 +334,7 @@ class ListingOut(Schema):
 
 
 @router.get("/{pk}/listings", response=list[ListingOut], summary="挂牌督办记录 / listed-supervision records")
-def get_listings(request: HttpRequest, pk: int):
+def get_listings(request: HttpRequest, pk: Id):
     from anjian.hazards.selectors import listing_list
 
     require(request, "hazards.view")
@@ -337,7 +342,7 @@ def get_listings(request: HttpRequest, pk: int):
 
 
 @router.post("/{pk}/listings", response={201: ListingOut}, summary="挂牌督办（取文号）/ list a major hazard for supervision")
-def create_listing(request: HttpRequest, pk: int, payload: ListingIn):
+def create_listing(request: HttpRequest, pk: Id, payload: ListingIn):
     from anjian.documents.models import DocumentSeries
 
     require(request, "hazards.supervise")
@@ -349,13 +354,13 @@ def create_listing(request: HttpRequest, pk: int, payload: ListingIn):
     return Status(201, listing)
 
 
-class RiskIn(Schema):
+class RiskIn(In):
     method: str
     factors: dict
 
 
 @router.post("/{pk}/risk", response=HazardDetailOut, summary="风险评价（LEC/LS，四色）/ score the hazard's risk")
-def assess_risk(request: HttpRequest, pk: int, payload: RiskIn):
+def assess_risk(request: HttpRequest, pk: Id, payload: RiskIn):
     require(request, "hazards.confirm")
     h = _get(request, pk)
     services.hazard_risk_assess(actor=request.user, hazard=h, method=payload.method, factors=payload.factors)

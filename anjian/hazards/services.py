@@ -158,6 +158,12 @@ def hazard_report(
         raise DomainError("请填写位置或指定属地", "Give a location or a jurisdiction", field="jurisdiction")
     if sector is None and enterprise is not None:
         sector = enterprise.sector
+    if enterprise is not None and actor is not None and not scope_allows(
+        actor, "hazards.report", jurisdiction=enterprise.jurisdiction, sector=enterprise.sector
+    ):
+        # A record about an enterprise takes the enterprise's place and sector: only staff who
+        # supervise it may say otherwise (an enterprise cannot file itself into another district).
+        place, sector = enterprise.jurisdiction, enterprise.sector
     if actor is not None and not scope_allows(
         actor, "hazards.report", jurisdiction=place, sector=sector, enterprise=enterprise
     ):

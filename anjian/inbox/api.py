@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from anjian.config.api import require
+from anjian.core.apischema import Limit, Param
 from anjian.inbox.selectors import due_item_list
 
 router = Router(tags=["inbox"])
@@ -24,6 +25,6 @@ class DueItemOut(Schema):
 
 
 @router.get("/", response=list[DueItemOut], summary="我的待办 / my open due items")
-def inbox(request: HttpRequest, bucket: str = "mine", when: str = "", limit: int = 100):
+def inbox(request: HttpRequest, bucket: Param = "mine", when: Param = "", limit: Limit = 100):
     require(request, "inbox.view")
     return list(due_item_list(user=request.user, bucket=bucket, when=when)[: min(limit, 1000)])

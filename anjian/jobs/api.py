@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from anjian.config.api import require
+from anjian.core.apischema import Id
 from anjian.core.scoping import get_in_scope
 from anjian.jobs.models import Job
 
@@ -29,6 +30,6 @@ class JobOut(Schema):
 
 
 @router.get("/{pk}", response=JobOut, summary="任务状态 / job status and progress")
-def job_get(request: HttpRequest, pk: int):
+def job_get(request: HttpRequest, pk: Id):
     require(request, "jobs.view")
     return get_in_scope(Job.objects, request.user, "jobs.view", pk=pk)

@@ -13,6 +13,13 @@ def run_job_task(job_id: int) -> None:
     job_run(job_id)
 
 
+@db_periodic_task(crontab(minute="*"))
+def jobs_watchdog_task() -> None:
+    from anjian.jobs.services import jobs_fail_stale
+
+    jobs_fail_stale()
+
+
 @db_periodic_task(crontab(minute="*/10"))
 def escalate_overdue_task() -> None:
     from anjian.inbox.services import escalate_overdue

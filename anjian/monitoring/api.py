@@ -16,13 +16,15 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from anjian.config.api import require
+from anjian.core.apischema import Id, In
+from anjian.monitoring.models import Sensor
 
 router = Router(tags=["monitoring"])
 
 MAX_BATCH = 10_000
 
 
-class ReadingIn(Schema):
+class ReadingIn(In):
     sensor: str
     ts: str | int | float
     value: float | int | str
@@ -57,9 +59,10 @@ def post_readings(request: HttpRequest, readings: list[ReadingIn]) -> Any:
 
 # --- sensor registry --------------------------------------------------------------------------
 
-class SensorIn(Schema):
+class SensorIn(In):
     """Sensor settings; on PATCH only the fields sent are changed."""
 
+    db_model = Sensor
     name: str | None = None
     kind: str | None = None
     unit: str | None = None
@@ -150,7 +153,7 @@ def create_sensor(request: HttpRequest, payload: SensorCreateIn) -> Any:
 
 
 @router.get("/sensors/{sensor_id}", response=SensorOut, summary="测点 / a sensor")
-def get_sensor(request: HttpRequest, sensor_id: int) -> Any:
+def get_sensor(request: HttpRequest, sensor_id: Id) -> Any:
     from anjian.core.scoping import get_in_scope
     from anjian.monitoring.models import Sensor
 
@@ -159,7 +162,7 @@ def get_sensor(request: HttpRequest, sensor_id: int) -> Any:
 
 
 @router.patch("/sensors/{sensor_id}", response=SensorOut, summary="修改、停用或启用测点 / change, deactivate or reactivate")
-def patch_sensor(request: HttpRequest, sensor_id: int, payload: SensorPatchIn) -> Any:
+def patch_sensor(request: HttpRequest, sensor_id: Id, payload: SensorPatchIn) -> Any:
     from anjian.core.scoping import get_in_scope
     from anjian.monitoring.models import Sensor
     from anjian.monitoring.services import sensor_deactivate, sensor_reactivate, sensor_update

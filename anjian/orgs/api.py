@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import Field
 
 from anjian.config.api import require
+from anjian.core.apischema import Id, Level
 from anjian.core.scoping import get_in_scope
 from anjian.orgs.models import Jurisdiction
 
@@ -22,7 +26,7 @@ class JurisdictionOut(Schema):
 
 
 @router.get("/jurisdictions", response=list[JurisdictionOut], summary="辖区列表 / jurisdictions in scope")
-def jurisdiction_list(request: HttpRequest, level: int | None = None, parent: int | None = None, limit: int = 500):
+def jurisdiction_list(request: HttpRequest, level: Level | None = None, parent: Id | None = None, limit: Annotated[int, Field(ge=1, le=5000)] = 500):
     require(request, "orgs.view")
     qs = Jurisdiction.objects.restrict(request.user, "orgs.view")
     if level is not None:
@@ -33,6 +37,6 @@ def jurisdiction_list(request: HttpRequest, level: int | None = None, parent: in
 
 
 @router.get("/jurisdictions/{pk}", response=JurisdictionOut, summary="辖区 / one jurisdiction")
-def jurisdiction_get(request: HttpRequest, pk: int):
+def jurisdiction_get(request: HttpRequest, pk: Id):
     require(request, "orgs.view")
     return get_in_scope(Jurisdiction.objects, request.user, "orgs.view", pk=pk)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from anjian.config.api import require
+from anjian.core.apischema import Id, Limit, Param
 from anjian.core.scoping import get_in_scope
 from anjian.public_reports import selectors, services
 from anjian.public_reports.models import Report
@@ -60,7 +61,7 @@ class IdentityOut(Schema):
 
 
 @router.get("/", response=list[ReportOut])
-def report_list_api(request: HttpRequest, status: str = "", limit: int = 100, before_id: int | None = None) -> list[Report]:
+def report_list_api(request: HttpRequest, status: Param = "", limit: Limit = 100, before_id: Id | None = None) -> list[Report]:
     require(request, "public_reports.view")
     qs = selectors.report_list(user=request.user, filters={"status": status}).order_by("-id")
     if before_id:
@@ -69,14 +70,14 @@ def report_list_api(request: HttpRequest, status: str = "", limit: int = 100, be
 
 
 @router.get("/{report_id}", response=ReportOut)
-def report_detail_api(request: HttpRequest, report_id: int) -> Report:
+def report_detail_api(request: HttpRequest, report_id: Id) -> Report:
     require(request, "public_reports.view")
     return get_in_scope(Report.objects.select_related("jurisdiction", "department", "enterprise"), request.user,
                         "public_reports.view", pk=report_id)
 
 
 @router.get("/{report_id}/identity", response={200: IdentityOut, 404: dict})
-def report_identity_api(request: HttpRequest, report_id: int) -> object:
+def report_identity_api(request: HttpRequest, report_id: Id) -> object:
     require(request, "public_reports.identity")
     r = get_in_scope(Report.objects, request.user, "public_reports.identity", pk=report_id)
     ident = selectors.identity_for(user=request.user, report=r)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.base import ContentFile
 
@@ -70,14 +72,41 @@ def test_unknown_kind_is_refused(world):
     assert not Job.objects.exists()
 
 
-def test_failure_is_recorded_with_error_text(world, django_capture_on_commit_callbacks):
+def test_failure_shows_an_error_id_and_logs_the_trace(world, django_capture_on_commit_callbacks, caplog, login):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start("tests.boom", actor=world.user("district_a"), title="失败的任务")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert job.error.startswith("磁盘已满 disk full\n\nTraceback")
-    assert "RuntimeError" in job.error
+    error_id = re.search(r"错误编号 ([0-9a-f]{12})", job.error).group(1)
+    assert "Traceback" not in job.error and "RuntimeError" not in job.error and ".py" not in job.error
+    assert "磁盘已满" not in job.error  # the exception's own text may hold internals: log only
+    logged = [r for r in caplog.records if error_id in r.getMessage()]
+    assert logged and logged[0].exc_info and "磁盘已满" in str(logged[0].exc_info[1])
     assert job.finished_at is not None
+    page = login("district_a").get(f"/jobs/{job.pk}/").content.decode()
+    assert error_id in page and "Traceback" not in page and "site-packages" not in page
+
+
+def test_watchdog_fails_a_job_whose_worker_died_and_spares_a_live_one(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anjian.jobs.services import Progress, jobs_fail_stale
+
+    now = timezone.now()
+    user = world.user("district_a")
+    dead = Job.objects.create(kind="tests.count", title="死", created_by=user, status=JobStatus.RUNNING,
+                              started_at=now - timedelta(hours=2), heartbeat_at=now - timedelta(minutes=20))
+    live = Job.objects.create(kind="tests.count", title="活", created_by=user, status=JobStatus.RUNNING,
+                              started_at=now - timedelta(hours=2), heartbeat_at=now - timedelta(minutes=20))
+    Progress(live).set_total(10, "仍在运行")  # the heartbeat of a live worker
+    queued = Job.objects.create(kind="tests.count", title="排队", created_by=user)
+    assert jobs_fail_stale() == 1
+    dead.refresh_from_db(), live.refresh_from_db(), queued.refresh_from_db()
+    assert (dead.status, live.status, queued.status) == (JobStatus.FAILED, JobStatus.RUNNING, JobStatus.QUEUED)
+    assert "错误编号" in dead.error and "error id" in dead.error
+    assert jobs_fail_stale() == 0
 
 
 def test_rejection_is_failed_with_result(world, django_capture_on_commit_callbacks):
