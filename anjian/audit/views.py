@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from anjian.audit.models import Event
 from anjian.core.pagination import keyset_page
 from anjian.core.views import require_action
 
@@ -21,8 +20,11 @@ def _day(value: str) -> dt.date | None:
 
 @require_action("audit.view")
 def search(request: HttpRequest) -> HttpResponse:
-    """Admins search the timeline of every object: by who, what, when and request id."""
-    qs = Event.objects.select_related("content_type")
+    """Auditors search the timeline of the objects in their scope (city-wide auditors: every
+    object): by who, what, when and request id."""
+    from anjian.audit.selectors import events_visible
+
+    qs = events_visible(request.user).select_related("content_type")
     actor = request.GET.get("actor", "").strip()
     verb = request.GET.get("verb", "").strip()
     model = request.GET.get("model", "")
