@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -13,9 +14,9 @@ from anjian.accidents.models import Accident, AccidentSupplement, ControlTarget
 from anjian.accidents.selectors import accident_list
 from anjian.config.api import require
 from anjian.core.apischema import Id, In, Limit, Month, Param, Year
+from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
-from anjian.enterprises.models import Enterprise
-from anjian.orgs.models import Jurisdiction, Sector
+from anjian.orgs.models import Jurisdiction
 
 router = Router(tags=["accidents"])
 
@@ -86,7 +87,7 @@ class AccidentFilters(In):
 class ReportIn(In):
     db_model = Accident
     kind: str = "accident"
-    enterprise_id: int | None = None
+    enterprise_id: Annotated[int | None, Ref("enterprises@accidents.report")] = None
     unit_name: str = ""
     unit_overview: str = ""
     occurred_at: dt.datetime
@@ -95,8 +96,8 @@ class ReportIn(In):
     place: str
     lng: float | None = None
     lat: float | None = None
-    jurisdiction_code: str | None = None
-    sector_code: str | None = None
+    jurisdiction_code: Annotated[str | None, Ref("orgs.jurisdictions", by="code")] = None
+    sector_code: Annotated[str | None, Ref("orgs.sectors", by="code")] = None
     category: str
     type_code: str
     description: str
@@ -164,13 +165,12 @@ def get_accident(request: HttpRequest, pk: Id):
 @router.post("/", response={201: AccidentOut}, summary="事故快报 / quick report")
 def report_accident(request: HttpRequest, payload: ReportIn):
     require(request, "accidents.report")
+    refs = resolve_refs(request.user, payload)
     data = payload.dict()
-    if ent_id := data.pop("enterprise_id"):
-        data["enterprise"] = get_in_scope(Enterprise.objects.all(), request.user, "accidents.report", pk=ent_id)
-    if code := data.pop("jurisdiction_code"):
-        data["jurisdiction"] = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view", code=code)
-    if code := data.pop("sector_code"):
-        data["sector"] = Sector.objects.filter(code=code).first()
+    for name, key in (("enterprise_id", "enterprise"), ("jurisdiction_code", "jurisdiction"), ("sector_code", "sector")):
+        data.pop(name)
+        if refs[name] is not None:
+            data[key] = refs[name]
     acc = services.accident_report(actor=request.user, data=data)
     return 201, _one(request, acc.pk)
 
@@ -249,8 +249,8 @@ class TargetIn(In):
     metric: str
     quota: int
     category: str = ""
-    jurisdiction_code: str | None = None
-    department_id: int | None = None
+    jurisdiction_code: Annotated[str | None, Ref("orgs.jurisdictions@accidents.targets", by="code")] = None
+    department_id: Annotated[int | None, Ref("orgs.departments@accidents.targets")] = None
     amber_ratio: Decimal = Decimal("0.8")
     red_ratio: Decimal = Decimal("1")
     note: str = ""
@@ -289,16 +289,14 @@ def list_targets(request: HttpRequest, year: Year):
 @router.post("/targets/", response={201: TargetOut}, summary="下达/调整控制指标 / set an area's or a department's target")
 def set_target(request: HttpRequest, payload: TargetIn):
     from anjian.accidents.targets import target_set
-    from anjian.orgs.models import Department
 
     require(request, "accidents.targets")
-    department = None
-    if payload.department_id is not None:
-        department = get_in_scope(Department.objects.select_related("jurisdiction"), request.user, "orgs.view",
-                                  pk=payload.department_id)
+    refs = resolve_refs(request.user, payload)
+    department = refs["department_id"]
+    if department is not None:
         jurisdiction = department.jurisdiction
-    elif payload.jurisdiction_code:
-        jurisdiction = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view", code=payload.jurisdiction_code)
+    elif refs["jurisdiction_code"] is not None:
+        jurisdiction = refs["jurisdiction_code"]
     else:
         from anjian.core.errors import DomainError
 

@@ -10,9 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accidents.choices import AccidentKind, Category, Grade, Measure, Misreport, SubjectKind, bilingual
-from anjian.core.forms import QueryForm
-from anjian.enterprises.models import Enterprise
-from anjian.orgs.models import Jurisdiction, Sector
+from anjian.core.forms import QueryForm, ScopedModelChoiceField, scope_fields
 from anjian.rules.accidents import GB6441_1986, GB6441_2025
 
 TYPE_CHOICES = [
@@ -28,7 +26,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 class AccidentFilterForm(QueryForm):
     start = forms.DateField(label=_("发生日期起"), required=False, widget=DATE)
     end = forms.DateField(label=_("发生日期止"), required=False, widget=DATE)
-    jurisdiction = forms.ModelChoiceField(label=_("区域"), queryset=Jurisdiction.objects.none(), required=False)
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions", label=_("区域"), required=False, empty_label=_("全部"))
     category = forms.ChoiceField(label=_("事故类别"), choices=[("", _("全部")), *Category.choices], required=False)
     grade = forms.TypedChoiceField(label=_("等级"), choices=[("", _("全部")), *Grade.choices], required=False,
                                    coerce=int, empty_value=None)
@@ -38,7 +36,7 @@ class AccidentFilterForm(QueryForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(level__lte=3)
+        self.fields["jurisdiction"].bind(user, narrow=lambda qs: qs.filter(level__lte=3))
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}
@@ -46,7 +44,8 @@ class AccidentFilterForm(QueryForm):
 
 class AccidentReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("性质"), choices=AccidentKind.choices, initial=AccidentKind.ACCIDENT)
-    enterprise = forms.ModelChoiceField(label=_("事故单位（档案）"), queryset=Enterprise.objects.none(), required=False)
+    enterprise = ScopedModelChoiceField("enterprises@accidents.report", search=True, label=_("事故单位（档案）"),
+                                        required=False)
     unit_name = forms.CharField(label=_("事故单位名称"), max_length=200, required=False,
                                 help_text=_("未建档单位请填写名称"))
     unit_overview = forms.CharField(label=_("单位概况"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -57,9 +56,9 @@ class AccidentReportForm(forms.Form):
     place = forms.CharField(label=_("发生地点"), max_length=300)
     lng = forms.FloatField(label=_("经度(WGS-84)"), required=False)
     lat = forms.FloatField(label=_("纬度(WGS-84)"), required=False)
-    jurisdiction = forms.ModelChoiceField(label=_("属地"), queryset=Jurisdiction.objects.none(), required=False,
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions", search=True, label=_("属地"), required=False,
                                           help_text=_("有坐标时按坐标自动确定"))
-    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all(), required=False)
+    sector = ScopedModelChoiceField("orgs.sectors", search=True, label=_("行业"), required=False)
     category = forms.ChoiceField(label=_("事故类别"), choices=Category.choices)
     type_code = forms.ChoiceField(label=_("事故类型"), choices=TYPE_CHOICES)
     description = forms.CharField(label=_("事故简要经过"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -89,8 +88,7 @@ class AccidentReportForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, "accidents.report")
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view")
+        scope_fields(self, user)
 
     def sections(self) -> list[tuple[Any, list[Any]]]:
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
@@ -124,10 +122,10 @@ class AccountabilityForm(forms.Form):
 class StatisticsForm(QueryForm):
     year = forms.IntegerField(label=_("年度"), min_value=1987, max_value=2100)
     month = forms.TypedChoiceField(label=_("月份"), choices=[], coerce=int, empty_value=None, required=False)
-    jurisdiction = forms.ModelChoiceField(label=_("区域"), queryset=Jurisdiction.objects.none(), required=False)
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions", label=_("区域"), required=False, empty_label=_("全部"))
     category = forms.ChoiceField(label=_("事故类别"), choices=[("", _("全部")), *Category.choices], required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(level__lte=2)
+        self.fields["jurisdiction"].bind(user, narrow=lambda qs: qs.filter(level__lte=2))
         self.fields["month"].choices = [("", _("全年")), *[(m, gettext("%(month)d月") % {"month": m}) for m in range(1, 13)]]

@@ -109,7 +109,10 @@ def users_view(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(username__icontains=q) | qs.filter(display_name__icontains=q)
     page = keyset_page(qs.distinct(), request.GET, sort="id", size=30)
-    memberships = Membership.objects.filter(user__in=page.rows, is_active=True).select_related(
+    # only the memberships inside the viewer's own scope: a district sees its users' district roles,
+    # not what the same people hold elsewhere
+    memberships = Membership.objects.restrict(request.user, "accounts.view").filter(
+        user__in=page.rows, is_active=True).select_related(
         "role", "jurisdiction", "department", "enterprise"
     )
     by_user: dict[int, list[Membership]] = {}

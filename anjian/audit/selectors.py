@@ -64,3 +64,32 @@ def history_for(obj: models.Model, limit: int = 50) -> list[dict[str, Any]]:
             }
         )
     return rows[:limit]
+
+
+def events_visible(user: Any, action: str = "audit.view") -> models.QuerySet[Event]:
+    """The events an auditor may search. A city-wide grant of ``audit.view`` (bound to the root
+    jurisdiction) sees every event; any other holder sees the events of the objects inside their
+    own scope (each model through ``restrict(user, "<app>.view")``) and their own actions — a
+    district auditor does not read another district's trail."""
+    from django.apps import apps
+    from django.db.models import CharField, Q
+    from django.db.models.functions import Cast
+
+    from anjian.core.scoping import _grants, has_action
+
+    qs = Event.objects.all()
+    if user.is_superuser:
+        return qs
+    if not has_action(user, action):
+        return qs.none()
+    if any(g.allows(action) and g.jurisdiction_id is not None and g.is_citywide for g in _grants(user)):
+        return qs
+    reach = Q(actor_id=user.pk)
+    for model in apps.get_models():
+        if not hasattr(model, "SCOPE") or not hasattr(model._default_manager.all(), "restrict"):
+            continue
+        ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        pks = (model._default_manager.all().restrict(user, f"{model._meta.app_label}.view")
+               .annotate(pk_text=Cast("pk", CharField())).values("pk_text"))
+        reach |= Q(content_type=ct, object_id__in=pks)
+    return qs.filter(reach)

@@ -42,8 +42,11 @@ def target_names(events: list[Event]) -> dict[int, str]:
 
 @require_action("audit.view")
 def search(request: HttpRequest) -> HttpResponse:
-    """Admins search the timeline of every object: by who, what, when and request id."""
-    qs = Event.objects.select_related("content_type")
+    """Auditors search the timeline of the objects in their scope (city-wide auditors: every
+    object): by who, what, when and request id."""
+    from anjian.audit.selectors import events_visible
+
+    qs = events_visible(request.user).select_related("content_type")
     actor = request.GET.get("actor", "").strip()
     verb = request.GET.get("verb", "").strip()
     model = request.GET.get("model", "")

@@ -50,7 +50,7 @@ def _query(request: HttpRequest) -> str:
 
 @require_action("checklists.view")
 def template_list_view(request: HttpRequest) -> HttpResponse:
-    form = TemplateFilterForm(request.GET or None)
+    form = TemplateFilterForm(request.GET or None, user=request.user)
     qs = template_list(user=request.user, filters=form.filters())
     page = keyset_page(qs, request.GET, sort="code", size=30)
     template = partial_or_full(request, "checklists/list.html", "checklists/partials/_table.html")
@@ -86,7 +86,7 @@ def template_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("checklists.manage")
 def template_create_view(request: HttpRequest) -> HttpResponse:
-    form = TemplateForm(request.POST or None)
+    form = TemplateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -209,7 +209,7 @@ def version_import_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("checklists.manage")
 def json_load_view(request: HttpRequest) -> HttpResponse:
-    form = JsonLoadForm(request.POST or None, request.FILES or None)
+    form = JsonLoadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

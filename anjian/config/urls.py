@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from anjian.accounts.views import setup_view
 from anjian.config.api import api
+from anjian.core.views import lookup_view
 
 urlpatterns = [
     path("", include("anjian.dashboard.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("open311/v2/", include("anjian.public_reports.open311_urls")),
     path("jobs/", include("anjian.jobs.urls")),
     path("audit/", include("anjian.audit.urls")),
+    path("lookup/<str:key>/", lookup_view, name="lookup"),
     path("documents/", include("anjian.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

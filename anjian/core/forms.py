@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 DASHES = BLANK_CHOICE_DASH[0][1]
@@ -70,3 +71,149 @@ def label_blank_as_all(field: forms.Field) -> None:
         choices = list(field.choices)
         if choices and choices[0][0] in ("", None) and str(choices[0][1]) == DASHES:
             field.choices = [("", ALL_LABEL), *choices[1:]]
+
+
+class ScopedSearchInput(forms.TextInput):
+    """Search as you type over a scoped lookup (``static/anjian/lookup.js``).
+
+    Rendered as a plain text input holding the chosen row's id or code, so the form works
+    without JavaScript (type the credit code, the 行政区划代码 or the full name); the script turns
+    it into a search box whose suggestions come from ``/lookup/<key>/`` — the user's scope,
+    grouped and sorted — and keeps the id in a hidden input under the field's name."""
+
+    template_name = "core/widgets/scoped_search.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.lookup_key = ""
+        self.user: Any = None
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        from django.urls import reverse
+
+        from anjian.core.lookups import lookup
+
+        context = super().get_context(name, value, attrs)
+        entry = lookup(self.lookup_key)
+        row = entry.find(self.user, value) if value not in (None, "") else None
+        if row is not None:  # shown: the code or the name, never the id
+            code = getattr(row, entry.code_field, "") if entry.code_field else ""
+            context["widget"]["value"] = code or entry.label(row)
+        context["widget"].update({
+            "chosen_pk": entry.value_of(row) if row is not None else "",
+            "lookup_url": reverse("lookup", args=[self.lookup_key]),
+            "chosen_label": entry.label(row) if row is not None else "",
+            "chosen_detail": entry.detail(row) if row is not None and entry.detail else "",
+            "search_placeholder": entry.placeholder or gettext("输入名称或代码搜索"),
+        })
+        return context
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
+        from django.template.loader import render_to_string
+        from django.utils.safestring import mark_safe
+
+        return mark_safe(render_to_string(template_name, context))
+
+
+class ScopedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A model choice bounded by the user's scope: the one way a form chooses a row.
+
+    ``lookup`` names a registered ``core.lookups.Lookup`` (model, action, search, grouping). The
+    form binds the user with ``scope_fields(form, user)``; until then the field accepts nothing.
+    A value outside ``Model.objects.restrict(user, action)`` — or unknown — is refused with the
+    same message as an unknown one, so the field tells nothing about rows beyond the scope.
+    ``search=True`` renders the search-as-you-type widget (many rows); otherwise a select."""
+
+    default_error_messages = {
+        "invalid_choice": _("所选项不存在或不在您的管辖范围内，请重新选择"),
+    }
+
+    def __init__(self, lookup: str, *, search: bool = False, **kwargs: Any) -> None:
+        from anjian.core.lookups import lookup as get_lookup
+
+        entry = get_lookup(lookup)
+        if search:
+            kwargs.setdefault("widget", ScopedSearchInput())
+        kwargs.setdefault("queryset", entry.all().none())
+        super().__init__(**kwargs)
+        self.lookup_key = lookup
+        self.search = search
+        self.user: Any = None
+        if isinstance(self.widget, ScopedSearchInput):
+            self.widget.lookup_key = lookup
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        result = super().__deepcopy__(memo)
+        if isinstance(result.widget, ScopedSearchInput):
+            result.widget.lookup_key = self.lookup_key
+        return result
+
+    @property
+    def entry(self) -> Any:
+        from anjian.core.lookups import lookup
+
+        return lookup(self.lookup_key)
+
+    def bind(self, user: Any, *, narrow: Any = None) -> None:
+        """Bound the choice to ``user``'s scope (``narrow`` filters it further)."""
+        self.user = user
+        qs = self.entry.queryset(user)
+        if narrow is not None:
+            qs = narrow(qs)
+        if not self.search:
+            qs = qs.order_by(*self.entry.order)
+        self.queryset = qs
+        if isinstance(self.widget, ScopedSearchInput):
+            self.widget.user = user
+        if self.entry.label is not str and not self.search:
+            self.label_from_instance = self.entry.label  # type: ignore[method-assign]
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if self.user is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        entry = self.entry
+        row = entry.find(self.user, value, by=None if self.search else "pk")
+        if row is not None and not self.queryset.filter(pk=row.pk).exists():
+            row = None
+        if row is None:
+            if self.search and len(matches := entry.suggest(self.user, str(value), limit=6)) > 1:
+                names = gettext("、").join(entry.label(m) for m in matches[:5])
+                raise forms.ValidationError(
+                    gettext("匹配到多项，请从列表中选择或输入全称：%(names)s") % {"names": names}, code="ambiguous")
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return row
+
+    def prepare_value(self, value: Any) -> Any:
+        if hasattr(value, "pk"):
+            return self.entry.value_of(value) if self.search else value.pk
+        return super().prepare_value(value)
+
+
+def scope_fields(form: forms.BaseForm, user: Any) -> None:
+    """Bind every ``ScopedModelChoiceField`` of ``form`` to ``user``: what it offers and accepts
+    is ``restrict(user, action)`` of its lookup."""
+    form.user = user  # type: ignore[attr-defined]
+    for field in form.fields.values():
+        if isinstance(field, ScopedModelChoiceField):
+            field.bind(user)
+
+
+def form_refusal(form: forms.BaseForm) -> Any:
+    """The first error of an invalid form as a ``DomainError`` in both languages (for views that
+    report refusals as a message): "承办部门：所选项不存在或不在您的管辖范围内…"."""
+    from django.utils import translation
+
+    from anjian.core.errors import DomainError
+
+    for name, errors in form.errors.as_data().items():
+        field = form.fields.get(name)
+        texts: dict[str, str] = {}
+        for lang in ("zh-hans", "en"):
+            with translation.override(lang):
+                message = " ".join(str(m) for e in errors for m in e.messages)
+                label = str(field.label) if field is not None and field.label else ""
+                texts[lang] = f"{label}{'：' if lang == 'zh-hans' else ': '}{message}" if label else message
+        return DomainError(texts["zh-hans"], texts["en"], field=None if name == "__all__" else name)
+    return DomainError("请检查填写的内容", "Check the form")

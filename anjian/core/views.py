@@ -61,3 +61,37 @@ def post_form_action(
         return False
     messages.success(request, success(result) if callable(success) else success)
     return True
+
+
+def lookup_view(request: HttpRequest, key: str) -> HttpResponse:
+    """Suggestions for a search-as-you-type choice: at most ``LIMIT`` rows of the user's scope
+    whose name or code starts with ``q``, grouped and sorted (JSON). Unknown lookups and users
+    without the lookup's action get a 404, like every page outside a user's reach."""
+    from django.http import JsonResponse
+    from django.utils.translation import gettext
+
+    from anjian.core.lookups import LIMIT, lookup
+
+    if not request.user.is_authenticated:
+        raise Http404
+    try:
+        entry = lookup(key)
+    except KeyError as exc:
+        raise Http404 from exc
+    if entry.action is not None and not has_action(request.user, entry.action):
+        raise Http404
+    q = request.GET.get("q", "")[:100]
+    rows = entry.suggest(request.user, q, limit=LIMIT + 1)
+    more = len(rows) > LIMIT
+    groups = [
+        {"label": label, "items": [
+            {"pk": entry.value_of(row), "label": entry.label(row), "detail": entry.detail(row) if entry.detail else ""}
+            for row in members
+        ]}
+        for label, members in entry.grouped(rows[:LIMIT])
+    ]
+    return JsonResponse({
+        "groups": groups,
+        "more": gettext("仅显示前 %(n)d 项，请输入更多文字") % {"n": LIMIT} if more else "",
+        "empty": gettext("没有匹配项（仅限您的管辖范围）"),
+    })

@@ -5,7 +5,7 @@ Out-of-scope objects are 404; rule violations are 400 with ``zh``/``en`` message
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -13,7 +13,7 @@ from pydantic import Field
 
 from anjian.config.api import require
 from anjian.core.apischema import Id, In, Limit, Param
-from anjian.core.errors import DomainError
+from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
 from anjian.enterprises import services
 from anjian.enterprises.models import Enterprise, EnterpriseKind, EnterpriseSize, EnterpriseStatus
@@ -72,7 +72,7 @@ class EnterpriseIn(In):
     name: str
     credit_code: str = ""
     kind: Kind = "enterprise"
-    sector_code: str | None = None
+    sector_code: Annotated[str | None, Ref("orgs.sectors", by="code")] = None
     size: Size = "small"
     employees: int = 0
     status: StatusValue = "operating"
@@ -80,7 +80,7 @@ class EnterpriseIn(In):
     lng: float | None = None
     lat: float | None = None
     crs: Literal["wgs84", "gcj02"] = "wgs84"
-    jurisdiction_code: str | None = None
+    jurisdiction_code: Annotated[str | None, Ref("orgs.jurisdictions@enterprises.add", by="code")] = None
     principal: str = ""
     principal_phone: str = ""
     safety_manager: str = ""
@@ -96,7 +96,7 @@ class EnterprisePatch(In):
     name: str | None = None
     credit_code: str | None = None
     kind: Kind | None = None
-    sector_code: str | None = None
+    sector_code: Annotated[str | None, Ref("orgs.sectors", by="code")] = None
     size: Size | None = None
     employees: int | None = None
     status: StatusValue | None = None
@@ -104,7 +104,7 @@ class EnterprisePatch(In):
     lng: float | None = None
     lat: float | None = None
     crs: Literal["wgs84", "gcj02"] = "wgs84"
-    jurisdiction_code: str | None = None
+    jurisdiction_code: Annotated[str | None, Ref("orgs.jurisdictions@enterprises.change", by="code")] = None
     principal: str | None = None
     principal_phone: str | None = None
     safety_manager: str | None = None
@@ -113,24 +113,17 @@ class EnterprisePatch(In):
     reason: str = ""
 
 
-def _resolve(payload: dict[str, Any]) -> tuple[dict[str, Any], Any]:
-    from anjian.orgs.models import Jurisdiction, Sector
-
+def _resolve(payload: dict[str, Any], refs: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    """The payload as service data; sector and jurisdiction are the rows ``resolve_refs`` found
+    within the caller's scope (an unknown or out-of-scope code was refused there)."""
     data = dict(payload)
     crs = data.pop("crs", "wgs84")
     data.pop("reason", None)
     if "sector_code" in data:
-        code = (data.pop("sector_code") or "").strip().upper()
-        data["sector"] = None
-        if code:
-            data["sector"] = Sector.objects.filter(code=code).first()
-            if data["sector"] is None:
-                raise DomainError(f"未知的行业代码 {code}", f"Unknown sector code {code}", field="sector_code")
-    jurisdiction = None
-    if code := (data.pop("jurisdiction_code", None) or "").strip():
-        jurisdiction = Jurisdiction.objects.filter(code=code).first()
-        if jurisdiction is None:
-            raise DomainError(f"未知的辖区代码 {code}", f"Unknown jurisdiction code {code}", field="jurisdiction_code")
+        data.pop("sector_code")
+        data["sector"] = refs["sector_code"]
+    data.pop("jurisdiction_code", None)
+    jurisdiction = refs["jurisdiction_code"]
     if "lng" in data or "lat" in data:
         data["lng"], data["lat"] = services.normalise_point(data.get("lng"), data.get("lat"), crs=crs)
     return data, jurisdiction
@@ -163,7 +156,7 @@ def get_enterprise(request: HttpRequest, pk: Id):
 )
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
     require(request, "enterprises.add")
-    data, jurisdiction = _resolve(payload.dict())
+    data, jurisdiction = _resolve(payload.dict(), resolve_refs(request.user, payload))
     ent = services.enterprise_create(actor=request.user, data=data, jurisdiction=jurisdiction)
     return Status(201, _out(request, ent.pk))
 
@@ -179,7 +172,7 @@ def update_enterprise(request: HttpRequest, pk: Id, payload: EnterprisePatch):
     reason = sent.get("reason", "")
     if "crs" in sent and not ({"lng", "lat"} & set(sent)):
         sent.pop("crs")
-    data, jurisdiction = _resolve(sent)
+    data, jurisdiction = _resolve(sent, resolve_refs(request.user, payload))
     if jurisdiction is not None:
         data["jurisdiction"] = jurisdiction
     ent = services.enterprise_update(actor=request.user, enterprise=ent, data=data, reason=reason)

@@ -7,15 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.forms import QueryForm
+from anjian.core.forms import QueryForm, ScopedModelChoiceField, scope_fields
 from anjian.enterprises.models import EnterpriseSize, EnterpriseStatus, RiskColour, flag_choices
-from anjian.orgs.models import Jurisdiction, Sector
 
 
 class EnterpriseFilterForm(QueryForm):
     q = forms.CharField(label=_("名称/信用代码"), required=False)
-    jurisdiction = forms.ModelChoiceField(label=_("属地"), queryset=Jurisdiction.objects.none(), required=False)
-    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all(), required=False)
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions", label=_("属地"), required=False, empty_label=_("全部"))
+    sector = ScopedModelChoiceField("orgs.sectors", label=_("行业"), required=False, empty_label=_("全部"))
     risk_colour = forms.ChoiceField(label=_("风险等级"), choices=[("", _("全部")), *RiskColour.choices], required=False)
     size = forms.ChoiceField(label=_("规模"), choices=[("", _("全部")), *EnterpriseSize.choices], required=False)
     status = forms.ChoiceField(label=_("经营状态"), choices=[("", _("全部")), *EnterpriseStatus.choices], required=False)
@@ -25,7 +24,8 @@ class EnterpriseFilterForm(QueryForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(level__lte=3)
+        scope_fields(self, user)
+        self.fields["jurisdiction"].bind(user, narrow=lambda qs: qs.filter(level__lte=3))
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
 

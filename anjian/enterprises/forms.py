@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import ScopedModelChoiceField, scope_fields
 from anjian.enterprises.models import (
     Enterprise,
     EnterpriseKind,
@@ -15,7 +16,7 @@ from anjian.enterprises.models import (
     LicenceKind,
     flag_choices,
 )
-from anjian.orgs.models import Jurisdiction, Sector
+from anjian.orgs.models import Sector
 
 CRS_CHOICES = [("wgs84", _("WGS-84（GPS、天地图）")), ("gcj02", _("GCJ-02（高德、腾讯地图）"))]
 
@@ -40,7 +41,7 @@ class EnterpriseForm(_MarkInvalid, forms.Form):
     name = forms.CharField(label=_("单位名称"), max_length=200)
     credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=30, required=False)
     kind = forms.ChoiceField(label=_("类型"), choices=EnterpriseKind.choices, initial=EnterpriseKind.ENTERPRISE)
-    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all(), required=False)
+    sector = ScopedModelChoiceField("orgs.sectors", search=True, label=_("行业"), required=False)
     size = forms.ChoiceField(label=_("规模"), choices=EnterpriseSize.choices, initial=EnterpriseSize.SMALL)
     employees = forms.IntegerField(label=_("从业人数"), min_value=0, initial=0)
     status = forms.ChoiceField(label=_("经营状态"), choices=EnterpriseStatus.choices, initial=EnterpriseStatus.OPERATING)
@@ -48,8 +49,8 @@ class EnterpriseForm(_MarkInvalid, forms.Form):
     crs = forms.ChoiceField(label=_("坐标系"), choices=CRS_CHOICES, initial="wgs84", widget=forms.RadioSelect)
     lng = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180)
     lat = forms.FloatField(label=_("纬度"), required=False, min_value=-90, max_value=90)
-    jurisdiction = forms.ModelChoiceField(
-        label=_("属地（无坐标时必选）"), queryset=Jurisdiction.objects.none(), required=False,
+    jurisdiction = ScopedModelChoiceField(
+        "orgs.jurisdictions", search=True, label=_("属地（无坐标时必选）"), required=False,
         help_text=_("有坐标时按辖区边界自动确定属地"),
     )
     principal = forms.CharField(label=_("主要负责人"), max_length=50, required=False)
@@ -75,7 +76,7 @@ class EnterpriseForm(_MarkInvalid, forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(is_active=True).order_by("path")
+        scope_fields(self, user)
         if enterprise is not None and not supervisor:
             # The enterprise edits its own record: what decides who supervises it is shown but
             # changed only through a change request (services.change_request_submit).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -13,12 +14,12 @@ from ninja.errors import HttpError
 from anjian.config.api import require
 from anjian.core.apischema import Id, In, Limit, Param, Year
 from anjian.core.errors import DomainError
+from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
-from anjian.enterprises.models import Enterprise
 from anjian.hazards import services
 from anjian.hazards.models import Hazard, HazardListing, HazardPenalty, HazardStatus
 from anjian.hazards.selectors import hazard_list, hazard_transitions
-from anjian.orgs.models import Department, Jurisdiction, Sector
+from anjian.orgs.models import Jurisdiction, Sector
 
 router = Router(tags=["hazards"])
 
@@ -86,17 +87,17 @@ class HazardReportIn(In):  # not "ReportIn": the OpenAPI schema name is shared b
     category: str
     description: str
     level: str = "general"
-    enterprise_id: int | None = None
+    enterprise_id: Annotated[int | None, Ref("enterprises")] = None
     place_name: str = ""
     address: str = ""
     lng: float | None = None
     lat: float | None = None
     accuracy_m: float | None = None
-    jurisdiction_code: str | None = None
-    sector_code: str | None = None
+    jurisdiction_code: Annotated[str | None, Ref("orgs.jurisdictions@hazards.report", by="code")] = None
+    sector_code: Annotated[str | None, Ref("orgs.sectors", by="code")] = None
     standard_item: str = ""
     found_at: dt.datetime | None = None
-    checklist_item_id: int | None = None
+    checklist_item_id: Annotated[int | None, Ref("checklists.hazard_items")] = None
 
 
 class TransitionIn(In):
@@ -109,7 +110,7 @@ class TransitionIn(In):
     measures: str = ""
     funds: Decimal | None = None
     reason: str = ""
-    duplicate_of: int | None = None
+    duplicate_of: Annotated[int | None, Ref("hazards")] = None
 
 
 class PlanIn(In):
@@ -119,9 +120,9 @@ class PlanIn(In):
 
 class RerouteIn(In):
     reason: str
-    department_id: int | None = None
-    jurisdiction_code: str | None = None
-    sector_code: str | None = None
+    department_id: Annotated[int | None, Ref("orgs.departments@hazards.reroute")] = None
+    jurisdiction_code: Annotated[str | None, Ref("orgs.jurisdictions@hazards.reroute", by="code")] = None
+    sector_code: Annotated[str | None, Ref("orgs.sectors", by="code")] = None
 
 
 def _get(request: HttpRequest, pk: Id) -> Hazard:
@@ -189,35 +190,16 @@ def get_hazard(request: HttpRequest, pk: Id):
     return _detail(request, _get(request, pk))
 
 
-def _checklist_item(request: HttpRequest, pk: int | None):  # type: ignore[no-untyped-def]
-    if pk is None:
-        return None
-    from anjian.checklists.selectors import hazard_items
-
-    item = hazard_items(user=request.user).filter(pk=pk).first()
-    if item is None:
-        raise DomainError("未找到该排查标准条目（须为已发布的隐患排查标准）",
-                          "Unknown checklist item (it must belong to a published hazard checklist)",
-                          field="checklist_item_id")
-    return item
-
-
 @router.post("/", response={201: HazardDetailOut}, summary="上报隐患 / report a hazard")
 def report_hazard(request: HttpRequest, payload: HazardReportIn):
     require(request, "hazards.report")
-    enterprise = None
-    if payload.enterprise_id is not None:
-        enterprise = get_in_scope(Enterprise.objects.all(), request.user, "enterprises.view", pk=payload.enterprise_id)
-    jur = Jurisdiction.objects.filter(code=payload.jurisdiction_code).first() if payload.jurisdiction_code else None
-    sector = Sector.objects.filter(code=payload.sector_code).first() if payload.sector_code else None
-    if payload.sector_code and sector is None:
-        raise DomainError("未知的行业代码", "Unknown sector code", field="sector_code")
+    refs = resolve_refs(request.user, payload)
     h = services.hazard_report(
         actor=request.user, source=payload.source, category=payload.category, description=payload.description,
-        level=payload.level, enterprise=enterprise, place_name=payload.place_name, address=payload.address,
-        lng=payload.lng, lat=payload.lat, accuracy_m=payload.accuracy_m, jurisdiction=jur, sector=sector,
-        standard_item=payload.standard_item, found_at=payload.found_at,
-        checklist_item=_checklist_item(request, payload.checklist_item_id),
+        level=payload.level, enterprise=refs["enterprise_id"], place_name=payload.place_name, address=payload.address,
+        lng=payload.lng, lat=payload.lat, accuracy_m=payload.accuracy_m, jurisdiction=refs["jurisdiction_code"],
+        sector=refs["sector_code"], standard_item=payload.standard_item, found_at=payload.found_at,
+        checklist_item=refs["checklist_item_id"],
     )
     if not Hazard.objects.restrict(request.user, "hazards.view").filter(pk=h.pk).exists():
         h.transitions = []  # type: ignore[attr-defined]
@@ -230,15 +212,15 @@ def report_hazard(request: HttpRequest, payload: HazardReportIn):
 def transition_hazard(request: HttpRequest, pk: Id, target: Param, payload: TransitionIn):
     require(request, "hazards.view")
     h = _get(request, pk)
+    refs = resolve_refs(request.user, payload)
     user, current = request.user, h.status
     if target == HazardStatus.CONFIRMED:
         services.hazard_confirm(actor=user, hazard=h, level=payload.level, standard_item=payload.standard_item,
                                 deadline=payload.deadline, responsible_person=payload.responsible_person,
                                 measures=payload.measures, funds=payload.funds, note=payload.note)
     elif target == HazardStatus.REJECTED:
-        dup = (Hazard.objects.restrict(user, "hazards.view").filter(pk=payload.duplicate_of).first()
-               if payload.duplicate_of else None)
-        services.hazard_reject(actor=user, hazard=h, reason=payload.reason, note=payload.note, duplicate_of=dup)
+        services.hazard_reject(actor=user, hazard=h, reason=payload.reason, note=payload.note,
+                               duplicate_of=refs["duplicate_of"])
     elif target == HazardStatus.RECTIFYING and current == HazardStatus.CONFIRMED:
         services.hazard_start_rectification(actor=user, hazard=h, note=payload.note)
     elif target == HazardStatus.RECTIFYING and current == HazardStatus.SUBMITTED:
@@ -266,16 +248,17 @@ def set_plan(request: HttpRequest, pk: Id, payload: PlanIn):
     return _detail(request, _get(request, pk))
 
 
-@router.post("/{pk}/reroute", response=HazardOut, summary="改派属地/行业/监管部门 / re-route (audited)")
+@router.post("/{pk}/reroute", response={200: HazardOut, 202: dict},
+             summary="改派属地/行业/监管部门 / re-route (audited); 202 when the hazard leaves the caller's scope")
 def reroute(request: HttpRequest, pk: Id, payload: RerouteIn):
     require(request, "hazards.reroute")
     h = _get(request, pk)
-    dept = Department.objects.filter(pk=payload.department_id).first() if payload.department_id else None
-    jur = Jurisdiction.objects.filter(code=payload.jurisdiction_code).first() if payload.jurisdiction_code else None
-    sector = Sector.objects.filter(code=payload.sector_code).first() if payload.sector_code else None
-    h = services.hazard_reroute(actor=request.user, hazard=h, reason=payload.reason, department=dept,
-                                jurisdiction=jur, sector=sector)
-    return Hazard.objects.select_related("jurisdiction", "sector", "department", "enterprise").get(pk=h.pk)
+    refs = resolve_refs(request.user, payload)
+    h = services.hazard_reroute(actor=request.user, hazard=h, reason=payload.reason, department=refs["department_id"],
+                                jurisdiction=refs["jurisdiction_code"], sector=refs["sector_code"])
+    if not Hazard.objects.restrict(request.user, "hazards.view").filter(pk=h.pk).exists():
+        return Status(202, {"detail": "已改派，该隐患已移出您的管辖范围 / Re-routed; the hazard is now outside your scope"})
+    return _get(request, h.pk)
 
 
 class PenaltyIn(In):
@@ -313,7 +296,7 @@ def record_penalty(request: HttpRequest, pk: Id, payload: PenaltyIn):
 class ListingIn(In):
     db_model = HazardListing
     level: str
-    series_id: int
+    series_id: Annotated[int, Ref("documents.series")]
     issuer: str
     deadline: dt.date
     requirements: str = ""
@@ -343,11 +326,10 @@ def get_listings(request: HttpRequest, pk: Id):
 
 @router.post("/{pk}/listings", response={201: ListingOut}, summary="挂牌督办（取文号）/ list a major hazard for supervision")
 def create_listing(request: HttpRequest, pk: Id, payload: ListingIn):
-    from anjian.documents.models import DocumentSeries
 
     require(request, "hazards.supervise")
     h = _get(request, pk)
-    series = get_in_scope(DocumentSeries.objects.all(), request.user, "documents.issue", pk=payload.series_id)
+    series = resolve_refs(request.user, payload)["series_id"]
     listing = services.hazard_listing_create(actor=request.user, hazard=h, level=payload.level, series=series,
                                              issuer=payload.issuer, deadline=payload.deadline,
                                              requirements=payload.requirements)

@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.forms import QueryForm
+from anjian.core.forms import QueryForm, ScopedModelChoiceField
 from anjian.hazards.models import HazardLevel, HazardSource, HazardStatus
-from anjian.orgs.models import Jurisdiction, Sector
 
 
 class HazardFilterForm(QueryForm):
@@ -18,12 +17,13 @@ class HazardFilterForm(QueryForm):
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *HazardStatus.choices], required=False)
     overdue = forms.BooleanField(label=_("仅逾期"), required=False)
     source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部")), *HazardSource.choices], required=False)
-    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.filter(parent__isnull=True), required=False)
-    jurisdiction = forms.ModelChoiceField(label=_("区域"), queryset=Jurisdiction.objects.none(), required=False)
+    sector = ScopedModelChoiceField("orgs.sectors", label=_("行业"), required=False, empty_label=_("全部"))
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions", label=_("区域"), required=False, empty_label=_("全部"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(level__lte=3)
+        self.fields["jurisdiction"].bind(user, narrow=lambda qs: qs.filter(level__lte=3))
+        self.fields["sector"].bind(user, narrow=lambda qs: qs.filter(parent__isnull=True))
         for name, field in self.fields.items():
             css = "form-check-input" if name == "overdue" else "form-select" if isinstance(
                 field, forms.ChoiceField) else "form-control"
@@ -37,13 +37,14 @@ class HazardStatsForm(QueryForm):
     """The statistics query: a year (of the found time) and optional area, sector and source."""
 
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
-    jurisdiction = forms.ModelChoiceField(label=_("区域"), queryset=Jurisdiction.objects.none(), required=False)
-    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.filter(parent__isnull=True), required=False)
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions", label=_("区域"), required=False, empty_label=_("全部"))
+    sector = ScopedModelChoiceField("orgs.sectors", label=_("行业"), required=False, empty_label=_("全部"))
     source = forms.ChoiceField(label=_("来源"), choices=[("", _("全部")), *HazardSource.choices], required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "orgs.view").filter(level__lte=3)
+        self.fields["jurisdiction"].bind(user, narrow=lambda qs: qs.filter(level__lte=3))
+        self.fields["sector"].bind(user, narrow=lambda qs: qs.filter(parent__isnull=True))
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field, forms.ChoiceField)
                                           else "form-control")

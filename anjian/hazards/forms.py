@@ -7,13 +7,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.forms import DateInput, bootstrap
-from anjian.enterprises.models import Enterprise
+from anjian.core.forms import DateInput, ScopedModelChoiceField, bootstrap, scope_fields
 from anjian.hazards.models import HazardLevel, HazardSource, ListingLevel, RejectReason
 from anjian.rules.hazards import TREATMENT_PLAN_PARTS
 
@@ -25,22 +23,14 @@ def _end_of(day: dt.date | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
 
 
-class ChecklistItemField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.version.template.name} v{obj.version.number} · {obj.code} {obj.short_text}"
-
-
 class HazardReportForm(forms.Form):
-    enterprise_text = forms.CharField(
-        label=_("企业（名称或统一社会信用代码）"), required=False, max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    enterprise = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    enterprise = ScopedModelChoiceField("enterprises", search=True, label=_("企业（名称或统一社会信用代码）"),
+                                        required=False)
     place_name = forms.CharField(label=_("场所名称（无企业档案时）"), required=False, max_length=200)
     source = forms.ChoiceField(label=_("来源"), choices=HazardSource.choices, initial=HazardSource.PATROL)
     level = forms.ChoiceField(label=_("隐患等级"), choices=HazardLevel.choices, initial=HazardLevel.GENERAL)
-    checklist_item = ChecklistItemField(label=_("排查标准条目（可选）"), queryset=None, required=False,  # type: ignore[arg-type]
-                                        help_text=_("选择后隐患类别按条目填写；重大隐患判定项自动带出判定标准条款"))
+    checklist_item = ScopedModelChoiceField("checklists.hazard_items", label=_("排查标准条目（可选）"), required=False,
+                                            help_text=_("选择后隐患类别按条目填写；重大隐患判定项自动带出判定标准条款"))
     category = forms.CharField(label=_("隐患类别/排查项"), max_length=200)
     description = forms.CharField(label=_("隐患描述"), widget=forms.Textarea(attrs={"rows": 3}))
     standard_item = forms.CharField(label=_("重大隐患判定标准条款"), required=False, max_length=300)
@@ -56,31 +46,13 @@ class HazardReportForm(forms.Form):
         bootstrap(self, size="lg")
         for name in ("category", "description", "source", "level"):
             self.fields[name].widget.attrs["required"] = True
-        from anjian.checklists.selectors import hazard_items
-
-        self.fields["checklist_item"].queryset = hazard_items(user=user)
+        scope_fields(self, user)
         self.fields["category"].required = False  # filled from the checklist item when one is chosen
         self.fields["category"].widget.attrs.pop("required", None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        scope = Enterprise.objects.restrict(self.user, "enterprises.view")
-        ent = None
-        if data.get("enterprise"):
-            ent = scope.filter(pk=data["enterprise"]).first()
-            if ent is None:
-                self.add_error("enterprise_text", _("未找到该企业，请核对或填写场所名称"))
-        elif text := (data.get("enterprise_text") or "").strip():
-            matches = list(scope.filter(Q(credit_code=text.upper()) | Q(name__icontains=text)).order_by("name")[:6])
-            exact = [e for e in matches if e.name == text or e.credit_code == text.upper()]
-            if len(exact) == 1 or len(matches) == 1:
-                ent = (exact or matches)[0]
-            elif not matches:
-                self.add_error("enterprise_text", _("未找到该企业，请核对或填写场所名称"))
-            else:
-                names = str(_("、")).join(e.name for e in matches[:5])
-                self.add_error("enterprise_text", _("匹配到多家企业，请输入全称：") + names)
-        data["enterprise_obj"] = ent
+        data["enterprise_obj"] = data.get("enterprise")
         return data
 
 
@@ -150,15 +122,14 @@ class PlanForm(forms.Form):
 
 
 class RerouteForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("监管部门"), queryset=None, required=False)  # type: ignore[arg-type]
+    department = ScopedModelChoiceField("orgs.regulators@hazards.reroute", search=True, label=_("监管部门"),
+                                        required=False)
     reason = forms.CharField(label=_("改派理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from anjian.orgs.models import Department, DepartmentKind
-
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(is_active=True, kind=DepartmentKind.REGULATOR)
         bootstrap(self, size="lg")
+        scope_fields(self, user)
 
 
 class PenaltyForm(forms.Form):
@@ -174,17 +145,15 @@ class PenaltyForm(forms.Form):
 
 class ListingForm(forms.Form):
     level = forms.ChoiceField(label=_("督办层级"), choices=ListingLevel.choices)
-    series = forms.ModelChoiceField(label=_("文号序列"), queryset=None)  # type: ignore[arg-type]
+    series = ScopedModelChoiceField("documents.series", label=_("文号序列"))
     issuer = forms.CharField(label=_("督办机关"), max_length=100)
     deadline = forms.DateField(label=_("督办整改期限"), widget=DateInput())
     requirements = forms.CharField(label=_("督办要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        from anjian.documents.models import DocumentSeries
-
         super().__init__(*args, **kwargs)
-        self.fields["series"].queryset = DocumentSeries.objects.restrict(user, "documents.issue").order_by("code")
         bootstrap(self, size="lg")
+        scope_fields(self, user)
 
 
 def _choices(values: Any) -> list[tuple[str, str]]:

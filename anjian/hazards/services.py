@@ -464,6 +464,13 @@ def hazard_reroute(
         raise DomainError("改派须说明理由", "A reason is required", field="reason")
     if h.status not in [s for s in HazardStatus.values if not HAZARD_WORKFLOW.states[s].final]:
         raise InvalidTransition("已办结的隐患不能改派", "A closed hazard cannot be re-routed")
+    if actor is not None:  # the destination must be in the actor's scope too, not only the hazard
+        from anjian.core.lookups import within_choice
+
+        if not within_choice(actor, "orgs.jurisdictions@hazards.reroute", jurisdiction):
+            raise NotAllowed("改派的属地不在您的管辖范围内", "The new jurisdiction is outside your scope")
+        if not within_choice(actor, "orgs.departments@hazards.reroute", department):
+            raise NotAllowed("改派的监管部门不在您的管辖范围内", "The new department is outside your scope")
     before = {
         "jurisdiction": h.jurisdiction.code,
         "sector": h.sector.code if h.sector_id else None,

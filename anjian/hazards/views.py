@@ -139,7 +139,7 @@ def hazard_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "plan_parts": plan_parts,
         "plan_form": PlanForm(initial={**(h.plan or {}), "deadline": timezone.localdate(h.deadline) if h.deadline else None})
         if can_plan else None,
-        "reroute_form": RerouteForm(initial={"department": h.department_id})
+        "reroute_form": RerouteForm(initial={"department": h.department_id}, user=request.user)
         if h.status not in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED) and can(request.user, "hazards.reroute", h)
         else None,
         "needs_photos": {HazardStatus.SUBMITTED, HazardStatus.APPLIED},
@@ -246,7 +246,7 @@ def hazard_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action("hazards.reroute")
 def hazard_reroute_view(request: HttpRequest, pk: int) -> HttpResponse:
     h = _get(request, pk)
-    form = RerouteForm(request.POST)
+    form = RerouteForm(request.POST, user=request.user)
     post_form_action(request, form, lambda d: services.hazard_reroute(
         actor=request.user, hazard=h, reason=d["reason"], department=d["department"]), _("已改派"))
     if not Hazard.objects.restrict(request.user, "hazards.view").filter(pk=h.pk).exists():
@@ -262,7 +262,7 @@ def hazard_report_view(request: HttpRequest) -> HttpResponse:
 
         ent = Enterprise.objects.restrict(request.user, "enterprises.view").filter(pk=ent_id if ent_id.isdigit() else 0).first()
         if ent is not None:
-            initial = {"enterprise": ent.pk, "enterprise_text": ent.name}
+            initial = {"enterprise": ent.pk}
     if (item_id := request.GET.get("item", "").strip()).isdigit():
         from anjian.checklists.selectors import hazard_items
 

@@ -9,7 +9,7 @@ exist, so a token cannot probe other enterprises' sensor codes. See ``docs/monit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,6 +17,7 @@ from ninja import Router, Schema
 
 from anjian.config.api import require
 from anjian.core.apischema import Id, In
+from anjian.core.lookups import Ref, resolve_refs
 from anjian.monitoring.models import Sensor
 
 router = Router(tags=["monitoring"])
@@ -66,7 +67,7 @@ class SensorIn(In):
     name: str | None = None
     kind: str | None = None
     unit: str | None = None
-    source: int | None = None
+    source: Annotated[int | None, Ref("monitoring.sources")] = None
     low: float | None = None
     high: float | None = None
     high_high: float | None = None
@@ -81,7 +82,7 @@ class SensorIn(In):
 
 
 class SensorCreateIn(SensorIn):
-    enterprise: int
+    enterprise: Annotated[int, Ref("enterprises@monitoring.change")]
     code: str
     name: str  # type: ignore[assignment]
     kind: str  # type: ignore[assignment]
@@ -125,27 +126,20 @@ def _sensor_out(sensor: Any) -> dict[str, Any]:
 
 
 def _sensor_data(request: HttpRequest, payload: SensorIn, fields: set[str]) -> dict[str, Any]:
-    from anjian.core.errors import DomainError
-    from anjian.monitoring.models import HazardSource
     from anjian.monitoring.services import SENSOR_FIELDS
 
     data = {k: v for k, v in payload.model_dump().items() if k in SENSOR_FIELDS and k in fields}
-    if data.get("source") is not None:
-        source = HazardSource.objects.restrict(request.user, "monitoring.change").filter(pk=data["source"]).first()
-        if source is None:
-            raise DomainError("重大危险源单元不存在或不在管辖范围内", "Unknown major hazard source unit", field="source")
-        data["source"] = source
+    if "source" in data:
+        data["source"] = resolve_refs(request.user, payload, only=["source"])["source"]
     return data
 
 
 @router.post("/sensors", response={201: SensorOut}, summary="新增测点 / create a sensor")
 def create_sensor(request: HttpRequest, payload: SensorCreateIn) -> Any:
-    from anjian.core.scoping import get_in_scope
-    from anjian.enterprises.models import Enterprise
     from anjian.monitoring.services import sensor_create
 
     require(request, "monitoring.change")
-    enterprise = get_in_scope(Enterprise.objects.all(), request.user, "monitoring.change", pk=payload.enterprise)
+    enterprise = resolve_refs(request.user, payload, only=["enterprise"])["enterprise"]
     sent = payload.model_fields_set
     sensor = sensor_create(actor=request.user, enterprise=enterprise, code=payload.code,
                            data=_sensor_data(request, payload, sent))

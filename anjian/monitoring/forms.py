@@ -6,6 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import ScopedModelChoiceField, scope_fields
 from anjian.monitoring.models import SensorKind, UnitKind
 from anjian.monitoring.services import SENSOR_FIELDS, SubstanceRow
 
@@ -58,13 +59,13 @@ class SensorForm(forms.Form):
     """Sensor settings as typed; the rules (threshold order, deadband, unique topic, …) are the
     service's, whose refusals are shown beside the field they name."""
 
-    enterprise = forms.ModelChoiceField(label=_("企业"), queryset=None)  # type: ignore[arg-type]
+    enterprise = ScopedModelChoiceField("enterprises@monitoring.change", search=True, label=_("企业"))
     code = forms.CharField(label=_("测点编码"), max_length=64)
     name = forms.CharField(label=_("测点名称"), max_length=200)
     kind = forms.ChoiceField(label=_("类型"), choices=SensorKind.choices)
     unit = forms.CharField(label=_("计量单位"), max_length=16, required=False,
                            help_text=_("留空则按类型取默认单位"))
-    source = forms.ModelChoiceField(label=_("重大危险源单元"), queryset=None, required=False)  # type: ignore[arg-type]
+    source = ScopedModelChoiceField("monitoring.sources", label=_("重大危险源单元"), required=False)
     low = forms.FloatField(label=_("低报阈值"), required=False)
     high = forms.FloatField(label=_("高报阈值"), required=False)
     high_high = forms.FloatField(label=_("高高报阈值"), required=False)
@@ -78,20 +79,18 @@ class SensorForm(forms.Form):
     lng = forms.FloatField(label=_("经度(WGS-84)"), required=False)
     lat = forms.FloatField(label=_("纬度(WGS-84)"), required=False)
 
-    def __init__(self, *args: Any, enterprises: Any, sources: Any, sensor: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, sensor: Any = None, **kwargs: Any) -> None:
         if sensor is not None:
             kwargs.setdefault("initial", {f: getattr(sensor, f) for f in SENSOR_FIELDS})
         super().__init__(*args, **kwargs)
+        scope_fields(self, user)
         if sensor is not None:  # enterprise and code are fixed once created
             del self.fields["enterprise"]
             del self.fields["code"]
             self.fields["reason"] = forms.CharField(label=_("修改原因"), max_length=200, required=False)
-            sources = sources.filter(enterprise_id=sensor.enterprise_id)
-        else:
-            self.fields["enterprise"].queryset = enterprises
-        self.fields["source"].queryset = sources.filter(retired=False).select_related("enterprise")
+            self.fields["source"].bind(user, narrow=lambda qs: qs.filter(enterprise_id=sensor.enterprise_id))
         for field in self.fields.values():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
 
     def service_data(self) -> dict[str, Any]:

@@ -180,10 +180,7 @@ def sensor_list_view(request: HttpRequest) -> HttpResponse:
 def _sensor_form_view(request: HttpRequest, sensor: Any = None) -> HttpResponse:
     from anjian.monitoring.forms import SensorForm
 
-    form = SensorForm(
-        request.POST or None, sensor=sensor, enterprises=_enterprises_for(request.user),
-        sources=HazardSource.objects.restrict(request.user, "monitoring.change"),
-    )
+    form = SensorForm(request.POST or None, sensor=sensor, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             if sensor is None:

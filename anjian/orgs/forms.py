@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.orgs.models import INHERENT_RISK_CHOICES, Jurisdiction, JurisdictionLevel, RiskMethod, Sector
+from anjian.core.forms import ScopedModelChoiceField, scope_fields
+from anjian.orgs.models import INHERENT_RISK_CHOICES, Jurisdiction, JurisdictionLevel, RiskMethod
 
 
 class SectorRiskForm(forms.Form):
@@ -39,21 +40,21 @@ class PolicyEditForm(_Thresholds):
 class PolicyCreateForm(_Thresholds):
     method = forms.ChoiceField(label=_("评价方法"), choices=RiskMethod.choices,
                                widget=forms.Select(attrs={"class": "form-select"}))
-    jurisdiction = forms.ModelChoiceField(
-        label=_("适用辖区"), queryset=Jurisdiction.objects.none(), required=False, empty_label=_("全市"),
+    jurisdiction = ScopedModelChoiceField(
+        "orgs.jurisdictions@orgs.risk", label=_("适用辖区"), required=False, empty_label=_("全市"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    sector = forms.ModelChoiceField(
-        label=_("适用行业"), queryset=Sector.objects.all(), required=False, empty_label=_("所有行业"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+    sector = ScopedModelChoiceField(
+        "orgs.sectors", search=True, label=_("适用行业"), required=False, help_text=_("留空为所有行业"),
     )
 
     field_order = ["method", "jurisdiction", "sector", "red", "orange", "yellow", "note"]
 
-    def __init__(self, *args: Any, user: Any, citywide: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, citywide: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        qs = Jurisdiction.objects.restrict(user, "orgs.risk").filter(level__lte=JurisdictionLevel.STREET)
-        self.fields["jurisdiction"].queryset = qs.order_by("path")
+        scope_fields(self, user)
+        self.fields["sector"].widget.attrs["class"] = "form-control"
+        self.fields["jurisdiction"].bind(user, narrow=lambda qs: qs.filter(level__lte=JurisdictionLevel.STREET))
         self.fields["jurisdiction"].label_from_instance = lambda j: ("\u3000" * j.depth) + j.name
         if not citywide:
             self.fields["jurisdiction"].required = True

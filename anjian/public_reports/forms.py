@@ -8,12 +8,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.forms import QueryForm
-from anjian.enterprises.models import Enterprise
-from anjian.orgs.models import Department
+from anjian.core.forms import QueryForm, ScopedModelChoiceField, scope_fields
+from anjian.core.scoping import has_action
 from anjian.public_reports.models import (
     ContactPreference,
-    RejectReason,
     ReportStatus,
     ReportType,
     Verification,
@@ -95,30 +93,42 @@ class ReportForm(forms.Form):
 class HotlineForm(ReportForm):
     """The operator enters a caller's report; the caller's contact is kept apart all the same."""
 
-    enterprise = forms.ModelChoiceField(label=_("企业档案（如能确定）"), queryset=Enterprise.objects.none(),
-                                        required=False, widget=forms.Select(attrs=SELECT))
+    enterprise = ScopedModelChoiceField("enterprises", search=True, label=_("企业档案（如能确定）"), required=False)
     consent = forms.BooleanField(label=_("已向来电人告知如实举报的责任及保密承诺"),
                                  error_messages={"required": _("请确认已告知来电人")},
                                  widget=forms.CheckboxInput(attrs=CHECK))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.order_by("name")
+        if has_action(user, "enterprises.view"):
+            self.fields["enterprise"].widget.attrs.update(INPUT)
+            scope_fields(self, user)
+        else:  # an operator who may not see the registry types the name only
+            del self.fields["enterprise"]
         self.fields["name"].label = _("来电人姓名")
         self.fields["phone"].label = _("来电号码")
         self.fields["real_name"].help_text = _("来电人要求匿名时选择匿名；姓名与号码依法保密。")
 
 
 class RejectForm(forms.Form):
-    reason = forms.ModelChoiceField(label=_("不予受理理由"), queryset=RejectReason.objects.filter(is_active=True),
+    reason = ScopedModelChoiceField("public_reports.reject_reasons", label=_("不予受理理由"),
                                     widget=forms.Select(attrs={"class": "form-select"}))
     note = forms.CharField(label=_("内部说明"), required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope_fields(self, user)
+
 
 class DispatchForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("承办部门"), queryset=Department.objects.order_by("name"),
-                                        required=False, widget=forms.Select(attrs={"class": "form-select"}))
+    department = ScopedModelChoiceField("orgs.departments@public_reports.triage", search=True, label=_("承办部门"),
+                                        required=False, help_text=_("留空则按属地和行业自动确定"))
     note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].widget.attrs["class"] = "form-control"
+        scope_fields(self, user)
 
 
 class VerifyForm(forms.Form):
@@ -156,7 +166,8 @@ class FilterForm(QueryForm):
 class PolicyForm(forms.ModelForm):
     """A jurisdiction's reward policy; defaults are the national figures."""
 
-    jurisdiction = forms.ModelChoiceField(label=_("辖区"), queryset=None, widget=forms.Select(attrs={"class": "form-select"}))
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions@public_reports.reward", label=_("辖区"),
+                                          widget=forms.Select(attrs={"class": "form-select"}))
 
     class Meta:
         from anjian.public_reports.models import RewardPolicyConfig
@@ -167,11 +178,8 @@ class PolicyForm(forms.ModelForm):
                   "claim_period_days", "handling_days", "handling_extension_days", "feedback_days"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        from anjian.orgs.models import Jurisdiction
-
         super().__init__(*args, **kwargs)
-        self.fields["jurisdiction"].queryset = Jurisdiction.objects.restrict(user, "public_reports.reward").filter(
-            level__lte=2).order_by("path")
+        self.fields["jurisdiction"].bind(user, narrow=lambda qs: qs.filter(level__lte=2))
         for name, field in self.fields.items():
             if name != "jurisdiction":
                 css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"

@@ -433,8 +433,19 @@ def report_dispatch(
     *, actor: Any, report: Report, department: Department | None = None, jurisdiction: Jurisdiction | None = None,
     note: str = "",
 ) -> Report:
-    """Send to the handling unit: the territory and the sector department (dual routing)."""
+    """Send to the handling unit: the territory and the sector department (dual routing). The
+    department and the place must be ones the actor may hand work to (``orgs.departments`` /
+    ``orgs.jurisdictions`` within ``public_reports.triage``)."""
     r = _lock(report, actor)
+    if actor is not None:
+        from anjian.core.lookups import within_choice
+
+        if not within_choice(actor, "orgs.departments@public_reports.triage", department):
+            raise NotAllowed("所选承办部门不在您的管辖范围内", "The chosen department is outside your scope",
+                             field="department")
+        if not within_choice(actor, "orgs.jurisdictions@public_reports.triage", jurisdiction):
+            raise NotAllowed("所选辖区不在您的管辖范围内", "The chosen jurisdiction is outside your scope",
+                             field="jurisdiction")
     fields = ["dispatched_at"]
     if department is not None:
         r.department = department

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anjian.audit.selectors import history_for, timeline_for
 from anjian.core.errors import DomainError
+from anjian.core.forms import form_refusal
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, require_action
@@ -92,8 +93,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "duplicates": selectors.duplicate_candidates(user=user, report=r) if r.status == ReportStatus.RECEIVED else [],
         "merged": Report.objects.restrict(user, VIEW).filter(merged_into=r).order_by("received_at"),
         "has_identity": hasattr(r, "identity") if may["identity"] else False,
-        "reject_form": RejectForm(),
-        "dispatch_form": DispatchForm(initial={"department": r.department_id}),
+        "reject_form": RejectForm(user=user),
+        "dispatch_form": DispatchForm(initial={"department": r.department_id}, user=user),
         "verify_form": VerifyForm(),
         "linked": r.linked,
         "reward": Reward.objects.filter(report=r).select_related("claimant").first() if may["reward"] else None,
@@ -192,7 +193,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "accept":
             services.report_accept(actor=user, report=r, note=note)
         elif action == "reject":
-            form = RejectForm(p)
+            form = RejectForm(p, user=user)
             if not form.is_valid():
                 raise DomainError("请选择不予受理理由", "Choose a reason", field="reason")
             services.report_reject(actor=user, report=r, reason=form.cleaned_data["reason"], note=note)
@@ -200,8 +201,10 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             into = get_in_scope(Report.objects, user, VIEW, pk=p.get("into") or 0)
             services.report_merge(actor=user, report=r, into=into, note=note)
         elif action == "dispatch":
-            form = DispatchForm(p)
-            dept = form.cleaned_data.get("department") if form.is_valid() else None
+            form = DispatchForm(p, user=user)
+            if not form.is_valid():
+                raise form_refusal(form)
+            dept = form.cleaned_data.get("department")
             services.report_dispatch(actor=user, report=r, department=dept, note=note)
         elif action == "extend":
             services.report_request_extension(actor=user, report=r, note=note)
@@ -235,7 +238,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_action("public_reports.hotline")
 def hotline(request: HttpRequest) -> HttpResponse:
-    form = HotlineForm(request.POST or None, request.FILES or None)
+    form = HotlineForm(request.POST or None, request.FILES or None, user=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -244,7 +247,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
                 report, secret, _created = services.report_submit(
                     actor=request.user, channel=Channel.HOTLINE, report_type=d["report_type"],
                     description=d["description"], address=d["address"], lng=d["lng"], lat=d["lat"],
-                    occurred_at=d["occurred_at"], enterprise=d["enterprise"], enterprise_name=d["enterprise_name"],
+                    occurred_at=d["occurred_at"], enterprise=d.get("enterprise"), enterprise_name=d["enterprise_name"],
                     identity=form.identity(), files=d["files"], idempotency_key=d["idempotency_key"],
                 )
                 response = render(request, "public_reports/hotline_done.html",

@@ -152,7 +152,7 @@ def test_report_form_on_a_phone(login, world):
     assert 'accept="image/*" capture="environment"' in page
     assert "navigator.geolocation" in page
     r = client.post("/hazards/new/", {
-        "enterprise_text": "甲区化工", "source": "patrol", "level": "general", "category": "灭火器过期",
+        "enterprise": "甲区化工", "source": "patrol", "level": "general", "category": "灭火器过期",
         "description": "车间灭火器过期 3 具", "lng": "114.0501", "lat": "22.0502", "accuracy_m": "12",
         "photos": [photo("a.jpg")],
     })
@@ -165,11 +165,12 @@ def test_report_form_on_a_phone(login, world):
 
 def test_report_form_refuses_out_of_scope_enterprise(login, world):
     client = login("grid_inspector")
-    r = client.post("/hazards/new/", {"enterprise": world.ent_b.pk, "enterprise_text": "乙区建筑工程有限公司",
-                                      "source": "patrol", "level": "general", "category": "x", "description": "y"})
-    assert r.status_code == 422  # form errors: the page renders with the message
-    assert Hazard.objects.count() == 0
-    assert "未找到该企业，请核对或填写场所名称" in r.content.decode()
+    for chosen in (world.ent_b.pk, "乙区建筑工程有限公司"):  # the id the search field sends, or the typed name
+        r = client.post("/hazards/new/", {"enterprise": chosen, "source": "patrol", "level": "general",
+                                          "category": "x", "description": "y"})
+        assert r.status_code == 422  # form errors: the page renders with the message
+        assert Hazard.objects.count() == 0
+        assert "所选项不存在或不在您的管辖范围内" in r.content.decode()
 
 
 def test_report_page_matrix(login, persona):
