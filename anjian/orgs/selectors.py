@@ -46,11 +46,14 @@ def _feature(j: Jurisdiction, role: str) -> dict[str, Any]:
 
 def _collection(tops: list[Jurisdiction], parts: list[Jurisdiction]) -> dict[str, Any]:
     features = [_feature(j, "scope") for j in tops] + [_feature(j, "part") for j in parts]
-    boxes = [j for j in tops if None not in (j.min_lng, j.min_lat, j.max_lng, j.max_lat)]
+    known: list[tuple[float, float, float, float]] = []
+    for j in tops:
+        if j.min_lng is not None and j.min_lat is not None and j.max_lng is not None and j.max_lat is not None:
+            known.append((j.min_lng, j.min_lat, j.max_lng, j.max_lat))
     collection: dict[str, Any] = {"type": "FeatureCollection", "features": features}
-    if boxes:
-        collection["bbox"] = [min(j.min_lng for j in boxes), min(j.min_lat for j in boxes),  # type: ignore[type-var]
-                              max(j.max_lng for j in boxes), max(j.max_lat for j in boxes)]  # type: ignore[type-var]
+    if known:
+        collection["bbox"] = [min(k[0] for k in known), min(k[1] for k in known),
+                              max(k[2] for k in known), max(k[3] for k in known)]
     return collection
 
 

@@ -40,6 +40,12 @@ def test_anonymous_report_with_a_photo_then_tracking_it_on_a_phone(e2e_world, ne
     page.check("input[name=report_type][value=hazard]")
     page.fill("#id_description", "菜市场后面的仓库里堆着几十个液化气瓶，晚上没人看管")
     page.fill("#id_address", "甲区化工路 9 号后门")
+    # The place, tapped on the form's map (no tile server: the city's boundaries are drawn).
+    page.wait_for_selector("#pr-map[data-fitted]")
+    page.locator("#pr-map").scroll_into_view_if_needed()
+    box = page.locator("#pr-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.45, box["y"] + box["height"] * 0.5)
+    assert page.input_value("#id_lng")
     page.set_input_files("#id_files", files=[{"name": "气瓶.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
     page.check("#id_consent")
     with page.expect_navigation():
@@ -51,6 +57,7 @@ def test_anonymous_report_with_a_photo_then_tracking_it_on_a_phone(e2e_world, ne
     secret = page.locator("[data-testid=secret]").inner_text().strip()
     report = Report.objects.get()
     assert report.display_code == code
+    assert 114.0 < report.lng < 114.4 and 22.0 < report.lat < 22.4
     assert not ReporterIdentity.objects.filter(report=report).exists()  # anonymous
     photos = Attachment.objects.filter(object_id=str(report.pk), content_type__model="report")
     assert photos.count() == 1 and photos.get().mime == "image/jpeg"
