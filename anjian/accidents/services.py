@@ -505,12 +505,12 @@ INVESTIGATION_REPORT_DUE = due_registry.register(
 )
 REPLY_DUE = due_registry.register(
     due_registry.DueKind(code="accidents.reply", label="事故调查报告批复期限",
-                         action="accidents.investigate", closed_by="登记政府批复",
+                         action="accidents.investigate", closed_by="登记批复",
                          remind_before=dt.timedelta(days=3), escalate_after=dt.timedelta(days=1))
 )
 RECTIFICATION_DUE = due_registry.register(
     due_registry.DueKind(code="accidents.rectification", label="事故整改措施落实",
-                         action="accidents.close", closed_by="整改措施全部落实后结案",
+                         action="accidents.close", closed_by="结案",
                          unit_level=JurisdictionLevel.DISTRICT,
                          remind_before=dt.timedelta(days=15), escalate_after=dt.timedelta(days=7))
 )

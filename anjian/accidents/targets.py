@@ -42,7 +42,7 @@ from anjian.rules import accidents as law
 
 TARGET_WARNING = due_registry.register(
     due_registry.DueKind(code="accidents.target_warning", label="事故控制指标预警",
-                         action="accidents.targets", closed_by="下达/调整控制指标",
+                         action="accidents.view", closed_by="知悉并部署",
                          remind_before=dt.timedelta(days=2), escalate_after=dt.timedelta(days=3))
 )
 
@@ -259,7 +259,7 @@ def targets_warn(*, year: int | None = None, day: dt.date | None = None) -> int:
     for row in _all_progress(year or day.year, day):
         t = row["target"]
         if row["status"] == "green":
-            due_close(t, TARGET_WARNING.code)
+            due_close(t, TARGET_WARNING.code, state=DueState.CANCELLED)  # the warning no longer applies
             continue
         level = "红色预警" if row["status"] == "red" else "黄色预警"
         title = (f"{level}：{t.owner_name}{t.get_category_display() or ''}{t.get_metric_display()}"
@@ -272,6 +272,11 @@ def targets_warn(*, year: int | None = None, day: dt.date | None = None) -> int:
         ).update(title=title[:300]):
             opened += 1
             continue
+        if DueItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(ControlTarget), object_id=str(t.pk),
+            kind=TARGET_WARNING.code, state=DueState.DONE, title__startswith=level,
+        ).exists():
+            continue  # the owner acknowledged this colour already; a red after a yellow warns again
         # an area's target goes to the area's inbox, a department's to the department's
         owner = {"owner_department": t.department} if t.department_id else {"owner_jurisdiction": t.jurisdiction}
         due_open(
@@ -281,6 +286,30 @@ def targets_warn(*, year: int | None = None, day: dt.date | None = None) -> int:
         )
         opened += 1
     return opened
+
+
+def warnings_for(user: Any) -> list[Any]:
+    """The open target warnings in the user's own 我的待办 (the 知悉并部署 forms on the targets page)."""
+    from anjian.inbox.selectors import due_item_list
+
+    return list(due_item_list(user=user).filter(kind=TARGET_WARNING.code))
+
+
+@transaction.atomic
+def target_warning_acknowledge(*, actor: Any, target: ControlTarget, note: str) -> ControlTarget:
+    """知悉并部署: the warned area or department records what it has arranged; the to-do closes and
+    the same colour does not warn again this year (a yellow warning turning red does)."""
+    note = (note or "").strip()
+    item = next((i for i in warnings_for(actor) if i.object_id == str(target.pk)), None) if _is_actor(actor) else \
+        DueItem.objects.filter(content_type=ContentType.objects.get_for_model(ControlTarget), object_id=str(target.pk),
+                               kind=TARGET_WARNING.code, state=DueState.OPEN).first()
+    if item is None:
+        raise NotAllowed("该指标没有待您处理的预警", "No warning of this target is yours to acknowledge")
+    if not note:
+        raise DomainError("请填写已部署的措施", "Describe the measures arranged", field="note")
+    due_close(target, TARGET_WARNING.code)
+    record_event(target, "warning_acknowledged", actor=actor, summary=f"知悉并部署：{item.title}", note=note)
+    return target
 
 
 def targets_refresh_after_commit(occurred_at: dt.datetime) -> None:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("report/", views.accident_report_view, name="report"),
     path("statistics/", views.statistics_view, name="statistics"),
     path("targets/", views.targets_view, name="targets"),
+    path("targets/<int:pk>/acknowledge/", views.target_warning_acknowledge_view, name="target_acknowledge"),
     path("import/", views.accident_import_view, name="import"),
     path("reports/", views.monthly_reports_view, name="reports"),
     path("reports/<int:pk>/<str:fmt>/", views.monthly_report_download_view, name="report_download"),

@@ -368,6 +368,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         if can_set else []
     )
     return render(request, "accidents/targets.html", {
+        "warnings": targets_service.warnings_for(request.user),
         "area_rows": [r for r in rows if not r["target"].department_id],
         "department_rows": [r for r in rows if r["target"].department_id],
         "year": year, "can_set": can_set,
@@ -376,6 +377,24 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         "categories": Category.choices, "metrics": TargetMetric.choices,
         "share": (targets_service.elapsed_share(timezone.localdate()) * 100).quantize(1),
     })
+
+
+@require_action("accidents.view")
+def target_warning_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """知悉并部署 on a target warning in the user's own 我的待办 (the area's or the department's)."""
+    from anjian.accidents import targets as targets_service
+    from anjian.accidents.models import ControlTarget
+
+    target = get_in_scope(ControlTarget.objects.all(), request.user, "accidents.view", pk=pk)
+    if request.method == "POST":
+        try:
+            targets_service.target_warning_acknowledge(actor=request.user, target=target,
+                                                       note=request.POST.get("note", ""))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已知悉预警"))
+    return redirect(f"/accidents/targets/?year={target.year}")
 
 
 @require_action("accidents.view")

@@ -670,13 +670,17 @@ class Activity:
             reported = min(reported, self.now)
             place = ent.address if category != "road_traffic" else f"{districts[d_index].name}{rng.choice(ROADS)}与" \
                 f"{rng.choice(ROADS)}交叉口"
-            return acs.accident_report(actor=actor or self.district_actor(d_index), data={
+            acc = acs.accident_report(actor=actor or self.district_actor(d_index), data={
                 "enterprise": ent, "occurred_at": occurred_at, "known_at": known, "reported_at": reported,
                 "place": place, "description": f"{text}。", "category": category,
                 "type_code": self.type_code(occurred_at, old, new), "deaths": deaths, "serious_injuries": serious,
                 "minor_injuries": minor, "direct_loss_yuan": loss, "measures": "现场救援，伤者送医，保护现场",
                 "reporter": ent.principal or self.person(), "is_synthetic": True,
             })
+            if actor is not None and acs.accident_verify_pending(acc):
+                # Entered by the hotline long ago: the district verified it and passed it up then.
+                acs.accident_verify(actor=self.district_actor(d_index), accident=acc, note="已核实并报市应急管理局")
+            return acc
 
         from anjian.demo.generator import ROADS
 

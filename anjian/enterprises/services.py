@@ -25,7 +25,7 @@ LICENCE_EXPIRY = due_registry.register(
         code="enterprises.licence_expiry",
         label="证照到期",
         action="enterprises.change",
-        closed_by="证照延续",
+        closed_by="延续",
         remind_before=dt.timedelta(days=30),
         escalate_after=dt.timedelta(days=7),
     )

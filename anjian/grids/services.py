@@ -27,7 +27,7 @@ from anjian.orgs.models import Jurisdiction, JurisdictionLevel
 from anjian.rules.risk import PATROL_INTERVAL_MONTHS, RiskColour, next_patrol_due
 
 DUE_PATROL = due_registry.register(
-    due_registry.DueKind(code="grids.patrol", label="网格巡查", action="grids.patrol", closed_by="填写巡查记录",
+    due_registry.DueKind(code="grids.patrol", label="网格巡查", action="grids.patrol", closed_by="提交巡查记录",
                          remind_before=dt.timedelta(days=3),
                          escalate_after=dt.timedelta(days=3), escalate_every=dt.timedelta(days=7), max_level=2)
 ).code

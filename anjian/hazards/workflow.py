@@ -53,11 +53,11 @@ DUE_CONFIRM = _kind("hazards.confirm", _("隐患待确认"), "hazards.confirm", 
 DUE_RECTIFY = _kind("hazards.rectify", _("隐患待整改"), "hazards.rectify", _("开始整改、提交验收、申请销号"),
                     JurisdictionLevel.STREET)
 DUE_VERIFY = _kind("hazards.verify", _("隐患待验收"), "hazards.verify", _("验收销号"), JurisdictionLevel.STREET)
-DUE_REVIEW = _kind("hazards.review", _("重大隐患销号核查"), "hazards.verify", _("现场核查、批准销号"),
+DUE_REVIEW = _kind("hazards.review", _("重大隐患销号核查"), "hazards.verify", _("现场核查通过、批准销号"),
                    JurisdictionLevel.DISTRICT)
-DUE_REFERRAL = _kind("hazards.referral", _("重复处罚企业提请关闭"), "hazards.penalty", _("作出移送决定"),
+DUE_REFERRAL = _kind("hazards.referral", _("重复处罚企业提请关闭"), "hazards.penalty", _("提请关闭、不予提请"),
                      JurisdictionLevel.DISTRICT)
-DUE_LISTING = _kind("hazards.listing", _("挂牌督办到期核查"), "hazards.verify", _("现场核查后批准销号（摘牌）"))
+DUE_LISTING = _kind("hazards.listing", _("挂牌督办到期核查"), "hazards.verify", _("批准销号、验收销号"))
 
 
 def confirm_days() -> int:

@@ -30,7 +30,7 @@ REASSESSMENT = due_registry.register(
         code="monitoring.reassessment",
         label="重大危险源复评",
         action="monitoring.change",
-        closed_by="登记复评",
+        closed_by="变更（重新辨识评估）",
         remind_before=dt.timedelta(days=60),
         escalate_after=dt.timedelta(days=7),
     )

@@ -42,7 +42,7 @@ def _kind(code: str, label: Any, action: str, closed_by: Any, unit_level: int) -
 
 # The district office (with the sector department) receives, dispatches, verifies and answers;
 # the street office a report is dispatched to handles it on the spot.
-DUE_TRIAGE = _kind("public_reports.triage", _("举报待受理"), "public_reports.triage", _("受理、不予受理或合并"),
+DUE_TRIAGE = _kind("public_reports.triage", _("举报待受理"), "public_reports.triage", _("受理、不予受理、合并重复举报"),
                    JurisdictionLevel.DISTRICT)
 DUE_DISPATCH = _kind("public_reports.dispatch", _("举报待交办"), "public_reports.triage", _("交办"),
                      JurisdictionLevel.DISTRICT)

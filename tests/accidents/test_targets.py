@@ -68,7 +68,7 @@ def test_progress_status_and_inbox_warnings(world, history):
     with time_machine.travel(at(2026, 4, 1, 8), tick=False):
         assert targets_warn(day=dt.date(2026, 4, 1)) == 0
     item.refresh_from_db()
-    assert item.state == DueState.DONE
+    assert item.state == DueState.CANCELLED  # withdrawn: the warning no longer applies
 
 
 @pytest.mark.parametrize(("persona", "status"), [("city_admin", 302), ("district_a", 302), ("regulator", 404),

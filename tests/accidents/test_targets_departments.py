@@ -113,7 +113,35 @@ def test_warning_goes_to_the_departments_inbox(world, history, city_target):
     with time_machine.travel(at(2026, 4, 1, 8), tick=False):
         assert targets_warn(day=dt.date(2026, 4, 1)) == 0
     item.refresh_from_db()
+    assert item.state == DueState.CANCELLED  # withdrawn: the warning no longer applies
+
+
+def test_the_department_acknowledges_its_warning_from_the_targets_page(world, history, city_target, client):
+    """The warned regulator completes its to-do (知悉并部署, with the measures) from the page its
+    item links to; the same colour does not warn again; district B may not acknowledge it."""
+    admin = world.user("city_admin")
+    target_split(actor=admin, target=city_target, to="departments", manual={world.ema.pk: 2, world.housing.pk: 8})
+    with time_machine.travel(at(2026, 3, 31, 8), tick=False):
+        targets_warn(day=dt.date(2026, 3, 31))
+    item = DueItem.objects.get(kind="accidents.target_warning")
+    from anjian.testing.world import PASSWORD
+
+    assert client.login(username="district_b", password=PASSWORD)
+    client.post(f"/accidents/targets/{item.object_id}/acknowledge/", {"note": "x"})
+    item.refresh_from_db()
+    assert item.state == DueState.OPEN
+    assert client.login(username="regulator", password=PASSWORD)
+    page = client.get(item.url).content.decode()
+    assert "知悉并部署" in page and item.title in page
+    client.post(f"/accidents/targets/{item.object_id}/acknowledge/", {"note": ""})
+    item.refresh_from_db()
+    assert item.state == DueState.OPEN  # the measures are required
+    client.post(f"/accidents/targets/{item.object_id}/acknowledge/", {"note": "已约谈重点企业，开展专项检查"})
+    item.refresh_from_db()
     assert item.state == DueState.DONE
+    with time_machine.travel(at(2026, 4, 1, 8), tick=False):
+        targets_warn(day=dt.date(2026, 4, 1))
+    assert DueItem.objects.filter(kind="accidents.target_warning", state=DueState.OPEN).count() == 0
 
 
 def test_a_department_sees_its_own_target_only(world, history, city_target):
