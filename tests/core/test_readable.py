@@ -30,6 +30,15 @@ from anjian.audit.selectors import history_for, timeline_for
 pytestmark = pytest.mark.django_db
 
 T0 = dt.datetime(2026, 3, 2, 1, 30, 15, 123456, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """English requests leave the thread's language active: give the next test the default."""
+    yield
+    from django.conf import settings
+
+    translation.activate(settings.LANGUAGE_CODE)
 LANGS = ["zh-hans", "en"]
 
 # --- the detector ------------------------------------------------------------------------------
