@@ -54,7 +54,7 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.summary}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):

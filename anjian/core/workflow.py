@@ -149,10 +149,12 @@ class Workflow:
             deadline = new_state.deadline(obj)
             if deadline is not None:
                 owner = new_state.owner(obj) if new_state.owner else Owner()
+                with translation.override("zh-hans"):  # stored in Chinese, shown per reader (title_display)
+                    title = f"{new_state.label}：{self.title(obj)}"
                 due_open(
                     obj,
                     new_state.due_kind,
-                    title=f"{new_state.label}：{self.title(obj)}",
+                    title=title,
                     due_at=deadline,
                     url=self.url(obj),
                     owner_jurisdiction=owner.jurisdiction,

@@ -105,6 +105,14 @@ class DueItem(models.Model):
         return self.title
 
     @property
+    def title_display(self) -> str:
+        """The title in the reader's language where the platform wrote it: "待核查：…" → "To be
+        verified: …" (the state's label); the object's own name stays as written."""
+        from anjian.audit.display import reason_text
+
+        return reason_text(self.title)
+
+    @property
     def is_overdue(self) -> bool:
         return self.state == DueState.OPEN and self.due_at < timezone.now()
 

@@ -30,6 +30,15 @@ from anjian.audit.selectors import history_for, timeline_for
 pytestmark = pytest.mark.django_db
 
 T0 = dt.datetime(2026, 3, 2, 1, 30, 15, 123456, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    """English requests leave the thread's language active: give the next test the default."""
+    yield
+    from django.conf import settings
+
+    translation.activate(settings.LANGUAGE_CODE)
 LANGS = ["zh-hans", "en"]
 
 # --- the detector ------------------------------------------------------------------------------
@@ -359,3 +368,18 @@ def test_statistics_title_is_in_the_readers_language(world, login):
     en = visible_text(_in(client, "en").get(f"/accidents/statistics/?year={year}").content.decode())
     assert f"事故统计 · {year}年" in zh
     assert f"Accident statistics · {year} " in en + " " and f"{year}年" not in en
+
+
+def test_todo_titles_the_workflow_wrote_are_in_the_readers_language(scenario, login):
+    from anjian.hazards.models import Hazard
+    from anjian.inbox.models import DueItem
+
+    h = Hazard.objects.get(category="储罐区防火堤破损")
+    item = DueItem.objects.get(object_id=str(h.pk), content_type__model="hazard", state="open")
+    assert item.title.startswith("整改中：")  # stored in Chinese whatever the actor's language
+    with translation.override("en"):
+        assert item.title_display.startswith("Being corrected: ")
+    with translation.override("zh-hans"):
+        assert item.title_display == item.title
+    html = _in(login("city_admin"), "en").get("/inbox/").content.decode()
+    assert "Being corrected: " in html or "整改中：" not in html
