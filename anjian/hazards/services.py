@@ -134,7 +134,7 @@ def hazard_report(
     if found_at > timezone.now() + dt.timedelta(minutes=5):
         raise DomainError("发现时间不能晚于当前时间", "The time found cannot be in the future", field="found_at")
 
-    place = locate_jurisdiction(lng, lat) if lng is not None and lat is not None else None
+    place = located = locate_jurisdiction(lng, lat) if lng is not None and lat is not None else None
     if place is None:
         place = enterprise.jurisdiction if enterprise is not None else jurisdiction
     if place is None:
@@ -144,6 +144,16 @@ def hazard_report(
     if actor is not None and not scope_allows(
         actor, "hazards.report", jurisdiction=place, sector=sector, enterprise=enterprise
     ):
+        if located is not None:
+            # the point the phone gave is outside the reporter's grid: say so, not "no right"
+            where = located.full_name()
+            raise NotAllowed(
+                f"定位点在{where}，不在您负责的网格（辖区）内：请核对定位（可重新定位），"
+                "或清除经纬度后按企业所在地上报",
+                f"The located point is in {where}, outside your grid: check the location (locate again), "
+                "or clear the coordinates to report at the enterprise's address",
+                field="lng",
+            )
         raise NotAllowed("您无权在该辖区/企业上报隐患", "You may not report hazards there")
     department, rule = route_department(sector, place)
     now = timezone.now()
