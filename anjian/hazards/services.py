@@ -211,7 +211,6 @@ def hazard_report(
 # --- confirm / reject ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def default_deadline(hazard: Hazard, level: str | None = None, *, at: dt.datetime | None = None) -> dt.datetime:
     """The rule's rectification deadline (``rules.hazards.rectification_due``) for a hazard
     confirmed ``at`` (now): the term runs from the order to rectify, i.e. the confirmation, never
@@ -221,6 +220,7 @@ def default_deadline(hazard: Hazard, level: str | None = None, *, at: dt.datetim
     return rules.rectification_due(start, _rule_level(level or hazard.level))
 
 
+@transaction.atomic
 def hazard_confirm(
     *,
     actor: Any,
