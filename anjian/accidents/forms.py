@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accidents.choices import AccidentKind, Category, Grade, Measure, Misreport, SubjectKind, bilingual
-from anjian.core.forms import QueryForm, ScopedModelChoiceField, scope_fields
+from anjian.core.forms import DateInput, QueryForm, ScopedModelChoiceField, scope_fields
 from anjian.rules.accidents import GB6441_1986, GB6441_2025
 
 TYPE_CHOICES = [
@@ -19,7 +19,7 @@ TYPE_CHOICES = [
     (format_lazy("{} {}", GB6441_1986.standard, _("（至2026-06-30）")),
      [(t.code, bilingual(f"{t.code} {t.name_zh}", f"{t.code} {t.name_en}")) for t in GB6441_1986.types]),
 ]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()  # renders YYYY-MM-DD, the only value <input type="date"> accepts
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

@@ -100,8 +100,7 @@ def accident_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if tab == "supplements":
         context["supplements"] = acc.supplements.all()
-        context["supplement_form"] = SupplementForm(initial={
-            "changed_on": timezone.localdate(), **{k: getattr(acc, k) for k in services.COUNTED_FIELDS}})
+        context["supplement_form"] = SupplementForm(initial=_supplement_initial(acc))
         context["misreport_form"] = MisreportForm()
     if tab == "accountability":
         context["records"] = acc.accountabilities.all()
@@ -144,10 +143,18 @@ def accident_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accidents:detail", pk=acc.pk)
 
 
+def _supplement_initial(acc: Accident) -> dict[str, Any]:
+    """A 续报 starts from the last report's figures (the latest 续报, counted or not, else the
+    快报 as it stands): the reporter changes what changed instead of typing everything again."""
+    last = acc.supplements.order_by("-created_at", "-id").first()
+    source = last if last is not None else acc
+    return {"changed_on": timezone.localdate(), **{k: getattr(source, k) for k in services.COUNTED_FIELDS}}
+
+
 @require_action("accidents.supplement")
 def accident_supplement_view(request: HttpRequest, pk: int) -> HttpResponse:
     acc = _accident(request, pk)
-    form = SupplementForm(request.POST or None)
+    form = SupplementForm(request.POST or None, initial=_supplement_initial(acc))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         changed_on, note = data.pop("changed_on"), data.pop("note")

@@ -134,3 +134,90 @@ def attachments_add(
             data={"ids": [a.pk for a in created]},
         )
     return created
+
+
+# --- pending uploads: files chosen on a form that came back with an error ------------------------
+
+PENDING_DIR = "pending"
+PENDING_SALT = "anjian.documents.pending-upload"
+PENDING_MAX_AGE = 24 * 3600  # seconds a pending file is kept and its token accepted
+PENDING_MAX_FILES = 10
+
+
+def pending_keep(*, user: Any, files: Iterable[Any]) -> list[dict[str, str]]:
+    """Keep the files of a form that failed validation, so that the user does not choose them
+    again (a phone's camera photo cannot be chosen again at all): each is stored under
+    ``pending/<user id>/`` and described by a signed token bound to the user, which the form
+    sends back in a hidden field. Returns ``[{"token", "name"}]``. The type and size are checked
+    when the files are finally added (``attachments_add``); here only the size limit applies.
+    Files older than a day are removed as new ones are kept."""
+    from django.core import signing
+    from django.core.files.storage import default_storage
+
+    _pending_sweep(user)
+    kept = []
+    limit = settings.ATTACHMENT_MAX_BYTES
+    for upload in list(files)[:PENDING_MAX_FILES]:
+        data = upload.read()
+        if not data or len(data) > limit:
+            continue  # refused again, with its message, when the form is resubmitted without it
+        name = (getattr(upload, "name", "") or "file").replace("/", "_")[-120:]
+        stored = default_storage.save(f"{PENDING_DIR}/{user.pk}/{hashlib.sha256(data).hexdigest()[:24]}", ContentFile(data))
+        token = signing.dumps({"u": user.pk, "p": stored, "n": name}, salt=PENDING_SALT, compress=True)
+        kept.append({"token": token, "name": name})
+    return kept
+
+
+def pending_files(*, user: Any, tokens: Iterable[str]) -> list[Any]:
+    """The files kept by ``pending_keep`` for these tokens, as uploads (``name``, ``size``,
+    ``read()``). A token that is forged, expired, another user's or whose file is gone is
+    ignored."""
+    from django.core import signing
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = []
+    for token in list(tokens)[:PENDING_MAX_FILES]:
+        try:
+            info = signing.loads(token, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+        except signing.BadSignature:
+            continue
+        path = str(info.get("p", ""))
+        if info.get("u") != user.pk or not path.startswith(f"{PENDING_DIR}/{user.pk}/") or not default_storage.exists(path):
+            continue
+        with default_storage.open(path, "rb") as fh:
+            upload = SimpleUploadedFile(str(info.get("n") or "file"), fh.read())
+        upload.pending_path = path  # type: ignore[attr-defined]
+        files.append(upload)
+    return files
+
+
+def pending_discard(files: Iterable[Any]) -> None:
+    """Remove the stored copies of pending files once they have been attached."""
+    from django.core.files.storage import default_storage
+
+    for upload in files:
+        path = getattr(upload, "pending_path", None)
+        if path and default_storage.exists(path):
+            default_storage.delete(path)
+
+
+def _pending_sweep(user: Any) -> None:
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    folder = f"{PENDING_DIR}/{user.pk}"
+    try:
+        _dirs, names = default_storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    cutoff = timezone.now() - dt.timedelta(seconds=PENDING_MAX_AGE)
+    for name in names:
+        path = f"{folder}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue

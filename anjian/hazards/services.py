@@ -151,7 +151,7 @@ def hazard_report(
         raise DomainError("发现时间不能晚于当前时间", "The time found cannot be in the future", field="found_at")
     _check_not_before_regime(found_at)
 
-    place = locate_jurisdiction(lng, lat) if lng is not None and lat is not None else None
+    place = located = locate_jurisdiction(lng, lat) if lng is not None and lat is not None else None
     if place is None:
         place = enterprise.jurisdiction if enterprise is not None else jurisdiction
     if place is None:
@@ -167,6 +167,16 @@ def hazard_report(
     if actor is not None and not scope_allows(
         actor, "hazards.report", jurisdiction=place, sector=sector, enterprise=enterprise
     ):
+        if located is not None:
+            # the point the phone gave is outside the reporter's grid: say so, not "no right"
+            where = located.full_name()
+            raise NotAllowed(
+                f"定位点在{where}，不在您负责的网格（辖区）内：请核对定位（可重新定位），"
+                "或清除经纬度后按企业所在地上报",
+                f"The located point is in {where}, outside your grid: check the location (locate again), "
+                "or clear the coordinates to report at the enterprise's address",
+                field="lng",
+            )
         raise NotAllowed("您无权在该辖区/企业上报隐患", "You may not report hazards there")
     department, rule = route_department(sector, place)
     now = timezone.now()
@@ -225,7 +235,6 @@ def hazard_report(
 # --- confirm / reject ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def default_deadline(hazard: Hazard, level: str | None = None, *, at: dt.datetime | None = None) -> dt.datetime:
     """The rule's rectification deadline (``rules.hazards.rectification_due``) for a hazard
     confirmed ``at`` (now): the term runs from the order to rectify, i.e. the confirmation, never
@@ -235,6 +244,7 @@ def default_deadline(hazard: Hazard, level: str | None = None, *, at: dt.datetim
     return rules.rectification_due(start, _rule_level(level or hazard.level))
 
 
+@transaction.atomic
 def hazard_confirm(
     *,
     actor: Any,

@@ -14,6 +14,7 @@ from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, post_form_action, require_action
+from anjian.documents.attachments import pending_discard, pending_files, pending_keep
 from anjian.documents.exports import Column, bytes_response, csv_response, xlsx_response
 from anjian.documents.models import Attachment
 from anjian.hazards import services
@@ -272,24 +273,35 @@ def hazard_report_view(request: HttpRequest) -> HttpResponse:
                             "level": HazardLevel.MAJOR if item.is_major_criterion else HazardLevel.GENERAL,
                             "standard_item": item.standard_clause if item.is_major_criterion else ""})
     form = HazardReportForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            h = services.hazard_report(
-                actor=request.user, source=d["source"], category=d["category"], description=d["description"],
-                level=d["level"], enterprise=d["enterprise_obj"], place_name=d["place_name"], address=d["address"],
-                lng=d["lng"], lat=d["lat"], accuracy_m=d["accuracy_m"], standard_item=d["standard_item"],
-                photos=request.FILES.getlist("photos"), checklist_item=d.get("checklist_item"),
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("隐患已上报：") + h.code)
-            if can(request.user, "hazards.view", h):
-                return redirect("hazards:detail", pk=h.pk)
-            return redirect("hazards:list")
+    kept: list[dict[str, str]] = []
+    if request.method == "POST":
+        # photos kept from an earlier attempt that came back with an error, plus the new ones
+        earlier = pending_files(user=request.user, tokens=request.POST.getlist("kept_photos"))
+        photos = [*earlier, *request.FILES.getlist("photos")]
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                h = services.hazard_report(
+                    actor=request.user, source=d["source"], category=d["category"], description=d["description"],
+                    level=d["level"], enterprise=d["enterprise_obj"], place_name=d["place_name"],
+                    address=d["address"], lng=d["lng"], lat=d["lat"], accuracy_m=d["accuracy_m"],
+                    standard_item=d["standard_item"], photos=photos, checklist_item=d.get("checklist_item"),
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                pending_discard(earlier)
+                messages.success(request, _("隐患已上报：") + h.code)
+                if can(request.user, "hazards.view", h):
+                    return redirect("hazards:detail", pk=h.pk)
+                return redirect("hazards:list")
+        # the form comes back: keep the chosen photos (a camera photo cannot be chosen again)
+        for upload in photos:
+            upload.seek(0)
+        pending_discard(earlier)
+        kept = pending_keep(user=request.user, files=photos)
     # form errors answer 422 (the page with the messages still renders in the browser)
-    return render(request, "hazards/report.html", {"form": form}, status=422 if form.errors else 200)
+    return render(request, "hazards/report.html", {"form": form, "kept_photos": kept}, status=422 if form.errors else 200)
 
 
 @require_action("hazards.view")

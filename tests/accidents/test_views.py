@@ -190,3 +190,28 @@ def test_api_report_list_and_supplement(login, world):
                                         content_type="application/json")
     assert outsider.status_code == 404
     assert Accident.objects.get(pk=pk).deaths == 3
+
+
+def _value(page: str, name: str) -> str | None:
+    import re
+
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+    assert found, name
+    value = re.search(r'value="([^"]*)"', found.group(0))
+    return value.group(1) if value else None
+
+
+def test_the_supplement_form_starts_from_the_last_report(login, world, acc):
+    client = login("district_a")
+    page = client.get(f"/accidents/{acc.pk}/supplement/").content.decode()
+    # from the 快报: 1 death, 2 minor injuries, 500,000 yuan; the change date today, as YYYY-MM-DD
+    assert [_value(page, f) for f in ("deaths", "missing", "serious_injuries", "minor_injuries")] == ["1", "0", "0", "2"]
+    assert _value(page, "direct_loss_yuan") in ("500000", "500000.00")
+    assert _value(page, "changed_on") == "2026-03-12"
+    client.post(f"/accidents/{acc.pk}/supplement/", {
+        "changed_on": "2026-03-12", "deaths": "2", "missing": "0", "trapped": "0", "serious_injuries": "1",
+        "minor_injuries": "1", "direct_loss_yuan": "800000", "note": "一人经抢救无效死亡"})
+    page = client.get(f"/accidents/{acc.pk}/supplement/").content.decode()
+    # the next one starts from that 续报
+    assert [_value(page, f) for f in ("deaths", "serious_injuries", "minor_injuries")] == ["2", "1", "1"]
+    assert _value(page, "direct_loss_yuan") in ("800000", "800000.00")
