@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "anjian.core.middleware.RequestIdMiddleware",
+    "anjian.core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -210,6 +211,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 4096)
+
+# --- Content-Security-Policy (anjian/core/csp.py) ----------------------------------------
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 
 # --- maps --------------------------------------------------------------------------------
 # Government networks rarely reach public tile servers: the tile URL is configuration.
