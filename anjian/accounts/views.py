@@ -14,12 +14,13 @@ from anjian.accounts.actions import ACTIONS
 from anjian.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
 from anjian.accounts.models import ApiToken, Membership, Role, User
 from anjian.core.errors import DomainError
+from anjian.core.net import client_ip
 from anjian.core.pagination import keyset_page
 from anjian.core.views import require_action
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
