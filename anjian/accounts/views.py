@@ -17,13 +17,14 @@ from anjian.accounts.selectors import visible_users
 from anjian.accounts.setup import city_exists, city_setup, setup_code, setup_code_matches
 from anjian.core.errors import DomainError
 from anjian.core.forms import bootstrap
+from anjian.core.net import client_ip
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import has_action
 from anjian.core.views import require_action
 
 
 def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_ip(request)
 
 
 def login_view(request: HttpRequest) -> HttpResponse:

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "anjian.core.middleware.RequestIdMiddleware",
+    "anjian.core.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -223,6 +224,9 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
 IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 5_000_000)
 # Jobs: a running job whose heartbeat is older than this is marked failed by the watchdog.
 JOB_STALE_AFTER_S = env_int("JOB_STALE_AFTER_S", 15 * 60)
+
+# --- Content-Security-Policy (anjian/core/csp.py) ----------------------------------------
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 
 # --- maps --------------------------------------------------------------------------------
 # Government networks rarely reach public tile servers: the tile URL is configuration (docs/maps.md).

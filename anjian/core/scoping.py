@@ -177,7 +177,15 @@ def _unit_q(grant: Grant, spec: ScopeSpec) -> Q | bool | None:
                 q &= _territory_q(spec.territory, grant.territory_path)
             parts.append(q)
         if spec.department is not None:
-            parts.append(Q(**{f"{spec.department}_id": grant.department_id}))
+            # Rows routed (or dispatched) to the department. A membership that also names a
+            # jurisdiction limits the member to that territory for these rows too: a city
+            # bureau's officer posted to one district does not reach what was routed to the
+            # bureau in other districts. Without one, routing named the department as the
+            # handler, so it reaches those rows wherever they are (docs/mechanisms/scoping.md).
+            routed = Q(**{f"{spec.department}_id": grant.department_id})
+            if spec.territory is not None and grant.jurisdiction_path and not grant.is_citywide:
+                routed &= _territory_q(spec.territory, grant.jurisdiction_path)
+            parts.append(routed)
         if not parts:
             # A model without a sector axis (e.g. jurisdictions): the department's territory.
             if spec.territory is None or not grant.territory_path:

@@ -567,7 +567,8 @@ class Activity:
             ps.report_accept(actor=a0, report=first, note="属于安全生产举报，予以受理")
             ps.report_dispatch(actor=a0, report=first, note="请属地街道会同行业部门核查")
             ps.report_handle(actor=a0, report=first, note="现场核查属实，已责令清理通道并立案处罚",
-                             create_hazard=True, hazard_category="消防安全")
+                             create_hazard=True, hazard_category="消防安全",
+                             hazard_description="疏散通道堆放杂物，消防通道不畅通", hazard_description_confirmed=True)
             ps.report_verify(actor=a0, report=first, result="substantiated", fine_yuan=Decimal(20_000),
                              note="对该单位罚款 2 万元")
             ps.report_reply(actor=a0, report=first, text="经核查，您反映的问题属实。执法部门已责令该单位清理消防通道，"
@@ -582,7 +583,8 @@ class Activity:
             ps.report_accept(actor=a1, report=call)
             ps.report_dispatch(actor=a1, report=call, note="转属地核查")
             ps.report_handle(actor=a1, report=call, note="现场发现未安装燃气报警器，气瓶已移出", create_hazard=True,
-                             hazard_category="燃气安全")
+                             hazard_category="燃气安全", hazard_description="使用瓶装液化石油气的场所未安装可燃气体报警装置",
+                             hazard_description_confirmed=True)
             ps.report_verify(actor=a1, report=call, result="partly", note="气瓶位置问题属实，堵塞通道不属实")
             ps.report_reply(actor=a1, report=call, text="经核查，您反映的问题部分属实，已责令该单位整改。")
             # 4: Open311, outside the remit: not accepted.

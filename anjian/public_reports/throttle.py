@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from anjian.core.errors import DomainError
+from anjian.core.net import client_ip
 
 DEVICE_COOKIE = "aj_device"
 WINDOW_S = 3600
@@ -28,14 +29,6 @@ class RateLimited(DomainError):
     def __init__(self) -> None:
         super().__init__("提交过于频繁，请稍后再试；紧急情况请拨打 12350 热线。",
                          "Too many submissions, please try again later; in an emergency call 12350.")
-
-
-def client_ip(request: HttpRequest) -> str:
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def device_token(request: HttpRequest) -> str:

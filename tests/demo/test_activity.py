@@ -66,7 +66,7 @@ def test_hazards_in_every_source_and_state(city):
     for status in ("reported", "confirmed", "rectifying", "submitted", "written_off", "rejected", "reviewed"):
         assert by_status.get(status, 0) >= 1, (status, by_status)
     assert set(_count(Hazard.objects.all(), "source")) == {
-        "patrol", "self_inspection", "inspection", "public_report", "alarm", "supervision", "other"}
+        "patrol", "self_inspection", "inspection", "regulator", "alarm", "supervision", "other"}  # 监管发现: from reports
     for district in _districts():
         assert 20 <= Hazard.objects.filter(jurisdiction__path__startswith=district.path).count() <= 45
     assert Hazard.objects.filter(reject_reason="duplicate", duplicate_of__isnull=False).exists()
@@ -136,7 +136,7 @@ def test_public_reports_channels_states_and_reward(city):
     assert Report.objects.filter(identity__isnull=True).exists()  # anonymous ones
     linked = Report.objects.filter(link_type__model="hazard")
     assert linked.count() >= 3
-    assert Hazard.objects.filter(source="public_report").count() >= 2
+    assert Hazard.objects.filter(source="regulator").count() >= 2  # never 群众举报: the enterprise reads it
     reward = Reward.objects.get()
     assert reward.status == "approved" and reward.amount > 0
     assert reward.approved_by.username == "city_office" and reward.proposed_by.username == "district1"

@@ -107,3 +107,18 @@ def test_forty_parallel_wrong_passwords_in_threads(world):
     assert len(statuses) == 40
     assert counter.calls <= 5
     assert statuses.count(400) == counter.calls
+
+
+def test_behind_the_proxy_each_client_has_its_own_address(world):
+    """Behind the reverse proxy every request comes from the proxy: the address counted is the
+    one the proxy appended to X-Forwarded-For, not the proxy's, nor the client's own claim."""
+    with override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"), LOGIN_THROTTLE_IP_ATTEMPTS=3):
+        def post(user, forwarded):
+            return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded).post(
+                "/accounts/login/", {"username": user, "password": "wrong"})
+
+        # one client guessing, claiming a new address each time: still counted as one address
+        assert [post(f"g{i}", f"6.6.6.{i}, 10.0.0.66").status_code for i in range(4)] == [400, 400, 400, 429]
+        # a colleague behind the same proxy is not locked out by it
+        assert Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.0.0.77").post(
+            "/accounts/login/", {"username": "district_b", "password": PASSWORD}).status_code == 302
