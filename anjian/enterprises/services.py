@@ -452,6 +452,16 @@ def _check_proposal(changes: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _district_of(place: Jurisdiction) -> Jurisdiction:
+    """The district (or the city) above ``place``: a change of who supervises is decided by the
+    district office (with the sector department), not by a street or grid."""
+    from anjian.orgs.models import JurisdictionLevel
+
+    if place.level <= JurisdictionLevel.DISTRICT:
+        return place
+    return place.ancestors().filter(level=JurisdictionLevel.DISTRICT).first() or place
+
+
 @transaction.atomic
 def change_request_submit(*, actor: Any, enterprise: Enterprise, changes: dict[str, Any], reason: str) -> Any:
     """The enterprise proposes a change to its supervision fields; its supervising units get a
@@ -475,7 +485,7 @@ def change_request_submit(*, actor: Any, enterprise: Enterprise, changes: dict[s
         title=f"企业信息变更审核：{ent.name}",
         due_at=timezone.now() + dt.timedelta(days=CHANGE_REQUEST_DAYS),
         url=reverse("enterprises:detail", args=[ent.pk]) + "#change-requests",
-        owner_jurisdiction=ent.jurisdiction, owner_department=ent.department, sector=ent.sector,
+        owner_jurisdiction=_district_of(ent.jurisdiction), owner_department=ent.department, sector=ent.sector,
     )
     record_event(ent, "change_requested", actor=actor, summary="申请变更监管信息", note=reason,
                  data={"request": req.pk, "changes": clean})

@@ -56,7 +56,22 @@ def _fuzz(world, persona: str) -> list[str]:
     return [f"{k}\n{v}" for k, v in sorted(found.items())]
 
 
+@pytest.fixture
+def keep_test_connection():
+    """schemathesis calls the real WSGI handler, which closes the database connection at the end
+    of each request; inside the test's transaction that would close it (on PostgreSQL) — keep it
+    open, exactly as Django's test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("persona", ["city_admin", "enterprise"])
-def test_no_server_errors_and_only_documented_statuses(world, persona):
+def test_no_server_errors_and_only_documented_statuses(world, persona, keep_test_connection):
     problems = _fuzz(world, persona)
     assert not problems, "\n\n".join(problems)

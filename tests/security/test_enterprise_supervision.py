@@ -64,7 +64,7 @@ def test_proposal_goes_to_the_supervisors_inbox_and_approval_applies_it(login, w
     req = EnterpriseChangeRequest.objects.get(pk=response.json()["id"])
     assert Enterprise.objects.get(pk=world.ent_a.pk).status == "operating"  # not yet
     due = DueItem.objects.get(kind="enterprises.change_request", object_id=str(req.pk))
-    assert due.state == "open" and due.owner_jurisdiction_id == world.ent_a.jurisdiction_id
+    assert due.state == "open" and (due.owner_jurisdiction, due.owner_department) == (world.district_a, world.ent_a.department)
     assert DueItem.objects.restrict(world.user("district_a"), "inbox.view").filter(pk=due.pk).exists()
     assert not DueItem.objects.restrict(world.user("district_b"), "inbox.view").filter(pk=due.pk).exists()
     # the enterprise cannot approve its own request
