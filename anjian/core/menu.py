@@ -81,6 +81,8 @@ for _entry in [
     Entry(_("基础数据"), _("企业档案"), "enterprises:list", "enterprises.view", "bi-building", 1),
     Entry(_("基础数据"), _("辖区"), "orgs:jurisdictions", "orgs.view", "bi-map", 2),
     Entry(_("基础数据"), _("部门与行业路由"), "orgs:departments", "orgs.view", "bi-diagram-3", 3),
+    Entry(_("一、责任体系"), _("安全生产职责清单"), "orgs:duties", "orgs.view", "bi-journal-text", 1),
+    Entry(_("一、责任体系"), _("监管覆盖"), "orgs:coverage", "orgs.view", "bi-grid-3x3", 2),
     Entry(_("基础数据"), _("文号登记"), "documents:numbers", "documents.view", "bi-file-earmark-text", 4),
     Entry(_("系统管理"), _("用户与授权"), "accounts:users", "accounts.view", "bi-people", 1),
     Entry(_("系统管理"), _("角色"), "accounts:roles", "accounts.manage", "bi-shield-lock", 2),

@@ -9,7 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.forms import ScopedModelChoiceField, scope_fields
-from anjian.orgs.models import INHERENT_RISK_CHOICES, Jurisdiction, JurisdictionLevel, RiskMethod
+from anjian.orgs.models import (
+    INHERENT_RISK_CHOICES,
+    DepartmentKind,
+    Jurisdiction,
+    JurisdictionLevel,
+    RiskMethod,
+    Sector,
+)
 
 
 class SectorRiskForm(forms.Form):
@@ -103,3 +110,45 @@ class BoundaryRemapForm(forms.Form):
         self.fields["code_column"].choices = options
         self.fields["name_column"].choices = options
         self.fields["parent_column"].choices = [("", _("（无：都归入所选上级辖区）")), *options]
+
+
+class DepartmentForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类别"), choices=DepartmentKind.choices)
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions", search=True, label=_("所属辖区"))
+    short_name = forms.CharField(label=_("简称"), max_length=30, required=False)
+    doc_abbr = forms.CharField(label=_("发文机关代字"), max_length=30, required=False, help_text=_("如：深安委办"))
+    name_en = forms.CharField(label=_("英文名称"), max_length=200, required=False)
+    sectors = forms.ModelMultipleChoiceField(
+        label=_("监管行业"), queryset=Sector.objects.select_related("parent").order_by("path"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("按住 Ctrl（手机上逐项点选）可多选；选门类即含其下各大类"),
+    )
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope_fields(self, user)
+        self.fields["sectors"].label_from_instance = lambda s: ("\u3000" if s.parent_id else "") + f"{s.code} {s.name}"
+        if editing:
+            del self.fields["jurisdiction"]
+
+
+class RouteForm(forms.Form):
+    sector = ScopedModelChoiceField("orgs.sectors", search=True, label=_("行业"))
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions", search=True, label=_("适用辖区"), required=False,
+                                          help_text=_("留空为全市默认"))
+    department = ScopedModelChoiceField("orgs.departments", search=True, label=_("监管部门"))
+    note = forms.CharField(label=_("依据"), max_length=200, required=False, help_text=_("如：市政府部门安全生产职责规定"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope_fields(self, user)
+
+
+class DutyForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    post = forms.CharField(label=_("岗位"), max_length=60, required=False,
+                           help_text=_("留空为部门职责；填写则为该岗位的职责，如“分管副局长”"))
+    text = forms.CharField(label=_("职责内容"), max_length=10000, widget=forms.Textarea(attrs={"rows": 8}))
+    basis = forms.CharField(label=_("依据"), max_length=300, required=False, help_text=_("如：《安全生产法》第十条"))

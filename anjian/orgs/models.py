@@ -310,6 +310,42 @@ class RiskBandPolicy(models.Model):
         return f"R ≥ {n(self.red)} / ≥ {n(self.orange)} / ≥ {n(self.yellow)}"
 
 
+class Duty(models.Model):
+    """A department's (or one of its posts') work-safety duties for a year, as published in the
+    安全生产职责清单 (安全生产法 Art. 9; 地方党政领导干部安全生产责任制规定 Art. 5–11: 一岗双责,
+    党政同责; 管行业必须管安全). Append-only: a change is a new version, the old one stays readable."""
+
+    SCOPE = ScopeSpec(territory="department__jurisdiction", department="department")
+
+    department = models.ForeignKey(Department, verbose_name=_("部门"), on_delete=models.PROTECT, related_name="duties")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    post = models.CharField(_("岗位"), max_length=60, blank=True, help_text=_("留空为部门职责；填写则为该岗位的职责，如“分管副局长”"))
+    text = models.TextField(_("职责内容"), max_length=10000)
+    basis = models.CharField(_("依据"), max_length=300, blank=True, help_text=_("如：《安全生产法》第十条"))
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    is_current = models.BooleanField(_("现行"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("安全生产职责")
+        verbose_name_plural = _("安全生产职责")
+        ordering = ["department__jurisdiction__path", "department__name", "year", "post", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year", "post", "version"], name="orgs_duty_version"),
+            models.UniqueConstraint(
+                fields=["department", "year", "post"], condition=models.Q(is_current=True), name="orgs_duty_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department.name}{'·' + self.post if self.post else ''}（{self.year}）"
+
+
 class BoundaryImportStatus(models.TextChoices):
     PREVIEWED = "previewed", _("待确认")
     COMMITTED = "committed", _("已导入")

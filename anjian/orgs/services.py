@@ -24,6 +24,7 @@ from anjian.orgs.models import (
     BoundaryImport,
     BoundaryImportStatus,
     Department,
+    Duty,
     Jurisdiction,
     JurisdictionLevel,
     Sector,
@@ -254,8 +255,27 @@ def route_department(sector: Sector | None, jurisdiction: Jurisdiction | None) -
     return best.department, f"行业 {best.sector.code} {best.sector.name} @ {where} → {best.department.name}"
 
 
+def _require_org_scope(actor: Any, jurisdiction: Jurisdiction | None) -> None:
+    """The actor maintains departments and routes (``orgs.change``) at this place: inside their
+    territory, or city-wide for ``None`` (a city-wide default route)."""
+    if actor is None:
+        return
+    qs = Jurisdiction.objects.restrict(actor, "orgs.change")
+    if jurisdiction is None:
+        root = Jurisdiction.objects.filter(parent__isnull=True).first()
+        allowed = root is not None and qs.filter(pk=root.pk).exists()
+    else:
+        allowed = qs.filter(pk=jurisdiction.pk).exists()
+    if not allowed:
+        raise NotAllowed("该辖区不在您的管理范围内", "That jurisdiction is outside what you maintain")
+
+
 @transaction.atomic
 def route_set(*, actor: Any, sector: Sector, department: Department, jurisdiction: Jurisdiction | None = None, note: str = "") -> SectorRoute:
+    """Which department regulates ``sector`` at ``jurisdiction`` (city-wide when None). Both the
+    place and the department must be within the actor's territory."""
+    _require_org_scope(actor, jurisdiction)
+    _require_org_scope(actor, department.jurisdiction)
     route, _created = SectorRoute.objects.update_or_create(
         sector=sector, jurisdiction=jurisdiction, defaults={"department": department, "note": note}
     )
@@ -273,6 +293,10 @@ def department_create(
     *, actor: Any, name: str, kind: str, jurisdiction: Jurisdiction, sectors: Iterable[Sector] = (),
     short_name: str = "", doc_abbr: str = "", name_en: str = "",
 ) -> Department:
+    _require_org_scope(actor, jurisdiction)
+    name = name.strip()
+    if not name:
+        raise DomainError("请填写部门名称", "The department's name is required", field="name")
     if Department.objects.filter(jurisdiction=jurisdiction, name=name).exists():
         raise DomainError("同一辖区内部门名称不能重复", "Department names must be unique within a jurisdiction", field="name")
     dept = Department.objects.create(
@@ -281,6 +305,56 @@ def department_create(
     dept.sectors.set(list(sectors))
     record_event(dept, "created", actor=actor, summary=Msg(gettext_noop("新建部门 {name}"), name=name))
     return dept
+
+
+@transaction.atomic
+def department_update(
+    *, actor: Any, department: Department, name: str, kind: str, sectors: Iterable[Sector], short_name: str = "",
+    doc_abbr: str = "", name_en: str = "", is_active: bool = True,
+) -> Department:
+    dept = Department.objects.select_for_update().get(pk=department.pk)
+    _require_org_scope(actor, dept.jurisdiction)
+    name = name.strip()
+    if not name:
+        raise DomainError("请填写部门名称", "The department's name is required", field="name")
+    if Department.objects.filter(jurisdiction=dept.jurisdiction, name=name).exclude(pk=dept.pk).exists():
+        raise DomainError("同一辖区内部门名称不能重复", "Department names must be unique within a jurisdiction", field="name")
+    dept.name, dept.kind, dept.short_name, dept.doc_abbr, dept.name_en, dept.is_active = (
+        name, kind, short_name.strip(), doc_abbr.strip(), name_en.strip(), is_active)
+    dept._change_reason = "修改部门信息"  # type: ignore[attr-defined]
+    dept.save()
+    dept.sectors.set(list(sectors))
+    record_event(dept, "updated", actor=actor, summary=Msg(gettext_noop("修改部门 {name}"), name=name))
+    return dept
+
+
+@transaction.atomic
+def duty_set(
+    *, actor: Any, department: Department, year: int, text: str, post: str = "", basis: str = "",
+) -> Duty:
+    """Publish the duties of a department (or of one of its posts) for a year: a new version; the
+    previous one stays, no longer current."""
+    _require_org_scope(actor, department.jurisdiction)
+    text, post, basis = text.strip(), post.strip(), basis.strip()
+    if not text:
+        raise DomainError("请填写职责内容", "The duties are required", field="text")
+    if not 2000 <= year <= 2100:
+        raise DomainError("年度不正确", "The year is not valid", field="year")
+    current = (Duty.objects.select_for_update()
+               .filter(department=department, year=year, post=post, is_current=True).first())
+    version = 1
+    if current is not None:
+        if current.text == text and current.basis == basis:
+            return current
+        version = current.version + 1
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    duty = Duty.objects.create(department=department, year=year, post=post, text=text, basis=basis, version=version,
+                               created_by=actor if actor else None)
+    record_event(department, "duty_set", actor=actor, summary=Msg(
+        gettext_noop("{year}年安全生产职责（{post}）第{version}版"), year=year, post=post or department.name,
+        version=version))
+    return duty
 
 
 def sectors_load_gb4754() -> int:

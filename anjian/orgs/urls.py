@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anjian.orgs import views, views_boundaries, views_risk
+from anjian.orgs import views, views_boundaries, views_departments, views_risk
 
 app_name = "orgs"
 urlpatterns = [
@@ -9,6 +9,13 @@ urlpatterns = [
     path("jurisdictions/<int:pk>/geojson/", views.jurisdiction_geojson, name="jurisdiction_geojson"),
     path("boundaries/", views.boundaries, name="boundaries"),
     path("departments/", views.departments, name="departments"),
+    path("departments/new/", views_departments.department_new, name="department_new"),
+    path("departments/<int:pk>/", views_departments.department_detail, name="department"),
+    path("departments/<int:pk>/duty/", views_departments.department_duty, name="department_duty"),
+    path("coverage/", views_departments.coverage, name="coverage"),
+    path("routes/new/", views_departments.route_new, name="route_new"),
+    path("duties/", views_departments.duties, name="duties"),
+    path("duties/docx/", views_departments.duties_docx, name="duties_docx"),
     path("boundaries/", views_boundaries.boundary_imports, name="boundary_imports"),
     path("boundaries/<int:pk>/", views_boundaries.boundary_import, name="boundary_import"),
     path("boundaries/<int:pk>/geojson/", views_boundaries.boundary_import_geojson, name="boundary_import_geojson"),

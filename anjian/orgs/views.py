@@ -76,6 +76,8 @@ def departments(request: HttpRequest) -> HttpResponse:
     from anjian.orgs.lookups import routes_visible
 
     routes = routes_visible(request.user).order_by("sector__path")
-    return render(request, "orgs/departments.html", {"departments": depts, "routes": routes})
+    return render(request, "orgs/departments.html", {
+        "departments": depts, "routes": routes, "can_change": has_action(request.user, "orgs.change"),
+    })
 
 
