@@ -31,6 +31,25 @@ LIMIT = 20
 """At most this many suggestions per keystroke."""
 
 
+def prefix_match(qs: Any, column: str, term: str) -> Any:
+    """Rows whose ``column`` starts with ``term``, in ``column`` order.
+
+    On PostgreSQL both the match and the order use the column under the "C" collation, so that
+    one B-tree index on ``(column COLLATE "C")`` answers the prefix range *and* the order and the
+    scan stops after ``LIMIT`` rows (a linguistic collation would make the database read every
+    match and sort them: 900,000 rows for "深圳市"). The indexes are created by the apps'
+    migrations (``enterprises`` 0xxx ``ent_name_c``/``ent_credit_c``). Elsewhere (SQLite) a
+    plain ``LIKE 'q%'`` on the column."""
+    from django.db import connections
+
+    if connections[qs.db].vendor == "postgresql":
+        from django.db.models.functions import Collate
+
+        key = f"_{column}_c"
+        return qs.annotate(**{key: Collate(column, "C")}).filter(**{f"{key}__startswith": term}).order_by(key)
+    return qs.filter(**{f"{column}__startswith": term}).order_by(column)
+
+
 @dataclass(frozen=True)
 class Lookup:
     """How users choose a row of ``model``.
@@ -143,7 +162,7 @@ class Lookup:
             if len(seen) >= limit:
                 break
             term = q.upper() if self.upper_code and column == self.code_field else q
-            for row in qs.filter(**{f"{column}__startswith": term}).order_by(column)[: limit - len(seen)]:
+            for row in prefix_match(qs, column, term)[: limit - len(seen)]:
                 seen.setdefault(row.pk, row)
         return list(seen.values())
 
