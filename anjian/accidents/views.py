@@ -309,7 +309,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
     from anjian.accidents import targets as targets_service
     from anjian.accidents.choices import Category
     from anjian.accidents.models import ControlTarget, TargetMetric
-    from anjian.orgs.models import Department, DepartmentKind
+    from anjian.orgs.models import DepartmentKind
 
     raw_year = request.GET.get("year", "")
     year = int(raw_year) if raw_year.isdigit() and 1987 <= int(raw_year) <= 2100 else timezone.localdate().year
@@ -326,14 +326,22 @@ def targets_view(request: HttpRequest) -> HttpResponse:
                 targets_service.target_split(actor=request.user, target=target,
                                              to=request.POST.get("to", "districts"))
             else:
+                from anjian.core.lookups import lookup
+
                 department = None
                 if raw_dept := request.POST.get("department", ""):
-                    department = get_in_scope(Department.objects.select_related("jurisdiction"), request.user,
-                                              "orgs.view", pk=raw_dept if raw_dept.isdigit() else 0)
+                    # the department or area must be one the user sets targets for (not merely sees)
+                    depts = lookup("orgs.departments@accidents.targets")
+                    department = depts.find(request.user, raw_dept, by="pk") if raw_dept.isdigit() else None
+                    if department is None:
+                        raise depts.refused("department")
                     jur = department.jurisdiction
                 else:
-                    jur = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view",
-                                       pk=request.POST.get("jurisdiction", "0") or 0)
+                    places = lookup("orgs.jurisdictions@accidents.targets")
+                    raw_jur = request.POST.get("jurisdiction", "")
+                    jur = places.find(request.user, raw_jur, by="pk") if raw_jur.isdigit() else None
+                    if jur is None:
+                        raise places.refused("jurisdiction")
                 quota = request.POST.get("quota", "")
                 if not quota.isdigit():
                     raise DomainError("请填写控制数", "Give the quota", field="quota")
@@ -346,9 +354,11 @@ def targets_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已保存"))
         return redirect(f"/accidents/targets/?year={year}")
     rows = targets_service.target_progress(user=request.user, year=year)
+    from anjian.core.lookups import lookup
+
     departments = (
-        Department.objects.restrict(request.user, "orgs.view")
-        .filter(kind=DepartmentKind.REGULATOR, is_active=True, jurisdiction__level__lte=2)
+        lookup("orgs.departments@accidents.targets").queryset(request.user)
+        .filter(kind=DepartmentKind.REGULATOR, jurisdiction__level__lte=2)
         .select_related("jurisdiction").order_by("jurisdiction__path", "name")
         if can_set else []
     )
@@ -356,7 +366,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         "area_rows": [r for r in rows if not r["target"].department_id],
         "department_rows": [r for r in rows if r["target"].department_id],
         "year": year, "can_set": can_set,
-        "jurisdictions": Jurisdiction.objects.restrict(request.user, "orgs.view").filter(level__lte=2),
+        "jurisdictions": lookup("orgs.jurisdictions@accidents.targets").queryset(request.user).filter(level__lte=2),
         "departments": departments,
         "categories": Category.choices, "metrics": TargetMetric.choices,
         "share": (targets_service.elapsed_share(timezone.localdate()) * 100).quantize(1),
