@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -316,8 +316,6 @@ def targets_view(request: HttpRequest) -> HttpResponse:
     can_set = has_action(request.user, "accidents.targets")
     if request.method == "POST":
         if not can_set:
-            from django.http import Http404
-
             raise Http404
         try:
             if request.POST.get("op") == "split":
@@ -349,6 +347,8 @@ def targets_view(request: HttpRequest) -> HttpResponse:
                                            metric=request.POST.get("metric", ""), quota=int(quota),
                                            category=request.POST.get("category", ""), department=department)
         except DomainError as exc:
+            if exc.status == 404:  # a department or area outside the user's reach: absent, as everywhere
+                raise Http404 from exc
             messages.error(request, exc.message)
         else:
             messages.success(request, _("已保存"))

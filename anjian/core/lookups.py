@@ -50,6 +50,12 @@ def prefix_match(qs: Any, column: str, term: str) -> Any:
     return qs.filter(**{f"{column}__startswith": term}).order_by(column)
 
 
+class ChoiceOutOfScope(DomainError):
+    """A chosen row that does not exist for this user (unknown or outside the scope)."""
+
+    status = 404
+
+
 @dataclass(frozen=True)
 class Lookup:
     """How users choose a row of ``model``.
@@ -79,6 +85,9 @@ class Lookup:
     select_related: tuple[str, ...] = field(default=())
     placeholder: str = ""
     upper_code: bool = False
+    not_found_status: int | None = None
+    """404 for scoped rows (outside the scope is absent and tells nothing); 400 for reference data
+    (``action=None``), where an unknown code is simply a bad request. Set to override."""
 
     # --- the set of rows ---------------------------------------------------------------------
 
@@ -194,18 +203,21 @@ class Lookup:
         return str(code or row.pk)
 
     def refused(self, field_name: str | None) -> DomainError:
-        """The refusal for an unknown or out-of-scope value, in both languages."""
+        """The refusal for an unknown or out-of-scope value, in both languages: a 404 (outside
+        the scope is absent, as everywhere) that names the field."""
         from django.utils import translation
 
         with translation.override("zh-hans"):
             what_zh = str(self.model._meta.verbose_name)
         with translation.override("en"):
             what_en = str(self.model._meta.verbose_name).lower()
-        return DomainError(
+        refusal = ChoiceOutOfScope(
             f"所选{what_zh}不存在或不在您的管辖范围内",
             f"The chosen {what_en} does not exist or is outside your scope",
             field=field_name,
         )
+        refusal.status = self.not_found_status or (404 if self.action is not None else 400)
+        return refusal
 
 
 _REGISTRY: dict[str, Lookup] = {}

@@ -75,8 +75,7 @@ register(Lookup(
 register(Lookup(
     key="orgs.sectors", model=Sector, action=None, search=("code", "name"), code_field="code", upper_code=True,
     order=("path",),
-    label=lambda s: f"{s.code} {s.name}",
-    group=lambda s: s.parent.name if s.parent_id else gettext("门类"),
+    group=lambda s: s.parent.label if s.parent_id else gettext("门类"),
     group_order=lambda s: s.path[:3], select_related=("parent",),
     placeholder=_("输入行业代码或名称"),
 ))

@@ -50,7 +50,8 @@ def test_dispatch_department_search_is_scoped_grouped_and_submits(e2e_world, new
     assert "甲一街道 · 街道办" in listing  # under its heading
     box.fill("")
     box.type("示范")
-    page.wait_for_selector(".aj-lookup-list [data-pk]")
+    page.wait_for_selector(".aj-lookup-list [data-pk]:has-text('示范市应急管理局')")  # the city's bureaus serve district A
+    assert "示范市 · 行业监管部门" in page.locator(".aj-lookup-list").first.inner_text()
     _shot(page, "lookup-dispatch-1366.png")
     box.fill("")
     box.type("甲一")
