@@ -329,7 +329,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
                 department = None
                 if raw_dept := request.POST.get("department", ""):
                     # the department or area must be one the user sets targets for (not merely sees)
-                    depts = lookup("orgs.departments@accidents.targets")
+                    depts = lookup("orgs.departments_inside@accidents.targets")
                     department = depts.find(request.user, raw_dept, by="pk") if raw_dept.isdigit() else None
                     if department is None:
                         raise depts.refused("department")
@@ -357,7 +357,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
     from anjian.core.lookups import lookup
 
     departments = (
-        lookup("orgs.departments@accidents.targets").queryset(request.user)
+        lookup("orgs.departments_inside@accidents.targets").queryset(request.user)
         .filter(kind=DepartmentKind.REGULATOR, jurisdiction__level__lte=2)
         .select_related("jurisdiction").order_by("jurisdiction__path", "name")
         if can_set else []

@@ -94,3 +94,12 @@ register(Lookup(
     group=_department_group, group_order=lambda d: (d.jurisdiction.path, KIND_ORDER.get(d.kind, 9)),
     select_related=("jurisdiction",), placeholder=_("输入监管部门名称"),
 ))
+
+register(Lookup(
+    key="orgs.departments_inside", model=Department, action="orgs.view", search=("name", "short_name"),
+    order=("jurisdiction__path", "name"), base=lambda qs: qs.filter(is_active=True),
+    group=_department_group, group_order=lambda d: (d.jurisdiction.path, KIND_ORDER.get(d.kind, 9)),
+    select_related=("jurisdiction",), placeholder=_("输入部门名称"),
+))
+"""Departments inside the user's territory only (not those above it): the ones a user governs,
+e.g. sets accident-control targets for."""
