@@ -250,7 +250,7 @@ class TargetIn(In):
     quota: int
     category: str = ""
     jurisdiction_code: Annotated[str | None, Ref("orgs.jurisdictions@accidents.targets", by="code")] = None
-    department_id: Annotated[int | None, Ref("orgs.departments@accidents.targets")] = None
+    department_id: Annotated[int | None, Ref("orgs.departments_inside@accidents.targets")] = None
     amber_ratio: Decimal = Decimal("0.8")
     red_ratio: Decimal = Decimal("1")
     note: str = ""

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -331,15 +331,13 @@ def targets_view(request: HttpRequest) -> HttpResponse:
     from anjian.accidents import targets as targets_service
     from anjian.accidents.choices import Category
     from anjian.accidents.models import ControlTarget, TargetMetric
-    from anjian.orgs.models import Department, DepartmentKind
+    from anjian.orgs.models import DepartmentKind
 
     raw_year = request.GET.get("year", "")
     year = int(raw_year) if raw_year.isdigit() and 1987 <= int(raw_year) <= 2100 else timezone.localdate().year
     can_set = has_action(request.user, "accidents.targets")
     if request.method == "POST":
         if not can_set:
-            from django.http import Http404
-
             raise Http404
         try:
             if request.POST.get("op") == "split":
@@ -348,14 +346,22 @@ def targets_view(request: HttpRequest) -> HttpResponse:
                 targets_service.target_split(actor=request.user, target=target,
                                              to=request.POST.get("to", "districts"))
             else:
+                from anjian.core.lookups import lookup
+
                 department = None
                 if raw_dept := request.POST.get("department", ""):
-                    department = get_in_scope(Department.objects.select_related("jurisdiction"), request.user,
-                                              "orgs.view", pk=raw_dept if raw_dept.isdigit() else 0)
+                    # the department or area must be one the user sets targets for (not merely sees)
+                    depts = lookup("orgs.departments_inside@accidents.targets")
+                    department = depts.find(request.user, raw_dept, by="pk") if raw_dept.isdigit() else None
+                    if department is None:
+                        raise depts.refused("department")
                     jur = department.jurisdiction
                 else:
-                    jur = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view",
-                                       pk=request.POST.get("jurisdiction", "0") or 0)
+                    places = lookup("orgs.jurisdictions@accidents.targets")
+                    raw_jur = request.POST.get("jurisdiction", "")
+                    jur = places.find(request.user, raw_jur, by="pk") if raw_jur.isdigit() else None
+                    if jur is None:
+                        raise places.refused("jurisdiction")
                 quota = request.POST.get("quota", "")
                 if not quota.isdigit():
                     raise DomainError("请填写控制数", "Give the quota", field="quota")
@@ -363,14 +369,18 @@ def targets_view(request: HttpRequest) -> HttpResponse:
                                            metric=request.POST.get("metric", ""), quota=int(quota),
                                            category=request.POST.get("category", ""), department=department)
         except DomainError as exc:
+            if exc.status == 404:  # a department or area outside the user's reach: absent, as everywhere
+                raise Http404 from exc
             messages.error(request, exc.message)
         else:
             messages.success(request, _("已保存"))
         return redirect(f"/accidents/targets/?year={year}")
     rows = targets_service.target_progress(user=request.user, year=year)
+    from anjian.core.lookups import lookup
+
     departments = (
-        Department.objects.restrict(request.user, "orgs.view")
-        .filter(kind=DepartmentKind.REGULATOR, is_active=True, jurisdiction__level__lte=2)
+        lookup("orgs.departments_inside@accidents.targets").queryset(request.user)
+        .filter(kind=DepartmentKind.REGULATOR, jurisdiction__level__lte=2)
         .select_related("jurisdiction").order_by("jurisdiction__path", "name")
         if can_set else []
     )
@@ -379,7 +389,7 @@ def targets_view(request: HttpRequest) -> HttpResponse:
         "area_rows": [r for r in rows if not r["target"].department_id],
         "department_rows": [r for r in rows if r["target"].department_id],
         "year": year, "can_set": can_set,
-        "jurisdictions": Jurisdiction.objects.restrict(request.user, "orgs.view").filter(level__lte=2),
+        "jurisdictions": lookup("orgs.jurisdictions@accidents.targets").queryset(request.user).filter(level__lte=2),
         "departments": departments,
         "categories": Category.choices, "metrics": TargetMetric.choices,
         "share": (targets_service.elapsed_share(timezone.localdate()) * 100).quantize(1),

@@ -19,5 +19,5 @@ register(Lookup(
     order=("version__template__code", "order"), scope=_published_items,
     label=lambda i: f"{i.version.template.name} v{i.version.number} · {i.code} {i.short_text}",
     group=lambda i: i.version.template.name, group_order=lambda i: i.version.template.code,
-    select_related=("version", "version__template"),
+    select_related=("version", "version__template"), not_found_status=400,  # published standards serve all
 ))

@@ -84,7 +84,7 @@ class ScopedSearchInput(forms.TextInput):
     template_name = "core/widgets/scoped_search.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs)
+        super().__init__({"class": "form-control", **(attrs or {})})
         self.lookup_key = ""
         self.user: Any = None
 

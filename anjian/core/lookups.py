@@ -31,6 +31,31 @@ LIMIT = 20
 """At most this many suggestions per keystroke."""
 
 
+def prefix_match(qs: Any, column: str, term: str) -> Any:
+    """Rows whose ``column`` starts with ``term``, in ``column`` order.
+
+    On PostgreSQL both the match and the order use the column under the "C" collation, so that
+    one B-tree index on ``(column COLLATE "C")`` answers the prefix range *and* the order and the
+    scan stops after ``LIMIT`` rows (a linguistic collation would make the database read every
+    match and sort them: 900,000 rows for "深圳市"). The indexes are created by the apps'
+    migrations (``enterprises`` 0xxx ``ent_name_c``/``ent_credit_c``). Elsewhere (SQLite) a
+    plain ``LIKE 'q%'`` on the column."""
+    from django.db import connections
+
+    if connections[qs.db].vendor == "postgresql":
+        from django.db.models.functions import Collate
+
+        key = f"_{column}_c"
+        return qs.annotate(**{key: Collate(column, "C")}).filter(**{f"{key}__startswith": term}).order_by(key)
+    return qs.filter(**{f"{column}__startswith": term}).order_by(column)
+
+
+class ChoiceOutOfScope(DomainError):
+    """A chosen row that does not exist for this user (unknown or outside the scope)."""
+
+    status = 404
+
+
 @dataclass(frozen=True)
 class Lookup:
     """How users choose a row of ``model``.
@@ -60,6 +85,9 @@ class Lookup:
     select_related: tuple[str, ...] = field(default=())
     placeholder: str = ""
     upper_code: bool = False
+    not_found_status: int | None = None
+    """404 for scoped rows (outside the scope is absent and tells nothing); 400 for reference data
+    (``action=None``), where an unknown code is simply a bad request. Set to override."""
 
     # --- the set of rows ---------------------------------------------------------------------
 
@@ -143,7 +171,7 @@ class Lookup:
             if len(seen) >= limit:
                 break
             term = q.upper() if self.upper_code and column == self.code_field else q
-            for row in qs.filter(**{f"{column}__startswith": term}).order_by(column)[: limit - len(seen)]:
+            for row in prefix_match(qs, column, term)[: limit - len(seen)]:
                 seen.setdefault(row.pk, row)
         return list(seen.values())
 
@@ -175,18 +203,21 @@ class Lookup:
         return str(code or row.pk)
 
     def refused(self, field_name: str | None) -> DomainError:
-        """The refusal for an unknown or out-of-scope value, in both languages."""
+        """The refusal for an unknown or out-of-scope value, in both languages: a 404 (outside
+        the scope is absent, as everywhere) that names the field."""
         from django.utils import translation
 
         with translation.override("zh-hans"):
             what_zh = str(self.model._meta.verbose_name)
         with translation.override("en"):
             what_en = str(self.model._meta.verbose_name).lower()
-        return DomainError(
+        refusal = ChoiceOutOfScope(
             f"所选{what_zh}不存在或不在您的管辖范围内",
             f"The chosen {what_en} does not exist or is outside your scope",
             field=field_name,
         )
+        refusal.status = self.not_found_status or (404 if self.action is not None else 400)
+        return refusal
 
 
 _REGISTRY: dict[str, Lookup] = {}

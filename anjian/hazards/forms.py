@@ -43,6 +43,7 @@ class HazardReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].widget.attrs["class"] = "form-control form-control-lg"
+        self.fields["enterprise"].widget.attrs["class"] = "form-control form-control-lg"
         bootstrap(self, size="lg")
         for name in ("category", "description", "source", "level"):
             self.fields[name].widget.attrs["required"] = True

@@ -75,8 +75,7 @@ register(Lookup(
 register(Lookup(
     key="orgs.sectors", model=Sector, action=None, search=("code", "name"), code_field="code", upper_code=True,
     order=("path",),
-    label=lambda s: f"{s.code} {s.name}",
-    group=lambda s: s.parent.name if s.parent_id else gettext("门类"),
+    group=lambda s: s.parent.label if s.parent_id else gettext("门类"),
     group_order=lambda s: s.path[:3], select_related=("parent",),
     placeholder=_("输入行业代码或名称"),
 ))
@@ -95,3 +94,12 @@ register(Lookup(
     group=_department_group, group_order=lambda d: (d.jurisdiction.path, KIND_ORDER.get(d.kind, 9)),
     select_related=("jurisdiction",), placeholder=_("输入监管部门名称"),
 ))
+
+register(Lookup(
+    key="orgs.departments_inside", model=Department, action="orgs.view", search=("name", "short_name"),
+    order=("jurisdiction__path", "name"), base=lambda qs: qs.filter(is_active=True),
+    group=_department_group, group_order=lambda d: (d.jurisdiction.path, KIND_ORDER.get(d.kind, 9)),
+    select_related=("jurisdiction",), placeholder=_("输入部门名称"),
+))
+"""Departments inside the user's territory only (not those above it): the ones a user governs,
+e.g. sets accident-control targets for."""
