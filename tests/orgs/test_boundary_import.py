@@ -195,26 +195,26 @@ def test_undo_is_refused_once_a_unit_is_used(city):
 
 def test_pages(client, city):
     client.force_login(city.admin)
-    page = client.get("/orgs/boundaries/")
+    page = client.get("/orgs/boundary-imports/")
     assert page.status_code == 200 and "检查并预览" in page.content.decode()
     upload = io.BytesIO(_districts())
     upload.name = "深圳区界.geojson"
-    r = client.post("/orgs/boundaries/", {"file": upload, "level": 2, "parent": city.root.pk, "crs": "wgs84"})
+    r = client.post("/orgs/boundary-imports/", {"file": upload, "level": 2, "parent": city.root.pk, "crs": "wgs84"})
     assert r.status_code == 302  # the code and name columns were guessed (adcode, name)
     batch = BoundaryImport.objects.get()
     detail = client.get(r.url).content.decode()
     assert batch.error_count == 0, batch.findings
     assert "南山区" in detail and "确认导入" in detail and "adcode" in detail
-    geo = client.get(f"/orgs/boundaries/{batch.pk}/geojson/").json()
+    geo = client.get(f"/orgs/boundary-imports/{batch.pk}/geojson/").json()
     assert len(geo["features"]) == 9
-    assert client.post(f"/orgs/boundaries/{batch.pk}/commit/").status_code == 302
+    assert client.post(f"/orgs/boundary-imports/{batch.pk}/commit/").status_code == 302
     assert Jurisdiction.objects.filter(level=2).count() == 9
-    assert "撤销本批导入" in client.get(f"/orgs/boundaries/{batch.pk}/").content.decode()
-    client.post(f"/orgs/boundaries/{batch.pk}/undo/")
+    assert "撤销本批导入" in client.get(f"/orgs/boundary-imports/{batch.pk}/").content.decode()
+    client.post(f"/orgs/boundary-imports/{batch.pk}/undo/")
     assert not Jurisdiction.objects.filter(level=2).exists()
     bad = io.BytesIO(b"not json")
     bad.name = "x.geojson"
-    r = client.post("/orgs/boundaries/", {"file": bad, "level": 2, "parent": city.root.pk, "crs": "wgs84"})
+    r = client.post("/orgs/boundary-imports/", {"file": bad, "level": 2, "parent": city.root.pk, "crs": "wgs84"})
     assert r.status_code == 400 and 'data-testid="error-file"' in r.content.decode()
     assert BoundaryImport.objects.count() == 1
 
