@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.accounts.models import Role
+from anjian.core.forms import ScopedModelChoiceField, scope_fields
 from anjian.enterprises.models import Enterprise
-from anjian.orgs.models import Department, Jurisdiction, JurisdictionLevel
+from anjian.orgs.models import JurisdictionLevel
 
 
 class LoginForm(forms.Form):
@@ -75,10 +75,10 @@ class GrantForm(forms.Form):
     """A role in one scope: a jurisdiction, a department, or an enterprise (by its credit code).
     The choices are only what the administrator manages; the service checks again."""
 
-    role = forms.ModelChoiceField(label=_("角色"), queryset=Role.objects.none(), empty_label=_("请选择"))
-    jurisdiction = forms.ModelChoiceField(label=_("辖区"), queryset=Jurisdiction.objects.none(), required=False,
+    role = ScopedModelChoiceField("accounts.roles", label=_("角色"), empty_label=_("请选择"))
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions@accounts.manage", label=_("辖区"), required=False,
                                           empty_label=_("（不按辖区）"))
-    department = forms.ModelChoiceField(label=_("部门"), queryset=Department.objects.none(), required=False,
+    department = ScopedModelChoiceField("orgs.departments@accounts.manage", label=_("部门"), required=False,
                                         empty_label=_("（不按部门）"))
     enterprise_code = forms.CharField(label=_("企业统一社会信用代码"), max_length=18, required=False)
     valid_from = forms.DateField(label=_("生效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -87,13 +87,9 @@ class GrantForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._user = user
-        self.fields["role"].queryset = Role.objects.order_by("id")
-        jurisdictions = Jurisdiction.objects.restrict(user, "accounts.manage").filter(level__lt=JurisdictionLevel.GRID)
-        self.fields["jurisdiction"].queryset = jurisdictions.order_by("path")
+        scope_fields(self, user)
+        self.fields["jurisdiction"].bind(user, narrow=lambda qs: qs.filter(level__lt=JurisdictionLevel.GRID))
         self.fields["jurisdiction"].label_from_instance = lambda j: ("\u3000" * j.depth) + j.name
-        self.fields["department"].queryset = (
-            Department.objects.restrict(user, "accounts.manage").select_related("jurisdiction").order_by("jurisdiction__path", "name")
-        )
         self.fields["department"].label_from_instance = lambda d: f"{d.jurisdiction.name} · {d.name}"
 
     def clean(self) -> dict[str, Any]:

@@ -191,6 +191,29 @@ class ScopedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return super().prepare_value(value)
 
 
+class ScopedModelMultipleChoiceField(ScopedModelChoiceField, forms.ModelMultipleChoiceField):  # type: ignore[misc]
+    """Several rows from one lookup (a department's sectors): a select of the rows in the user's
+    scope; any id outside it, or unknown, is refused like an unknown one."""
+
+    def __init__(self, lookup: str, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.SelectMultiple(attrs={"size": 12}))
+        super().__init__(lookup, search=False, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        return forms.ModelMultipleChoiceField.to_python(self, value)
+
+    def clean(self, value: Any) -> Any:
+        if self.user is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return forms.ModelMultipleChoiceField.clean(self, value)
+
+    def prepare_value(self, value: Any) -> Any:
+        return forms.ModelMultipleChoiceField.prepare_value(self, value)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return forms.ModelMultipleChoiceField.has_changed(self, initial, data)
+
+
 def scope_fields(form: forms.BaseForm, user: Any) -> None:
     """Bind every ``ScopedModelChoiceField`` of ``form`` to ``user``: what it offers and accepts
     is ``restrict(user, action)`` of its lookup."""

@@ -184,12 +184,12 @@ def update_enterprise(request: HttpRequest, pk: Id, payload: EnterprisePatch):
 class ChangeRequestIn(In):
     """What the enterprise proposes (only the fields that change) and why."""
 
-    sector_code: str | None = None
+    sector_code: Annotated[str | None, Ref("orgs.sectors", by="code")] = None
     status: StatusValue | None = None
     lng: float | None = None
     lat: float | None = None
     flags: list[str] | None = None
-    jurisdiction_code: str | None = None
+    jurisdiction_code: Annotated[str | None, Ref("orgs.places", by="code")] = None
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -222,6 +222,7 @@ def list_change_requests(request: HttpRequest, pk: Id):
 def submit_change_request(request: HttpRequest, pk: Id, payload: ChangeRequestIn):
     require(request, "enterprises.change")
     ent = get_in_scope(Enterprise.objects.all(), request.user, "enterprises.change", pk=pk)
+    resolve_refs(request.user, payload)  # an unknown sector or place is refused, naming the field
     changes = payload.dict(exclude_unset=True)
     reason = changes.pop("reason")
     return Status(201, services.change_request_submit(actor=request.user, enterprise=ent, changes=changes, reason=reason))

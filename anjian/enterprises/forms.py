@@ -16,7 +16,6 @@ from anjian.enterprises.models import (
     LicenceKind,
     flag_choices,
 )
-from anjian.orgs.models import Sector
 
 CRS_CHOICES = [("wgs84", _("WGS-84（GPS、天地图）")), ("gcj02", _("GCJ-02（高德、腾讯地图）"))]
 
@@ -143,7 +142,7 @@ class ImportForm(forms.Form):
 class ChangeRequestForm(_StyledForm):
     """The enterprise's proposal: only the fields filled in are proposed."""
 
-    sector = forms.ModelChoiceField(label=_("行业"), queryset=Sector.objects.all(), required=False)
+    sector = ScopedModelChoiceField("orgs.sectors", search=True, label=_("行业"), required=False)
     status = forms.ChoiceField(label=_("经营状态"), choices=[("", "—"), *EnterpriseStatus.choices], required=False)
     crs = forms.ChoiceField(label=_("坐标系"), choices=CRS_CHOICES, initial="wgs84", widget=forms.RadioSelect)
     lng = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180)
@@ -153,8 +152,9 @@ class ChangeRequestForm(_StyledForm):
     change_flags = forms.BooleanField(label=_("变更监管标识"), required=False)
     reason = forms.CharField(label=_("变更理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        scope_fields(self, user)
         for field in self.fields.values():
             if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.CheckboxInput)):
                 field.widget.attrs["class"] = "form-check-input"

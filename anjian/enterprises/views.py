@@ -272,7 +272,7 @@ def _describe_request(req: EnterpriseChangeRequest) -> dict[str, Any]:
 @require_action("enterprises.change")
 def change_request_view(request: HttpRequest, pk: int) -> HttpResponse:
     ent = get_in_scope(Enterprise.objects.select_related("jurisdiction", "sector"), request.user, "enterprises.change", pk=pk)
-    form = ChangeRequestForm(request.POST or None)
+    form = ChangeRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_request_submit(actor=request.user, enterprise=ent, changes=form.changes(),

@@ -8,14 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.forms import ScopedModelChoiceField, scope_fields
+from anjian.core.forms import ScopedModelChoiceField, ScopedModelMultipleChoiceField, scope_fields
 from anjian.orgs.models import (
     INHERENT_RISK_CHOICES,
     DepartmentKind,
-    Jurisdiction,
     JurisdictionLevel,
     RiskMethod,
-    Sector,
 )
 
 
@@ -75,7 +73,7 @@ class BoundaryUploadForm(forms.Form):
 
     file = forms.FileField(label=_("边界文件"), help_text=_("GeoJSON（.geojson/.json）或压缩的 Shapefile（.zip，含 .shp/.shx/.dbf，可含 .prj/.cpg）"))
     level = forms.TypedChoiceField(label=_("导入层级"), coerce=int, choices=[])
-    parent = forms.ModelChoiceField(label=_("上级辖区"), queryset=Jurisdiction.objects.none())
+    parent = ScopedModelChoiceField("orgs.jurisdictions@orgs.change", label=_("上级辖区"))
     crs = forms.ChoiceField(label=_("坐标系"), choices=[
         ("wgs84", _("WGS-84（GPS）")), ("cgcs2000", _("CGCS2000 地理坐标（与 WGS-84 相差厘米级）")),
         ("gcj02", _("GCJ-02（高德、腾讯地图导出）")),
@@ -88,8 +86,8 @@ class BoundaryUploadForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [c for c in JurisdictionLevel.choices if c[0] > JurisdictionLevel.CITY]
-        qs = Jurisdiction.objects.restrict(user, "orgs.change").filter(level__lt=JurisdictionLevel.GRID)
-        self.fields["parent"].queryset = qs.order_by("path")
+        scope_fields(self, user)
+        self.fields["parent"].bind(user, narrow=lambda qs: qs.filter(level__lt=JurisdictionLevel.GRID))
         self.fields["parent"].label_from_instance = lambda j: ("\u3000" * j.depth) + f"{j.name}（{j.code}）"
 
     def clean_file(self) -> Any:
@@ -119,9 +117,8 @@ class DepartmentForm(forms.Form):
     short_name = forms.CharField(label=_("简称"), max_length=30, required=False)
     doc_abbr = forms.CharField(label=_("发文机关代字"), max_length=30, required=False, help_text=_("如：深安委办"))
     name_en = forms.CharField(label=_("英文名称"), max_length=200, required=False)
-    sectors = forms.ModelMultipleChoiceField(
-        label=_("监管行业"), queryset=Sector.objects.select_related("parent").order_by("path"), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+    sectors = ScopedModelMultipleChoiceField(
+        "orgs.sectors", label=_("监管行业"), required=False,
         help_text=_("按住 Ctrl（手机上逐项点选）可多选；选门类即含其下各大类"),
     )
     is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
@@ -129,7 +126,6 @@ class DepartmentForm(forms.Form):
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope_fields(self, user)
-        self.fields["sectors"].label_from_instance = lambda s: ("\u3000" if s.parent_id else "") + f"{s.code} {s.name}"
         if editing:
             del self.fields["jurisdiction"]
 

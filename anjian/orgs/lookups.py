@@ -72,6 +72,14 @@ register(Lookup(
     placeholder=_("输入辖区名称或区划代码"),
 ))
 
+# Administrative divisions are published facts: an enterprise proposing its own move names one by
+# its code without seeing the territory tree (the supervisor who approves checks it).
+register(Lookup(
+    key="orgs.places", model=Jurisdiction, action=None, search=("name", "code"), code_field="code",
+    order=("path",), base=lambda qs: qs.filter(is_active=True), select_related=("parent",),
+    placeholder=_("输入辖区名称或区划代码"),
+))
+
 register(Lookup(
     key="orgs.sectors", model=Sector, action=None, search=("code", "name"), code_field="code", upper_code=True,
     order=("path",),

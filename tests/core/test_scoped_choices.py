@@ -83,10 +83,11 @@ def rows(world):
     return world
 
 
-def _value(entry: Any, row: Any, search: bool, by: str = "pk") -> Any:
+def _value(entry: Any, row: Any, search: bool, by: str = "pk", *, many: bool = False) -> Any:
     if by != "pk":
         return getattr(row, by)
-    return entry.value_of(row) if search else str(row.pk)
+    value = entry.value_of(row) if search else str(row.pk)
+    return [value] if many else value
 
 
 def _bound(cls: type[forms.BaseForm], user: Any, data: dict[str, Any]) -> forms.BaseForm:
@@ -97,7 +98,8 @@ def _bound(cls: type[forms.BaseForm], user: Any, data: dict[str, Any]) -> forms.
 def test_form_choice_refuses_unknown_and_out_of_scope_rows(rows, cls, name):
     field = cls.base_fields[name]
     entry = lookup(field.lookup_key)
-    unknown = _bound(cls, rows.user("city_admin"), {name: "999999999"})
+    many = isinstance(field, forms.ModelMultipleChoiceField)
+    unknown = _bound(cls, rows.user("city_admin"), {name: ["999999999"] if many else "999999999"})
     assert name in unknown.errors, f"{cls.__name__}.{name} accepted an unknown id"
     tested = 0
     for persona in PERSONAS:
@@ -109,12 +111,12 @@ def test_form_choice_refuses_unknown_and_out_of_scope_rows(rows, cls, name):
         inside = offered.first()
         outside = entry.all().exclude(pk__in=entry.queryset(user).values("pk")).first()
         if inside is not None:  # the test can fail: a row in scope is accepted
-            ok = _bound(cls, user, {name: _value(entry, inside, field.search)})
+            ok = _bound(cls, user, {name: _value(entry, inside, field.search, many=many)})
             ok.is_valid()
             assert name not in ok.errors, f"{cls.__name__}.{name} refused an in-scope row for {persona}"
         if outside is None:
             continue
-        bad = _bound(cls, user, {name: _value(entry, outside, field.search)})
+        bad = _bound(cls, user, {name: _value(entry, outside, field.search, many=many)})
         assert not bad.is_valid() and name in bad.errors, f"{cls.__name__}.{name} accepted {outside!r} for {persona}"
         assert outside.pk not in {row.pk for row in entry.suggest(user, "", limit=10_000)}  # nor suggested
         tested += 1
