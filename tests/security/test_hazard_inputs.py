@@ -42,9 +42,8 @@ def test_openapi_documents_hazard_fields_for_the_hazard_post(client, world):
 
 
 def test_hazard_form_errors_are_422(login, world):
-    r = login("grid_inspector").post("/hazards/new/", {"enterprise": world.ent_b.pk,
-                                                       "enterprise_text": "乙区建筑工程有限公司", "source": "patrol",
+    r = login("grid_inspector").post("/hazards/new/", {"enterprise": world.ent_b.pk, "source": "patrol",
                                                        "level": "general", "category": "x", "description": "y"})
     assert r.status_code == 422
-    assert "未找到该企业" in r.content.decode()
+    assert "所选项不存在或不在您的管辖范围内" in r.content.decode()
     assert Hazard.objects.count() == 0
