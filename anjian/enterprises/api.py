@@ -123,7 +123,7 @@ def _resolve(payload: dict[str, Any], refs: dict[str, Any]) -> tuple[dict[str, A
         data.pop("sector_code")
         data["sector"] = refs["sector_code"]
     data.pop("jurisdiction_code", None)
-    jurisdiction = refs["jurisdiction_code"]
+    jurisdiction = refs.get("jurisdiction_code")
     if "lng" in data or "lat" in data:
         data["lng"], data["lat"] = services.normalise_point(data.get("lng"), data.get("lat"), crs=crs)
     return data, jurisdiction
@@ -172,7 +172,16 @@ def update_enterprise(request: HttpRequest, pk: Id, payload: EnterprisePatch):
     reason = sent.get("reason", "")
     if "crs" in sent and not ({"lng", "lat"} & set(sent)):
         sent.pop("crs")
-    data, jurisdiction = _resolve(sent, resolve_refs(request.user, payload))
+    only = None
+    if sent.get("jurisdiction_code") is not None and not services.supervises(request.user, ent):
+        # Not a supervising unit (e.g. the enterprise itself): moving it is refused as a
+        # supervision field whatever the code (403, propose a change request) before the code is
+        # looked up in a scope it does not hold; its own code is simply no change.
+        if sent["jurisdiction_code"] != ent.jurisdiction.code:
+            raise services.supervision_refusal()
+        sent.pop("jurisdiction_code")
+        only = [name for name in ("sector_code",) if name in sent]
+    data, jurisdiction = _resolve(sent, resolve_refs(request.user, payload, only=only))
     if jurisdiction is not None:
         data["jurisdiction"] = jurisdiction
     ent = services.enterprise_update(actor=request.user, enterprise=ent, data=data, reason=reason)

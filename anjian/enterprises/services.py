@@ -152,6 +152,15 @@ def supervises(actor: Any, enterprise: Enterprise, action: str = "enterprises.ch
     )
 
 
+def supervision_refusal() -> NotAllowed:
+    """The 403 for a caller who is not a supervising unit changing a ``SUPERVISION`` field or
+    the place: the enterprise proposes it with a change request instead."""
+    return NotAllowed(
+        "属地、坐标、行业、经营状态和监管标识由监管部门修改；如需变更，请提交变更申请",
+        "Place, coordinates, sector, status and flags are changed by the regulator: submit a change request",
+    )
+
+
 @transaction.atomic
 def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any], reason: str = "") -> Enterprise:
     """Change the record. The ``SUPERVISION`` fields and the place are changed only by a
@@ -171,10 +180,7 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
     relocated = "jurisdiction" in data and data["jurisdiction"] is not None and data["jurisdiction"] != ent.jurisdiction
     guarded = [k for k in SUPERVISION if k in changed] + (["jurisdiction"] if relocated else [])
     if guarded and not is_supervisor:
-        raise NotAllowed(
-            "属地、坐标、行业、经营状态和监管标识由监管部门修改；如需变更，请提交变更申请",
-            "Place, coordinates, sector, status and flags are changed by the regulator: submit a change request",
-        )
+        raise supervision_refusal()
     for key in EDITABLE:
         setattr(ent, key, cleaned.get(key))
     notes = {}
