@@ -514,6 +514,9 @@ class Builder:
         for d, district in enumerate(self.districts[:2], start=1):
             people.append((f"district{d}", f"{district.name}安委办演示用户", "district_office", district.name,
                            {"jurisdiction": district, "department": self.district_offices[d - 1]}))
+        # delegated administration (区系统管理员): users, grants, departments and boundaries of one district
+        people.append(("district1_admin", f"{self.districts[0].name}系统管理员演示用户", "district_admin",
+                       self.districts[0].name, {"jurisdiction": self.districts[0]}))
         people += [
             ("street", f"{self.streets[0].name}演示用户", "street_office", self.streets[0].name,
              {"jurisdiction": self.streets[0]}),
@@ -586,8 +589,8 @@ def demo_logins() -> list[Login]:
     from anjian.accounts.models import Membership
 
     rows: dict[str, Login] = {}
-    order = ["admin", "city_office", "district1", "district2", "street", "regulator", "grid", "enterprise",
-             "custody", "hotline", "hotline_lead", "leader"]
+    order = ["admin", "city_office", "district1", "district2", "district1_admin", "street", "regulator", "grid",
+             "enterprise", "custody", "hotline", "hotline_lead", "leader"]
     members = (
         Membership.objects.filter(user__username__in=order, is_active=True)
         .select_related("user", "role", "jurisdiction", "department", "enterprise").order_by("id")

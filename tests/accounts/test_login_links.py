@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(("language", "words"), [("zh-hans", ["我要举报", "接口文档"]), ("en", ["Make a report", "API documentation"])])
-def test_login_page_links_the_public_portal_and_the_api_docs(client, language, words):
+def test_login_page_links_the_public_portal_and_the_api_docs(client, world, language, words):
+    # a city must exist: on an empty database the login page sends everyone to the first-run /setup/
     client.cookies["django_language"] = language
     html = client.get("/accounts/login/").content.decode()
     links = re.search(r'data-testid="login-links">(.*?)</div>\s*<form', html, re.S).group(1)

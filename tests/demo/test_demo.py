@@ -164,7 +164,7 @@ def test_every_role_has_a_working_login(demo_city, client):
     held = set(Membership.objects.filter(is_active=True).values_list("role__code", flat=True))
     assert held == {r["code"] for r in SYSTEM_ROLES}
     assert [login.username for login in logins] == [
-        "admin", "city_office", "district1", "district2", "street", "regulator", "grid", "enterprise", "custody",
+        "admin", "city_office", "district1", "district2", "district1_admin", "street", "regulator", "grid", "enterprise", "custody",
         "hotline", "hotline_lead", "leader"]
     assert Membership.objects.filter(user__username="custody", role__code="custody").count() == 3
     assert not User.objects.filter(must_change_password=True).exists()

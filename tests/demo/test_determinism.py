@@ -33,7 +33,7 @@ def test_small_scale_is_deterministic_for_a_seed():
     assert first["enterprises"] == 1000
     assert first["departments"] == 9 + 2 + 4
     staff = [f"gridlead{n:02d}" for n in range(1, 7)] + [f"gridstaff{n:02d}" for n in range(2, 7)]
-    assert first["users"] == sorted(["admin", "city_office", "district1", "district2", "street", "regulator", "grid",
+    assert first["users"] == sorted(["admin", "city_office", "district1", "district2", "district1_admin", "street", "regulator", "grid",
                                      "enterprise", "custody", "hotline", "hotline_lead", "leader", *staff])
     assert first["activity"]["hazards"] and first["activity"]["reports"] and first["activity"]["accidents"]
     assert Enterprise.objects.count() == 0

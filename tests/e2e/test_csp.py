@@ -13,7 +13,7 @@ PAGES = [
     # (url, a selector that exists only when the page's script ran)
     ("/accidents/", ".aj-query input.form-control, .aj-query select.form-select"),
     ("/accidents/report/", "main form input.form-control"),
-    ("/accidents/statistics/", "canvas"),
+    ("/accidents/statistics/", "#chart-month svg, #chart-month canvas"),  # ECharts draws SVG here (i12-docsforms)
     ("/hazards/statistics/", "canvas"),
     ("/hazards/new/", "#btn-gps"),
 ]
