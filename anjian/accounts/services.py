@@ -94,7 +94,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
     },
     {
         "code": "hotline_supervisor", "name": "热线班长", "name_en": "Hotline supervisor",
-        "actions": ["dashboard.view", "inbox.view", "public_reports.lookup"],
+        "actions": ["dashboard.view", "public_reports.lookup"],
     },
     {
         "code": "leader", "name": "领导", "name_en": "Leader (read-only)",

@@ -35,6 +35,8 @@ CHANGE_REQUEST = due_registry.register(
     due_registry.DueKind(
         code="enterprises.change_request",
         label="企业信息变更审核",
+        action="enterprises.change",
+        closed_by="批准、驳回",
         escalate_after=dt.timedelta(days=3),
     )
 )
@@ -493,7 +495,7 @@ def change_request_submit(*, actor: Any, enterprise: Enterprise, changes: dict[s
         url=reverse("enterprises:detail", args=[ent.pk]) + "#change-requests",
         owner_jurisdiction=_district_of(ent.jurisdiction), owner_department=ent.department, sector=ent.sector,
     )
-    record_event(ent, "change_requested", actor=actor, summary="申请变更监管信息", note=reason,
+    record_event(ent, "change_requested", actor=actor, summary=Msg(gettext_noop("申请变更监管信息")), note=reason,
                  data={"request": req.pk, "changes": clean})
     return req
 
@@ -528,5 +530,5 @@ def change_request_decide(*, actor: Any, request: Any, approve: bool, note: str 
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     due_close(req, CHANGE_REQUEST.code)
     record_event(ent, "change_approved" if approve else "change_rejected", actor=actor,
-                 summary="批准变更申请" if approve else "驳回变更申请", note=note, data={"request": req.pk})
+                 summary=Msg(gettext_noop("已批准变更申请")) if approve else Msg(gettext_noop("已驳回变更申请")), note=note, data={"request": req.pk})
     return req

@@ -337,7 +337,10 @@ def test_every_event_kind_and_message_has_english(scenario):
     discover()
     with translation.override("en"):
         used = set(Event.objects.values_list("verb", flat=True))
-        untranslated = sorted({verb for verb in set(VERBS) | used if verb not in VERBS or CJK.search(verb_label(verb))})
+        # workflows defined by test modules (``tests_*``) register their verbs in the same
+        # process when a worker also ran them; they are not the platform's
+        platform = {verb for verb in set(VERBS) | used if not verb.startswith("tests_")}
+        untranslated = sorted({verb for verb in platform if verb not in VERBS or CJK.search(verb_label(verb))})
         templates = {e.message["t"] for e in Event.objects.exclude(message={})}
         raw = sorted(t for t in templates if CJK.search(translation.gettext(t)))
     assert untranslated == [] and raw == []
