@@ -39,7 +39,7 @@ Month = Annotated[int, Field(ge=1, le=12)]
 Level = Annotated[int, Field(ge=0, le=9)]
 
 
-def _int_range(field: models.Field) -> tuple[int, int]:
+def _int_range(field: models.Field[Any, Any]) -> tuple[int, int]:
     if isinstance(field, models.PositiveSmallIntegerField):
         return 0, 32767
     if isinstance(field, models.PositiveBigIntegerField):
@@ -68,7 +68,7 @@ def _has(meta: list[Any], kind: type) -> bool:
     return any(isinstance(m, kind) for m in meta)
 
 
-def _bound(name: str, info: FieldInfo, model_field: models.Field | None) -> None:
+def _bound(name: str, info: FieldInfo, model_field: models.Field[Any, Any] | None) -> None:
     base, _nullable = _base(info.annotation)
     meta = info.metadata
     if base is str:
@@ -125,7 +125,7 @@ class In(Schema):
                     model_field = cls.db_model._meta.get_field(cls.db_fields.get(name, name))
                 except FieldDoesNotExist:  # a schema field the model does not have
                     model_field = None
-            _bound(name, info, model_field)
+            _bound(name, info, model_field if isinstance(model_field, models.Field) else None)
             _base_type, nullable = _base(info.annotation)
             if nullable and isinstance(model_field, models.Field) and not model_field.null:
                 not_null.add(name)

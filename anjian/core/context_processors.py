@@ -34,7 +34,7 @@ def office_label(user: Any) -> str:
     provider's enterprise grants are its clients, not its identity."""
     m = user.memberships.filter(is_active=True).select_related("role", "jurisdiction", "department", "enterprise").first()
     if m is None:
-        return user.unit_name
+        return str(user.unit_name)
     if user.unit_name:
         unit: Any = user.unit_name
     elif m.role.code == "custody":

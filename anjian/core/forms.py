@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
@@ -68,7 +69,7 @@ def label_blank_as_all(field: forms.Field) -> None:
             field.empty_label = ALL_LABEL
         return
     if isinstance(field, forms.ChoiceField) and not callable(getattr(field, "_choices", None)):
-        choices = list(field.choices)
+        choices = list(cast(Iterable[Any], field.choices))
         if choices and choices[0][0] in ("", None) and str(choices[0][1]) == DASHES:
             field.choices = [("", ALL_LABEL), *choices[1:]]
 
@@ -175,7 +176,7 @@ class ScopedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         entry = self.entry
         row = entry.find(self.user, value, by=None if self.search else "pk")
-        if row is not None and not self.queryset.filter(pk=row.pk).exists():
+        if row is not None and (self.queryset is None or not self.queryset.filter(pk=row.pk).exists()):
             row = None
         if row is None:
             if self.search and len(matches := entry.suggest(self.user, str(value), limit=6)) > 1:
@@ -191,7 +192,7 @@ class ScopedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return super().prepare_value(value)
 
 
-class ScopedModelMultipleChoiceField(ScopedModelChoiceField, forms.ModelMultipleChoiceField):  # type: ignore[misc]
+class ScopedModelMultipleChoiceField(ScopedModelChoiceField, forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     """Several rows from one lookup (a department's sectors): a select of the rows in the user's
     scope; any id outside it, or unknown, is refused like an unknown one."""
 

@@ -45,15 +45,15 @@ class RedactSecretsFilter(logging.Filter):
 try:
     from gunicorn.glogging import Logger as _GunicornLogger
 except ImportError:  # gunicorn is only needed by ``anjian serve``
-    _GunicornLogger = object  # type: ignore[assignment,misc]
+    _GunicornLogger = object
 
 
-class RedactingGunicornLogger(_GunicornLogger):  # type: ignore[misc,valid-type]
+class RedactingGunicornLogger(_GunicornLogger):  # type: ignore[misc]
     """gunicorn's logger with the request line, query string, referer and the request's
     Authorization header masked in the access log."""
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
-        atoms = super().atoms(resp, req, environ, request_time)  # type: ignore[misc]
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
         for name in ("r", "q", "f", "{authorization}i", "{referer}i", "{raw_uri}e", "{query_string}e",
                      "{http_authorization}e", "{http_referer}e"):
             if isinstance(atoms.get(name), str):
