@@ -4,7 +4,7 @@
     scripts/i18n.sh                               # first: extract the new msgids
     scripts/i18n-fill.py translations.json ...    # fill them, drop fuzzy flags, compile
     scripts/i18n-fill.py --todo                   # list what is still untranslated or fuzzy
-    scripts/i18n-fill.py --dump > table.json      # the catalogue as such a table
+    scripts/i18n-fill.py --dump [FILE.po] > t.json # a catalogue as such a table
 
 To settle a merge conflict in django.po: ``--dump`` both sides into tables, take either side's
 file, run ``scripts/i18n.sh``, then fill from both tables. Maintainers only (needs GNU gettext).
@@ -57,7 +57,8 @@ def entries(text: str):
 
 def main(argv: list[str]) -> int:
     text = PO.read_text(encoding="utf-8")
-    if argv == ["--dump"]:
+    if argv[:1] == ["--dump"]:
+        text = Path(argv[1]).read_text(encoding="utf-8") if len(argv) > 1 else text
         table = {}
         for block, msgid in entries(text):
             single = field(block, "msgstr")
