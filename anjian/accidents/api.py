@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from anjian.accidents import services
 from anjian.accidents.models import Accident, AccidentSupplement, ControlTarget
 from anjian.accidents.selectors import accident_list
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, In, Limit, Month, Param, Year
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope

@@ -25,6 +25,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 
+from anjian.core.workflow import render_transition
+
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 DATE_FORMAT = "%Y-%m-%d"
 EMPTY = "—"
@@ -265,6 +267,18 @@ def register_verbs(pairs: Iterable[tuple[str, str | Promise]]) -> None:
 def register_renderer(pattern: str, renderer: Renderer) -> None:
     """``renderer(event)`` returns the summary in the active language, or None to fall back."""
     RENDERERS.append((re.compile(pattern), renderer))
+
+
+_WORKFLOWS_RENDERED: set[str] = set()
+
+
+def name_workflow(wf: Any) -> None:
+    """Name a workflow's timeline events (``<name>.<state>``) and render them per reader; called by
+    ``core.workflow`` for every workflow (registered in ``AuditConfig.ready``)."""
+    if wf.name not in _WORKFLOWS_RENDERED:
+        _WORKFLOWS_RENDERED.add(wf.name)
+        register_renderer(rf"{wf.name}\.[a-z_]+", render_transition)
+    register_verbs(wf.verbs())
 
 
 _discovered = False

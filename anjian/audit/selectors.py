@@ -75,14 +75,14 @@ def events_visible(user: Any, action: str = "audit.view") -> models.QuerySet[Eve
     from django.db.models import CharField, Q
     from django.db.models.functions import Cast
 
-    from anjian.core.scoping import _grants, has_action
+    from anjian.core.scoping import grants_of, has_action
 
     qs = Event.objects.all()
     if user.is_superuser:
         return qs
     if not has_action(user, action):
         return qs.none()
-    if any(g.allows(action) and g.jurisdiction_id is not None and g.is_citywide for g in _grants(user)):
+    if any(g.allows(action) and g.jurisdiction_id is not None and g.is_citywide for g in grants_of(user)):
         return qs
     reach = Q(actor_id=user.pk)
     for model in apps.get_models():

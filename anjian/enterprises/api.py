@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, In, Limit, Param
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope

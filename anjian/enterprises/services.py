@@ -138,7 +138,7 @@ def supervises(actor: Any, enterprise: Enterprise, action: str = "enterprises.ch
     """Whether ``actor`` holds ``action`` over the enterprise as one of its supervising units
     (territory, sector department, or the department it is routed to) — not merely as the
     enterprise itself. ``None`` (the system) supervises everything."""
-    from anjian.core.scoping import _grants
+    from anjian.core.scoping import grants_of
 
     if actor is None:
         return True
@@ -150,7 +150,7 @@ def supervises(actor: Any, enterprise: Enterprise, action: str = "enterprises.ch
     return any(
         g.allows(action) and g.enterprise_id is None and g.department_id == enterprise.department_id
         and (g.is_citywide or (g.territory_path is not None and path.startswith(g.territory_path)))
-        for g in _grants(actor)
+        for g in grants_of(actor)
     )
 
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, In, Limit, Param, Year
 from anjian.core.errors import DomainError
 from anjian.core.lookups import Ref, resolve_refs

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, In
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.monitoring.models import Sensor

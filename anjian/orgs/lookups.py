@@ -17,10 +17,10 @@ KIND_ORDER = {DepartmentKind.COMMITTEE_OFFICE: 0, DepartmentKind.REGULATOR: 1, D
 
 def _codes_above(user: Any, action: str | None) -> set[str]:
     """Codes of the jurisdictions above the user's territories for ``action`` (their ancestors)."""
-    from anjian.core.scoping import _grants
+    from anjian.core.scoping import grants_of
 
     above: set[str] = set()
-    for grant in _grants(user):
+    for grant in grants_of(user):
         if (action is None or grant.allows(action)) and grant.territory_path:
             above.update(code for code in grant.territory_path.strip("/").split("/")[:-1] if code)
     return above
