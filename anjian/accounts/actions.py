@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from anjian.audit.display import register_value_display
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,6 @@ for _code, _label, _group in [
 
 def action_labels(codes: list[str]) -> list[str]:
     """What a role may do, as people read it: ``*`` → 全部操作, ``hazards.*`` → 隐患：全部操作."""
-    from django.utils.translation import gettext
 
     groups = {code.split(".", 1)[0]: action.group for code, action in ACTIONS.items()}
     out: list[str] = []
@@ -67,14 +69,10 @@ def action_labels(codes: list[str]) -> list[str]:
 
 
 def _history_display(value: list[str]) -> str:
-    from django.utils.translation import gettext
-
     return gettext("、").join(action_labels(list(value)))
 
 
 def _register_history_display() -> None:
-    from anjian.audit.display import register_value_display
-
     register_value_display("accounts.role", "actions", _history_display)
     register_value_display("accounts.role", "offered_actions", _history_display)
 

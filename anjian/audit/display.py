@@ -23,6 +23,7 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext, pgettext
 
 from anjian.core.workflow import render_transition
@@ -288,8 +289,6 @@ def discover() -> None:
     """Import every app's services and workflows once, so all event kinds are registered."""
     global _discovered
     if not _discovered:
-        from django.utils.module_loading import autodiscover_modules
-
         import anjian.audit.verbs  # noqa: F401
 
         autodiscover_modules("services", "workflow")

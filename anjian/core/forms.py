@@ -116,7 +116,6 @@ class ScopedSearchInput(forms.TextInput):
         return context
 
     def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
-
         return mark_safe(render_to_string(template_name, context))
 
 
@@ -134,7 +133,6 @@ class ScopedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     }
 
     def __init__(self, lookup: str, *, search: bool = False, **kwargs: Any) -> None:
-
         entry = get_lookup(lookup)
         if search:
             kwargs.setdefault("widget", ScopedSearchInput())
@@ -154,7 +152,6 @@ class ScopedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     @property
     def entry(self) -> Any:
-
         return lookup(self.lookup_key)
 
     def bind(self, user: Any, *, narrow: Any = None) -> None:

@@ -44,7 +44,6 @@ def prefix_match(qs: Any, column: str, term: str) -> Any:
     plain ``LIKE 'q%'`` on the column."""
 
     if connections[qs.db].vendor == "postgresql":
-
         key = f"_{column}_c"
         return qs.annotate(**{key: Collate(column, "C")}).filter(**{f"{key}__startswith": term}).order_by(key)
     return qs.filter(**{f"{column}__startswith": term}).order_by(column)

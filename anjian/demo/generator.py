@@ -370,7 +370,8 @@ class Builder:
     def build_showcase(self) -> None:
         """A few enterprises in the first grid, made through the enterprise service (with events)."""
         from anjian.enterprises.models import Enterprise
-        from anjian.enterprises.services import enterprise_create, enterprise_set_risk
+        from anjian.enterprises.risk import enterprise_set_risk
+        from anjian.enterprises.services import enterprise_create
 
         ring = self.grid_rings[0]
         specs = [

@@ -11,6 +11,7 @@ class InboxConfig(AppConfig):
         # at ready(): the app registry is loaded, the models may be imported
         from anjian.core import workflow
         from anjian.core.context_processors import register_counter
+        from anjian.inbox import tasks  # noqa: F401 - the periodic schedule, also for the worker
         from anjian.inbox.selectors import due_item_list, unread_notifications
         from anjian.inbox.services import due_close, due_open
 

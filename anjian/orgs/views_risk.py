@@ -150,9 +150,7 @@ def policy_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_action(risk.ACTION)
 def recompute_city(request: HttpRequest) -> HttpResponse:
-    from anjian.enterprises.risk import recompute_all_start
-
     if not _citywide(request.user):
         raise Http404
-    job = recompute_all_start(actor=request.user)
+    job = risk.recompute_all_start(actor=request.user)
     return redirect("jobs:detail", job.pk)
