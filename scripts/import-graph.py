@@ -50,7 +50,7 @@ def local_imports(root: Path) -> Counter[str]:
 def main() -> None:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent).resolve()
     sys.path.insert(0, str(root))
-    graph = grimp.build_graph("anjian", cache_dir=None)
+    graph = grimp.build_graph("anjian", cache_dir=None, exclude_type_checking_imports=True)
     edges: Counter[tuple[str, str]] = Counter()
     for module in graph.modules:
         if ".migrations" in module:

@@ -6,6 +6,7 @@ the project makes this fail (see docs/architecture.md, "Layers as a contract").
 
 from __future__ import annotations
 
+import ast
 import configparser
 import subprocess
 import sys
@@ -84,3 +85,32 @@ def test_lint_imports_keeps_the_contracts():
     result = subprocess.run([str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-4000:]
     assert "Contracts: 3 kept, 0 broken." in result.stdout
+
+
+def function_local_imports() -> list[str]:
+    """``import`` statements inside a function body, outside ``apps.py`` (whose ``ready()`` runs once
+    the app registry is loaded, the Django way) and without a comment saying why."""
+    found = []
+    for path in sorted((ROOT / "anjian").rglob("*.py")):
+        if "migrations" in path.parts or path.name == "apps.py":
+            continue
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        seen: set[int] = set()
+        for func in ast.walk(ast.parse(source)):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if not isinstance(node, ast.Import | ast.ImportFrom) or node.lineno in seen:
+                    continue
+                seen.add(node.lineno)
+                line, before = lines[node.lineno - 1], lines[node.lineno - 2].strip()
+                if "#" not in line and not before.startswith("#"):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {line.strip()}")
+    return found
+
+
+def test_no_function_local_imports_without_a_reason():
+    """An import inside a function hides a dependency from the reader and from the contract; a
+    heavy optional library imported on use says so in a comment."""
+    assert function_local_imports() == []

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -19,6 +20,7 @@ from anjian.checklists.forms import (
     TemplateFilterForm,
     TemplateForm,
 )
+from anjian.checklists.imports import HEADERS, ChecklistItemImport, checklist_import_start
 from anjian.checklists.models import ChecklistTemplate, ChecklistVersion, VersionStatus
 from anjian.checklists.selectors import (
     can_manage,
@@ -34,6 +36,7 @@ from anjian.core.pagination import keyset_page
 from anjian.core.scoping import has_action
 from anjian.core.views import partial_or_full, require_action
 from anjian.documents.exports import bytes_response
+from anjian.documents.views import import_page
 
 JSON_MAX_BYTES = 2 * 1024 * 1024
 JSON_MAX_DEPTH = 32  # a 浙里办 file nests five levels; deeper is refused before any work on it
@@ -198,9 +201,6 @@ def version_diff_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("checklists.manage")
 def version_import_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from anjian.checklists.imports import ChecklistItemImport, checklist_import_start
-    from anjian.documents.views import import_page
-
     v = _managed_version(request, pk)
     return import_page(request, ItemImportForm, ChecklistItemImport, "checklists/import.html",
                        lambda upload: checklist_import_start(actor=request.user, version=v, upload=upload),
@@ -236,11 +236,8 @@ def json_load_view(request: HttpRequest) -> HttpResponse:
 
 @require_action("checklists.manage")
 def import_template_view(request: HttpRequest) -> HttpResponse:
-    import io
+    from openpyxl import Workbook  # heavy optional library: imported on use
 
-    from openpyxl import Workbook
-
-    from anjian.checklists.imports import HEADERS
 
     wb = Workbook()
     ws = wb.active

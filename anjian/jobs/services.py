@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from anjian.core.middleware import set_request_id
+from anjian.core.middleware import _request_id, set_request_id
 from anjian.jobs.models import Job, JobStatus
 from anjian.jobs.registry import ENQUEUE, HANDLERS
 
@@ -112,8 +112,6 @@ def job_run(job_id: int) -> None:
             done=job.total or job.done,
         )
     finally:
-        from anjian.core.middleware import _request_id
-
         _request_id.reset(token)
 
 

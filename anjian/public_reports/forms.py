@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from anjian.core.forms import QueryForm, ScopedModelChoiceField, scope_fields
 from anjian.core.scoping import has_action
 from anjian.public_reports.models import (
+    Channel,
     ContactPreference,
     ReportStatus,
     ReportType,
@@ -157,8 +158,6 @@ class FilterForm(QueryForm):
                              widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from anjian.public_reports.models import Channel
-
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [("", _("全部")), *Channel.choices]
 
