@@ -76,7 +76,6 @@ def events_visible(user: Any, action: str = "audit.view") -> models.QuerySet[Eve
     own scope (each model through ``restrict(user, "<app>.view")``) and their own actions — a
     district auditor does not read another district's trail."""
 
-
     qs = Event.objects.all()
     if user.is_superuser:
         return qs

@@ -4,6 +4,7 @@ import io
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +35,7 @@ from anjian.core.apischema import json_depth
 from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import has_action
-from anjian.core.views import partial_or_full, require_action
+from anjian.core.views import partial_or_full, post_form_action, require_action
 from anjian.documents.exports import bytes_response
 from anjian.documents.views import import_page
 
@@ -155,12 +156,9 @@ def version_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action("checklists.manage")
 def version_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
     v = _managed_version(request, pk)
-    try:
-        services.version_retire(actor=request.user, version=v, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已废止"))
+    post_form_action(request, forms.Form(request.POST),
+                     lambda d: services.version_retire(actor=request.user, version=v, note=request.POST.get("note", "")),
+                     _("已废止"))
     return redirect(_at(v.template_id, v.number))
 
 
@@ -168,12 +166,8 @@ def version_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action("checklists.manage")
 def version_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     v = _managed_version(request, pk)
-    try:
-        services.version_delete_draft(actor=request.user, version=v)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已删除草稿"))
+    post_form_action(request, forms.Form(request.POST),
+                     lambda d: services.version_delete_draft(actor=request.user, version=v), _("已删除草稿"))
     return redirect("checklists:detail", pk=v.template_id)
 
 

@@ -227,7 +227,6 @@ def form_refusal(form: forms.BaseForm) -> Any:
     """The first error of an invalid form as a ``DomainError`` in both languages (for views that
     report refusals as a message): "承办部门：所选项不存在或不在您的管辖范围内…"."""
 
-
     for name, errors in form.errors.as_data().items():
         field = form.fields.get(name)
         texts: dict[str, str] = {}

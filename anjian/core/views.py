@@ -50,7 +50,6 @@ def post_form_action(
     (the object left the user's scope) is a 404, as everywhere. Returns True when the service ran.
     The caller redirects."""
 
-
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
         return False
@@ -69,7 +68,6 @@ def lookup_view(request: HttpRequest, key: str) -> HttpResponse:
     """Suggestions for a search-as-you-type choice: at most ``LIMIT`` rows of the user's scope
     whose name or code starts with ``q``, grouped and sorted (JSON). Unknown lookups and users
     without the lookup's action get a 404, like every page outside a user's reach."""
-
 
     if not request.user.is_authenticated:
         raise Http404

@@ -813,7 +813,6 @@ class Activity:
 def _ensure_reject_reasons() -> None:
     """The reasons the public_reports migration seeds (``flush`` in ``--reset`` erases them)."""
 
-
     seeded = importlib.import_module("anjian.public_reports.migrations.0002_reject_reasons")
     for code, label, label_en, public_text, order in seeded.REASONS:
         RejectReason.objects.get_or_create(

@@ -40,7 +40,6 @@ def _json_contains_supported() -> bool:
 def enterprise_routing(enterprise: Enterprise) -> str:
     """The routing rule that chose the current department (from the latest event that routed it)."""
 
-
     ct = ContentType.objects.get_for_model(Enterprise)
     for data in (
         Event.objects.filter(content_type=ct, object_id=str(enterprise.pk), verb__in=["created", "updated"])

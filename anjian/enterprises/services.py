@@ -221,7 +221,6 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
 def _render_risk_change(event: Any) -> str | None:
     """A ``risk_changed`` event in the reader's language, from the colours it stored."""
 
-
     if not (get_language() or "").startswith("en"):
         return None
     data = event.data or {}
@@ -321,7 +320,6 @@ def enterprises_bulk_create(
     Duplicate credit codes (inside ``rows`` or already registered) are refused, never merged.
     ``on_progress(n)`` is called with the number of rows written so far. Returns the new ids.
     """
-
 
     allowed = _scope_checker(actor, "enterprises.add")
 
@@ -434,7 +432,6 @@ def _district_of(place: Jurisdiction) -> Jurisdiction:
 def change_request_submit(*, actor: Any, enterprise: Enterprise, changes: dict[str, Any], reason: str) -> Any:
     """The enterprise proposes a change to its supervision fields; its supervising units get a
     to-do in their inbox (``enterprises.change_request``)."""
-
 
     if actor is not None and not can(actor, "enterprises.change", enterprise):
         raise NotAllowed("您无权为该企业申请变更", "You may not propose changes for this enterprise")

@@ -389,7 +389,6 @@ def coverage_geojson(*, user: Any, start: dt.date, end: dt.date, url_of: Any = N
     all the grids shown (``simplify_tolerance``) and cached per process, so a warm request is one
     light query (ids, lengths, bboxes) plus the coverage aggregate."""
 
-
     grids = list(
         Jurisdiction.objects.restrict(user, "grids.view").filter(level=JurisdictionLevel.GRID)
         .exclude(boundary="").order_by("code")
@@ -446,7 +445,6 @@ def grid_list(*, user: Any, q: str = "", parent: Jurisdiction | None = None) -> 
 def _key_place_q() -> Any:
     """Enterprises carrying any key-place flag (JSON containment where the database has it)."""
 
-
     q = Q()
     for flag in KEY_PLACE_FLAGS:
         q |= Q(flags__contains=[flag]) if _json_contains_supported() else Q(flags__icontains=f'"{flag}"')
@@ -463,7 +461,6 @@ def grid_summary(*, user: Any, grid: Jurisdiction, start: dt.date, end: dt.date,
     staff, enterprises by risk colour, key places (by flags), major hazard sources (GB 18218
     records, graded, and enterprises flagged without a record), coverage, recent patrols and
     open hazards."""
-
 
     staff = list(GridStaff.objects.filter(grid=grid, is_active=True).select_related("user").order_by("role", "id"))
     enterprises = Enterprise.objects.restrict(user, "enterprises.view").filter(**_in_grid(grid))
@@ -528,7 +525,6 @@ def _move_enterprises(changes: Mapping[int, int], *, reason: str) -> int:
     whole-city run cost ~3 ms per moved enterprise (docs/benchmarks.md, "Grids and hazards").
     PostgreSQL: one ``UPDATE … FROM unnest(ids, new_ids)``; other databases: ``executemany``.
     The history rows are copied from the updated rows by one ``INSERT … SELECT``."""
-
 
     if not changes:
         return 0

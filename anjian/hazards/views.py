@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -376,11 +377,7 @@ def hazard_import_template_view(request: HttpRequest) -> HttpResponse:
 @require_action("hazards.penalty")
 def repeat_offender_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     flag = get_in_scope(RepeatOffenderFlag.objects.select_related("enterprise"), request.user, "hazards.view", pk=pk)
-    try:
-        services.repeat_offender_decide(actor=request.user, flag=flag, referred=request.POST.get("referred") == "1",
-                                        note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已记录决定"))
+    post_form_action(request, forms.Form(request.POST), lambda d: services.repeat_offender_decide(
+        actor=request.user, flag=flag, referred=request.POST.get("referred") == "1", note=request.POST.get("note", "")),
+        _("已记录决定"))
     return redirect("enterprises:detail", pk=flag.enterprise_id)

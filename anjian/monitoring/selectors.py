@@ -73,7 +73,6 @@ def sensor_series(*, sensor: Any, hours: int) -> list[tuple[Any, float, float]]:
 def alarm_stats(*, user: Any, days: int = 30) -> dict[str, Any]:
     """Alarms per day, and per sensor: alarms, alarms/day, false-alarm share (SQL aggregates)."""
 
-
     since = timezone.now() - dt.timedelta(days=days)
     qs = alarm_list(user=user, filters={"all": True}).filter(raised_at__gte=since)
     per_day = list(

@@ -633,7 +633,6 @@ def _sensor_live_update(updates: list[tuple[Any, ...]]) -> None:
     PostgreSQL (``UPDATE … FROM jsonb_to_recordset(…)``), one ``executemany`` elsewhere — ``bulk_update``'s
     CASE expressions cost ~10 ms per sensor in Python and were the ingest bottleneck."""
 
-
     if not updates:
         return
     table = Sensor._meta.db_table
@@ -680,7 +679,6 @@ def _lock_for_evaluation(ids: list[int]) -> list[tuple[Any, ...]]:
     is recognised in SQL and never decoded, and the rows are read through psycopg's C loaders for
     ``timestamptz`` (Django's own loader is Python, called per value): at 5,000 sensors per batch
     the two cost more than the rest of the evaluation."""
-
 
     if connection.vendor == "postgresql":
         from psycopg.types.datetime import TimestamptzLoader  # heavy optional library: imported on use
@@ -925,7 +923,6 @@ def readings_rollup(*, start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
     gives the same rows. Buckets older than the raw retention are never recomputed (their raw
     readings may be gone). Returns (minute rows, hour rows) written."""
 
-
     start = _floor(start, "hour")
     keep_from = _floor(timezone.now() - dt.timedelta(days=raw_retention_days()), "hour")
     start = max(start, keep_from)
@@ -965,7 +962,6 @@ def readings_purge(*, now: dt.datetime | None = None, days: int | None = None, b
     only readings whose minute and hour rollups exist, so nothing is lost that was never rolled
     up. The cutoff is taken back to its hour so no bucket is left half-deleted. Returns the
     number of readings deleted."""
-
 
     days = raw_retention_days() if days is None else days
     if days < 1:

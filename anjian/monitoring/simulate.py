@@ -120,7 +120,6 @@ def demo_tick(*, now: Any = None, seed: int | None = None) -> int:
     (``demo_sensors_task``), so the sensors stay 在线 instead of all going 离线 within minutes.
     Returns the number of readings stored."""
 
-
     now = now or timezone.now()
     rng = random.Random(seed if seed is not None else int(now.timestamp() // 60))
     rows = []

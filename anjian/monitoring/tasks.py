@@ -34,7 +34,6 @@ def rollup_readings_task() -> None:
     """Minute and hour rollups for the last ``MONITORING_ROLLUP_LOOKBACK_HOURS`` (default 3) hours;
     re-running over the same window is harmless (upsert)."""
 
-
     now = timezone.now()
     hours = int(getattr(settings, "MONITORING_ROLLUP_LOOKBACK_HOURS", 3))
     readings_rollup(start=now - dt.timedelta(hours=hours), end=now)

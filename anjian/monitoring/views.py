@@ -329,7 +329,6 @@ def map_view(request: HttpRequest) -> HttpResponse:
 def map_points_view(request: HttpRequest) -> HttpResponse:
     """Sensors as GeoJSON with their state (the sensor's point, else its enterprise's)."""
 
-
     rows = (
         sensor_list(user=request.user)
         .annotate(x=Coalesce("lng", "enterprise__lng"), y=Coalesce("lat", "enterprise__lat"))

@@ -362,7 +362,6 @@ def duty_set(
 def sectors_load_gb4754() -> int:
     """Load GB/T 4754-2017 sections and divisions (idempotent). Returns the number of rows."""
 
-
     text = resources.files("anjian.orgs").joinpath("data/gb4754_2017.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(text.splitlines()))
     by_code: dict[str, Sector] = {s.code: s for s in Sector.objects.all()}

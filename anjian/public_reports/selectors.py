@@ -141,7 +141,6 @@ def report_stats(*, user: Any, since: dt.datetime | None = None) -> dict[str, An
 def rewards_paid(*, user: Any) -> dict[str, Any]:
     """Rewards paid within the user's scope (count, sum in yuan)."""
 
-
     qs = Reward.objects.filter(report__in=report_list(user=user).values("pk"), status="paid")
     agg = qs.aggregate(n=Count("id"), total=Sum("amount"))
     return {"count": agg["n"] or 0, "total": agg["total"] or 0}
