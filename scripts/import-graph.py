@@ -37,13 +37,13 @@ def local_imports(root: Path) -> Counter[str]:
             if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             for node in ast.walk(func):
-                if (
-                    (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("anjian"))
-                    or (isinstance(node, ast.Import) and any(a.name.startswith("anjian") for a in node.names))
-                    and id(node) not in seen
-                ):
+                project = (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("anjian")) or (
+                    isinstance(node, ast.Import) and any(a.name.startswith("anjian") for a in node.names)
+                )
+                if project and id(node) not in seen:
                     seen.add(id(node))
-                    counts[path.relative_to(root).parts[1]] += 1
+                    app = path.relative_to(root).parts[1]
+                    counts[f"{app} (apps.py)" if path.name == "apps.py" else app] += 1
     return counts
 
 
@@ -69,8 +69,13 @@ def main() -> None:
     for cycle in cycles:
         print(f"  {cycle}")
     local = local_imports(root)
-    print(f"\nfunction-local imports of anjian modules: {sum(local.values())}")
-    print("  " + ", ".join(f"{app} {n}" for app, n in local.most_common()))
+    ready = Counter({app: n for app, n in local.items() if app.endswith("(apps.py)")})
+    elsewhere = local - ready
+    print(f"\nfunction-local imports of anjian modules: {sum(elsewhere.values())}")
+    print("  " + (", ".join(f"{app} {n}" for app, n in elsewhere.most_common()) or "—"))
+    print(
+        f"  (and {sum(ready.values())} in AppConfig.ready(), where apps register into the shared registries)"
+    )
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from anjian.accidents import services as acs
 from anjian.accidents import targets as tg
+from anjian.accidents.monthly import monthly_report_request, previous_month
 from anjian.accounts.models import Membership, Role, User
 from anjian.accounts.services import membership_grant, user_create
 from anjian.core.scoping import can
@@ -40,6 +41,7 @@ from anjian.enterprises.models import Enterprise, EnterpriseStatus
 from anjian.grids.models import GridRole, PatrolStatus, PatrolTask
 from anjian.grids.services import grid_staff_set, patrol_plan_generate, patrol_record_create
 from anjian.hazards import services as hs
+from anjian.hazards.models import Hazard, HazardStatus
 from anjian.monitoring.ingest import RawReading, ingest
 from anjian.monitoring.models import Alarm
 from anjian.monitoring.services import (
@@ -431,8 +433,6 @@ class Activity:
                                 what=self.pick_general(ent), send_back=target == "written_off" and k % 7 == 0)
                 made += 1
         # Risk scores (LEC / LS) on some open hazards.
-        from anjian.hazards.models import Hazard, HazardStatus
-
         scored = 0
         for d_index, district in enumerate(self.b.districts):
             open_ones = list(Hazard.objects.filter(jurisdiction__path__startswith=district.path, status__in=[
@@ -735,8 +735,6 @@ class Activity:
         # Last month's report: requested as the scheduler would on the 1st. The job is enqueued when
         # this transaction commits and runs in the worker (`anjian rundemo` starts one): building
         # the Word file with its charts takes seconds, the demo build does not wait for it.
-        from anjian.accidents.monthly import monthly_report_request, previous_month
-
         y, m = previous_month(self.today)
         monthly_report_request(actor=city_office, year=y, month=m, jurisdiction=self.b.city)
         self.counts.update({"accidents": made, "target_warnings": warnings})

@@ -32,10 +32,11 @@ from simple_history.utils import bulk_create_with_history
 from anjian.accounts.models import Membership, Role, User
 from anjian.accounts.services import membership_grant, roles_ensure_system, user_create
 from anjian.demo import geometry as geo
+from anjian.demo.activity import build_activity  # a year of activity through the services
 from anjian.demo.names import ROADS, _person
 from anjian.documents.models import DocumentSeries
 from anjian.enterprises.models import Enterprise, LicenceKind
-from anjian.enterprises.risk import RiskInputs, enterprise_set_risk, evaluate, risk_flags
+from anjian.enterprises.risk import RiskInputs, enterprise_set_risk, evaluate, recompute_all, risk_flags
 from anjian.enterprises.services import enterprise_create, licence_add
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel, Sector
 from anjian.orgs.risk import sector_inherent_map
@@ -538,14 +539,10 @@ class Builder:
         with transaction.atomic():
             self.build_licences()
             self.build_users()
-        from anjian.demo.activity import build_activity  # a year of activity through the services
-
         self.result.counts.update(build_activity(self))
         # Settle every enterprise's risk colour against the year of activity, as the nightly job
         # does (the on-change recomputes run after commit, which a build inside an outer
         # transaction — a test, a caller's atomic block — never reaches).
-        from anjian.enterprises.risk import recompute_all
-
         recompute_all()
 
         self.result.counts.update({

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.forms import DateInput, ScopedModelChoiceField, bootstrap, scope_fields
 from anjian.hazards.models import HazardLevel, HazardSource, ListingLevel, RejectReason
+from anjian.hazards.services import default_deadline
 from anjian.rules.hazards import TREATMENT_PLAN_PARTS
 from anjian.rules.risk import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES
 
@@ -73,8 +74,6 @@ class ConfirmForm(forms.Form):
         bootstrap(self, size="lg")
         if hazard is not None:
             # say what "按规定" means for this hazard, confirmed now (rules.hazards.rectification_due)
-            from anjian.hazards.services import default_deadline
-
             general = timezone.localdate(default_deadline(hazard, HazardLevel.GENERAL))
             major = timezone.localdate(default_deadline(hazard, HazardLevel.MAJOR))
             self.fields["deadline"].help_text = _(

@@ -15,6 +15,7 @@ from anjian.public_reports.models import (
     ContactPreference,
     ReportStatus,
     ReportType,
+    RewardPolicyConfig,
     Verification,
 )
 
@@ -169,8 +170,6 @@ class PolicyForm(forms.ModelForm):
                                           widget=forms.Select(attrs={"class": "form-select"}))
 
     class Meta:
-        from anjian.public_reports.models import RewardPolicyConfig
-
         model = RewardPolicyConfig
         fields = ["jurisdiction", "violation_rate", "violation_min", "violation_max", "minimum_without_fine",
                   "per_death_general", "per_death_larger", "per_death_major", "per_death_extra", "concealed_cap",
