@@ -73,12 +73,11 @@ def sector_risk_set(request: HttpRequest, pk: int) -> HttpResponse:
     if sector is None:
         raise Http404
     form = SectorRiskForm(request.POST)
-    if not post_form_action(
+    post_form_action(
         request, form, lambda d: risk.sector_set_inherent_risk(actor=request.user, sector=sector, colour=d["inherent_risk"]),
         _("已保存行业 %(code)s 的固有风险。企业风险等级将在夜间重算，或点击“重算全市企业风险”立即重算。") % {"code": sector.code},
-    ) and not form.is_valid():
-        return redirect("orgs:risk_settings")
-    return redirect(reverse("orgs:risk_settings") + "#sectors")
+    )
+    return redirect(reverse("orgs:risk_settings") + ("#sectors" if form.is_valid() else ""))
 
 
 @require_POST
