@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -44,7 +45,7 @@ from anjian.core.errors import DomainError
 from anjian.core.lookups import lookup
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
-from anjian.core.views import partial_or_full, require_action
+from anjian.core.views import partial_or_full, post_form_action, require_action
 from anjian.documents.exports import Column, csv_response, xlsx_response
 from anjian.documents.imports import import_start
 from anjian.documents.models import Attachment
@@ -153,12 +154,8 @@ def accident_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     """核报: completes the accident's 核报 to-dos (a new report, a raised grade) that are the user's."""
     acc = _accident(request, pk)
     if request.method == "POST":
-        try:
-            services.accident_verify(actor=request.user, accident=acc, note=request.POST.get("note", ""))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已核报"))
+        post_form_action(request, forms.Form(request.POST), lambda d: services.accident_verify(
+            actor=request.user, accident=acc, note=request.POST.get("note", "")), _("已核报"))
     return redirect("accidents:detail", pk=acc.pk)
 
 
@@ -407,13 +404,8 @@ def target_warning_acknowledge_view(request: HttpRequest, pk: int) -> HttpRespon
 
     target = get_in_scope(ControlTarget.objects.all(), request.user, "accidents.view", pk=pk)
     if request.method == "POST":
-        try:
-            targets_service.target_warning_acknowledge(actor=request.user, target=target,
-                                                       note=request.POST.get("note", ""))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已知悉预警"))
+        post_form_action(request, forms.Form(request.POST), lambda d: targets_service.target_warning_acknowledge(
+            actor=request.user, target=target, note=request.POST.get("note", "")), _("已知悉预警"))
     return redirect(f"/accidents/targets/?year={target.year}")
 
 
