@@ -2,7 +2,7 @@
 """anjian's two set-up commands, needing nothing but Python 3.11+.
 
     python3 dev.py demo    # venv, install, migrate SQLite, build the demo city, serve on :8000
-    python3 dev.py test    # venv, install, lint, checks, the whole suite (SQLite, and PostgreSQL
+    python3 dev.py test    # venv, install, lint, import contracts, checks, the whole suite (SQLite, and PostgreSQL
                            # when DATABASE_URL_PG is set or under CI; under CI, or with
                            # ANJIAN_TEST_CLOCK_SHIFT=1, once more on SQLite a year ahead)
 
@@ -88,6 +88,7 @@ def test(args: list[str]) -> None:
     run(PY, "manage.py", "makemigrations", "--check", "--dry-run", env=env)
     run(PY, "-m", "mypy", "--config-file", "/dev/null", "--strict", "--ignore-missing-imports", "anjian/rules", env=env)
     run(PY, "-m", "mypy", "--follow-imports=silent", "anjian/core", env=env)
+    run(BIN / "lint-imports", "--no-cache", env=env)  # the layers contract (.importlinter)
     if ci and shutil.which("chromium") is None and Path("/usr/bin/chromium").exists() is False:
         run("bash", "scripts/install-browser.sh")
     if ci and shutil.which("soffice") is None and shutil.which("libreoffice") is None:

@@ -12,8 +12,11 @@ from ninja import Query, Router, Schema
 from anjian.accidents import services
 from anjian.accidents.models import Accident, AccidentSupplement, ControlTarget
 from anjian.accidents.selectors import accident_list
-from anjian.config.api import require
+from anjian.accidents.stats import Period, _plain, accident_indicators, statistics_report
+from anjian.accidents.targets import target_progress, target_set, target_split
+from anjian.core.api import require
 from anjian.core.apischema import Id, In, Limit, Month, Param, Year
+from anjian.core.errors import DomainError
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
 from anjian.orgs.models import Jurisdiction
@@ -202,12 +205,8 @@ def supplement_accident(request: HttpRequest, pk: Id, payload: SupplementIn):
 @router.get("/stats/summary", summary="事故统计 / statistics for a year or month (same figures as the page)")
 def accident_statistics(request: HttpRequest, year: Year, month: Month | None = None, jurisdiction: Param | None = None,
                         category: Param | None = None):
-    from anjian.accidents.stats import Period, accident_indicators, statistics_report
-
     require(request, "accidents.view")
     if month is not None and not 1 <= month <= 12:
-        from anjian.core.errors import DomainError
-
         raise DomainError("月份不正确", "Bad month", field="month")
     period = Period.month(year, month) if month else Period.year(year)
     filters: dict = {"category": category} if category else {}
@@ -215,8 +214,6 @@ def accident_statistics(request: HttpRequest, year: Year, month: Month | None = 
         filters["jurisdiction"] = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view", code=jurisdiction)
     data = statistics_report(user=request.user, period=period, filters=filters)
     if jurisdiction and not category:
-        from anjian.accidents.stats import _plain
-
         data["indicators"] = _plain(accident_indicators(user=request.user, year=year, jurisdiction=filters["jurisdiction"]))
     return data
 
@@ -262,8 +259,6 @@ class SplitIn(In):
 
 
 def _target_rows(request: HttpRequest, year: int, ids: set[int] | None = None) -> list[dict]:
-    from anjian.accidents.targets import target_progress
-
     rows = []
     for r in target_progress(user=request.user, year=year):
         t = r["target"]
@@ -288,8 +283,6 @@ def list_targets(request: HttpRequest, year: Year):
 
 @router.post("/targets/", response={201: TargetOut}, summary="下达/调整控制指标 / set an area's or a department's target")
 def set_target(request: HttpRequest, payload: TargetIn):
-    from anjian.accidents.targets import target_set
-
     require(request, "accidents.targets")
     refs = resolve_refs(request.user, payload)
     department = refs["department_id"]
@@ -298,8 +291,6 @@ def set_target(request: HttpRequest, payload: TargetIn):
     elif refs["jurisdiction_code"] is not None:
         jurisdiction = refs["jurisdiction_code"]
     else:
-        from anjian.core.errors import DomainError
-
         raise DomainError("请指定区域或部门", "Give jurisdiction_code or department_id", field="jurisdiction_code")
     target = target_set(actor=request.user, year=payload.year, jurisdiction=jurisdiction, department=department,
                         metric=payload.metric, quota=payload.quota, category=payload.category,
@@ -310,9 +301,6 @@ def set_target(request: HttpRequest, payload: TargetIn):
 @router.post("/targets/{pk}/split", response={201: list[TargetOut]},
              summary="分解控制指标 / split a target to districts or departments (manual or by last year)")
 def split_target(request: HttpRequest, pk: Id, payload: SplitIn):
-    from anjian.accidents.models import ControlTarget
-    from anjian.accidents.targets import target_split
-
     require(request, "accidents.targets")
     target = get_in_scope(ControlTarget.objects.select_related("jurisdiction"), request.user, "accidents.targets", pk=pk)
     children = target_split(actor=request.user, target=target, manual=payload.manual, to=payload.to)

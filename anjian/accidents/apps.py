@@ -35,3 +35,7 @@ class AccidentsConfig(AppConfig):
         ]:
             menu.register(entry)
         from anjian.accidents import imports, monthly  # noqa: F401  (register the import and the report job)
+        from anjian.accidents.risk_factors import FACTOR
+        from anjian.enterprises.risk import register_factor
+
+        register_factor(FACTOR)  # counted into the enterprise risk colour

@@ -29,12 +29,14 @@ from typing import Any
 
 from django.utils import timezone
 
+from anjian.accidents.models import Accident
 from anjian.accidents.services import accident_report
 from anjian.core.scoping import scope_allows
 from anjian.core.text import CellError, is_blank, normalise, parse_date, parse_decimal, parse_int
 from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, read_cell, register_import
 from anjian.jobs.services import Progress
 from anjian.orgs.models import Jurisdiction, Sector
+from anjian.orgs.services import locate_jurisdiction
 from anjian.rules import accidents as law
 
 HEADERS: dict[str, list[str]] = {
@@ -164,8 +166,6 @@ class AccidentImport(ImportSpec):
             **{c.value: c.value for c in law.AccidentCategory}, **{c.label: c.value for c in law.AccidentCategory}}
 
     def _jurisdiction(self, raw: dict[str, Any], ctx: Context, notes: list[str]) -> tuple[Jurisdiction, Any, Any]:
-        from anjian.orgs.services import locate_jurisdiction
-
         if code := _text(raw, "jurisdiction_code"):
             if code not in ctx.cache["by_code"]:
                 raise RowError(LABEL["jurisdiction_code"], f"没有区划代码 {code}", f"no area with code {code}", code)
@@ -250,8 +250,6 @@ class AccidentImport(ImportSpec):
         }
 
     def check_all(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> list[RowProblem]:
-        from anjian.accidents.models import Accident
-
         problems: list[RowProblem] = []
         seen: dict[tuple[str, dt.datetime], int] = {}
         for row_no, row in rows:

@@ -30,11 +30,15 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from anjian.accidents.models import MonthlyReport
 from anjian.accidents.stats import Period, accident_stats, change, larger_accidents, statistics_report
+from anjian.accidents.targets import target_progress
+from anjian.accounts.models import User
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import scope_allows
 from anjian.documents import charts
 from anjian.documents.exports import _cell
+from anjian.documents.models import DocumentSeries
+from anjian.documents.numbering import number_issue
 from anjian.documents.word import OfficialDocument
 from anjian.jobs.models import Job
 from anjian.jobs.registry import job_handler
@@ -52,8 +56,6 @@ order); 表6 lists all of them."""
 
 
 def _system() -> Any:
-    from anjian.accounts.models import User
-
     return User(is_superuser=True, is_active=True)
 
 
@@ -127,8 +129,6 @@ def copies_to(jurisdiction: Jurisdiction) -> list[str]:
 
 
 def _series(office: Department | None) -> Any:
-    from anjian.documents.models import DocumentSeries
-
     if office is None:
         return None
     return DocumentSeries.objects.filter(department=office).order_by("code").first()
@@ -163,7 +163,6 @@ def _worst_sentence(what: str, rows: list[dict[str, Any]]) -> str:
 
 def report_data(*, year: int, month: int, jurisdiction: Jurisdiction) -> dict[str, Any]:
     """Everything the report shows, from the statistics functions, for the area as a filter."""
-    from anjian.accidents.targets import target_progress
 
     user = _system()
     period = Period.month(year, month)
@@ -372,9 +371,9 @@ def _cell_str(value: Any) -> str:
 
 def _compact(table: Any) -> None:
     """Size 5 text and 1 mm left/right cell margins for a dense report table."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.oxml import OxmlElement  # heavy optional library: imported on use
+    from docx.oxml.ns import qn  # heavy optional library: imported on use
+    from docx.shared import Pt  # heavy optional library: imported on use
 
     tbl_pr = table._tbl.tblPr
     margins = tbl_pr.find(qn("w:tblCellMar"))
@@ -442,7 +441,7 @@ def build_docx(d: dict[str, Any], jurisdiction: Jurisdiction, *, title: str, num
 
 
 def build_xlsx(d: dict[str, Any], *, title: str) -> bytes:
-    import xlsxwriter
+    import xlsxwriter  # heavy optional library: imported on use
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
@@ -520,8 +519,6 @@ def monthly_report_generate(*, actor: Any, year: int, month: int, jurisdiction: 
     report, created = MonthlyReport.objects.select_for_update().get_or_create(
         year=year, month=month, jurisdiction=jurisdiction, defaults={"title": title, "issuer": issuer})
     if not report.number and (series := _series(office)) is not None:
-        from anjian.documents.numbering import number_issue
-
         report.number = number_issue(series=series, actor=actor, obj=report, title=title).text
     with translation.override(settings.LANGUAGE_CODE):  # an official document is in Chinese
         data = report_data(year=year, month=month, jurisdiction=jurisdiction)

@@ -30,14 +30,18 @@ from anjian.accidents.models import (
     Accountability,
     Investigation,
     RectificationMeasure,
+    ReferenceFigure,
 )
+from anjian.accidents.targets import targets_refresh_after_commit
 from anjian.audit.services import Both, Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, scope_allows
+from anjian.core.workflow import Owner, State, Transition, Workflow
 from anjian.documents.attachments import attachments_add
 from anjian.enterprises.risk import schedule_recompute
 from anjian.inbox import registry as due_registry
-from anjian.inbox.services import due_open
+from anjian.inbox.models import DueItem, DueState
+from anjian.inbox.services import due_close, due_open
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel
 from anjian.orgs.services import locate_jurisdiction, route_department
 from anjian.rules import accidents as law
@@ -303,7 +307,6 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
         data={"grade": acc.grade, "routing": routing, "jurisdiction": jurisdiction.code},
     )
     _open_verify(acc, actor)
-    from anjian.accidents.targets import targets_refresh_after_commit
 
     targets_refresh_after_commit(acc.occurred_at)
     if acc.late_minutes is not None:
@@ -332,7 +335,6 @@ def _open_verify(acc: Accident, actor: Any) -> None:
 
 def accident_verify_pending(accident: Accident, user: Any = None) -> list[Any]:
     """The open 核报 items of the accident (a new report, a raised grade) the user may complete."""
-    from anjian.inbox.models import DueItem, DueState
 
     items = list(DueItem.objects.filter(
         content_type=ContentType.objects.get_for_model(Accident), object_id=str(accident.pk),
@@ -348,7 +350,6 @@ def accident_verify_pending(accident: Accident, user: Any = None) -> list[Any]:
 def accident_verify(*, actor: Any, accident: Accident, note: str = "") -> Accident:
     """核报: the receiving authority has checked the report (or the raised grade) and passed it
     up (条例493 Art. 10–11). Completes the accident's open 核报 items that are the actor's."""
-    from anjian.inbox.services import due_close
 
     _require(actor, "accidents.investigate", accident, "您无权核报该事故", "You may not verify this accident")
     acc = Accident.objects.select_for_update().get(pk=accident.pk)
@@ -433,7 +434,6 @@ def accident_supplement(
     )
     if raised:
         _flag_grade_raised(acc, law.AccidentGrade(before), law.AccidentGrade(acc.grade), changed_on, actor)
-    from anjian.accidents.targets import targets_refresh_after_commit
 
     targets_refresh_after_commit(acc.occurred_at)
     return supplement
@@ -535,14 +535,10 @@ def _all_measures_done(inv: Investigation) -> str | None:
 
 
 def _owner(inv: Investigation) -> Any:
-    from anjian.core.workflow import Owner
-
     return Owner(jurisdiction=inv.lead_jurisdiction)
 
 
 def _workflow() -> Any:
-    from anjian.core.workflow import State, Transition, Workflow
-
     s = InvestigationStatus
     return Workflow(
         name="investigation",
@@ -570,8 +566,6 @@ def _workflow() -> Any:
 
 
 def _rectifying_owner(inv: Investigation) -> Any:
-    from anjian.core.workflow import Owner
-
     acc = inv.accident
     return Owner(jurisdiction=acc.jurisdiction, enterprise=acc.enterprise, department=acc.department)
 
@@ -861,7 +855,6 @@ def accountability_follow_up(*, actor: Any, record: Accountability, status: str,
 @transaction.atomic
 def reference_figure_set(*, actor: Any, year: int, jurisdiction: Jurisdiction, data: dict[str, Any]) -> Any:
     """Enter or correct the GDP / employment / vehicle figures of one year and area."""
-    from anjian.accidents.models import ReferenceFigure
 
     if _is_actor(actor) and not scope_allows(actor, "accidents.targets", jurisdiction=jurisdiction):
         raise NotAllowed("您无权录入该区域的参考数据", "You may not enter figures for this area")

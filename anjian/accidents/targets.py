@@ -30,12 +30,13 @@ from django.utils.translation import gettext_noop
 
 from anjian.accidents.choices import AccidentKind
 from anjian.accidents.models import Accident, ControlTarget, TargetMetric
-from anjian.accidents.services import _is_actor
+from anjian.accounts.models import User
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import scope_allows
 from anjian.inbox import registry as due_registry
 from anjian.inbox.models import DueItem, DueState
+from anjian.inbox.selectors import due_item_list
 from anjian.inbox.services import due_close, due_open
 from anjian.orgs.models import Department, DepartmentKind, Jurisdiction
 from anjian.rules import accidents as law
@@ -45,6 +46,11 @@ TARGET_WARNING = due_registry.register(
                          action="accidents.view", closed_by="知悉并部署",
                          remind_before=dt.timedelta(days=2), escalate_after=dt.timedelta(days=3))
 )
+
+
+def _is_actor(actor: Any) -> bool:
+    """A person (not the system, ``None``) — as in ``accidents.services``, which imports this module."""
+    return getattr(actor, "pk", None) is not None
 
 
 def _check(actor: Any, jurisdiction: Jurisdiction) -> None:
@@ -290,7 +296,6 @@ def targets_warn(*, year: int | None = None, day: dt.date | None = None) -> int:
 
 def warnings_for(user: Any) -> list[Any]:
     """The open target warnings in the user's own 我的待办 (the 知悉并部署 forms on the targets page)."""
-    from anjian.inbox.selectors import due_item_list
 
     return list(due_item_list(user=user).filter(kind=TARGET_WARNING.code))
 
@@ -321,7 +326,5 @@ def targets_refresh_after_commit(occurred_at: dt.datetime) -> None:
 
 
 def _all_progress(year: int, day: dt.date) -> list[dict[str, Any]]:
-    from anjian.accounts.models import User
-
     system = User(is_superuser=True, is_active=True)
     return target_progress(user=system, year=year, day=day)

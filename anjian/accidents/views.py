@@ -6,31 +6,51 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.contenttypes.models import ContentType
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.accidents import services
-from anjian.accidents.choices import FollowUp, InvestigationStatus
+from anjian.accidents import targets as targets_service
+from anjian.accidents.choices import Category, FollowUp, InvestigationStatus
+from anjian.accidents.choices import Category as Categories
 from anjian.accidents.forms import (
     AccidentFilterForm,
     AccidentReportForm,
     AccountabilityForm,
     MisreportForm,
+    StatisticsForm,
     SupplementForm,
 )
-from anjian.accidents.models import Accident, Accountability, Investigation, RectificationMeasure
+from anjian.accidents.imports import HEADERS
+from anjian.accidents.models import (
+    Accident,
+    Accountability,
+    ControlTarget,
+    Investigation,
+    MonthlyReport,
+    RectificationMeasure,
+    TargetMetric,
+)
+from anjian.accidents.monthly import JOB_KIND, REGENERATE_ACTION, monthly_report_request, previous_month
 from anjian.accidents.selectors import accident_list
+from anjian.accidents.stats import Period, accident_indicators, statistics_report
 from anjian.audit.selectors import history_for, timeline_for
 from anjian.core.errors import DomainError
+from anjian.core.lookups import lookup
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
-from anjian.core.views import partial_or_full, require_action
+from anjian.core.views import partial_or_full, post_form_action, require_action
 from anjian.documents.exports import Column, csv_response, xlsx_response
-from anjian.orgs.models import Jurisdiction
+from anjian.documents.imports import import_start
+from anjian.documents.models import Attachment
+from anjian.jobs.models import Job, JobStatus
+from anjian.orgs.models import DepartmentKind, Jurisdiction
 
 TABS = [("basic", gettext_lazy("基本信息")), ("supplements", gettext_lazy("续报/补报")),
         ("accountability", gettext_lazy("责任追究")), ("timeline", gettext_lazy("流程记录")),
@@ -134,12 +154,8 @@ def accident_verify_view(request: HttpRequest, pk: int) -> HttpResponse:
     """核报: completes the accident's 核报 to-dos (a new report, a raised grade) that are the user's."""
     acc = _accident(request, pk)
     if request.method == "POST":
-        try:
-            services.accident_verify(actor=request.user, accident=acc, note=request.POST.get("note", ""))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已核报"))
+        post_form_action(request, forms.Form(request.POST), lambda d: services.accident_verify(
+            actor=request.user, accident=acc, note=request.POST.get("note", "")), _("已核报"))
     return redirect("accidents:detail", pk=acc.pk)
 
 
@@ -277,8 +293,6 @@ def investigation_view(request: HttpRequest, pk: int) -> HttpResponse:
     inv = Investigation.objects.filter(accident=acc).select_related("lead_jurisdiction").first()
     if request.method == "POST":
         if not has_action(request.user, "accidents.investigate") and not has_action(request.user, "accidents.close"):
-            from django.http import Http404
-
             raise Http404
         try:
             _investigation_op(request, acc, inv)
@@ -295,9 +309,7 @@ def investigation_view(request: HttpRequest, pk: int) -> HttpResponse:
     if inv is not None:
         context["measures"] = inv.measures.all()
         context["events"] = timeline_for(inv)
-        from django.contrib.contenttypes.models import ContentType
 
-        from anjian.documents.models import Attachment
 
         context["reports"] = Attachment.objects.filter(
             content_type=ContentType.objects.get_for_model(Investigation), object_id=str(inv.pk), role="report")
@@ -306,9 +318,6 @@ def investigation_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("accidents.view")
 def statistics_view(request: HttpRequest) -> HttpResponse:
-    from anjian.accidents.forms import StatisticsForm
-    from anjian.accidents.stats import Period, accident_indicators, statistics_report
-
     today = timezone.localdate()
     form = StatisticsForm(request.GET or None, user=request.user, initial={"year": today.year})
     f = form.cleaned_data if form.is_valid() else {}
@@ -328,10 +337,6 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 def targets_view(request: HttpRequest) -> HttpResponse:
     """Targets in scope with progress bars: areas, then sector regulators; offices with
     ``accidents.targets`` set targets and split them to districts or departments."""
-    from anjian.accidents import targets as targets_service
-    from anjian.accidents.choices import Category
-    from anjian.accidents.models import ControlTarget, TargetMetric
-    from anjian.orgs.models import DepartmentKind
 
     raw_year = request.GET.get("year", "")
     year = int(raw_year) if raw_year.isdigit() and 1987 <= int(raw_year) <= 2100 else timezone.localdate().year
@@ -346,8 +351,6 @@ def targets_view(request: HttpRequest) -> HttpResponse:
                 targets_service.target_split(actor=request.user, target=target,
                                              to=request.POST.get("to", "districts"))
             else:
-                from anjian.core.lookups import lookup
-
                 department = None
                 if raw_dept := request.POST.get("department", ""):
                     # the department or area must be one the user sets targets for (not merely sees)
@@ -376,7 +379,6 @@ def targets_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已保存"))
         return redirect(f"/accidents/targets/?year={year}")
     rows = targets_service.target_progress(user=request.user, year=year)
-    from anjian.core.lookups import lookup
 
     departments = (
         lookup("orgs.departments_inside@accidents.targets").queryset(request.user)
@@ -399,34 +401,22 @@ def targets_view(request: HttpRequest) -> HttpResponse:
 @require_action("accidents.view")
 def target_warning_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     """知悉并部署 on a target warning in the user's own 我的待办 (the area's or the department's)."""
-    from anjian.accidents import targets as targets_service
-    from anjian.accidents.models import ControlTarget
 
     target = get_in_scope(ControlTarget.objects.all(), request.user, "accidents.view", pk=pk)
     if request.method == "POST":
-        try:
-            targets_service.target_warning_acknowledge(actor=request.user, target=target,
-                                                       note=request.POST.get("note", ""))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已知悉预警"))
+        post_form_action(request, forms.Form(request.POST), lambda d: targets_service.target_warning_acknowledge(
+            actor=request.user, target=target, note=request.POST.get("note", "")), _("已知悉预警"))
     return redirect(f"/accidents/targets/?year={target.year}")
 
 
 @require_action("accidents.view")
 def monthly_reports_view(request: HttpRequest) -> HttpResponse:
     """Generated monthly reports in scope; offices with ``accidents.targets`` generate/regenerate."""
-    from anjian.accidents.models import MonthlyReport
-    from anjian.accidents.monthly import JOB_KIND, REGENERATE_ACTION, monthly_report_request, previous_month
-    from anjian.jobs.models import Job, JobStatus
 
     user = request.user
     can_generate = has_action(user, REGENERATE_ACTION)
     if request.method == "POST":
         if not can_generate:
-            from django.http import Http404
-
             raise Http404
         try:
             if report_id := request.POST.get("report"):
@@ -463,9 +453,7 @@ def monthly_reports_view(request: HttpRequest) -> HttpResponse:
 
 @require_action("accidents.view")
 def monthly_report_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    from django.http import FileResponse, Http404
 
-    from anjian.accidents.models import MonthlyReport
 
     report = get_in_scope(MonthlyReport.objects.all(), request.user, "accidents.view", pk=pk)
     field = {"docx": report.docx, "xlsx": report.xlsx}.get(fmt)
@@ -477,8 +465,6 @@ def monthly_report_download_view(request: HttpRequest, pk: int, fmt: str) -> Htt
 @require_action("accidents.import")
 def accident_import_view(request: HttpRequest) -> HttpResponse:
     """Upload a ledger (xlsx/csv) of historical accidents; the import runs as a job."""
-    from anjian.accidents.choices import Category
-    from anjian.documents.imports import import_start
 
     jurisdictions = Jurisdiction.objects.restrict(request.user, "accidents.import").filter(level__lte=2).order_by("path")
     if request.method == "POST":
@@ -498,8 +484,6 @@ def accident_import_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已开始导入，请在任务页查看结果"))
             return redirect("jobs:detail", pk=job.pk)
-    from anjian.accidents.choices import Category as Categories
-    from anjian.accidents.imports import HEADERS
 
     return render(request, "accidents/import.html", {
         "jurisdictions": jurisdictions, "categories": Categories.choices,

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from anjian.audit.display import register_value_display
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ for _code, _label, _group in [
     ("audit.view", _("检索审计记录"), _("平台")),
     ("orgs.view", _("查看辖区与部门"), _("组织")),
     ("orgs.change", _("维护辖区、部门与行业路由"), _("组织")),
+    ("orgs.risk", _("维护风险分级设置（行业固有风险、风险分级阈值）"), _("组织")),
     ("accounts.view", _("查看用户"), _("组织")),
     ("accounts.manage", _("管理用户、角色与授权"), _("组织")),
     ("documents.view", _("查看文号与附件"), _("文书")),
@@ -48,7 +52,6 @@ for _code, _label, _group in [
 
 def action_labels(codes: list[str]) -> list[str]:
     """What a role may do, as people read it: ``*`` → 全部操作, ``hazards.*`` → 隐患：全部操作."""
-    from django.utils.translation import gettext
 
     groups = {code.split(".", 1)[0]: action.group for code, action in ACTIONS.items()}
     out: list[str] = []
@@ -67,14 +70,10 @@ def action_labels(codes: list[str]) -> list[str]:
 
 
 def _history_display(value: list[str]) -> str:
-    from django.utils.translation import gettext
-
     return gettext("、").join(action_labels(list(value)))
 
 
 def _register_history_display() -> None:
-    from anjian.audit.display import register_value_display
-
     register_value_display("accounts.role", "actions", _history_display)
     register_value_display("accounts.role", "offered_actions", _history_display)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from anjian.accounts.models import Membership, Role, User
-from anjian.core.scoping import _grants
+from anjian.core.scoping import grants_of
 
 MANAGE = "accounts.manage"
 
@@ -27,7 +27,7 @@ def _reach(actor: Any) -> list[str] | None:
     if actor.is_superuser:
         return None
     return [
-        g.jurisdiction_path for g in _grants(actor)
+        g.jurisdiction_path for g in grants_of(actor)
         if g.allows(MANAGE) and g.jurisdiction_path and g.enterprise_id is None and g.department_id is None
     ]
 
@@ -56,7 +56,7 @@ def reaches(actor: Any, path: str | None) -> bool:
 def _held_at(actor: Any, path: str | None) -> set[str]:
     """The actions the actor holds through grants whose territory covers ``path``."""
     held: set[str] = set()
-    for g in _grants(actor):
+    for g in grants_of(actor):
         territory = g.territory_path
         if territory is None or g.enterprise_id is not None:
             continue

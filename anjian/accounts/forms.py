@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.forms import ScopedModelChoiceField, scope_fields
-from anjian.enterprises.models import Enterprise
+from anjian.core.lookups import lookup
 from anjian.orgs.models import JurisdictionLevel
 
 
@@ -97,7 +97,7 @@ class GrantForm(forms.Form):
         code = (data.get("enterprise_code") or "").strip().upper()
         data["enterprise"] = None
         if code:
-            data["enterprise"] = Enterprise.objects.restrict(self._user, "enterprises.view").filter(credit_code=code).first()
+            data["enterprise"] = lookup("enterprises").find(self._user, code, by="credit_code")
             if data["enterprise"] is None:
                 self.add_error("enterprise_code", _("您的辖区内没有该信用代码的企业"))
         chosen = [k for k in ("jurisdiction", "department", "enterprise") if data.get(k)]

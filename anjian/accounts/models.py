@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from anjian.accounts.actions import action_labels
 from anjian.audit.history import HistoryBase
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
 
@@ -62,8 +63,6 @@ class Role(models.Model):
         return self.name
 
     def action_labels(self) -> list[str]:
-        from anjian.accounts.actions import action_labels
-
         return action_labels(list(self.actions))
 
 

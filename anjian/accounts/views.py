@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,8 +38,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("登录失败次数过多，请15分钟后再试。"))
             status = 429
         else:
-            from django.contrib.auth import authenticate
-
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
                 form.add_error(None, _("用户名或密码不正确。"))

@@ -5,6 +5,9 @@ offer the choices inside their reach and show the refusal when they try more."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +22,7 @@ from anjian.audit.selectors import history_for, timeline_for
 from anjian.core.errors import DomainError
 from anjian.core.forms import bootstrap
 from anjian.core.scoping import has_action
-from anjian.core.views import require_action
+from anjian.core.views import post_form_action, require_action
 
 _FIELDS = {"username", "password", "display_name", "phone", "email", "valid_until"}
 
@@ -70,16 +73,18 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _act(request: HttpRequest, pk: int, do, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _act(request: HttpRequest, pk: int, do, success: str, form: Any = None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """POST → one service on a user the actor sees (``do(user, cleaned_data)``) → message → back to
+    the user's page (``post_form_action``); a new initial password is kept for the page to show once."""
     user = _get_visible(request, pk)
-    try:
-        result = do(user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+
+    def run(data: dict[str, Any]) -> Any:
+        result = do(user, data)
         if isinstance(result, str):
             request.session["initial_password"] = {"user": user.pk, "password": result}
+        return result
+
+    post_form_action(request, form if form is not None else forms.Form(request.POST), run, success)
     return redirect("accounts:user", user.pk)
 
 
@@ -87,13 +92,9 @@ def _act(request: HttpRequest, pk: int, do, success: str) -> HttpResponse:  # ty
 @require_action("accounts.manage")
 def user_grant_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = GrantForm(request.POST, user=request.user)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("accounts:user", pk)
-    d = form.cleaned_data
-    return _act(request, pk, lambda u: services.membership_grant(
+    return _act(request, pk, lambda u, d: services.membership_grant(
         actor=request.user, user=u, role=d["role"], jurisdiction=d["jurisdiction"], department=d["department"],
-        enterprise=d["enterprise"], valid_from=d["valid_from"], valid_until=d["valid_until"]), _("已授权。"))
+        enterprise=d["enterprise"], valid_from=d["valid_from"], valid_until=d["valid_until"]), _("已授权。"), form)
 
 
 @require_POST
@@ -103,23 +104,20 @@ def user_revoke_view(request: HttpRequest, pk: int, membership: int) -> HttpResp
     if m is None:
         messages.error(request, _("该授权不存在或已撤销。"))
         return redirect("accounts:user", pk)
-    return _act(request, pk, lambda u: services.membership_revoke(actor=request.user, membership=m), _("已撤销授权。"))
+    return _act(request, pk, lambda u, d: services.membership_revoke(actor=request.user, membership=m), _("已撤销授权。"))
 
 
 @require_POST
 @require_action("accounts.manage")
 def user_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserEditForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("accounts:user", pk)
-    return _act(request, pk, lambda u: services.user_update(actor=request.user, user=u, **form.cleaned_data), _("已保存。"))
+    return _act(request, pk, lambda u, d: services.user_update(actor=request.user, user=u, **d), _("已保存。"), form)
 
 
 @require_POST
 @require_action("accounts.manage")
 def user_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda u: services.user_reset_password(actor=request.user, user=u),
+    return _act(request, pk, lambda u, d: services.user_reset_password(actor=request.user, user=u),
                 _("已重置初始密码。请把它交给本人，首次登录时须修改。"))
 
 
@@ -127,5 +125,5 @@ def user_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action("accounts.manage")
 def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
-    return _act(request, pk, lambda u: services.user_set_active(actor=request.user, user=u, active=active),
+    return _act(request, pk, lambda u, d: services.user_set_active(actor=request.user, user=u, active=active),
                 _("账号已启用。") if active else _("账号已停用，其API令牌已吊销。"))

@@ -23,7 +23,10 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext, pgettext
+
+from anjian.core.workflow import render_transition
 
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 DATE_FORMAT = "%Y-%m-%d"
@@ -267,6 +270,18 @@ def register_renderer(pattern: str, renderer: Renderer) -> None:
     RENDERERS.append((re.compile(pattern), renderer))
 
 
+_WORKFLOWS_RENDERED: set[str] = set()
+
+
+def name_workflow(wf: Any) -> None:
+    """Name a workflow's timeline events (``<name>.<state>``) and render them per reader; called by
+    ``core.workflow`` for every workflow (registered in ``AuditConfig.ready``)."""
+    if wf.name not in _WORKFLOWS_RENDERED:
+        _WORKFLOWS_RENDERED.add(wf.name)
+        register_renderer(rf"{wf.name}\.[a-z_]+", render_transition)
+    register_verbs(wf.verbs())
+
+
 _discovered = False
 
 
@@ -274,8 +289,6 @@ def discover() -> None:
     """Import every app's services and workflows once, so all event kinds are registered."""
     global _discovered
     if not _discovered:
-        from django.utils.module_loading import autodiscover_modules
-
         import anjian.audit.verbs  # noqa: F401
 
         autodiscover_modules("services", "workflow")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 
 from anjian.audit.display import field_value, reason_text
 from anjian.audit.models import Event
+from anjian.core.scoping import grants_of, has_action
 
 # Bookkeeping columns of every version: never shown as a change.
 HIDDEN_FIELDS = {"request_id", "updated_at", "modified_at", "risk_computed_at"}
@@ -71,18 +75,13 @@ def events_visible(user: Any, action: str = "audit.view") -> models.QuerySet[Eve
     jurisdiction) sees every event; any other holder sees the events of the objects inside their
     own scope (each model through ``restrict(user, "<app>.view")``) and their own actions — a
     district auditor does not read another district's trail."""
-    from django.apps import apps
-    from django.db.models import CharField, Q
-    from django.db.models.functions import Cast
-
-    from anjian.core.scoping import _grants, has_action
 
     qs = Event.objects.all()
     if user.is_superuser:
         return qs
     if not has_action(user, action):
         return qs.none()
-    if any(g.allows(action) and g.jurisdiction_id is not None and g.is_citywide for g in _grants(user)):
+    if any(g.allows(action) and g.jurisdiction_id is not None and g.is_citywide for g in grants_of(user)):
         return qs
     reach = Q(actor_id=user.pk)
     for model in apps.get_models():

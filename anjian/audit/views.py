@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from anjian.audit.display import VERBS, discover, object_name
 from anjian.audit.models import Event
+from anjian.audit.selectors import events_visible
 from anjian.core.pagination import keyset_page
 from anjian.core.views import require_action
 
@@ -44,7 +45,6 @@ def target_names(events: list[Event]) -> dict[int, str]:
 def search(request: HttpRequest) -> HttpResponse:
     """Auditors search the timeline of the objects in their scope (city-wide auditors: every
     object): by who, what, when and request id."""
-    from anjian.audit.selectors import events_visible
 
     qs = events_visible(request.user).select_related("content_type")
     actor = request.GET.get("actor", "").strip()

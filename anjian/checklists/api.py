@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from anjian.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from anjian.checklists.selectors import template_list, version_get, versions_visible
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, Limit, Param
 from anjian.orgs.models import Sector
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from anjian.checklists.models import ChecklistVersion, VersionStatus
+from anjian.checklists.services import _require_manage, version_items_set
 from anjian.core.errors import DomainError, InvalidTransition
 from anjian.core.text import parse_bool, parse_int
 from anjian.documents.imports import (
@@ -115,8 +116,6 @@ class ChecklistItemImport(ImportSpec):
         return problems
 
     def commit(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, progress: Progress) -> dict[str, Any]:
-        from anjian.checklists.services import version_items_set
-
         version = ChecklistVersion.objects.get(pk=ctx.params["version"])
         items = [data for _row_no, data in rows if "_total" not in data]
         count = version_items_set(actor=ctx.actor, version=version, items=items,
@@ -127,7 +126,6 @@ class ChecklistItemImport(ImportSpec):
 
 def checklist_import_start(*, actor: Any, version: ChecklistVersion, upload: Any) -> Any:
     """Start the import into a draft version the actor manages (checked before anything is stored)."""
-    from anjian.checklists.services import _require_manage
 
     _require_manage(actor, version.template)
     if version.status != VersionStatus.DRAFT:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from anjian.checklists.models import ChecklistItem
+from anjian.checklists.selectors import hazard_items
 from anjian.core.lookups import Lookup, register
 
 
 def _published_items(user: Any, qs: Any, action: str | None) -> Any:
-    from anjian.checklists.selectors import hazard_items
-
     return hazard_items(user=user)
 
 

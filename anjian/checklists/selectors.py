@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from anjian.checklists.models import (
     ChecklistItem,
@@ -59,7 +60,6 @@ def versions_visible(*, user: Any, template: ChecklistTemplate) -> QuerySet[Chec
 
 def version_get(*, user: Any, pk: int) -> ChecklistVersion:
     """One version the user may see, else ``Http404``."""
-    from django.http import Http404
 
     version = ChecklistVersion.objects.select_related("template", "template__sector", "template__owner").filter(
         pk=pk).first()

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +21,7 @@ from anjian.checklists.forms import (
     TemplateFilterForm,
     TemplateForm,
 )
+from anjian.checklists.imports import HEADERS, ChecklistItemImport, checklist_import_start
 from anjian.checklists.models import ChecklistTemplate, ChecklistVersion, VersionStatus
 from anjian.checklists.selectors import (
     can_manage,
@@ -32,8 +35,9 @@ from anjian.core.apischema import json_depth
 from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import has_action
-from anjian.core.views import partial_or_full, require_action
+from anjian.core.views import partial_or_full, post_form_action, require_action
 from anjian.documents.exports import bytes_response
+from anjian.documents.views import import_page
 
 JSON_MAX_BYTES = 2 * 1024 * 1024
 JSON_MAX_DEPTH = 32  # a 浙里办 file nests five levels; deeper is refused before any work on it
@@ -152,12 +156,9 @@ def version_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action("checklists.manage")
 def version_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
     v = _managed_version(request, pk)
-    try:
-        services.version_retire(actor=request.user, version=v, note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已废止"))
+    post_form_action(request, forms.Form(request.POST),
+                     lambda d: services.version_retire(actor=request.user, version=v, note=request.POST.get("note", "")),
+                     _("已废止"))
     return redirect(_at(v.template_id, v.number))
 
 
@@ -165,12 +166,8 @@ def version_retire_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action("checklists.manage")
 def version_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     v = _managed_version(request, pk)
-    try:
-        services.version_delete_draft(actor=request.user, version=v)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已删除草稿"))
+    post_form_action(request, forms.Form(request.POST),
+                     lambda d: services.version_delete_draft(actor=request.user, version=v), _("已删除草稿"))
     return redirect("checklists:detail", pk=v.template_id)
 
 
@@ -198,9 +195,6 @@ def version_diff_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("checklists.manage")
 def version_import_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from anjian.checklists.imports import ChecklistItemImport, checklist_import_start
-    from anjian.documents.views import import_page
-
     v = _managed_version(request, pk)
     return import_page(request, ItemImportForm, ChecklistItemImport, "checklists/import.html",
                        lambda upload: checklist_import_start(actor=request.user, version=v, upload=upload),
@@ -236,11 +230,8 @@ def json_load_view(request: HttpRequest) -> HttpResponse:
 
 @require_action("checklists.manage")
 def import_template_view(request: HttpRequest) -> HttpResponse:
-    import io
+    from openpyxl import Workbook  # heavy optional library: imported on use
 
-    from openpyxl import Workbook
-
-    from anjian.checklists.imports import HEADERS
 
     wb = Workbook()
     ws = wb.active

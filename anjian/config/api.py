@@ -12,18 +12,29 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from anjian.accidents.api import router as accidents_router
+from anjian.accounts.api import router as accounts_router
+from anjian.accounts.services import token_authenticate
+from anjian.checklists.api import router as checklists_router
+from anjian.core.api import require  # noqa: F401 - moved to core (issue 15); kept for apps written before
 from anjian.core.errors import DomainError
+from anjian.core.middleware import current_request_id
+from anjian.enterprises.api import router as enterprises_router
+from anjian.grids.api import router as grids_router
+from anjian.hazards.api import router as hazards_router
+from anjian.inbox.api import router as inbox_router
+from anjian.jobs.api import router as jobs_router
+from anjian.monitoring.api import router as monitoring_router
+from anjian.orgs.api import router as orgs_router
+from anjian.public_reports.api import router as public_reports_router
 
 log = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from anjian.accounts.services import token_authenticate
-
         user = token_authenticate(token)
         if user is not None:
             request.user = user
@@ -112,8 +123,6 @@ def not_found(request: HttpRequest, exc: Http404) -> Any:
 def invalid_for_database(request: HttpRequest, exc: Exception) -> Any:
     """A value the schema let through but the database refuses: still the client's input, a 400 —
     logged with the request id so the limit missing from the schema can be added."""
-    from anjian.core.middleware import current_request_id
-
     log.warning("input refused by the database on %s: %s", request.path, exc)
     return api.create_response(
         request,
@@ -128,26 +137,7 @@ def invalid_for_database(request: HttpRequest, exc: Exception) -> Any:
     )
 
 
-def require(request: HttpRequest, action: str) -> None:
-    from anjian.core.scoping import has_action
-
-    if not has_action(request.user, action):
-        raise HttpError(404, "Not found")
-
-
 def _register() -> None:
-    from anjian.accidents.api import router as accidents_router
-    from anjian.accounts.api import router as accounts_router
-    from anjian.checklists.api import router as checklists_router
-    from anjian.enterprises.api import router as enterprises_router
-    from anjian.grids.api import router as grids_router
-    from anjian.hazards.api import router as hazards_router
-    from anjian.inbox.api import router as inbox_router
-    from anjian.jobs.api import router as jobs_router
-    from anjian.monitoring.api import router as monitoring_router
-    from anjian.orgs.api import router as orgs_router
-    from anjian.public_reports.api import router as public_reports_router
-
     api.add_router("/accounts", accounts_router)
     api.add_router("/orgs", orgs_router)
     api.add_router("/enterprises", enterprises_router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -13,17 +14,23 @@ from anjian.core.menu import menu_for
 # The default ANJIAN_SITE_NAME, marked so that makemessages puts it in the catalogue (templates translate SITE_NAME).
 gettext_noop("安全生产监管平台")
 
+# Counts shown in the page header (``todo_count``, ``unread_count``): registered by the inbox app in
+# InboxConfig.ready, so that core imports no app.
+COUNTERS: dict[str, Callable[[Any], int]] = {}
+
+
+def register_counter(name: str, count: Callable[[Any], int]) -> None:
+    COUNTERS[name] = count
+
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"SITE_NAME": settings.ANJIAN_SITE_NAME, "DEMO": settings.ANJIAN_DEMO, **map_settings()}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
-    from anjian.inbox.selectors import due_item_list, unread_notifications
-
     context["menu"] = menu_for(user, request.path)
-    context["todo_count"] = due_item_list(user=user).count()
-    context["unread_count"] = unread_notifications(user=user).count()
+    for name, count in COUNTERS.items():
+        context[name] = count(user)
     context["office_label"] = office_label(user)
     return context
 

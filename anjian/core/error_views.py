@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import get_language
 
+from anjian.core.middleware import current_request_id
+
 logger = logging.getLogger(__name__)
 
 
@@ -19,7 +21,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Rendered without the shell's context processors: the database may be what failed."""
-    from anjian.core.middleware import current_request_id
 
     request_id = getattr(request, "request_id", "") or current_request_id()
     context = {"request_id": request_id, "LANG": (get_language() or "zh-hans").lower()}

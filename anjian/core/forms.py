@@ -9,8 +9,16 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from anjian.core.errors import DomainError
+from anjian.core.lookups import lookup
+from anjian.core.lookups import lookup as get_lookup
 
 DASHES = BLANK_CHOICE_DASH[0][1]
 
@@ -90,9 +98,7 @@ class ScopedSearchInput(forms.TextInput):
         self.user: Any = None
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        from django.urls import reverse
 
-        from anjian.core.lookups import lookup
 
         context = super().get_context(name, value, attrs)
         entry = lookup(self.lookup_key)
@@ -110,9 +116,6 @@ class ScopedSearchInput(forms.TextInput):
         return context
 
     def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
-        from django.template.loader import render_to_string
-        from django.utils.safestring import mark_safe
-
         return mark_safe(render_to_string(template_name, context))
 
 
@@ -130,8 +133,6 @@ class ScopedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     }
 
     def __init__(self, lookup: str, *, search: bool = False, **kwargs: Any) -> None:
-        from anjian.core.lookups import lookup as get_lookup
-
         entry = get_lookup(lookup)
         if search:
             kwargs.setdefault("widget", ScopedSearchInput())
@@ -151,8 +152,6 @@ class ScopedModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     @property
     def entry(self) -> Any:
-        from anjian.core.lookups import lookup
-
         return lookup(self.lookup_key)
 
     def bind(self, user: Any, *, narrow: Any = None) -> None:
@@ -227,9 +226,6 @@ def scope_fields(form: forms.BaseForm, user: Any) -> None:
 def form_refusal(form: forms.BaseForm) -> Any:
     """The first error of an invalid form as a ``DomainError`` in both languages (for views that
     report refusals as a message): "承办部门：所选项不存在或不在您的管辖范围内…"."""
-    from django.utils import translation
-
-    from anjian.core.errors import DomainError
 
     for name, errors in form.errors.as_data().items():
         field = form.fields.get(name)

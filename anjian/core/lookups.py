@@ -17,13 +17,15 @@ ordered by that column and cut at ``LIMIT`` rows, inside the user's scope. No ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import import_module
 from typing import Any
 
 from django.apps import apps
-from django.db import models
+from django.db import connections, models
+from django.db.models.functions import Collate
+from django.utils import translation
 
 from anjian.core.errors import DomainError
 
@@ -40,11 +42,8 @@ def prefix_match(qs: Any, column: str, term: str) -> Any:
     match and sort them: 900,000 rows for "深圳市"). The indexes are created by the apps'
     migrations (``enterprises`` 0xxx ``ent_name_c``/``ent_credit_c``). Elsewhere (SQLite) a
     plain ``LIKE 'q%'`` on the column."""
-    from django.db import connections
 
     if connections[qs.db].vendor == "postgresql":
-        from django.db.models.functions import Collate
-
         key = f"_{column}_c"
         return qs.annotate(**{key: Collate(column, "C")}).filter(**{f"{key}__startswith": term}).order_by(key)
     return qs.filter(**{f"{column}__startswith": term}).order_by(column)
@@ -205,7 +204,6 @@ class Lookup:
     def refused(self, field_name: str | None) -> DomainError:
         """The refusal for an unknown or out-of-scope value, in both languages: a 404 (outside
         the scope is absent, as everywhere) that names the field."""
-        from django.utils import translation
 
         with translation.override("zh-hans"):
             what_zh = str(self.model._meta.verbose_name)
@@ -222,6 +220,9 @@ class Lookup:
 
 _REGISTRY: dict[str, Lookup] = {}
 _LOADED = False
+# The catalogue of actions (``accounts.actions.ACTIONS``), handed over in AccountsConfig.ready so
+# that core imports no app.
+ACTIONS: Mapping[str, Any] = {}
 
 
 def register(entry: Lookup) -> Lookup:
@@ -249,8 +250,6 @@ def lookup(key: str) -> Lookup:
     _load()
     if key not in _REGISTRY and "@" in key:
         base, action = key.split("@", 1)
-        from anjian.accounts.actions import ACTIONS
-
         if action not in ACTIONS:
             raise KeyError(key)
         _REGISTRY[key] = replace(_REGISTRY[base], key=key, action=action)

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -77,14 +78,23 @@ class Grant:
         return path is not None and path.count("/") <= 2  # "/<root>/" is the root
 
 
+# orgs.DepartmentKind.COMMITTEE_OFFICE and STREET_OFFICE (安委办, 街道办): their members reach their
+# whole territory (checked against the enum in tests/test_architecture.py).
+TERRITORIAL_DEPARTMENT_KINDS = frozenset({"committee", "street"})
+
+
+def grants_of(user: User) -> list[Grant]:
+    """The user's grants (one per active membership), cached on the user object."""
+    return _grants(user)
+
+
 def _grants(user: User) -> list[Grant]:
     cached: list[Grant] | None = getattr(user, "_anjian_grants", None)
     if cached is not None:
         return cached
-    from anjian.accounts.models import Membership
-    from anjian.orgs.models import DepartmentKind, Sector
-
-    territorial_kinds = {DepartmentKind.COMMITTEE_OFFICE, DepartmentKind.STREET_OFFICE}
+    # The models by name: core imports no app (docs/architecture.md, "Layers as a contract").
+    Membership, Sector = apps.get_model("accounts", "Membership"), apps.get_model("orgs", "Sector")
+    territorial_kinds = TERRITORIAL_DEPARTMENT_KINDS
     today = timezone.localdate()
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
@@ -142,8 +152,7 @@ def _full(action: str, model: type[models.Model]) -> str:
 
 
 def _territory_q(field: str, path: str) -> Q:
-    from anjian.orgs.models import Jurisdiction
-
+    Jurisdiction = apps.get_model("orgs", "Jurisdiction")
     if field == "__self__":
         return Q(path__startswith=path)
     return Q(**{f"{field}_id__in": Jurisdiction.objects.filter(path__startswith=path).values("id")})

@@ -6,9 +6,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 
+from anjian.core.errors import DomainError
+from anjian.core.lookups import LIMIT, lookup
 from anjian.core.scoping import has_action
 
 
@@ -45,9 +49,6 @@ def post_form_action(
     the service's ``DomainError`` message, or the form's errors. A ``DomainError`` with status 404
     (the object left the user's scope) is a 404, as everywhere. Returns True when the service ran.
     The caller redirects."""
-    from django.contrib import messages
-
-    from anjian.core.errors import DomainError
 
     if not form.is_valid():
         messages.error(request, form.errors.as_text())
@@ -67,10 +68,6 @@ def lookup_view(request: HttpRequest, key: str) -> HttpResponse:
     """Suggestions for a search-as-you-type choice: at most ``LIMIT`` rows of the user's scope
     whose name or code starts with ``q``, grouped and sorted (JSON). Unknown lookups and users
     without the lookup's action get a 404, like every page outside a user's reach."""
-    from django.http import JsonResponse
-    from django.utils.translation import gettext
-
-    from anjian.core.lookups import LIMIT, lookup
 
     if not request.user.is_authenticated:
         raise Http404

@@ -17,8 +17,8 @@ from typing import Any
 from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
-from anjian.audit.services import record_event
 from anjian.core.errors import InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can
 
@@ -57,10 +57,33 @@ class Transition:
 WORKFLOWS: dict[str, Workflow] = {}
 
 
-def _render_transition(event: Any) -> str | None:
-    """A workflow event in the reader's language, from the codes it stored ("from", "to")."""
-    from django.utils.translation import gettext
+class Effects:
+    """What a transition does besides moving the status, supplied by the platform apps when they
+    start (``AppConfig.ready``), so that core imports no app: the audit app records the timeline
+    event and names the workflow's verbs (``on_register``), the inbox app opens and closes the
+    to-dos. A site without them installed cannot apply a transition."""
 
+    record_event: Callable[..., Any] | None = None
+    due_open: Callable[..., Any] | None = None
+    due_close: Callable[..., Any] | None = None
+    on_register: list[Callable[[Workflow], None]]
+
+    def __init__(self) -> None:
+        self.on_register = []
+
+
+EFFECTS = Effects()
+
+
+def on_register(callback: Callable[[Workflow], None]) -> None:
+    """Call ``callback(workflow)`` for every workflow, those defined already and those to come."""
+    EFFECTS.on_register.append(callback)
+    for wf in list(WORKFLOWS.values()):
+        callback(wf)
+
+
+def render_transition(event: Any) -> str | None:
+    """A workflow event in the reader's language, from the codes it stored ("from", "to")."""
     wf = WORKFLOWS.get(event.verb.split(".", 1)[0])
     data = event.data or {}
     if wf is None or data.get("from") not in wf.states or data.get("to") not in wf.states:
@@ -96,15 +119,19 @@ class Workflow:
                 raise ValueError(f"{name}: transition to/from unknown states {unknown}")
 
     def _register(self) -> None:
-        """Name this workflow's timeline events (``<name>.<state>``) and render them per reader."""
-        from anjian.audit.display import register_renderer, register_verb
-
-        if self.name not in WORKFLOWS:
-            register_renderer(rf"{self.name}\.[a-z_]+", _render_transition)
+        """Name this workflow's timeline events (``<name>.<state>``) and render them per reader
+        (through the callbacks of ``on_register``: the audit app's)."""
         WORKFLOWS[self.name] = self
+        for callback in EFFECTS.on_register:
+            callback(self)
+
+    def verbs(self) -> list[tuple[str, str | Promise]]:
+        """The timeline verb of each state (``<name>.<state>``) with its label."""
+        pairs: list[tuple[str, str | Promise]] = []
         for state in self.states.values():
             by = [t for t in self.transitions if t.target == state.code]
-            register_verb(f"{self.name}.{state.code}", by[0].label if len(by) == 1 else state.label)
+            pairs.append((f"{self.name}.{state.code}", by[0].label if len(by) == 1 else state.label))
+        return pairs
 
     def state_of(self, obj: Any) -> State:
         return self.states[getattr(obj, self.field_name)]
@@ -120,8 +147,8 @@ class Workflow:
 
     def apply(self, obj: models.Model, target: str, *, actor: Any, note: str = "", data: dict[str, Any] | None = None) -> Transition:
         """Move ``obj`` to ``target``. Call inside the service's transaction, on a locked row."""
-        from anjian.inbox.services import due_close, due_open
-
+        record_event, due_open, due_close = EFFECTS.record_event, EFFECTS.due_open, EFFECTS.due_close
+        assert record_event and due_open and due_close, "the audit and inbox apps supply a transition's effects"
         if actor is not None and not can(actor, "view", obj):
             raise NotFoundInScope()
         transition = self.find(obj, target)
@@ -163,7 +190,7 @@ class Workflow:
                     sector=owner.sector,
                     assignee=owner.assignee,
                 )
-        with translation.override("zh-hans"):  # stored in Chinese; shown per reader by _render_transition
+        with translation.override("zh-hans"):  # stored in Chinese; shown per reader by render_transition
             summary = f"{transition.label}：{current.label} → {new_state.label}"
         record_event(
             obj,

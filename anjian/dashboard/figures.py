@@ -12,6 +12,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from anjian.core.scoping import has_action, has_action_over_territory
+from anjian.enterprises.models import Enterprise, Licence
+from anjian.hazards.models import RECTIFICATION_STATUSES, Hazard
+from anjian.monitoring.models import Alarm, Sensor
 
 # How far ahead a certificate counts as "expiring" on the home page (the to-do opens at expiry).
 LICENCE_WINDOW_DAYS = 90
@@ -37,8 +40,6 @@ def is_enterprise_user(user: Any) -> bool:
 
 
 def own_enterprises(user: Any) -> list[OwnEnterprise]:
-    from anjian.enterprises.models import Enterprise, Licence
-
     ents = list(Enterprise.objects.restrict(user, "enterprises.view").order_by("name")[:20])
     rows = {e.pk: OwnEnterprise(e.pk, e.name, e.risk_colour, e.get_risk_colour_display()) for e in ents}
     if not rows:
@@ -46,8 +47,6 @@ def own_enterprises(user: Any) -> list[OwnEnterprise]:
     ids = list(rows)
     now = timezone.now()
     if has_action(user, "hazards.view"):
-        from anjian.hazards.models import RECTIFICATION_STATUSES, Hazard
-
         counted = (
             Hazard.objects.restrict(user, "hazards.view")
             .filter(enterprise_id__in=ids, status__in=RECTIFICATION_STATUSES)
@@ -74,8 +73,6 @@ def own_enterprises(user: Any) -> list[OwnEnterprise]:
         rows[c["enterprise_id"]].licences_expiring = c["n"] - c["expired"]
         rows[c["enterprise_id"]].licences_expired = c["expired"]
     if has_action(user, "monitoring.view"):
-        from anjian.monitoring.models import Alarm, Sensor
-
         for r in rows.values():
             r.sensors, r.alarms_active = {}, 0
         states = (

@@ -19,6 +19,7 @@ services stamp ``now`` and the public reports' random tracking codes aside).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import random
 import time
 from decimal import Decimal
@@ -27,7 +28,34 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from anjian.accidents import services as acs
+from anjian.accidents import targets as tg
+from anjian.accidents.monthly import monthly_report_request, previous_month
+from anjian.accounts.models import Membership, Role, User
+from anjian.accounts.services import membership_grant, user_create
+from anjian.core.scoping import can
 from anjian.demo import geometry as geo
+from anjian.demo.names import ROADS, _person
+from anjian.documents.models import DocumentSeries
+from anjian.enterprises.models import Enterprise, EnterpriseStatus
+from anjian.grids.models import GridRole, PatrolStatus, PatrolTask
+from anjian.grids.services import grid_staff_set, patrol_plan_generate, patrol_record_create
+from anjian.hazards import services as hs
+from anjian.hazards.models import Hazard, HazardStatus
+from anjian.monitoring.ingest import RawReading, ingest
+from anjian.monitoring.models import Alarm
+from anjian.monitoring.services import (
+    SubstanceRow,
+    alarm_acknowledge,
+    alarm_close,
+    hazard_source_create,
+    sensor_create,
+    sensors_check_offline,
+)
+from anjian.public_reports import services as ps
+from anjian.public_reports.models import Channel, RejectReason, ReportType
+from anjian.public_reports.rewards import reward_approve, reward_propose
+from anjian.rules import accidents as law
 
 # --- catalogues ----------------------------------------------------------------------------
 
@@ -136,8 +164,6 @@ class Activity:
     """Builds the activity on a finished :class:`anjian.demo.generator.Builder`."""
 
     def __init__(self, builder: Any) -> None:
-        from anjian.accounts.models import User
-
         self.b = builder
         self.rng = random.Random(builder.rng.getrandbits(64))
         self.now = timezone.now()
@@ -148,7 +174,6 @@ class Activity:
         self.counts: dict[str, int] = {}
         self.street0 = builder.streets[0]
         self.ema = builder.departments["市应急管理局"]
-        from anjian.accounts.models import Membership
 
         self.custody_ids = set(Membership.objects.filter(user__username="custody", role__code="custody")
                                .values_list("enterprise_id", flat=True))
@@ -193,20 +218,14 @@ class Activity:
         return None
 
     def enterprises_of(self, district: Any) -> list[int]:
-        from anjian.enterprises.models import Enterprise, EnterpriseStatus
-
         return list(Enterprise.objects.filter(jurisdiction__path__startswith=district.path,
                                               status=EnterpriseStatus.OPERATING).order_by("id")
                     .values_list("id", flat=True))
 
     def enterprise(self, pk: int) -> Any:
-        from anjian.enterprises.models import Enterprise
-
         return Enterprise.objects.select_related("jurisdiction", "sector", "department").get(pk=pk)
 
     def person(self) -> str:
-        from anjian.demo.generator import _person
-
         return _person(self.rng)
 
     def run(self) -> dict[str, int]:
@@ -224,11 +243,6 @@ class Activity:
     def build_grids(self) -> None:
         """Grid staff for the demo grid and its neighbours, this quarter's patrol plan from today,
         and a few patrols (one far from the site, one with a finding that becomes a hazard)."""
-        from anjian.accounts.models import Role
-        from anjian.accounts.services import membership_grant, user_create
-        from anjian.enterprises.models import Enterprise
-        from anjian.grids.models import GridRole, PatrolStatus, PatrolTask
-        from anjian.grids.services import grid_staff_set, patrol_plan_generate, patrol_record_create
 
         admin, street = self.u("admin"), self.u("street")
         inspector_role = Role.objects.get(code="grid_inspector")
@@ -340,7 +354,6 @@ class Activity:
                place: tuple[str, float, float] | None = None, deadline_days: int | None = None,
                send_back: bool = False) -> Any:
         """One hazard taken through its lifecycle to ``target`` by the services."""
-        from anjian.hazards import services as hs
 
         category, description, measures = what
         actor, finder = self.reporter_for(source, ent, d_index)
@@ -355,8 +368,6 @@ class Activity:
             return h
         checker = self.confirmer(h, d_index)
         if target == "rejected":
-            from anjian.core.scoping import can
-
             visible = [x for x in self.hazards_by_district[d_index][:-1] if can(checker, "hazards.view", x)]
             earlier = [x for x in visible if x.enterprise_id == h.enterprise_id] or visible
             refused = self.refusals.get(d_index, 0)
@@ -387,9 +398,6 @@ class Activity:
         return hs.hazard_write_off(actor=checker, hazard=h, note="复查合格，同意销号")
 
     def build_hazards(self) -> None:
-        from anjian.documents.models import DocumentSeries
-        from anjian.hazards import services as hs
-
         rng = self.rng
         sources = ("patrol", "self_inspection", "inspection", "supervision", "other")
         weights = (40, 20, 25, 5, 10)
@@ -425,8 +433,6 @@ class Activity:
                                 what=self.pick_general(ent), send_back=target == "written_off" and k % 7 == 0)
                 made += 1
         # Risk scores (LEC / LS) on some open hazards.
-        from anjian.hazards.models import Hazard, HazardStatus
-
         scored = 0
         for d_index, district in enumerate(self.b.districts):
             open_ones = list(Hazard.objects.filter(jurisdiction__path__startswith=district.path, status__in=[
@@ -448,7 +454,6 @@ class Activity:
         """重大 hazards: the chemical showcase's under 挂牌督办 with its six-part plan; the furniture
         showcase's applied, reviewed, penalised three times in 180 days (Art. 113 flag); one
         written off in the second district; and one found by the monitoring system."""
-        from anjian.hazards import services as hs
 
         chem, _cold, furniture, _restaurant = self.b.showcase
         regulator, district1, enterprise_user = self.u("regulator"), self.u("district1"), self.u("enterprise")
@@ -518,9 +523,6 @@ class Activity:
     def build_public_reports(self) -> None:
         """About ten reports (more in a bigger city) through the web form, the hotline and Open311,
         in every state; one reward proposed and approved."""
-        from anjian.public_reports import services as ps
-        from anjian.public_reports.models import Channel, RejectReason, ReportType
-        from anjian.public_reports.rewards import reward_approve, reward_propose
 
         _ensure_reject_reasons()
         rng = self.rng
@@ -629,8 +631,6 @@ class Activity:
     # --- accidents ---------------------------------------------------------------------------
 
     def type_code(self, occurred_at: dt.datetime, old: str, new: str) -> str:
-        from anjian.rules import accidents as law
-
         types = law.accident_types_for(timezone.localdate(occurred_at))
         return new if types.standard.startswith("GB 6441—2025") else old
 
@@ -638,9 +638,6 @@ class Activity:
         """Accidents over 13 months (mostly 一般; one 较大 under investigation with a technical
         appraisal pausing the clock; one reported late), reference figures, this year's control
         targets split to the districts, and the job for last month's report."""
-        from anjian.accidents import services as acs
-        from anjian.accidents import targets as tg
-        from anjian.enterprises.models import Enterprise
 
         rng = self.rng
         districts = self.b.districts
@@ -683,8 +680,6 @@ class Activity:
                 # Entered by the hotline long ago: the district verified it and passed it up then.
                 acs.accident_verify(actor=self.district_actor(d_index), accident=acc, note="已核实并报市应急管理局")
             return acc
-
-        from anjian.demo.generator import ROADS
 
         scenes = list(ACCIDENT_SCENES)
         # Per scene: few road and fire scenes, each weighted up, so about half the accidents are on
@@ -740,8 +735,6 @@ class Activity:
         # Last month's report: requested as the scheduler would on the 1st. The job is enqueued when
         # this transaction commits and runs in the worker (`anjian rundemo` starts one): building
         # the Word file with its charts takes seconds, the demo build does not wait for it.
-        from anjian.accidents.monthly import monthly_report_request, previous_month
-
         y, m = previous_month(self.today)
         monthly_report_request(actor=city_office, year=y, month=m, jurisdiction=self.b.city)
         self.counts.update({"accidents": made, "target_warnings": warnings})
@@ -754,16 +747,6 @@ class Activity:
         """The chemical showcase's major hazard source, its sensors and the last 24 h of readings
         through the real ingest path: one excursion (alarm acknowledged), one false alarm (closed
         with a reason), one silent sensor (offline)."""
-        from anjian.monitoring.ingest import RawReading, ingest
-        from anjian.monitoring.models import Alarm
-        from anjian.monitoring.services import (
-            SubstanceRow,
-            alarm_acknowledge,
-            alarm_close,
-            hazard_source_create,
-            sensor_create,
-            sensors_check_offline,
-        )
 
         rng = self.rng
         chem = self.b.showcase[0]
@@ -827,9 +810,6 @@ class Activity:
 
 def _ensure_reject_reasons() -> None:
     """The reasons the public_reports migration seeds (``flush`` in ``--reset`` erases them)."""
-    import importlib
-
-    from anjian.public_reports.models import RejectReason
 
     seeded = importlib.import_module("anjian.public_reports.migrations.0002_reject_reasons")
     for code, label, label_en, public_text, order in seeded.REASONS:

@@ -23,11 +23,32 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from anjian.accounts.models import Membership, Role, User
+from anjian.accounts.services import membership_grant, roles_ensure_system, user_create
 from anjian.demo import geometry as geo
+from anjian.demo.activity import build_activity  # a year of activity through the services
+from anjian.demo.names import ROADS, _person
+from anjian.documents.models import DocumentSeries
+from anjian.enterprises.models import Enterprise, LicenceKind
+from anjian.enterprises.risk import RiskInputs, enterprise_set_risk, evaluate, recompute_all, risk_flags
+from anjian.enterprises.services import enterprise_create, licence_add
+from anjian.orgs.models import Jurisdiction, JurisdictionLevel, Sector
+from anjian.orgs.risk import sector_inherent_map
+from anjian.orgs.services import (
+    department_create,
+    invalidate_locator,
+    jurisdiction_create,
+    route_department,
+    route_set,
+    sectors_load_gb4754,
+)
+from anjian.rules.uscc import org_code_check_char, uscc_check_char
 
 CITY_CODE = "990300"
 CITY_NAME = "示范市"
@@ -124,9 +145,6 @@ PROFILES: tuple[SectorProfile, ...] = (
 _INHERENT: dict[str, tuple[str, str]] = {}
 
 BRAND = "安康瑞丰华泰鑫盛恒达宏远永兴金鹏嘉禾博源启明新晨立信德润天成东升汇通广益联合万顺宝丽鸿运长青福泽晟隆"
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国红玉兰志文斌海波"
-ROADS = ("和平路", "建设路", "新华路", "滨河路", "科技路", "工业大道", "人民路", "学府路", "兴业路", "环城路")
 STREET_WORDS = "明德安和福田兴华东湖西岭南湾北港青松翠竹长乐永宁瑞景文昌金沙银湖丰泽新桥"
 
 # City departments: (name, short, doc abbreviation, kind, sector codes routed to it).
@@ -159,8 +177,6 @@ class DemoResult:
 
 
 def city_exists() -> bool:
-    from anjian.orgs.models import Jurisdiction
-
     return Jurisdiction.objects.filter(code=CITY_CODE).exists()
 
 
@@ -175,17 +191,12 @@ def _spread(total: int, parts: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(parts)]
 
 
-def _person(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-
-
 def credit_code(index: int, *, category: str, mult: int, offset: int) -> str:
     """A valid, unique synthetic unified social credit code for the ``index``-th unit.
 
     The organisation-code body is an affine permutation of the index modulo 10^8 (``mult`` is odd
     and not a multiple of 5, so it is coprime with 10^8): distinct indexes give distinct codes.
     """
-    from anjian.rules.uscc import org_code_check_char, uscc_check_char
 
     body = f"{(index * mult + offset) % 100_000_000:08d}"
     first17 = category + USCC_DIVISION + body + org_code_check_char(body)
@@ -195,9 +206,6 @@ def credit_code(index: int, *, category: str, mult: int, offset: int) -> str:
 def _risk(sector_code: str, section: str, flags: list[str]) -> tuple[str, list[Any]]:
     """A new unit's colour and explanation (no hazards or accidents yet), as the risk engine computes it."""
     if not _INHERENT:
-        from anjian.orgs.models import Sector
-        from anjian.orgs.risk import sector_inherent_map
-
         codes = dict(Sector.objects.values_list("id", "code"))
         _INHERENT.update({codes[pk]: value for pk, value in sector_inherent_map().items()})
     inherent, source = _INHERENT.get(sector_code, ("blue", ""))
@@ -207,8 +215,6 @@ def _risk(sector_code: str, section: str, flags: list[str]) -> tuple[str, list[A
 
 @functools.lru_cache(maxsize=4096)
 def _risk_cached(inherent: str, source: str, flags: tuple[str, ...]) -> tuple[str, tuple[Any, ...]]:
-    from anjian.enterprises.risk import RiskInputs, evaluate, risk_flags
-
     colour, lines = evaluate(RiskInputs(sector_inherent=inherent, sector_source=source, flags=risk_flags(flags, False)))
     return colour, tuple(lines)
 
@@ -236,10 +242,8 @@ class Builder:
     # --- territory ------------------------------------------------------------------------
 
     def build_territory(self) -> None:
-        from shapely.geometry import Polygon
+        from shapely.geometry import Polygon  # heavy optional library: imported on use
 
-        from anjian.orgs.models import Jurisdiction, JurisdictionLevel
-        from anjian.orgs.services import invalidate_locator, jurisdiction_create
 
         rng, s = self.rng, self.scale
         outline = geo.convex_blob(rng, 114.2, 22.65, 0.38, 0.24)
@@ -301,8 +305,6 @@ class Builder:
         self.out(f"  社区 {len(communities)} 个，网格 {len(grids)} 个")
 
     def _jurisdiction(self, code: str, name: str, level: int, parent: Any, ring: geo.Ring) -> Any:
-        from anjian.orgs.models import Jurisdiction
-
         xs, ys = [p[0] for p in ring], [p[1] for p in ring]
         cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)  # vertex mean: inside a convex ring
         return Jurisdiction(
@@ -320,10 +322,6 @@ class Builder:
     # --- departments ------------------------------------------------------------------------
 
     def build_departments(self) -> None:
-        from anjian.documents.models import DocumentSeries
-        from anjian.orgs.models import Sector
-        from anjian.orgs.services import department_create, route_set
-
         sectors = {s.code: s for s in Sector.objects.all()}
         self.departments: dict[str, Any] = {}
         for name, short, abbr, kind, codes in CITY_DEPARTMENTS:
@@ -363,14 +361,10 @@ class Builder:
     # --- enterprises --------------------------------------------------------------------------
 
     def _route_map(self) -> dict[str, Any]:
-        from anjian.orgs.services import route_department
-
         return {p.code: route_department(self.sectors[p.code], self.city)[0] for p in PROFILES}
 
     def build_showcase(self) -> None:
         """A few enterprises in the first grid, made through the enterprise service (with events)."""
-        from anjian.enterprises.models import Enterprise
-        from anjian.enterprises.services import enterprise_create, enterprise_set_risk
 
         ring = self.grid_rings[0]
         specs = [
@@ -396,8 +390,6 @@ class Builder:
             ent.is_synthetic = True
 
     def build_enterprises(self) -> None:
-        from anjian.enterprises.models import Enterprise
-
         rng, total = self.rng, self.scale.enterprises - len(self.showcase)
         routes = self._route_map()
         profiles = list(PROFILES)
@@ -454,8 +446,6 @@ class Builder:
 
     def build_licences(self) -> None:
         """Licences for the showcase and for some hazardous-chemicals units; a few expire soon."""
-        from anjian.enterprises.models import Enterprise, LicenceKind
-        from anjian.enterprises.services import licence_add
 
         rng = self.rng
         chem = list(
@@ -481,12 +471,7 @@ class Builder:
     # --- people -------------------------------------------------------------------------------
 
     def build_users(self) -> None:
-        from django.contrib.auth.hashers import make_password
-        from django.contrib.auth.password_validation import validate_password
 
-        from anjian.accounts.models import Role, User
-        from anjian.accounts.services import membership_grant, user_create
-        from anjian.enterprises.models import Enterprise
 
         roles = {r.code: r for r in Role.objects.all()}
         # Argon2 costs about a second per hash here: check the demo password against the policy and
@@ -542,9 +527,6 @@ class Builder:
         self.out(f"  演示账号 {len(self.result.logins)} 个")
 
     def build(self) -> DemoResult:
-        from anjian.accounts.services import roles_ensure_system
-        from anjian.orgs.services import sectors_load_gb4754
-
         self.out(f"生成合成演示城市「{CITY_NAME}」：规模 {self.scale_name}，随机种子 {self.seed}")
         _INHERENT.clear()  # read the configured sector colours afresh for this database
         with transaction.atomic():
@@ -557,17 +539,11 @@ class Builder:
         with transaction.atomic():
             self.build_licences()
             self.build_users()
-        from anjian.demo.activity import build_activity  # a year of activity through the services
-
         self.result.counts.update(build_activity(self))
         # Settle every enterprise's risk colour against the year of activity, as the nightly job
         # does (the on-change recomputes run after commit, which a build inside an outer
         # transaction — a test, a caller's atomic block — never reaches).
-        from anjian.enterprises.risk import recompute_all
-
         recompute_all()
-        from anjian.enterprises.models import Enterprise
-        from anjian.orgs.models import Jurisdiction
 
         self.result.counts.update({
             "districts": len(self.districts), "streets": len(self.streets), "communities": len(self.communities),
@@ -586,7 +562,6 @@ def demo_build(*, scale: str = "small", seed: int = 2026, out: Callable[[str], N
 
 def demo_logins() -> list[Login]:
     """The demo logins that exist in the database, with their role and scope (for ``rundemo``)."""
-    from anjian.accounts.models import Membership
 
     rows: dict[str, Login] = {}
     order = ["admin", "city_office", "district1", "district2", "district1_admin", "street", "regulator", "grid",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from collections.abc import Iterable
@@ -10,8 +11,12 @@ from typing import Any
 import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -151,8 +156,6 @@ def pending_keep(*, user: Any, files: Iterable[Any]) -> list[dict[str, str]]:
     sends back in a hidden field. Returns ``[{"token", "name"}]``. The type and size are checked
     when the files are finally added (``attachments_add``); here only the size limit applies.
     Files older than a day are removed as new ones are kept."""
-    from django.core import signing
-    from django.core.files.storage import default_storage
 
     _pending_sweep(user)
     kept = []
@@ -172,9 +175,6 @@ def pending_files(*, user: Any, tokens: Iterable[str]) -> list[Any]:
     """The files kept by ``pending_keep`` for these tokens, as uploads (``name``, ``size``,
     ``read()``). A token that is forged, expired, another user's or whose file is gone is
     ignored."""
-    from django.core import signing
-    from django.core.files.storage import default_storage
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     files = []
     for token in list(tokens)[:PENDING_MAX_FILES]:
@@ -194,7 +194,6 @@ def pending_files(*, user: Any, tokens: Iterable[str]) -> list[Any]:
 
 def pending_discard(files: Iterable[Any]) -> None:
     """Remove the stored copies of pending files once they have been attached."""
-    from django.core.files.storage import default_storage
 
     for upload in files:
         path = getattr(upload, "pending_path", None)
@@ -203,10 +202,7 @@ def pending_discard(files: Iterable[Any]) -> None:
 
 
 def _pending_sweep(user: Any) -> None:
-    import datetime as dt
 
-    from django.core.files.storage import default_storage
-    from django.utils import timezone
 
     folder = f"{PENDING_DIR}/{user.pk}"
     try:

@@ -79,7 +79,7 @@ def csv_response(rows: Iterable[Any], columns: Sequence[Column], filename: str) 
 
 
 def write_xlsx(rows: Iterable[Any], columns: Sequence[Column], path: str, *, sheet: str = "Sheet1") -> int:
-    import xlsxwriter
+    import xlsxwriter  # heavy optional library: imported on use
 
     workbook = xlsxwriter.Workbook(
         path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}

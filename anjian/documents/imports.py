@@ -22,6 +22,8 @@ from django.db import transaction
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import has_action
 from anjian.core.text import CellError, is_blank, normalise
+from anjian.documents.exports import Column, write_xlsx
+from anjian.documents.tabular import Limits, TableError, read_table
 from anjian.jobs.models import Job
 from anjian.jobs.registry import job_handler
 from anjian.jobs.services import JobRejected, Progress, job_start
@@ -158,8 +160,6 @@ def import_start(*, kind: str, actor: Any, upload: Any, params: dict[str, Any] |
 
 
 def _problems_report(problems: Sequence[RowProblem]) -> str:
-    from anjian.documents.exports import Column, write_xlsx
-
     path = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False).name  # noqa: SIM115
     write_xlsx(
         problems,
@@ -178,7 +178,6 @@ def _problems_report(problems: Sequence[RowProblem]) -> str:
 
 def import_limits() -> Any:
     """The ``tabular.Limits`` of the ``IMPORT_*`` settings."""
-    from anjian.documents.tabular import Limits
 
     return Limits(
         max_bytes=settings.IMPORT_MAX_BYTES,
@@ -203,8 +202,6 @@ def _batches(reader: Any, size: int) -> Iterator[list[tuple[int, dict[str, Any]]
 
 @job_handler("import")
 def run_import(job: Job, progress: Progress) -> dict[str, Any]:
-    from anjian.documents.tabular import TableError, read_table
-
     spec = IMPORTS[job.params["spec"]]()
     ctx = Context(actor=job.created_by, params=job.params)
     with job.input_file.open("rb") as fh:

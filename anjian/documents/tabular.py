@@ -51,7 +51,9 @@ import io
 import os
 import re
 import shutil
+import struct
 import tempfile
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +70,9 @@ def _dimension_from_the_head(self: Any) -> None:
     """openpyxl's read-only worksheet looks for ``<dimension>`` with "end" events, so on a sheet
     without one it parses the whole ``<sheetData>`` (millions of rows) while opening the
     workbook. Read only up to the start of ``<sheetData>``, as the format places it."""
-    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
-    from openpyxl.worksheet.dimensions import SheetDimension
-    from openpyxl.xml.functions import iterparse
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG  # heavy optional library: imported on use
+    from openpyxl.worksheet.dimensions import SheetDimension  # heavy optional library: imported on use
+    from openpyxl.xml.functions import iterparse  # heavy optional library: imported on use
 
     src = self._get_source()
     try:
@@ -87,7 +89,7 @@ def _dimension_from_the_head(self: Any) -> None:
 
 
 def _bound_openpyxl() -> None:
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet  # heavy optional library: imported on use
 
     ReadOnlyWorksheet._get_size = _dimension_from_the_head  # type: ignore[method-assign]
 
@@ -157,8 +159,6 @@ def _check_size(stream: IO[bytes], start: int, filename: str, limits: Limits) ->
 
 def _check_xlsx_container(stream: IO[bytes], start: int, size: int, filename: str, limits: Limits) -> None:
     """Inspect the zip before anything is decompressed into memory (see the module docstring)."""
-    import struct
-    import zipfile
 
     not_excel = (
         f"“{filename}”不是可读取的 Excel .xlsx 文件，请用 Excel 另存为 .xlsx 后重新上传",

@@ -13,6 +13,7 @@ from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope
 from anjian.core.views import require_action
+from anjian.documents.imports import import_columns
 from anjian.documents.models import Attachment, DocumentSeries, IssuedNumber
 from anjian.documents.numbering import number_issue, number_void
 
@@ -69,7 +70,6 @@ def import_page(
     starts the job (the caller's ``import_start`` or a service wrapping it) and the user goes to the
     job's progress page; a refusal (wrong type, no permission …) shows under the file field. The
     page lists the accepted columns (``import_columns``)."""
-    from anjian.documents.imports import import_columns
 
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

@@ -11,12 +11,18 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, In, Limit, Param
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
 from anjian.enterprises import services
-from anjian.enterprises.models import Enterprise, EnterpriseKind, EnterpriseSize, EnterpriseStatus
+from anjian.enterprises.models import (
+    Enterprise,
+    EnterpriseChangeRequest,
+    EnterpriseKind,
+    EnterpriseSize,
+    EnterpriseStatus,
+)
 from anjian.enterprises.selectors import enterprise_list
 
 router = Router(tags=["enterprises"])
@@ -240,8 +246,6 @@ def submit_change_request(request: HttpRequest, pk: Id, payload: ChangeRequestIn
 @router.post("/change-requests/{request_id}/decision", response=ChangeRequestOut,
              summary="审核变更申请（批准或驳回）/ approve or reject a change request")
 def decide_change_request(request: HttpRequest, request_id: Id, payload: DecisionIn):
-    from anjian.enterprises.models import EnterpriseChangeRequest
-
     require(request, "enterprises.change")
     req = get_in_scope(EnterpriseChangeRequest.objects.all(), request.user, "enterprises.change", pk=request_id)
     return services.change_request_decide(actor=request.user, request=req, approve=payload.approve, note=payload.note)

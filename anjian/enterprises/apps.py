@@ -13,4 +13,6 @@ class EnterprisesConfig(AppConfig):
             risk,  # registers the recompute job
             tabs,
         )
+        from anjian.orgs import risk as orgs_risk
 
+        orgs_risk.RECOMPUTE_ALL.append(risk.recompute_all_start)  # the button on the risk settings page

@@ -16,6 +16,7 @@ from anjian.enterprises.models import (
     LicenceKind,
     flag_choices,
 )
+from anjian.enterprises.services import normalise_point
 
 CRS_CHOICES = [("wgs84", _("WGS-84（GPS、天地图）")), ("gcj02", _("GCJ-02（高德、腾讯地图）"))]
 
@@ -104,7 +105,6 @@ class EnterpriseForm(_MarkInvalid, forms.Form):
 
     def service_data(self) -> tuple[dict[str, Any], Any]:
         """(data for the service with the point converted to WGS-84, the chosen jurisdiction or None)."""
-        from anjian.enterprises.services import normalise_point
 
         d = self.cleaned_data
         lng, lat = normalise_point(d.get("lng"), d.get("lat"), crs=d.get("crs") or "wgs84")
@@ -160,8 +160,6 @@ class ChangeRequestForm(_StyledForm):
                 field.widget.attrs["class"] = "form-check-input"
 
     def changes(self) -> dict[str, Any]:
-        from anjian.enterprises.services import normalise_point
-
         d = self.cleaned_data
         out: dict[str, Any] = {}
         if d.get("sector") is not None:

@@ -8,6 +8,7 @@ against the register are reported row by row, never merged; the commit goes thro
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from anjian.core.errors import DomainError
@@ -22,7 +23,11 @@ from anjian.documents.imports import (
     register_import,
 )
 from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseSize
+from anjian.enterprises.services import _scope_checker, enterprises_bulk_create, normalise_point
 from anjian.jobs.services import Progress
+from anjian.orgs.models import Jurisdiction, Sector
+from anjian.orgs.services import locate_jurisdiction_ids
+from anjian.rules.uscc import InvalidUSCC, validate_uscc
 
 BASE_HEADERS: dict[str, list[str]] = {
     "name": ["单位名称", "企业名称", "name", "enterprise name"],
@@ -81,9 +86,6 @@ class EnterpriseImport(ImportSpec):
     required = frozenset({"name"})
 
     def prepare(self, ctx: Context) -> None:
-        from anjian.enterprises.services import _scope_checker
-        from anjian.orgs.models import Jurisdiction, Sector
-
         ctx.cache["sectors"] = {s.code.upper(): s for s in Sector.objects.all()}
         ctx.cache["jur_by_id"] = {j.pk: j for j in Jurisdiction.objects.filter(is_active=True)}
         ctx.cache["jur_by_code"] = {j.code: j for j in ctx.cache["jur_by_id"].values()}
@@ -92,9 +94,6 @@ class EnterpriseImport(ImportSpec):
     # --- per row --------------------------------------------------------------------------
 
     def _parse(self, raw: dict[str, Any], ctx: Context) -> dict[str, Any]:
-        from anjian.enterprises.services import normalise_point
-        from anjian.rules.uscc import InvalidUSCC, validate_uscc
-
         out: dict[str, Any] = {k: _text(raw, k) for k in TEXT_LIMITS}
         if not out["name"]:
             raise RowError(LABEL["name"], "单位名称不能为空", "the name is required", raw.get("name"))
@@ -162,8 +161,6 @@ class EnterpriseImport(ImportSpec):
     def validate_batch(
         self, rows: list[tuple[int, dict[str, Any]]], ctx: Context
     ) -> list[tuple[int, dict[str, Any]] | RowProblem]:
-        from anjian.orgs.services import locate_jurisdiction_ids
-
         parsed: list[tuple[int, dict[str, Any]] | RowProblem] = []
         for row_no, raw in rows:
             try:
@@ -217,8 +214,6 @@ class EnterpriseImport(ImportSpec):
         return problems
 
     def commit(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, progress: Progress) -> dict[str, Any]:
-        from anjian.enterprises.services import enterprises_bulk_create
-
         base = ctx.cache.get("progress_base", 0)
         ids = enterprises_bulk_create(
             actor=ctx.actor,
@@ -231,10 +226,9 @@ class EnterpriseImport(ImportSpec):
 
 def template_workbook() -> bytes:
     """The blank ledger template: required headers marked ``*``, one example row."""
-    import io
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl import Workbook  # heavy optional library: imported on use
+    from openpyxl.styles import Font, PatternFill  # heavy optional library: imported on use
 
     wb = Workbook()
     ws = wb.active

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from anjian.audit.display import register_value_display
 from anjian.audit.history import HistoryBase
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
 
@@ -53,7 +55,6 @@ FLAGS: dict[str, tuple[str, str]] = {
 
 def flag_labels(codes: list[str]) -> list[str]:
     """The labels of stored flag codes in the active language (an unknown code shows as itself)."""
-    from django.utils.translation import get_language
 
     en = (get_language() or "").startswith("en")
     return [FLAGS[f][1 if en else 0] if f in FLAGS else str(f) for f in codes]
@@ -61,7 +62,6 @@ def flag_labels(codes: list[str]) -> list[str]:
 
 def flag_choices() -> list[tuple[str, str]]:
     """The flags as form choices, labelled in the active language (a callable, evaluated per request)."""
-    from django.utils.translation import get_language
 
     en = (get_language() or "").startswith("en")
     return [(k, v[1 if en else 0]) for k, v in FLAGS.items()]
@@ -143,7 +143,6 @@ class Enterprise(models.Model):
     def risk_lines(self) -> list[dict[str, object]]:
         """The explanation lines in the active language: ``{"text", "points"}`` each. Lines are
         stored as ``{"zh", "en", "points"}`` by the risk engine (older rows: plain Chinese text)."""
-        from django.utils.translation import get_language
 
         en = (get_language() or "").startswith("en")
         out: list[dict[str, object]] = []
@@ -155,8 +154,6 @@ class Enterprise(models.Model):
         return out
 
     def flag_labels(self) -> list[str]:
-        from django.utils.translation import get_language
-
         en = (get_language() or "").startswith("en")
         return [FLAGS[f][1 if en else 0] for f in self.flags if f in FLAGS]
 
@@ -247,9 +244,7 @@ class EnterpriseChangeRequest(models.Model):
 
 
 def _register_history_display() -> None:
-    from django.utils.translation import gettext
 
-    from anjian.audit.display import register_value_display
 
     register_value_display("enterprises.enterprise", "flags", lambda v: gettext("、").join(flag_labels(list(v))))
 

@@ -22,16 +22,26 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
+from simple_history.utils import bulk_update_with_history
 
+from anjian.audit.models import Event
+from anjian.audit.services import actor_label, record_event
+from anjian.core.errors import NotAllowed
+from anjian.core.scoping import scope_allows
 from anjian.enterprises.models import Enterprise
+from anjian.jobs.registry import job_handler
+from anjian.jobs.services import job_start
+from anjian.orgs.models import Jurisdiction
+from anjian.orgs.risk import sector_inherent, sector_inherent_map
 from anjian.rules import risk as rules
 
 log = logging.getLogger(__name__)
@@ -43,10 +53,27 @@ WEIGHTS = rules.DEFAULT_ENTERPRISE_RISK_WEIGHTS
 CHUNK = 2000
 
 
-def counted_statuses() -> tuple[str, ...]:
-    from anjian.hazards.models import OPEN_STATUSES, HazardStatus
+@dataclass(frozen=True)
+class RiskFactor:
+    """What one domain app counts into the colour. The enterprise register sits below the domain
+    apps, so it reads none of them: each app registers its factor in its ``AppConfig.ready``
+    (``hazards/risk_factors.py``, ``accidents/…``, ``monitoring/…``).
 
-    return tuple(s for s in OPEN_STATUSES if s != HazardStatus.REPORTED)
+    ``one(enterprise_id, now)`` returns some ``RiskInputs`` fields (and ``major_source``) for one
+    enterprise; ``bulk(only, now)`` returns per-enterprise dicts under the ``bulk_inputs`` keys
+    (``open_major``, ``open_general``, ``overdue``, ``accidents``, ``deaths``, ``sources``), ``only``
+    being a ``Q`` on ``enterprise_id``."""
+
+    name: str
+    one: Callable[[int, dt.datetime], dict[str, Any]]
+    bulk: Callable[[Q, dt.datetime], dict[str, dict[int, Any]]]
+
+
+FACTORS: dict[str, RiskFactor] = {}
+
+
+def register_factor(factor: RiskFactor) -> None:
+    FACTORS[factor.name] = factor
 
 
 @dataclass(frozen=True)
@@ -95,41 +122,64 @@ def evaluate(inputs: RiskInputs) -> tuple[str, list[dict[str, Any]]]:
 
 
 def enterprise_risk_inputs(enterprise: Enterprise, *, now: dt.datetime | None = None) -> RiskInputs:
-    """The factors of one enterprise, with plain per-enterprise queries."""
-    from anjian.accidents.choices import AccidentKind
-    from anjian.accidents.models import Accident
-    from anjian.hazards.models import RECTIFICATION_STATUSES, Hazard, HazardLevel
-    from anjian.monitoring.models import HazardSource
-    from anjian.orgs.risk import sector_inherent
-
+    """The factors of one enterprise, with plain per-enterprise queries (one set per registered
+    ``RiskFactor``)."""
     now = now or timezone.now()
     colour, source = sector_inherent(enterprise.sector)
-    hazards = Hazard.objects.filter(enterprise_id=enterprise.pk)
-    open_ = hazards.filter(status__in=counted_statuses())
-    accidents = Accident.objects.filter(enterprise_id=enterprise.pk, kind=AccidentKind.ACCIDENT)
-    major_source = HazardSource.objects.filter(enterprise_id=enterprise.pk, is_major=True, retired=False).exists()
+    counts: dict[str, Any] = {}
+    for factor in FACTORS.values():
+        counts.update(factor.one(enterprise.pk, now))
+    major_source = bool(counts.pop("major_source", False))
     return RiskInputs(
         sector_inherent=colour.value,
         sector_source=source,
-        open_major=open_.filter(level=HazardLevel.MAJOR).count(),
-        open_general=open_.filter(level=HazardLevel.GENERAL).count(),
-        overdue=hazards.filter(status__in=RECTIFICATION_STATUSES, deadline__lt=now).count(),
-        accidents_last_year=accidents.filter(occurred_at__gte=now - YEAR, occurred_at__lte=now).count(),
-        deaths_last_3y=accidents.filter(occurred_at__gte=now - THREE_YEARS, occurred_at__lte=now)
-        .aggregate(n=Sum("deaths"))["n"] or 0,
         flags=risk_flags(enterprise.flags or [], major_source),
+        **counts,
     )
 
 
 def enterprise_recompute_risk(*, enterprise: Enterprise | int, actor: Any = None) -> Enterprise:
     """Recompute and store one enterprise's colour (history and a timeline event on a change)."""
-    from anjian.enterprises.services import enterprise_set_risk
-
     pk = enterprise if isinstance(enterprise, int) else enterprise.pk
     ent = Enterprise.objects.select_related("sector__parent").get(pk=pk)
     now = timezone.now()
     colour, lines = evaluate(enterprise_risk_inputs(ent, now=now))
     return enterprise_set_risk(enterprise=ent, colour=colour, explanation=lines, actor=actor, computed_at=now)
+
+
+@transaction.atomic
+def enterprise_set_risk(
+    *, enterprise: Enterprise, colour: str, explanation: list[Any], actor: Any = None, computed_at: Any = None
+) -> Enterprise:
+    """Record a recomputed risk colour with its explanation (called by the risk engine
+    above). The time of computation is kept even when nothing changed."""
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    now = computed_at or timezone.now()
+    if ent.risk_colour == colour and ent.risk_explanation == explanation:
+        Enterprise.objects.filter(pk=ent.pk).update(risk_computed_at=now)
+        ent.risk_computed_at = now
+        return ent
+    old = ent.risk_colour
+    ent.risk_colour, ent.risk_explanation, ent.risk_computed_at = colour, explanation, now
+    ent._change_reason = "风险等级重算"  # type: ignore[attr-defined]
+    ent.save(update_fields=["risk_colour", "risk_explanation", "risk_computed_at"])
+    if old != colour:
+        record_event(ent, "risk_changed", actor=actor, summary=risk_change_summary(old, colour),
+                     data={"from": old, "to": colour, "explanation": explanation})
+    return ent
+
+
+def risk_change_summary(old: str, new: str) -> str:
+    """Stored Chinese text, whatever the request's language: ``风险等级 橙（较大风险） → 红（重大风险）``."""
+
+    def name(value: str) -> str:
+        try:
+            colour = rules.RiskColour(value)
+        except ValueError:
+            return value
+        return f"{colour.colour_zh}（{colour.label}）"
+
+    return f"风险等级 {name(old)} → {name(new)}"
 
 
 # --- on change: once per enterprise per transaction, after commit ---------------------------
@@ -177,37 +227,14 @@ def schedule_recompute(enterprise_id: int | None) -> None:
 
 
 def bulk_inputs(*, now: dt.datetime, enterprise_ids: Iterable[int] | None = None) -> dict[str, dict[int, Any]]:
-    """Per-enterprise counts for every factor, each from one grouped query."""
-    from anjian.accidents.choices import AccidentKind
-    from anjian.accidents.models import Accident
-    from anjian.hazards.models import RECTIFICATION_STATUSES, Hazard, HazardLevel
-    from anjian.monitoring.models import HazardSource
-
+    """Per-enterprise counts for every factor, each from one grouped query (per ``RiskFactor``)."""
     only = Q() if enterprise_ids is None else Q(enterprise_id__in=list(enterprise_ids))
-    open_major: dict[int, int] = {}
-    open_general: dict[int, int] = {}
-    for ent, level, n in (
-        Hazard.objects.filter(only, enterprise__isnull=False, status__in=counted_statuses())
-        .values_list("enterprise_id", "level").annotate(n=Count("id")).order_by()
-    ):
-        (open_major if level == HazardLevel.MAJOR else open_general)[ent] = n
-    overdue = dict(
-        Hazard.objects.filter(only, enterprise__isnull=False, status__in=RECTIFICATION_STATUSES, deadline__lt=now)
-        .values_list("enterprise_id").annotate(n=Count("id")).order_by()
-    )
-    acc = Accident.objects.filter(only, enterprise__isnull=False, kind=AccidentKind.ACCIDENT, occurred_at__lte=now)
-    accidents = dict(
-        acc.filter(occurred_at__gte=now - YEAR).values_list("enterprise_id").annotate(n=Count("id")).order_by()
-    )
-    deaths = dict(
-        acc.filter(occurred_at__gte=now - THREE_YEARS, deaths__gt=0)
-        .values_list("enterprise_id").annotate(n=Sum("deaths")).order_by()
-    )
-    sources = set(
-        HazardSource.objects.filter(only, is_major=True, retired=False).values_list("enterprise_id", flat=True).distinct()
-    )
-    return {"open_major": open_major, "open_general": open_general, "overdue": overdue, "accidents": accidents,
-            "deaths": deaths, "sources": dict.fromkeys(sources, True)}
+    facts: dict[str, dict[int, Any]] = {
+        "open_major": {}, "open_general": {}, "overdue": {}, "accidents": {}, "deaths": {}, "sources": {},
+    }
+    for factor in FACTORS.values():
+        facts.update(factor.bulk(only, now))
+    return facts
 
 
 def recompute_all(
@@ -216,14 +243,6 @@ def recompute_all(
     """Recompute every enterprise (or those of ``queryset``) in chunks; write only the changed
     rows (bulk, with history rows and one ``risk_changed`` event per colour change) and stamp
     ``risk_computed_at`` on all. Returns counts."""
-    from django.contrib.contenttypes.models import ContentType
-    from simple_history.utils import bulk_update_with_history
-
-    from anjian.audit.models import Event
-    from anjian.audit.services import actor_label
-    from anjian.enterprises.services import risk_change_summary
-    from anjian.orgs.risk import sector_inherent_map
-
     now = now or timezone.now()
     qs = queryset if queryset is not None else Enterprise.objects.all()
     ids = list(qs.order_by("id").values_list("id", flat=True))
@@ -279,8 +298,6 @@ def recompute_all(
 
 
 def _register_job() -> None:
-    from anjian.jobs.registry import job_handler
-
     @job_handler(JOB_KIND, results={"count": gettext_lazy("企业数"), "changed": gettext_lazy("等级变化"),
                                     "raised": gettext_lazy("升高"), "lowered": gettext_lazy("降低")})
     def recompute_risk_job(job: Any, progress: Any) -> dict[str, Any]:
@@ -294,11 +311,6 @@ _register_job()
 
 def recompute_all_start(*, actor: Any) -> Any:
     """Start the whole-city recompute as a job (city-wide ``orgs.risk`` or ``enterprises.*`` grant)."""
-    from anjian.core.errors import NotAllowed
-    from anjian.core.scoping import scope_allows
-    from anjian.jobs.services import job_start
-    from anjian.orgs.models import Jurisdiction
-
     if actor is not None:
         root = Jurisdiction.objects.filter(parent__isnull=True).order_by("id").first()
         if root is None or not scope_allows(actor, "orgs.risk", jurisdiction=root):
@@ -309,8 +321,6 @@ def recompute_all_start(*, actor: Any) -> Any:
 def initial_risk_factory() -> Any:
     """``initial_risk(enterprise) → (colour, lines)`` for a new enterprise (no hazards, accidents or
     hazard sources yet), memoised per (sector, flags): the bulk import computes thousands."""
-    from anjian.orgs.risk import sector_inherent_map
-
     inherent = sector_inherent_map()
     cache: dict[RiskInputs, tuple[str, list[dict[str, Any]]]] = {}
 

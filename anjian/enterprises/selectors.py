@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Q, QuerySet
 
+from anjian.audit.models import Event
 from anjian.enterprises.models import Enterprise
+from anjian.orgs.models import Jurisdiction, Sector
 
 
 def enterprise_list(*, user: Any, filters: dict[str, Any] | None = None, action: str = "enterprises.view") -> QuerySet[Enterprise]:
@@ -15,12 +19,8 @@ def enterprise_list(*, user: Any, filters: dict[str, Any] | None = None, action:
     if q := (f.get("q") or "").strip():
         qs = qs.filter(Q(name__icontains=q) | Q(credit_code__startswith=q.upper()))
     if jur := f.get("jurisdiction"):
-        from anjian.orgs.models import Jurisdiction
-
         qs = qs.filter(jurisdiction_id__in=Jurisdiction.objects.filter(path__startswith=jur.path).values("id"))
     if sector := f.get("sector"):
-        from anjian.orgs.models import Sector
-
         qs = qs.filter(sector_id__in=Sector.ids_within([sector]))
     if colour := f.get("risk_colour"):
         qs = qs.filter(risk_colour=colour)
@@ -34,16 +34,11 @@ def enterprise_list(*, user: Any, filters: dict[str, Any] | None = None, action:
 
 
 def _json_contains_supported() -> bool:
-    from django.db import connection
-
     return connection.features.supports_json_field_contains
 
 
 def enterprise_routing(enterprise: Enterprise) -> str:
     """The routing rule that chose the current department (from the latest event that routed it)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from anjian.audit.models import Event
 
     ct = ContentType.objects.get_for_model(Enterprise)
     for data in (

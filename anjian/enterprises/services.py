@@ -6,19 +6,34 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop
+from simple_history.utils import bulk_create_with_history
 
 from anjian.audit.display import register_renderer
-from anjian.audit.services import Msg, record_event
-from anjian.core.errors import DomainError, NotAllowed
-from anjian.core.scoping import can, scope_allows
-from anjian.enterprises.models import FLAGS, Enterprise, Licence
+from anjian.audit.models import Event
+from anjian.audit.services import Msg, actor_label, record_event
+from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
+from anjian.core.geo import gcj02_to_wgs84
+from anjian.core.scoping import can, grants_of, scope_allows
+from anjian.enterprises.models import (
+    FLAGS,
+    ChangeRequestStatus,
+    Enterprise,
+    EnterpriseChangeRequest,
+    EnterpriseStatus,
+    Licence,
+)
+from anjian.enterprises.risk import initial_risk_factory, schedule_recompute
 from anjian.inbox import registry as due_registry
 from anjian.inbox.services import due_close, due_open
-from anjian.orgs.models import Jurisdiction, Sector
+from anjian.orgs.models import Jurisdiction, JurisdictionLevel, Sector, SectorRoute
 from anjian.orgs.services import locate_jurisdiction, route_department
+from anjian.rules.risk import RiskColour
+from anjian.rules.uscc import InvalidUSCC, validate_uscc
 
 LICENCE_EXPIRY = due_registry.register(
     due_registry.DueKind(
@@ -66,8 +81,6 @@ def normalise_point(lng: float | None, lat: float | None, *, crs: str = "wgs84")
     if not (-180 <= lng <= 180 and -90 <= lat <= 90):
         raise DomainError("经纬度超出范围", "Longitude/latitude out of range", field="lng")
     if crs == "gcj02":
-        from anjian.core.geo import gcj02_to_wgs84
-
         return gcj02_to_wgs84(lng, lat)
     if crs != "wgs84":
         raise DomainError(f"不支持的坐标系 {crs}", f"Unsupported coordinate system {crs}", field="crs")
@@ -75,8 +88,6 @@ def normalise_point(lng: float | None, lat: float | None, *, crs: str = "wgs84")
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    from anjian.rules.uscc import InvalidUSCC, validate_uscc
-
     out = dict(data)
     out["name"] = (out.get("name") or "").strip()
     if not out["name"]:
@@ -124,7 +135,6 @@ def enterprise_create(*, actor: Any, data: dict[str, Any], jurisdiction: Jurisdi
         )
     department, rule = route_department(sector, place)
     ent = Enterprise(jurisdiction=place, department=department, **{k: v for k, v in data.items() if k in EDITABLE})
-    from anjian.enterprises.risk import initial_risk_factory
 
     ent.risk_colour, ent.risk_explanation = initial_risk_factory()(ent)  # sector inherent risk and flags
     ent.risk_computed_at = timezone.now()
@@ -138,7 +148,6 @@ def supervises(actor: Any, enterprise: Enterprise, action: str = "enterprises.ch
     """Whether ``actor`` holds ``action`` over the enterprise as one of its supervising units
     (territory, sector department, or the department it is routed to) — not merely as the
     enterprise itself. ``None`` (the system) supervises everything."""
-    from anjian.core.scoping import _grants
 
     if actor is None:
         return True
@@ -150,7 +159,7 @@ def supervises(actor: Any, enterprise: Enterprise, action: str = "enterprises.ch
     return any(
         g.allows(action) and g.enterprise_id is None and g.department_id == enterprise.department_id
         and (g.is_citywide or (g.territory_path is not None and path.startswith(g.territory_path)))
-        for g in _grants(actor)
+        for g in grants_of(actor)
     )
 
 
@@ -205,53 +214,12 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
                  summary=Msg(gettext_noop("修改档案：{fields}"),
                              fields=[Enterprise._meta.get_field(k).verbose_name for k in changed]))
     if "flags" in changed or "sector" in changed:
-        from anjian.enterprises.risk import schedule_recompute
-
         schedule_recompute(ent.pk)
     return ent
 
 
-@transaction.atomic
-def enterprise_set_risk(
-    *, enterprise: Enterprise, colour: str, explanation: list[Any], actor: Any = None, computed_at: Any = None
-) -> Enterprise:
-    """Record a recomputed risk colour with its explanation (called by the risk engine,
-    ``anjian/enterprises/risk.py``). The time of computation is kept even when nothing changed."""
-    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    now = computed_at or timezone.now()
-    if ent.risk_colour == colour and ent.risk_explanation == explanation:
-        Enterprise.objects.filter(pk=ent.pk).update(risk_computed_at=now)
-        ent.risk_computed_at = now
-        return ent
-    old = ent.risk_colour
-    ent.risk_colour, ent.risk_explanation, ent.risk_computed_at = colour, explanation, now
-    ent._change_reason = "风险等级重算"  # type: ignore[attr-defined]
-    ent.save(update_fields=["risk_colour", "risk_explanation", "risk_computed_at"])
-    if old != colour:
-        record_event(ent, "risk_changed", actor=actor, summary=risk_change_summary(old, colour),
-                     data={"from": old, "to": colour, "explanation": explanation})
-    return ent
-
-
-def risk_change_summary(old: str, new: str) -> str:
-    """Stored Chinese text, whatever the request's language: ``风险等级 橙（较大风险） → 红（重大风险）``."""
-    from anjian.rules.risk import RiskColour
-
-    def name(value: str) -> str:
-        try:
-            colour = RiskColour(value)
-        except ValueError:
-            return value
-        return f"{colour.colour_zh}（{colour.label}）"
-
-    return f"风险等级 {name(old)} → {name(new)}"
-
-
 def _render_risk_change(event: Any) -> str | None:
     """A ``risk_changed`` event in the reader's language, from the colours it stored."""
-    from django.utils.translation import get_language, gettext
-
-    from anjian.rules.risk import RiskColour
 
     if not (get_language() or "").startswith("en"):
         return None
@@ -352,17 +320,10 @@ def enterprises_bulk_create(
     Duplicate credit codes (inside ``rows`` or already registered) are refused, never merged.
     ``on_progress(n)`` is called with the number of rows written so far. Returns the new ids.
     """
-    from django.contrib.contenttypes.models import ContentType
-    from simple_history.utils import bulk_create_with_history
-
-    from anjian.audit.models import Event
-    from anjian.audit.services import actor_label
 
     allowed = _scope_checker(actor, "enterprises.add")
-    from anjian.enterprises.risk import initial_risk_factory
 
     initial_risk = initial_risk_factory()
-    from anjian.orgs.models import SectorRoute
 
     routes: dict[tuple[int | None, tuple[str, ...]], tuple[Any, str]] = {}
     routed = set(SectorRoute.objects.filter(jurisdiction__isnull=False).values_list("jurisdiction__code", flat=True))
@@ -434,8 +395,6 @@ PROPOSABLE = ("sector_code", "status", "lng", "lat", "flags", "jurisdiction_code
 
 
 def _check_proposal(changes: dict[str, Any]) -> dict[str, Any]:
-    from anjian.enterprises.models import EnterpriseStatus
-
     unknown = sorted(set(changes) - set(PROPOSABLE))
     if unknown:
         raise DomainError(f"不能申请变更这些字段：{unknown}", f"These fields cannot be proposed: {unknown}", field="changes")
@@ -463,7 +422,6 @@ def _check_proposal(changes: dict[str, Any]) -> dict[str, Any]:
 def _district_of(place: Jurisdiction) -> Jurisdiction:
     """The district (or the city) above ``place``: a change of who supervises is decided by the
     district office (with the sector department), not by a street or grid."""
-    from anjian.orgs.models import JurisdictionLevel
 
     if place.level <= JurisdictionLevel.DISTRICT:
         return place
@@ -474,9 +432,6 @@ def _district_of(place: Jurisdiction) -> Jurisdiction:
 def change_request_submit(*, actor: Any, enterprise: Enterprise, changes: dict[str, Any], reason: str) -> Any:
     """The enterprise proposes a change to its supervision fields; its supervising units get a
     to-do in their inbox (``enterprises.change_request``)."""
-    from django.urls import reverse
-
-    from anjian.enterprises.models import ChangeRequestStatus, EnterpriseChangeRequest
 
     if actor is not None and not can(actor, "enterprises.change", enterprise):
         raise NotAllowed("您无权为该企业申请变更", "You may not propose changes for this enterprise")
@@ -504,8 +459,6 @@ def change_request_submit(*, actor: Any, enterprise: Enterprise, changes: dict[s
 def change_request_decide(*, actor: Any, request: Any, approve: bool, note: str = "") -> Any:
     """A supervising unit approves (the change is applied by ``enterprise_update`` as that
     supervisor, so the destination check holds) or rejects (a reason is required)."""
-    from anjian.core.errors import InvalidTransition, NotFoundInScope
-    from anjian.enterprises.models import ChangeRequestStatus, EnterpriseChangeRequest
 
     req = EnterpriseChangeRequest.objects.select_for_update().select_related("enterprise").get(pk=request.pk)
     ent = req.enterprise

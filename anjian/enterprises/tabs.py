@@ -16,6 +16,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from anjian.audit.selectors import history_for, timeline_for
+from anjian.core.scoping import has_action
+from anjian.enterprises.forms import LicenceForm, LicenceRenewForm
+from anjian.enterprises.selectors import enterprise_routing
+
 
 @dataclass(frozen=True)
 class DetailTab:
@@ -39,32 +44,22 @@ def register_tab(tab: DetailTab) -> DetailTab:
 
 
 def visible_tabs(user: Any) -> list[DetailTab]:
-    from anjian.core.scoping import has_action
-
     return [t for t in DETAIL_TABS if has_action(user, t.action)]
 
 
 def _licences(request: Any, enterprise: Any) -> dict[str, Any]:
-    from anjian.enterprises.forms import LicenceForm, LicenceRenewForm
-
     return {"licences": enterprise.licences.all(), "licence_form": LicenceForm(), "renew_form": LicenceRenewForm()}
 
 
 def _timeline(request: Any, enterprise: Any) -> dict[str, Any]:
-    from anjian.audit.selectors import timeline_for
-
     return {"events": timeline_for(enterprise)}
 
 
 def _history(request: Any, enterprise: Any) -> dict[str, Any]:
-    from anjian.audit.selectors import history_for
-
     return {"history": history_for(enterprise)}
 
 
 def _basic(request: Any, enterprise: Any) -> dict[str, Any]:
-    from anjian.enterprises.selectors import enterprise_routing
-
     return {"routing": enterprise_routing(enterprise)}
 
 

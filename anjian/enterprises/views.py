@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,8 @@ from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, require_action
 from anjian.documents.exports import Column, bytes_response, csv_response, xlsx_response
+from anjian.documents.imports import import_start
+from anjian.documents.views import import_page
 from anjian.enterprises import services
 from anjian.enterprises.filters import EnterpriseFilterForm
 from anjian.enterprises.forms import (
@@ -24,6 +27,7 @@ from anjian.enterprises.forms import (
     LicenceForm,
     LicenceRenewForm,
 )
+from anjian.enterprises.imports import EnterpriseImport, template_workbook
 from anjian.enterprises.models import (
     FLAGS,
     ChangeRequestStatus,
@@ -32,8 +36,10 @@ from anjian.enterprises.models import (
     EnterpriseStatus,
     Licence,
 )
+from anjian.enterprises.risk import enterprise_recompute_risk
 from anjian.enterprises.selectors import enterprise_list, enterprise_routing
 from anjian.enterprises.tabs import visible_tabs
+from anjian.orgs.models import Jurisdiction, Sector
 
 
 @require_action("enterprises.view")
@@ -215,18 +221,12 @@ def licence_renew_view(request: HttpRequest, pk: int, licence_pk: int) -> HttpRe
 
 @require_action("enterprises.import")
 def enterprise_import_view(request: HttpRequest) -> HttpResponse:
-    from anjian.documents.imports import import_start
-    from anjian.documents.views import import_page
-    from anjian.enterprises.imports import EnterpriseImport
-
     return import_page(request, ImportForm, EnterpriseImport, "enterprises/import.html",
                        lambda upload: import_start(kind=EnterpriseImport.kind, actor=request.user, upload=upload))
 
 
 @require_action("enterprises.import")
 def enterprise_import_template_view(request: HttpRequest) -> HttpResponse:
-    from anjian.enterprises.imports import template_workbook
-
     return bytes_response(template_workbook(), "企业台账模板.xlsx")
 
 
@@ -234,7 +234,6 @@ def enterprise_import_template_view(request: HttpRequest) -> HttpResponse:
 @require_action("enterprises.change")
 def enterprise_risk_recompute_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Recompute the risk colour now (it is also recomputed on every change and nightly)."""
-    from anjian.enterprises.risk import enterprise_recompute_risk
 
     ent = get_in_scope(Enterprise.objects, request.user, "enterprises.change", pk=pk)
     enterprise_recompute_risk(enterprise=ent, actor=request.user)
@@ -246,7 +245,6 @@ def enterprise_risk_recompute_view(request: HttpRequest, pk: int) -> HttpRespons
 
 def _describe_request(req: EnterpriseChangeRequest) -> dict[str, Any]:
     """The proposal in words (labels, not codes) for the detail page."""
-    from anjian.orgs.models import Jurisdiction, Sector
 
     lines = []
     changes = req.changes
@@ -261,8 +259,6 @@ def _describe_request(req: EnterpriseChangeRequest) -> dict[str, Any]:
         place = Jurisdiction.objects.filter(code=changes["jurisdiction_code"]).first()
         lines.append((_("属地"), place.name if place else "—"))
     if "flags" in changes:
-        from django.utils.translation import get_language
-
         en = (get_language() or "").startswith("en")
         labels = [FLAGS[f][1 if en else 0] for f in changes["flags"] if f in FLAGS]
         lines.append((_("重点监管标识"), ("、" if not en else ", ").join(labels) or _("无")))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, In, Limit
 from anjian.core.scoping import get_in_scope
 from anjian.grids import services

@@ -4,26 +4,37 @@ become hazards in the same transaction), and the whole-city reassignment job."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Length
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.geo import distance_m
-from anjian.core.scoping import can, scope_allows
+from anjian.core.middleware import current_request_id
+from anjian.core.scoping import can, has_action, scope_allows
 from anjian.documents.attachments import attachments_add
-from anjian.enterprises.models import Enterprise, EnterpriseStatus
+from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseStatus
+from anjian.enterprises.selectors import _json_contains_supported
 from anjian.grids.models import GridRole, GridStaff, PatrolRecord, PatrolStatus, PatrolTask
+from anjian.hazards.models import OPEN_STATUSES, Hazard
+from anjian.hazards.services import hazard_report
 from anjian.inbox import registry as due_registry
 from anjian.inbox.services import due_close, due_open
 from anjian.jobs.registry import job_handler
-from anjian.jobs.services import JobRejected, Progress
+from anjian.jobs.services import JobRejected, Progress, job_start
+from anjian.monitoring.models import HazardSource
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel
+from anjian.orgs.services import invalidate_locator, locate_jurisdiction_ids
 from anjian.rules.risk import PATROL_INTERVAL_MONTHS, RiskColour, next_patrol_due
 
 DUE_PATROL = due_registry.register(
@@ -131,8 +142,6 @@ def patrol_plan_generate(*, actor: Any, grid: Jurisdiction, start: dt.date, end:
 
 
 def models_max(field: str) -> Any:
-    from django.db.models import Max
-
     return Max(field)
 
 
@@ -172,7 +181,6 @@ def patrol_record_create(
     flagged when farther than ``PATROL_CHECKIN_MAX_M``. Each finding (``category``,
     ``description``, optional ``level``, ``standard_item``) becomes a hazard via
     ``hazard_report`` in this same transaction; the task and its inbox item are closed."""
-    from anjian.hazards.services import hazard_report
 
     if actor is not None and not can(actor, "enterprises.view", enterprise):
         raise NotFoundInScope()
@@ -263,7 +271,6 @@ def _coverage_tasks(user: Any, start: dt.date, end: dt.date, grid: Jurisdiction 
 def _coverage_counts() -> dict[str, Any]:
     """planned / done / done on time (on or before the due date, local time) / overdue (open and
     past due today) as SQL aggregates."""
-    from django.db.models import Count, F, Q
 
     today = timezone.localdate()
     return {
@@ -297,7 +304,6 @@ def inspector_coverage(*, user: Any, start: dt.date, end: dt.date,
                        grid: Jurisdiction | None = None) -> list[dict[str, Any]]:
     """Per inspector of the tasks in scope (one GROUP BY): planned, done, on time, overdue and
     rates; tasks without an inspector form one last row with ``inspector_id`` None."""
-    from django.db.models import F
 
     rows = (
         _coverage_tasks(user, start, end, grid)
@@ -344,7 +350,6 @@ def simplify_tolerance(bounds: tuple[float, float, float, float]) -> float:
     """A simplification tolerance (degrees) invisible at the extent shown: about 1/4000 of the
     larger side of the extent, rounded down to a power of two (so that nearby extents share
     cached shapes), between 2⁻²⁰ (≈ 0.1 m) and 2⁻¹⁰ (≈ 100 m) degrees."""
-    import math
 
     side = max(bounds[2] - bounds[0], bounds[3] - bounds[1], 0.0)
     exponent = math.floor(math.log2(side / 4000)) if side > 0 else -20
@@ -361,8 +366,8 @@ def _simplified(rows: list[tuple[Any, ...]], tolerance: float) -> dict[int, str 
     """``rows`` are (pk, boundary length, min_lng, min_lat, max_lng, max_lat); the boundaries not
     cached yet are read 500 at a time and simplified (topology kept) and rounded to 1e-6° in
     vectorised shapely."""
-    import numpy as np
-    import shapely
+    import numpy as np  # heavy optional library: imported on use
+    import shapely  # heavy optional library: imported on use
 
     keys = {r[0]: (*r, tolerance) for r in rows}
     missing = [pk for pk, key in keys.items() if key not in _SIMPLIFIED]
@@ -383,9 +388,6 @@ def coverage_geojson(*, user: Any, start: dt.date, end: dt.date, url_of: Any = N
     coverage figures and band. Boundaries are simplified with a tolerance fitted to the extent of
     all the grids shown (``simplify_tolerance``) and cached per process, so a warm request is one
     light query (ids, lengths, bboxes) plus the coverage aggregate."""
-    import json
-
-    from django.db.models.functions import Length
 
     grids = list(
         Jurisdiction.objects.restrict(user, "grids.view").filter(level=JurisdictionLevel.GRID)
@@ -424,7 +426,6 @@ KEY_PLACE_FLAGS = ("crowded_place", "major_hazard_source", "hazardous_chemicals"
 def grid_list(*, user: Any, q: str = "", parent: Jurisdiction | None = None) -> Any:
     """Grids in scope (optionally by name/code and within a street or district), with their
     enterprise count and leader's name annotated."""
-    from django.db.models import Count, OuterRef, Q, Subquery
 
     qs = Jurisdiction.objects.restrict(user, "grids.view").filter(level=JurisdictionLevel.GRID)
     if q:
@@ -443,9 +444,6 @@ def grid_list(*, user: Any, q: str = "", parent: Jurisdiction | None = None) -> 
 
 def _key_place_q() -> Any:
     """Enterprises carrying any key-place flag (JSON containment where the database has it)."""
-    from django.db.models import Q
-
-    from anjian.enterprises.selectors import _json_contains_supported
 
     q = Q()
     for flag in KEY_PLACE_FLAGS:
@@ -463,11 +461,6 @@ def grid_summary(*, user: Any, grid: Jurisdiction, start: dt.date, end: dt.date,
     staff, enterprises by risk colour, key places (by flags), major hazard sources (GB 18218
     records, graded, and enterprises flagged without a record), coverage, recent patrols and
     open hazards."""
-    from django.db.models import Count
-
-    from anjian.enterprises.models import FLAGS
-    from anjian.hazards.models import OPEN_STATUSES, Hazard
-    from anjian.monitoring.models import HazardSource
 
     staff = list(GridStaff.objects.filter(grid=grid, is_active=True).select_related("user").order_by("role", "id"))
     enterprises = Enterprise.objects.restrict(user, "enterprises.view").filter(**_in_grid(grid))
@@ -505,7 +498,6 @@ def grid_summary(*, user: Any, grid: Jurisdiction, start: dt.date, end: dt.date,
 
 def grid_key_place_points(*, user: Any, grid: Jurisdiction, limit: int = 500) -> list[dict[str, Any]]:
     """Key places of the grid with coordinates as GeoJSON point features (for its map)."""
-    from django.urls import reverse
 
     rows = (Enterprise.objects.restrict(user, "enterprises.view").filter(**_in_grid(grid)).filter(_key_place_q())
             .exclude(status=EnterpriseStatus.CLOSED).filter(lng__isnull=False, lat__isnull=False)
@@ -533,9 +525,6 @@ def _move_enterprises(changes: Mapping[int, int], *, reason: str) -> int:
     whole-city run cost ~3 ms per moved enterprise (docs/benchmarks.md, "Grids and hazards").
     PostgreSQL: one ``UPDATE … FROM unnest(ids, new_ids)``; other databases: ``executemany``.
     The history rows are copied from the updated rows by one ``INSERT … SELECT``."""
-    from django.db import connection
-
-    from anjian.core.middleware import current_request_id
 
     if not changes:
         return 0
@@ -581,7 +570,6 @@ def _move_enterprises(changes: Mapping[int, int], *, reason: str) -> int:
 def reassign_enterprises_job(job: Any, progress: Progress) -> dict[str, Any]:
     """Re-locate every enterprise with coordinates into the deepest jurisdiction containing
     it (STRtree via ``locate_jurisdiction_ids``), in chunks, updating only those that move."""
-    from anjian.orgs.services import invalidate_locator, locate_jurisdiction_ids
 
     invalidate_locator()
     qs = Enterprise.objects.filter(lng__isnull=False, lat__isnull=False)
@@ -612,9 +600,6 @@ def reassign_enterprises_job(job: Any, progress: Progress) -> dict[str, Any]:
 
 
 def reassign_start(*, actor: Any) -> Any:
-    from anjian.core.scoping import has_action
-    from anjian.jobs.services import job_start
-
     if actor is not None and not has_action(actor, "grids.reassign"):
         raise NotAllowed("您无权执行全市网格重新归属", "You may not run the reassignment")
     return job_start("grids.reassign", actor=actor, title=gettext_noop("全市企业网格重新归属"), params={"chunk": 5000})

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from anjian.audit.selectors import timeline_for
+from anjian.checklists.selectors import version_for_enterprise
 from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import get_in_scope, has_action
@@ -22,7 +24,9 @@ from anjian.core.views import require_action
 from anjian.documents.exports import Column, csv_response, xlsx_response
 from anjian.grids import services
 from anjian.grids.models import PatrolRecord, PatrolStatus, PatrolTask
+from anjian.hazards.models import Hazard
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel
+from anjian.orgs.services import boundary_feature
 
 DEFAULT_CHECKLIST = [
     gettext_lazy("安全出口与疏散通道畅通"),
@@ -60,7 +64,6 @@ def patrol_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise's sector (else a general one; else the settings' list); with a version the answers
     are keyed by item code and each 不合格 item can be reported as a hazard in the same submit,
     the item prefilled (category from its text, a 重大 criterion's clause)."""
-    from anjian.checklists.selectors import version_for_enterprise
 
     task = get_in_scope(PatrolTask.objects.select_related("enterprise", "grid", "enterprise__sector"), request.user,
                         "grids.view", pk=pk)
@@ -109,14 +112,11 @@ def patrol_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("grids.view")
 def record_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from anjian.audit.selectors import timeline_for
-
     record = get_in_scope(PatrolRecord.objects.select_related("enterprise", "grid", "inspector"), request.user,
                           "grids.view", pk=pk)
     hazards = []
     for event in timeline_for(record).filter(verb="patrol_findings"):
         hazards.extend(event.data.get("hazards", []))
-    from anjian.hazards.models import Hazard
 
     return render(request, "grids/record.html", {
         "r": record, "events": timeline_for(record),
@@ -267,7 +267,6 @@ def grid_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action("grids.view")
 def grid_geojson_view(request: HttpRequest, pk: int) -> JsonResponse:
     """The grid's boundary and its key places (points) as GeoJSON."""
-    from anjian.orgs.services import boundary_feature
 
     grid = get_in_scope(Jurisdiction.objects.filter(level=JurisdictionLevel.GRID), request.user, "grids.view", pk=pk)
     features = [boundary_feature(grid)] if grid.boundary else []

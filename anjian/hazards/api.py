@@ -8,17 +8,19 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, In, Limit, Param, Year
 from anjian.core.errors import DomainError
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
 from anjian.hazards import services
-from anjian.hazards.models import Hazard, HazardListing, HazardPenalty, HazardStatus
-from anjian.hazards.selectors import hazard_list, hazard_transitions
+from anjian.hazards.models import Hazard, HazardListing, HazardPenalty, HazardStatus, RepeatOffenderFlag
+from anjian.hazards.selectors import hazard_list, hazard_transitions, listing_list
+from anjian.hazards.stats import as_json, hazard_statistics
 from anjian.orgs.models import Jurisdiction, Sector
 
 router = Router(tags=["hazards"])
@@ -165,9 +167,7 @@ def list_hazards(
             "and the 重大 hazards table (same figures as the page)")
 def hazard_statistics_api(request: HttpRequest, year: Year | None = None, jurisdiction_code: Param = "",
                           sector_code: Param = "", source: Param = ""):
-    from django.utils import timezone
 
-    from anjian.hazards.stats import as_json, hazard_statistics
 
     require(request, "hazards.view")
     filters: dict = {"source": source}
@@ -282,8 +282,6 @@ class PenaltyOut(Schema):
 @router.post("/{pk}/penalties", response={201: PenaltyOut},
              summary="录入隐患行政处罚（检查安全生产法第113条）/ record a penalty decision (Art. 113 check)")
 def record_penalty(request: HttpRequest, pk: Id, payload: PenaltyIn):
-    from anjian.hazards.models import RepeatOffenderFlag
-
     require(request, "hazards.penalty")
     h = _get(request, pk)
     p = services.hazard_penalty_record(actor=request.user, hazard=h, decided_on=payload.decided_on,
@@ -318,8 +316,6 @@ class ListingOut(Schema):
 
 @router.get("/{pk}/listings", response=list[ListingOut], summary="挂牌督办记录 / listed-supervision records")
 def get_listings(request: HttpRequest, pk: Id):
-    from anjian.hazards.selectors import listing_list
-
     require(request, "hazards.view")
     return listing_list(user=request.user, hazard=_get(request, pk))
 

@@ -36,6 +36,11 @@ class HazardsConfig(AppConfig):
         menu_register(Entry(_("三、隐患排查与监测"), _("隐患统计"), "hazards:statistics", "hazards.view",
                             "bi-bar-chart", 22, territorial=True))
 
+        from anjian.enterprises.risk import register_factor
+        from anjian.hazards.risk_factors import FACTOR
+
+        register_factor(FACTOR)  # counted into the enterprise risk colour
+
         from anjian.enterprises.tabs import DetailTab, register_tab
 
         register_tab(DetailTab("hazards", _("隐患"), "hazards/enterprise_tab.html", "hazards.view", order=50,

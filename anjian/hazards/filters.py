@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.forms import QueryForm, ScopedModelChoiceField
@@ -50,8 +51,6 @@ class HazardStatsForm(QueryForm):
                                           else "form-control")
 
     def selected_year(self) -> int:
-        from django.utils import timezone
-
         return (self.cleaned_data.get("year") if self.is_valid() else None) or timezone.localdate().year
 
     def filters(self) -> dict[str, Any]:

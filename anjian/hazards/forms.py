@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.forms import DateInput, ScopedModelChoiceField, bootstrap, scope_fields
 from anjian.hazards.models import HazardLevel, HazardSource, ListingLevel, RejectReason
+from anjian.hazards.services import default_deadline
 from anjian.rules.hazards import TREATMENT_PLAN_PARTS
+from anjian.rules.risk import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES
 
 
 def _end_of(day: dt.date | None) -> dt.datetime | None:
@@ -72,8 +74,6 @@ class ConfirmForm(forms.Form):
         bootstrap(self, size="lg")
         if hazard is not None:
             # say what "按规定" means for this hazard, confirmed now (rules.hazards.rectification_due)
-            from anjian.hazards.services import default_deadline
-
             general = timezone.localdate(default_deadline(hazard, HazardLevel.GENERAL))
             major = timezone.localdate(default_deadline(hazard, HazardLevel.MAJOR))
             self.fields["deadline"].help_text = _(
@@ -176,8 +176,6 @@ class RiskForm(forms.Form):
                              choices=[("", "—"), *[(str(i), str(i)) for i in range(1, 6)]])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from anjian.rules.risk import LEC_C_VALUES, LEC_E_VALUES, LEC_L_VALUES
-
         super().__init__(*args, **kwargs)
         self.fields["lec_l"].choices = _choices(LEC_L_VALUES)
         self.fields["lec_e"].choices = _choices(LEC_E_VALUES)

@@ -12,6 +12,7 @@ per hazard). Columns and rules are listed in docs/hazards.md.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from typing import Any
 
@@ -27,7 +28,9 @@ from anjian.documents.imports import (
     read_text,
     register_import,
 )
+from anjian.enterprises.models import Enterprise
 from anjian.hazards.models import HazardLevel, HazardSource, HazardStatus
+from anjian.hazards.services import hazards_import_ledger
 from anjian.jobs.services import Progress
 
 HEADERS: dict[str, list[str]] = {
@@ -130,8 +133,6 @@ class HazardLedgerImport(ImportSpec):
         ctx.cache["now"] = timezone.now()
 
     def _enterprises(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-        from anjian.enterprises.models import Enterprise
-
         codes = {_text(raw, "credit_code").upper() for _n, raw in rows} - {""}
         names = {normalise(raw.get("enterprise_name") or "") for _n, raw in rows} - {""}
         scope = Enterprise.objects.restrict(ctx.actor, self.action).select_related("jurisdiction", "sector")
@@ -234,8 +235,6 @@ class HazardLedgerImport(ImportSpec):
         }
 
     def commit(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, progress: Progress) -> dict[str, Any]:
-        from anjian.hazards.services import hazards_import_ledger
-
         base = ctx.cache.get("progress_base", 0)
         ids = hazards_import_ledger(
             actor=ctx.actor, rows=[data for _row_no, data in rows], note=f"导入文件 {ctx.params.get('filename', '')}",
@@ -247,10 +246,9 @@ class HazardLedgerImport(ImportSpec):
 
 def template_workbook() -> bytes:
     """The blank ledger template with two example rows and a notes sheet."""
-    import io
 
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl import Workbook  # heavy optional library: imported on use
+    from openpyxl.styles import Font, PatternFill  # heavy optional library: imported on use
 
     wb = Workbook()
     ws = wb.active

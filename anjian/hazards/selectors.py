@@ -9,7 +9,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anjian.core.workflow import Transition
-from anjian.hazards.models import RECTIFICATION_STATUSES, Hazard
+from anjian.hazards.models import (
+    RECTIFICATION_STATUSES,
+    Hazard,
+    HazardListing,
+    HazardPenalty,
+    RepeatOffenderFlag,
+)
 from anjian.hazards.workflow import HAZARD_WORKFLOW
 from anjian.orgs.models import Jurisdiction, Sector
 
@@ -73,7 +79,6 @@ def hazard_transitions(*, hazard: Hazard, user: Any) -> list[Transition]:
 
 def repeat_flags_for(*, user: Any, enterprise: Any) -> list[Any]:
     """安全生产法 Art. 113 referral flags of an enterprise the user may see (empty without one)."""
-    from anjian.hazards.models import RepeatOffenderFlag
 
     if enterprise is None:
         return []
@@ -82,8 +87,6 @@ def repeat_flags_for(*, user: Any, enterprise: Any) -> list[Any]:
 
 
 def penalty_list(*, user: Any, enterprise: Any = None, hazard: Any = None) -> QuerySet[Any]:
-    from anjian.hazards.models import HazardPenalty
-
     qs = HazardPenalty.objects.restrict(user, "hazards.view").select_related("hazard")
     if enterprise is not None:
         qs = qs.filter(enterprise=enterprise)
@@ -94,6 +97,5 @@ def penalty_list(*, user: Any, enterprise: Any = None, hazard: Any = None) -> Qu
 
 def listing_list(*, user: Any, hazard: Any) -> list[Any]:
     """The 挂牌督办 records of a hazard, newest first."""
-    from anjian.hazards.models import HazardListing
 
     return list(HazardListing.objects.restrict(user, "hazards.view").filter(hazard=hazard).order_by("-id"))

@@ -8,14 +8,18 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from anjian.audit.services import Msg, record_event
+from anjian.checklists.models import VersionStatus
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
+from anjian.core.lookups import within_choice
 from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
+from anjian.documents.numbering import number_issue
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.risk import schedule_recompute
 from anjian.hazards.models import (
@@ -33,9 +37,11 @@ from anjian.hazards.models import (
 )
 from anjian.hazards.workflow import HAZARD_WORKFLOW
 from anjian.inbox.services import due_close, due_open
-from anjian.orgs.models import Department, Jurisdiction, Sector
+from anjian.orgs.models import Department, Jurisdiction, JurisdictionLevel, Sector
+from anjian.orgs.risk import resolve_bands
 from anjian.orgs.services import locate_jurisdiction, route_department
 from anjian.rules import hazards as rules
+from anjian.rules import risk
 
 PHOTO_BEFORE = "before"
 PHOTO_AFTER = "after"
@@ -93,7 +99,6 @@ def _from_checklist_item(item: Any, category: str, standard_item: str) -> tuple[
     """A hazard found against a checklist item: only items of a published or retired version
     (an old record keeps its version); the category defaults to the item's text and a 重大
     criterion item fills the standard clause when none is given."""
-    from anjian.checklists.models import VersionStatus
 
     if item.version.status == VersionStatus.DRAFT:
         raise DomainError("不能引用草稿版本的检查条目", "A draft version's item cannot be used", field="checklist_item")
@@ -475,7 +480,6 @@ def hazard_reroute(
     if h.status not in [s for s in HazardStatus.values if not HAZARD_WORKFLOW.states[s].final]:
         raise InvalidTransition("已办结的隐患不能改派", "A closed hazard cannot be re-routed")
     if actor is not None:  # the destination must be in the actor's scope too, not only the hazard
-        from anjian.core.lookups import within_choice
 
         if not within_choice(actor, "orgs.jurisdictions@hazards.reroute", jurisdiction):
             raise NotAllowed("改派的属地不在您的管辖范围内", "The new jurisdiction is outside your scope")
@@ -528,7 +532,6 @@ REFERRAL_DUE_DAYS = 10
 
 def _district_of(jurisdiction: Jurisdiction) -> Jurisdiction:
     """The district (区) containing ``jurisdiction`` — itself if it is one; the city if above."""
-    from anjian.orgs.models import JurisdictionLevel
 
     if jurisdiction.level <= JurisdictionLevel.DISTRICT:
         return jurisdiction
@@ -536,8 +539,6 @@ def _district_of(jurisdiction: Jurisdiction) -> Jurisdiction:
 
 
 def _city_of(jurisdiction: Jurisdiction) -> Jurisdiction:
-    from anjian.orgs.models import JurisdictionLevel
-
     if jurisdiction.level == JurisdictionLevel.CITY:
         return jurisdiction
     return jurisdiction.ancestors().filter(level=JurisdictionLevel.CITY).first() or jurisdiction
@@ -685,14 +686,12 @@ def hazard_listing_create(
                             issued_on=today, deadline=deadline, requirements=(requirements or "").strip(),
                             created_by=actor if getattr(actor, "pk", None) else None)
     title = f"关于对{h.unit_name}重大事故隐患挂牌督办的通知"
-    from anjian.documents.numbering import number_issue
 
     listing.issued_number = number_issue(series=series, actor=actor, title=title)
     listing.number = listing.issued_number.text
     listing._change_reason = "挂牌督办"  # type: ignore[attr-defined]
     listing.save()
     listing.issued_number.object_id = str(listing.pk)
-    from django.contrib.contenttypes.models import ContentType
 
     listing.issued_number.content_type = ContentType.objects.get_for_model(HazardListing)
     listing.issued_number.save(update_fields=["object_id", "content_type"])
@@ -736,14 +735,12 @@ def hazard_risk_assess(*, actor: Any, hazard: Hazard, method: str, factors: Mapp
     """Score the hazard's risk with LEC (D = L×E×C) or the LS matrix (R = L×S) under the most
     specific band policy for its jurisdiction and sector (``orgs.risk.resolve_bands``; none →
     the defaults of ``rules.risk``), and store the factors, the policy, the score and the colour."""
-    from anjian.rules import risk
 
     h = _lock(hazard, actor)
     if actor is not None and not can(actor, "hazards.confirm", h):
         raise NotAllowed("您无权评价该隐患的风险", "You may not assess this hazard's risk")
     if h.status in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED):
         raise InvalidTransition("已销号或不予确认的隐患不能评价风险", "The hazard is closed")
-    from anjian.orgs.risk import resolve_bands
 
     if method not in ("lec", "ls"):
         raise DomainError("评价方法须为 LEC 或 LS", "The method must be LEC or LS", field="method")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -10,15 +11,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anjian.audit.selectors import history_for, timeline_for
+from anjian.checklists.selectors import hazard_items
 from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, post_form_action, require_action
 from anjian.documents.attachments import pending_discard, pending_files, pending_keep
 from anjian.documents.exports import Column, bytes_response, csv_response, xlsx_response
+from anjian.documents.imports import import_start
 from anjian.documents.models import Attachment
+from anjian.documents.views import import_page
+from anjian.enterprises.forms import ImportForm
+from anjian.enterprises.models import Enterprise
 from anjian.hazards import services
-from anjian.hazards.filters import HazardFilterForm
+from anjian.hazards.documents import listing_notice_bytes
+from anjian.hazards.filters import HazardFilterForm, HazardStatsForm
 from anjian.hazards.forms import (
     ConfirmForm,
     HazardReportForm,
@@ -30,7 +37,8 @@ from anjian.hazards.forms import (
     RerouteForm,
     RiskForm,
 )
-from anjian.hazards.models import Hazard, HazardLevel, HazardStatus
+from anjian.hazards.imports import HazardLedgerImport, template_workbook
+from anjian.hazards.models import Hazard, HazardLevel, HazardStatus, RepeatOffenderFlag
 from anjian.hazards.selectors import (
     hazard_list,
     hazard_map_points,
@@ -39,6 +47,7 @@ from anjian.hazards.selectors import (
     penalty_list,
     repeat_flags_for,
 )
+from anjian.hazards.stats import as_json, hazard_statistics
 from anjian.rules.hazards import TREATMENT_PLAN_PARTS
 
 
@@ -259,14 +268,10 @@ def hazard_reroute_view(request: HttpRequest, pk: int) -> HttpResponse:
 def hazard_report_view(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     if ent_id := request.GET.get("enterprise", "").strip():
-        from anjian.enterprises.models import Enterprise
-
         ent = Enterprise.objects.restrict(request.user, "enterprises.view").filter(pk=ent_id if ent_id.isdigit() else 0).first()
         if ent is not None:
             initial = {"enterprise": ent.pk}
     if (item_id := request.GET.get("item", "").strip()).isdigit():
-        from anjian.checklists.selectors import hazard_items
-
         item = hazard_items(user=request.user).filter(pk=item_id).first()
         if item is not None:
             initial.update({"checklist_item": item.pk, "category": item.as_category(),
@@ -306,9 +311,6 @@ def hazard_report_view(request: HttpRequest) -> HttpResponse:
 
 @require_action("hazards.view")
 def hazard_statistics_view(request: HttpRequest) -> HttpResponse:
-    from anjian.hazards.filters import HazardStatsForm
-    from anjian.hazards.stats import as_json, hazard_statistics
-
     form = HazardStatsForm(request.GET or None, user=request.user)
     data = hazard_statistics(user=request.user, year=form.selected_year(), filters=form.filters())
     return render(request, "hazards/statistics.html", {"form": form, "data": data, "chart": as_json(data)})
@@ -339,8 +341,6 @@ def hazard_listing_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("hazards.view")
 def hazard_listing_notice_view(request: HttpRequest, pk: int, listing_pk: int) -> HttpResponse:
-    from anjian.hazards.documents import listing_notice_bytes
-
     h = _get(request, pk)
     listing = next((x for x in listing_list(user=request.user, hazard=h) if x.pk == listing_pk), None)
     if listing is None:
@@ -364,33 +364,20 @@ def hazard_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("hazards.import")
 def hazard_import_view(request: HttpRequest) -> HttpResponse:
-    from anjian.documents.imports import import_start
-    from anjian.documents.views import import_page
-    from anjian.enterprises.forms import ImportForm
-    from anjian.hazards.imports import HazardLedgerImport
-
     return import_page(request, ImportForm, HazardLedgerImport, "hazards/import.html",
                        lambda upload: import_start(kind=HazardLedgerImport.kind, actor=request.user, upload=upload))
 
 
 @require_action("hazards.import")
 def hazard_import_template_view(request: HttpRequest) -> HttpResponse:
-    from anjian.hazards.imports import template_workbook
-
     return bytes_response(template_workbook(), "隐患台账模板.xlsx")
 
 
 @require_POST
 @require_action("hazards.penalty")
 def repeat_offender_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from anjian.hazards.models import RepeatOffenderFlag
-
     flag = get_in_scope(RepeatOffenderFlag.objects.select_related("enterprise"), request.user, "hazards.view", pk=pk)
-    try:
-        services.repeat_offender_decide(actor=request.user, flag=flag, referred=request.POST.get("referred") == "1",
-                                        note=request.POST.get("note", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已记录决定"))
+    post_form_action(request, forms.Form(request.POST), lambda d: services.repeat_offender_decide(
+        actor=request.user, flag=flag, referred=request.POST.get("referred") == "1", note=request.POST.get("note", "")),
+        _("已记录决定"))
     return redirect("enterprises:detail", pk=flag.enterprise_id)

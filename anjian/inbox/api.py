@@ -5,7 +5,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Limit, Param
 from anjian.inbox.selectors import due_item_list
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.audit.display import reason_text
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
 
 
@@ -108,7 +109,6 @@ class DueItem(models.Model):
     def title_display(self) -> str:
         """The title in the reader's language where the platform wrote it: "待核查：…" → "To be
         verified: …" (the state's label); the object's own name stays as written."""
-        from anjian.audit.display import reason_text
 
         return reason_text(self.title)
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from anjian.core.scoping import _grants
+from anjian.core.scoping import grants_of
 from anjian.inbox.models import DueItem, DueState, Notification
 
 
@@ -16,7 +16,7 @@ def _mine_q(user: Any) -> Q:
     escalated to them, and items assigned to them in person. An item an enterprise must act on is
     the enterprise's alone until it escalates; the territory and the regulator see it in their
     scope (``bucket="scope"``), not as their own to-do."""
-    grants = _grants(user) if not user.is_superuser else []
+    grants = grants_of(user) if not user.is_superuser else []
     jur = [g.jurisdiction_id for g in grants if g.jurisdiction_id and not g.department_id]
     dept = [g.department_id for g in grants if g.department_id]
     ent = [g.enterprise_id for g in grants if g.enterprise_id]

@@ -12,9 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from anjian.accounts.models import Membership
 from anjian.audit.services import Msg, record_event
 from anjian.inbox import registry
 from anjian.inbox.models import DueItem, DueState, Notification
+from anjian.orgs.models import DepartmentKind, JurisdictionLevel
 
 
 def _ct(obj: models.Model) -> ContentType:
@@ -34,7 +36,6 @@ def _acting_units(spec: registry.DueKind, jurisdiction: Any, department: Any, en
     """Who must act, as units that have offices: a safety committee office or a street office is
     its territory (属地, as in scoping); an item without an enterprise owner lands at the kind's
     ``unit_level`` (a hazard found in a grid is the street office's to verify)."""
-    from anjian.orgs.models import DepartmentKind
 
     if department is not None and department.kind in (DepartmentKind.COMMITTEE_OFFICE, DepartmentKind.STREET_OFFICE):
         jurisdiction, department = department.jurisdiction, None
@@ -96,8 +97,6 @@ def due_close(obj: models.Model, kind: str | None = None, *, state: str = DueSta
 
 
 def _users_bound_to(*, jurisdiction: Any = None, department: Any = None, enterprise: Any = None) -> list[Any]:
-    from anjian.accounts.models import Membership
-
     q = Q()
     if jurisdiction is not None:
         q |= Q(jurisdiction=jurisdiction, department__isnull=True)
@@ -152,7 +151,6 @@ def _escalation_target(current: Any, steps: int) -> Any:
     """``steps`` offices up from ``current``: each step goes to the parent, and a parent below the
     street level (a community or grid has no office) is passed over to its street. ``None`` when
     the tree ends first."""
-    from anjian.orgs.models import JurisdictionLevel
 
     if current is None:
         return None

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id
 from anjian.core.scoping import get_in_scope
 from anjian.jobs.models import Job

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from anjian.audit.display import reason_text
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
+from anjian.jobs.registry import result_items
 
 
 def in_language(text: str) -> str:
     """A "中文 / English" message (the jobs' convention) in the reader's language."""
-    from django.utils.translation import get_language
 
     if " / " not in text:
         return text
@@ -72,7 +74,6 @@ class Job(models.Model):
 
     def result_items(self) -> list[tuple[str, object]]:
         """The named result figures, labelled in the reader's language."""
-        from anjian.jobs.registry import result_items
 
         return result_items(self.kind, self.result)
 
@@ -80,7 +81,6 @@ class Job(models.Model):
     def title_display(self) -> str:
         """The title in the reader's language where the platform wrote it ("重算全市企业风险等级",
         "企业档案导入：文件名"); a file name or an area's name stays as written."""
-        from anjian.audit.display import reason_text
 
         return reason_text(in_language(self.title))
 
@@ -91,7 +91,6 @@ class Job(models.Model):
     @property
     def error_display(self) -> str:
         """A refusal's message; an unexpected failure never shows its traceback."""
-        from django.utils.translation import gettext
 
         if "Traceback" in self.error:
             return gettext("任务意外出错，未完成。请将任务名称和时间告知系统管理员。")

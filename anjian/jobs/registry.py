@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 Handler = Callable[..., dict[str, Any] | None]
 HANDLERS: dict[str, Handler] = {}
+# How a job id reaches the worker: ``jobs.tasks.run_job_task``, registered when that module loads
+# (JobsConfig.ready), so that the services do not import the tasks that call them.
+ENQUEUE: list[Callable[[int], Any]] = []
 RESULT_LABELS: dict[str, dict[str, str | Promise]] = {}
 
 # Figures many handlers report (imports): named once here.

@@ -9,13 +9,15 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from anjian.core.middleware import set_request_id
+from anjian.core.middleware import _request_id, set_request_id
 from anjian.jobs.models import Job, JobStatus
-from anjian.jobs.registry import HANDLERS
+from anjian.jobs.registry import ENQUEUE, HANDLERS
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +72,8 @@ def job_start(
     if input_file is not None:
         job.input_file.save(getattr(input_file, "name", "input"), input_file, save=False)
     job.save()
-    from anjian.jobs.tasks import run_job_task
-
-    transaction.on_commit(lambda: run_job_task(job.pk))
+    enqueue = ENQUEUE[-1]
+    transaction.on_commit(lambda: enqueue(job.pk))
     return job
 
 
@@ -111,8 +112,6 @@ def job_run(job_id: int) -> None:
             done=job.total or job.done,
         )
     finally:
-        from anjian.core.middleware import _request_id
-
         _request_id.reset(token)
 
 
@@ -121,8 +120,6 @@ def jobs_fail_stale(*, now: Any = None) -> int:
     lost its worker (killed, out of memory, machine restarted); mark it failed with an error id
     so it does not show "running" forever. A job whose worker does come back and finish still
     records its real outcome. Returns the number of jobs marked."""
-    from django.conf import settings
-    from django.db.models import Q
 
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.JOB_STALE_AFTER_S)

@@ -5,30 +5,18 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from anjian.jobs.registry import ENQUEUE
+from anjian.jobs.services import job_run, jobs_fail_stale
+
 
 @db_task()
 def run_job_task(job_id: int) -> None:
-    from anjian.jobs.services import job_run
-
     job_run(job_id)
+
+
+ENQUEUE.append(run_job_task)  # job_start enqueues through the registry
 
 
 @db_periodic_task(crontab(minute="*"))
 def jobs_watchdog_task() -> None:
-    from anjian.jobs.services import jobs_fail_stale
-
     jobs_fail_stale()
-
-
-@db_periodic_task(crontab(minute="*/10"))
-def escalate_overdue_task() -> None:
-    from anjian.inbox.services import escalate_overdue
-
-    escalate_overdue()
-
-
-@db_periodic_task(crontab(minute="5"))
-def remind_due_task() -> None:
-    from anjian.inbox.services import remind_due
-
-    remind_due()

@@ -15,10 +15,20 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, In
+from anjian.core.errors import DomainError
 from anjian.core.lookups import Ref, resolve_refs
+from anjian.core.scoping import get_in_scope
+from anjian.monitoring.ingest import RawReading, SensorDirectory, ingest
 from anjian.monitoring.models import Sensor
+from anjian.monitoring.services import (
+    SENSOR_FIELDS,
+    sensor_create,
+    sensor_deactivate,
+    sensor_reactivate,
+    sensor_update,
+)
 
 router = Router(tags=["monitoring"])
 
@@ -41,10 +51,6 @@ class IngestOut(Schema):
 
 @router.post("/readings", response=IngestOut, summary="批量上报监测数据 / post a batch of readings")
 def post_readings(request: HttpRequest, readings: list[ReadingIn]) -> Any:
-    from anjian.core.errors import DomainError
-    from anjian.monitoring.ingest import RawReading, SensorDirectory, ingest
-    from anjian.monitoring.models import Sensor
-
     require(request, "monitoring.change")
     if len(readings) > MAX_BATCH:
         raise DomainError(f"每批最多 {MAX_BATCH} 条", f"At most {MAX_BATCH} readings per batch", field="readings")
@@ -117,8 +123,6 @@ class SensorOut(Schema):
 
 
 def _sensor_out(sensor: Any) -> dict[str, Any]:
-    from anjian.monitoring.services import SENSOR_FIELDS
-
     out = {k: getattr(sensor, k) for k in SENSOR_FIELDS if k != "source"}
     out.update(id=sensor.pk, enterprise=sensor.enterprise_id, code=sensor.code, source=sensor.source_id,
                enabled=sensor.enabled, state=sensor.state)
@@ -126,8 +130,6 @@ def _sensor_out(sensor: Any) -> dict[str, Any]:
 
 
 def _sensor_data(request: HttpRequest, payload: SensorIn, fields: set[str]) -> dict[str, Any]:
-    from anjian.monitoring.services import SENSOR_FIELDS
-
     data = {k: v for k, v in payload.model_dump().items() if k in SENSOR_FIELDS and k in fields}
     if "source" in data:
         data["source"] = resolve_refs(request.user, payload, only=["source"])["source"]
@@ -136,8 +138,6 @@ def _sensor_data(request: HttpRequest, payload: SensorIn, fields: set[str]) -> d
 
 @router.post("/sensors", response={201: SensorOut}, summary="新增测点 / create a sensor")
 def create_sensor(request: HttpRequest, payload: SensorCreateIn) -> Any:
-    from anjian.monitoring.services import sensor_create
-
     require(request, "monitoring.change")
     enterprise = resolve_refs(request.user, payload, only=["enterprise"])["enterprise"]
     sent = payload.model_fields_set
@@ -148,19 +148,12 @@ def create_sensor(request: HttpRequest, payload: SensorCreateIn) -> Any:
 
 @router.get("/sensors/{sensor_id}", response=SensorOut, summary="测点 / a sensor")
 def get_sensor(request: HttpRequest, sensor_id: Id) -> Any:
-    from anjian.core.scoping import get_in_scope
-    from anjian.monitoring.models import Sensor
-
     require(request, "monitoring.view")
     return _sensor_out(get_in_scope(Sensor.objects.all(), request.user, "monitoring.view", pk=sensor_id))
 
 
 @router.patch("/sensors/{sensor_id}", response=SensorOut, summary="修改、停用或启用测点 / change, deactivate or reactivate")
 def patch_sensor(request: HttpRequest, sensor_id: Id, payload: SensorPatchIn) -> Any:
-    from anjian.core.scoping import get_in_scope
-    from anjian.monitoring.models import Sensor
-    from anjian.monitoring.services import sensor_deactivate, sensor_reactivate, sensor_update
-
     require(request, "monitoring.change")
     sensor = get_in_scope(Sensor.objects.select_related("enterprise"), request.user, "monitoring.change", pk=sensor_id)
     sent = payload.model_fields_set

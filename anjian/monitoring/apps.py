@@ -29,3 +29,7 @@ class MonitoringConfig(AppConfig):
             Entry(section, _("报警统计"), "monitoring:stats", "monitoring.view", "bi-bar-chart", 45),
         ]:
             register_menu(entry)
+        from anjian.enterprises.risk import register_factor
+        from anjian.monitoring.risk_factors import FACTOR
+
+        register_factor(FACTOR)  # counted into the enterprise risk colour

@@ -27,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from anjian.monitoring.models import IngestCounter, Reading, RejectReason, Sensor
+from anjian.monitoring.services import id_set, readings_evaluate
 
 MAX_FUTURE_SKEW = dt.timedelta(minutes=5)
 """A reading stamped further in the future than this is refused as clock skew."""
@@ -237,20 +238,6 @@ def _db_datetime(ts: dt.datetime) -> Any:
     return Reading._meta.get_field("ts").get_db_prep_value(ts, connection)
 
 
-def id_set(ids: Iterable[int]) -> Any:
-    """``pk__in=id_set(ids)``: the ids as ONE query parameter (``unnest`` of an array on
-    PostgreSQL, ``json_each`` on SQLite) — Django resolves an ``__in`` list element by element,
-    which costs more than the query for a few thousand sensors."""
-    from django.db.models.expressions import RawSQL
-
-    ids = [int(i) for i in ids]
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::text::bigint[])", ("{" + ",".join(map(str, ids)) + "}",))
-    if connection.vendor == "sqlite":
-        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
-    return ids
-
-
 def _write(rows: list[tuple[int, dt.datetime, float]]) -> None:
     """Append rows. PostgreSQL: one ``COPY … FROM STDIN`` fed a text buffer built in one pass
     (tab-separated, ISO times with offset); elsewhere one ``executemany`` INSERT."""
@@ -287,8 +274,6 @@ def ingest(
 ) -> IngestResult:
     """Validate and store one batch, then evaluate alarms for the sensors it touched. Items may be
     ``Rejected`` already (a payload that did not parse) so they are counted with the rest."""
-    from anjian.monitoring.services import readings_evaluate
-
     now = now or timezone.now()
     directory = directory or SensorDirectory()
     by_code = directory.refresh()

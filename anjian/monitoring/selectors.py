@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
-from anjian.monitoring.models import HazardSource
+from anjian.monitoring.models import Alarm, HazardSource, Reading, ReadingRollup, RollupPeriod, Sensor
 
 
 def hazard_source_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[HazardSource]:
@@ -22,8 +25,6 @@ def hazard_source_list(*, user: Any, filters: dict[str, Any] | None = None) -> Q
 
 
 def sensor_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Any]:
-    from anjian.monitoring.models import Sensor
-
     filters = filters or {}
     qs = Sensor.objects.restrict(user, "monitoring.view").select_related("enterprise", "source")
     if filters.get("q"):
@@ -36,8 +37,6 @@ def sensor_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet
 
 
 def alarm_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Any]:
-    from anjian.monitoring.models import Alarm
-
     filters = filters or {}
     qs = Alarm.objects.restrict(user, "monitoring.view").select_related("sensor", "enterprise")
     if filters.get("status"):
@@ -55,11 +54,8 @@ def sensor_series(*, sensor: Any, hours: int) -> list[tuple[Any, float, float]]:
     """(time, value, max) points for the chart: raw readings up to 6 h; beyond that the rollups
     written by ``readings_rollup`` (minute means with the minute's maximum up to 48 h, hourly
     beyond), which outlive the raw readings' retention."""
-    import datetime as dt
 
-    from django.utils import timezone
 
-    from anjian.monitoring.models import Reading, ReadingRollup, RollupPeriod
 
     since = timezone.now() - dt.timedelta(hours=hours)
     if hours <= 6:
@@ -76,11 +72,6 @@ def sensor_series(*, sensor: Any, hours: int) -> list[tuple[Any, float, float]]:
 
 def alarm_stats(*, user: Any, days: int = 30) -> dict[str, Any]:
     """Alarms per day, and per sensor: alarms, alarms/day, false-alarm share (SQL aggregates)."""
-    import datetime as dt
-
-    from django.db.models import Count, Q
-    from django.db.models.functions import TruncDate
-    from django.utils import timezone
 
     since = timezone.now() - dt.timedelta(days=days)
     qs = alarm_list(user=user, filters={"all": True}).filter(raised_at__gte=since)

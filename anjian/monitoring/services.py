@@ -6,23 +6,48 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Avg, Count, Exists, F, FloatField, Max, Min, OuterRef, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncHour, TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from anjian.audit.services import Msg, record_event
+from anjian.audit.services import Msg, actor_label, record_event
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import can
+from anjian.core.workflow import Owner, State, Transition, Workflow
+from anjian.documents.attachments import attachments_add
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.risk import schedule_recompute
+from anjian.enterprises.services import enterprise_update
+from anjian.hazards.models import HazardSource as HazardOrigin
+from anjian.hazards.services import hazard_report
 from anjian.inbox import registry as due_registry
 from anjian.inbox.services import due_close, due_open
-from anjian.monitoring.models import AlarmKind, HazardSource, HazardSubstance, UnitKind
+from anjian.monitoring.evaluate import EvalState, Thresholds, quiet_values, step
+from anjian.monitoring.models import (
+    DEFAULT_UNITS,
+    Alarm,
+    AlarmKind,
+    AlarmStatus,
+    HazardSource,
+    HazardSubstance,
+    Reading,
+    ReadingRollup,
+    RollupPeriod,
+    Sensor,
+    SensorKind,
+    SensorState,
+    UnitKind,
+)
 from anjian.rules import gb18218
 
 REASSESSMENT = due_registry.register(
@@ -57,6 +82,18 @@ class RowErrors:
 
     def __bool__(self) -> bool:
         return bool(self.rows or self.general)
+
+
+def id_set(ids: Iterable[int]) -> Any:
+    """``pk__in=id_set(ids)``: the ids as ONE query parameter (``unnest`` of an array on
+    PostgreSQL, ``json_each`` on SQLite) — Django resolves an ``__in`` list element by element,
+    which costs more than the query for a few thousand sensors."""
+    ids = [int(i) for i in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::text::bigint[])", ("{" + ",".join(map(str, ids)) + "}",))
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+    return ids
 
 
 def parse_rows(rows: Sequence[SubstanceRow]) -> tuple[list[tuple[int, gb18218.Item]], RowErrors]:
@@ -218,7 +255,6 @@ def _sync_due(source: HazardSource) -> None:
 
 def _sync_flag(enterprise: Enterprise, why: str) -> None:
     """The enterprise's 重大危险源 flag follows its active major units (through the registry's service)."""
-    from anjian.enterprises.services import enterprise_update
 
     has_major = HazardSource.objects.filter(enterprise=enterprise, is_major=True, retired=False).exists()
     flags = set(enterprise.flags)
@@ -248,8 +284,6 @@ def hazard_source_create(
     schedule_recompute(source.enterprise_id)  # a major hazard source moves the enterprise's colour
     _store_substances(source, substances)
     if files:
-        from anjian.documents.attachments import attachments_add
-
         attachments_add(owner=source, files=files, actor=actor)
     record_event(
         source, "assessed", actor=actor,
@@ -287,8 +321,6 @@ def hazard_source_change(
     schedule_recompute(src.enterprise_id)
     _store_substances(src, substances)
     if files:
-        from anjian.documents.attachments import attachments_add
-
         attachments_add(owner=src, files=files, actor=actor)
     record_event(
         src, "reassessed", actor=actor, note=reason.strip(),
@@ -344,7 +376,6 @@ FIELD_NAMES_EN = {
 
 def _number(field: str, value: Any, *, whole: bool = False) -> Any:
     """Numbers arrive typed from forms and the API, or as text from elsewhere; blank is None."""
-    import math
 
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -360,7 +391,6 @@ def _number(field: str, value: Any, *, whole: bool = False) -> Any:
 
 def _sensor_clean(data: dict[str, Any], *, enterprise: Enterprise, sensor_pk: int | None = None) -> dict[str, Any]:
     """Validate a sensor's settings; every refusal names its field (zh / en)."""
-    from anjian.monitoring.models import DEFAULT_UNITS, Sensor, SensorKind
 
     out = {k: v for k, v in data.items() if k in SENSOR_FIELDS}
     out["name"] = (out.get("name") or "").strip()
@@ -423,8 +453,6 @@ def _sensor_clean(data: dict[str, Any], *, enterprise: Enterprise, sensor_pk: in
 
 @transaction.atomic
 def sensor_create(*, actor: Any, enterprise: Enterprise, code: str, data: dict[str, Any]) -> Any:
-    from anjian.monitoring.models import Sensor
-
     _check(actor, enterprise)
     code = (code or "").strip()
     if not code:
@@ -447,8 +475,6 @@ def sensor_create(*, actor: Any, enterprise: Enterprise, code: str, data: dict[s
 
 @transaction.atomic
 def sensor_update(*, actor: Any, sensor: Any, data: dict[str, Any], reason: str = "") -> Any:
-    from anjian.monitoring.models import Sensor
-
     _check(actor, sensor.enterprise)
     s = Sensor.objects.select_for_update().select_related("enterprise").get(pk=sensor.pk)
     merged = {k: getattr(s, k) for k in SENSOR_FIELDS}
@@ -477,7 +503,6 @@ def sensor_deactivate(*, actor: Any, sensor: Any, reason: str) -> Any:
     """Stop taking readings from a sensor (removed, replaced, out of service). Its active alarm
     conditions end (the people's side of each alarm stays open until closed); its readings and
     alarms are kept."""
-    from anjian.monitoring.models import Alarm, Sensor, SensorState
 
     _check(actor, sensor.enterprise)
     if not (reason or "").strip():
@@ -498,8 +523,6 @@ def sensor_deactivate(*, actor: Any, sensor: Any, reason: str) -> Any:
 
 @transaction.atomic
 def sensor_reactivate(*, actor: Any, sensor: Any, reason: str = "") -> Any:
-    from anjian.monitoring.models import Sensor
-
     _check(actor, sensor.enterprise)
     s = Sensor.objects.select_for_update().select_related("enterprise").get(pk=sensor.pk)
     if s.enabled:
@@ -537,16 +560,11 @@ OFFLINE_FACTOR = 3
 
 
 def _alarm_owner(alarm: Any) -> Any:
-    from anjian.core.workflow import Owner
-
     ent = alarm.enterprise
     return Owner(jurisdiction=ent.jurisdiction, department=ent.department, enterprise=ent, sector=ent.sector)
 
 
 def _alarm_workflow() -> Any:
-    from anjian.core.workflow import State, Transition, Workflow
-    from anjian.monitoring.models import AlarmStatus
-
     return Workflow(
         name="alarm",
         field_name="status",
@@ -579,7 +597,6 @@ def _threshold_for(sensor: Any, kind: str) -> float | None:
 
 def alarm_raise(*, sensor: Any, kind: str, at: dt.datetime, value: float | None) -> Any:
     """Open an alarm (the evaluator or the offline check; call inside their transaction)."""
-    from anjian.monitoring.models import Alarm
 
     alarm = Alarm(
         sensor=sensor, enterprise=sensor.enterprise, kind=kind, raised_at=at, value=value, peak=value,
@@ -615,9 +632,6 @@ def _sensor_live_update(updates: list[tuple[Any, ...]]) -> None:
     """Write (id, last_ts, last_value, offline_after, eval_state, state) rows in one statement on
     PostgreSQL (``UPDATE … FROM jsonb_to_recordset(…)``), one ``executemany`` elsewhere — ``bulk_update``'s
     CASE expressions cost ~10 ms per sensor in Python and were the ingest bottleneck."""
-    from django.db import connection
-
-    from anjian.monitoring.models import Sensor
 
     if not updates:
         return
@@ -665,13 +679,9 @@ def _lock_for_evaluation(ids: list[int]) -> list[tuple[Any, ...]]:
     is recognised in SQL and never decoded, and the rows are read through psycopg's C loaders for
     ``timestamptz`` (Django's own loader is Python, called per value): at 5,000 sensors per batch
     the two cost more than the rest of the evaluation."""
-    from django.db import connection
-
-    from anjian.monitoring.ingest import id_set
-    from anjian.monitoring.models import Sensor
 
     if connection.vendor == "postgresql":
-        from psycopg.types.datetime import TimestamptzLoader
+        from psycopg.types.datetime import TimestamptzLoader  # heavy optional library: imported on use
 
         touched = id_set(ids)
         sql = (
@@ -718,9 +728,6 @@ def readings_evaluate(rows: list[tuple[int, dt.datetime, float]]) -> tuple[int, 
     (``evaluate.quiet``) and never builds its state object; full ``Sensor`` objects are loaded only
     for sensors whose alarms change. The live columns of every touched sensor are written back in
     one statement (``_sensor_live_update``)."""
-    from anjian.monitoring.evaluate import EvalState, Thresholds, quiet_values, step
-    from anjian.monitoring.ingest import id_set
-    from anjian.monitoring.models import Alarm, Sensor, SensorState
 
     by_sensor: dict[int, list[tuple[dt.datetime, float]]] = {}
     for sid, ts, value in rows:
@@ -797,7 +804,6 @@ def readings_evaluate(rows: list[tuple[int, dt.datetime, float]]) -> tuple[int, 
 def sensors_check_offline(*, now: dt.datetime | None = None, batch: int = 500) -> int:
     """Raise an offline alarm for each enabled sensor that has missed ``OFFLINE_FACTOR`` expected
     intervals (the periodic task). Idempotent: a sensor already offline is skipped."""
-    from anjian.monitoring.models import Sensor, SensorState
 
     now = now or timezone.now()
     done = 0
@@ -819,8 +825,6 @@ def sensors_check_offline(*, now: dt.datetime | None = None, batch: int = 500) -
 
 
 def _locked_alarm(alarm: Any) -> Any:
-    from anjian.monitoring.models import Alarm
-
     return Alarm.objects.select_for_update().select_related("enterprise", "sensor").get(pk=alarm.pk)
 
 
@@ -833,8 +837,8 @@ def alarm_acknowledge(*, actor: Any, alarm: Any, note: str = "") -> Any:
 
 @transaction.atomic
 def alarm_handle(*, actor: Any, alarm: Any, note: str, real: bool = True) -> Any:
-    """Record what was done. An alarm handled as a real danger becomes a hazard (隐患) when the
-    hazards app offers ``hazard_report``; otherwise the timeline records that it could not."""
+    """Record what was done. An alarm handled as a real danger becomes a hazard (隐患), through the
+    hazards app's ``hazard_report`` (the named direction monitoring → hazards)."""
     a = _locked_alarm(alarm)
     ALARM_WORKFLOW.apply(a, "handled", actor=actor, note=note)
     if real:
@@ -846,21 +850,7 @@ def alarm_handle(*, actor: Any, alarm: Any, note: str, real: bool = True) -> Any
 
 
 def _hazard_from_alarm(alarm: Any, actor: Any, note: str) -> str:
-    try:
-        from anjian.hazards.services import hazard_report  # the hazards app may not have landed
-    except ImportError:
-        hazard_report = None
-    if hazard_report is None:
-        record_event(alarm, "hazard_skipped", actor=None, summary=Msg(gettext_noop("未能自动生成隐患")))
-        return ""
-    from anjian.audit.services import actor_label
-
-    try:
-        from anjian.hazards.models import HazardSource as HazardOrigin
-
-        origin = HazardOrigin.ALARM.value
-    except (ImportError, AttributeError):
-        origin = "other"
+    origin = HazardOrigin.ALARM.value
     sensor = alarm.sensor
     hazard = hazard_report(
         actor=None, source=origin, category="监测报警",
@@ -893,8 +883,6 @@ ROLLUP_BATCH = 2000
 
 
 def raw_retention_days() -> int:
-    from django.conf import settings
-
     return int(getattr(settings, "MONITORING_RAW_RETENTION_DAYS", 90))
 
 
@@ -906,8 +894,6 @@ def _floor(moment: dt.datetime, unit: str) -> dt.datetime:
 
 
 def _upsert_rollups(rows: Iterable[Any]) -> int:
-    from anjian.monitoring.models import ReadingRollup
-
     done = 0
     batch: list[Any] = []
     for row in rows:
@@ -936,10 +922,6 @@ def readings_rollup(*, start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
     minute buckets (count-weighted mean). An upsert on (sensor, period, bucket): running it twice
     gives the same rows. Buckets older than the raw retention are never recomputed (their raw
     readings may be gone). Returns (minute rows, hour rows) written."""
-    from django.db.models import Avg, Count, F, FloatField, Max, Min, Sum
-    from django.db.models.functions import TruncHour, TruncMinute
-
-    from anjian.monitoring.models import Reading, ReadingRollup, RollupPeriod
 
     start = _floor(start, "hour")
     keep_from = _floor(timezone.now() - dt.timedelta(days=raw_retention_days()), "hour")
@@ -980,10 +962,6 @@ def readings_purge(*, now: dt.datetime | None = None, days: int | None = None, b
     only readings whose minute and hour rollups exist, so nothing is lost that was never rolled
     up. The cutoff is taken back to its hour so no bucket is left half-deleted. Returns the
     number of readings deleted."""
-    from django.db.models import Exists, OuterRef
-    from django.db.models.functions import TruncHour, TruncMinute
-
-    from anjian.monitoring.models import Reading, ReadingRollup, RollupPeriod, Sensor
 
     days = raw_retention_days() if days is None else days
     if days < 1:

@@ -14,6 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
+from anjian.monitoring.ingest import RawReading, ingest
+from anjian.monitoring.models import Sensor, SensorState
+
 BASELINES = {  # kind: (unit, baseline, noise σ, high, range max)
     "combustible_gas": ("%LEL", 2.0, 0.6, 20.0, 100.0),
     "toxic_gas": ("ppm", 1.0, 0.3, 10.0, 100.0),
@@ -114,10 +119,6 @@ def demo_tick(*, now: Any = None, seed: int | None = None) -> int:
     offline stay silent — the demo shows one on purpose. Run every minute by the demo's worker
     (``demo_sensors_task``), so the sensors stay 在线 instead of all going 离线 within minutes.
     Returns the number of readings stored."""
-    from django.utils import timezone
-
-    from anjian.monitoring.ingest import RawReading, ingest
-    from anjian.monitoring.models import Sensor, SensorState
 
     now = now or timezone.now()
     rng = random.Random(seed if seed is not None else int(now.timestamp() // 60))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
+
+from anjian.monitoring.services import readings_purge, readings_rollup, sensors_check_offline
+from anjian.monitoring.simulate import demo_tick
 
 
 @db_periodic_task(crontab(minute="*"))
 def check_offline_sensors_task() -> None:
-    from anjian.monitoring.services import sensors_check_offline
-
     sensors_check_offline()
 
 
@@ -19,11 +22,9 @@ def check_offline_sensors_task() -> None:
 def demo_sensors_task() -> int:
     """The demo's sensors keep reporting while ``anjian rundemo`` runs (its worker sets
     ``ANJIAN_DEMO_SENSOR_SIMULATOR``); a no-op everywhere else."""
-    from django.conf import settings
 
     if not getattr(settings, "DEMO_SENSOR_SIMULATOR", False):
         return 0
-    from anjian.monitoring.simulate import demo_tick
 
     return demo_tick()
 
@@ -32,10 +33,6 @@ def demo_sensors_task() -> int:
 def rollup_readings_task() -> None:
     """Minute and hour rollups for the last ``MONITORING_ROLLUP_LOOKBACK_HOURS`` (default 3) hours;
     re-running over the same window is harmless (upsert)."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from anjian.monitoring.services import readings_rollup
 
     now = timezone.now()
     hours = int(getattr(settings, "MONITORING_ROLLUP_LOOKBACK_HOURS", 3))
@@ -45,6 +42,5 @@ def rollup_readings_task() -> None:
 @db_periodic_task(crontab(hour="3", minute="30"))
 def purge_raw_readings_task() -> None:
     """Raw readings older than ``MONITORING_RAW_RETENTION_DAYS`` (default 90), where rolled up."""
-    from anjian.monitoring.services import readings_purge
 
     readings_purge()

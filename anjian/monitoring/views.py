@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
@@ -12,11 +14,19 @@ from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, require_action
+from anjian.documents.models import Attachment
 from anjian.enterprises.models import Enterprise
 from anjian.monitoring import services
-from anjian.monitoring.forms import PopulationForm, SourceForm, rows_from
-from anjian.monitoring.models import HazardSource
-from anjian.monitoring.selectors import hazard_source_list
+from anjian.monitoring.forms import PopulationForm, ReasonForm, SensorForm, SourceForm, rows_from
+from anjian.monitoring.models import Alarm, AlarmKind, AlarmStatus, HazardSource, Sensor, SensorState
+from anjian.monitoring.selectors import (
+    alarm_list,
+    alarm_stats,
+    hazard_source_list,
+    sensor_list,
+    sensor_series,
+)
+from anjian.monitoring.services import ALARM_WORKFLOW
 
 
 @login_required
@@ -64,9 +74,7 @@ def source_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "tabs": [("basic", _("基本信息")), ("timeline", _("流程记录")), ("history", _("变更记录"))],
     }
     if tab == "basic":
-        from django.contrib.contenttypes.models import ContentType
 
-        from anjian.documents.models import Attachment
 
         ctx["attachments"] = Attachment.objects.filter(
             content_type=ContentType.objects.get_for_model(HazardSource), object_id=str(source.pk)
@@ -164,9 +172,6 @@ RANGE_LABELS = [("6h", _("6小时")), ("24h", _("24小时")), ("7d", _("7天")),
 
 @require_action("monitoring.view")
 def sensor_list_view(request: HttpRequest) -> HttpResponse:
-    from anjian.monitoring.models import SensorState
-    from anjian.monitoring.selectors import sensor_list
-
     filters = {"q": request.GET.get("q", "").strip(), "state": request.GET.get("state", "")}
     if filters["state"] not in SensorState.values:
         filters["state"] = ""
@@ -178,8 +183,6 @@ def sensor_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _sensor_form_view(request: HttpRequest, sensor: Any = None) -> HttpResponse:
-    from anjian.monitoring.forms import SensorForm
-
     form = SensorForm(request.POST or None, sensor=sensor, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -205,8 +208,6 @@ def sensor_create_view(request: HttpRequest) -> HttpResponse:
 
 @require_action("monitoring.change")
 def sensor_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from anjian.monitoring.models import Sensor
-
     sensor = get_in_scope(Sensor.objects.select_related("enterprise"), request.user, "monitoring.change", pk=pk)
     return _sensor_form_view(request, sensor)
 
@@ -214,8 +215,6 @@ def sensor_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action("monitoring.change")
 def sensor_enable_view(request: HttpRequest, pk: int, enable: bool) -> HttpResponse:
     """POST only: deactivate (with a reason) or reactivate a sensor."""
-    from anjian.monitoring.forms import ReasonForm
-    from anjian.monitoring.models import Sensor
 
     sensor = get_in_scope(Sensor.objects.select_related("enterprise"), request.user, "monitoring.change", pk=pk)
     if request.method != "POST":
@@ -237,15 +236,11 @@ def sensor_enable_view(request: HttpRequest, pk: int, enable: bool) -> HttpRespo
 
 @require_action("monitoring.view")
 def sensor_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from anjian.monitoring.models import Sensor
-
     sensor = get_in_scope(Sensor.objects.select_related("enterprise", "source"), request.user, "monitoring.view", pk=pk)
     return _sensor_detail(request, sensor)
 
 
 def _sensor_detail(request: HttpRequest, sensor: Any, reason_form: Any = None, status: int = 200) -> HttpResponse:
-    from anjian.monitoring.forms import ReasonForm
-
     rng = request.GET.get("range", "6h")
     if rng not in RANGES:
         rng = "6h"
@@ -259,10 +254,7 @@ def _sensor_detail(request: HttpRequest, sensor: Any, reason_form: Any = None, s
 
 @require_action("monitoring.view")
 def sensor_series_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from django.http import JsonResponse
 
-    from anjian.monitoring.models import Sensor
-    from anjian.monitoring.selectors import sensor_series
 
     sensor = get_in_scope(Sensor.objects.all(), request.user, "monitoring.view", pk=pk)
     hours = RANGES.get(request.GET.get("range", "6h"), 6)
@@ -275,9 +267,6 @@ def sensor_series_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("monitoring.view")
 def alarm_list_view(request: HttpRequest) -> HttpResponse:
-    from anjian.monitoring.models import AlarmKind, AlarmStatus
-    from anjian.monitoring.selectors import alarm_list
-
     filters = {"status": request.GET.get("status", ""), "kind": request.GET.get("kind", "")}
     if filters["status"] not in AlarmStatus.values:
         filters["status"] = ""
@@ -291,8 +280,6 @@ def alarm_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_action("monitoring.view")
 def alarm_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from anjian.monitoring.models import Alarm
-
     alarm = get_in_scope(Alarm.objects.select_related("sensor", "enterprise"), request.user, "monitoring.view", pk=pk)
     error = ""
     if request.method == "POST":
@@ -314,7 +301,6 @@ def alarm_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             if exc.status == 404:
                 raise Http404 from exc
             error = exc.message
-    from anjian.monitoring.services import ALARM_WORKFLOW
 
     moves = {t.target for t in ALARM_WORKFLOW.available(alarm, request.user)}
     return render(request, "monitoring/alarm_detail.html", {
@@ -324,8 +310,6 @@ def alarm_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("monitoring.view")
 def live_view(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
-    from anjian.monitoring.selectors import alarm_list, sensor_list
-
     ent = get_in_scope(Enterprise.objects.all(), request.user, "monitoring.view", pk=enterprise_pk)
     ctx = {
         "e": ent,
@@ -344,10 +328,6 @@ def map_view(request: HttpRequest) -> HttpResponse:
 @require_action("monitoring.view")
 def map_points_view(request: HttpRequest) -> HttpResponse:
     """Sensors as GeoJSON with their state (the sensor's point, else its enterprise's)."""
-    from django.db.models.functions import Coalesce
-    from django.http import JsonResponse
-
-    from anjian.monitoring.selectors import sensor_list
 
     rows = (
         sensor_list(user=request.user)
@@ -370,8 +350,6 @@ def map_points_view(request: HttpRequest) -> HttpResponse:
 
 @require_action("monitoring.view")
 def stats_view(request: HttpRequest) -> HttpResponse:
-    from anjian.monitoring.selectors import alarm_stats
-
     try:
         days = min(max(int(request.GET.get("days", 30)), 1), 365)
     except ValueError:

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, Level
 from anjian.core.scoping import get_in_scope
 from anjian.orgs.models import Jurisdiction

@@ -8,9 +8,8 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织与辖区")
 
     def ready(self) -> None:
-        from anjian.accounts.actions import register
+        # its actions (orgs.view, orgs.change, orgs.risk) are in the catalogue of accounts, the app above
         from anjian.core.menu import Entry
         from anjian.core.menu import register as menu_register
 
-        register("orgs.risk", _("维护风险分级设置（行业固有风险、风险分级阈值）"), _("组织"))
         menu_register(Entry(_("基础数据"), _("风险分级设置"), "orgs:risk_settings", "orgs.risk", "bi-sliders", 5))

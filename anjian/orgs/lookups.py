@@ -9,7 +9,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.lookups import Lookup, register
-from anjian.orgs.models import Department, DepartmentKind, Jurisdiction, Sector
+from anjian.core.scoping import grants_of, scope_q
+from anjian.orgs.models import Department, DepartmentKind, Jurisdiction, Sector, SectorRoute
 
 KIND_ORDER = {DepartmentKind.COMMITTEE_OFFICE: 0, DepartmentKind.REGULATOR: 1, DepartmentKind.STREET_OFFICE: 2,
               DepartmentKind.OTHER: 3}
@@ -17,10 +18,9 @@ KIND_ORDER = {DepartmentKind.COMMITTEE_OFFICE: 0, DepartmentKind.REGULATOR: 1, D
 
 def _codes_above(user: Any, action: str | None) -> set[str]:
     """Codes of the jurisdictions above the user's territories for ``action`` (their ancestors)."""
-    from anjian.core.scoping import _grants
 
     above: set[str] = set()
-    for grant in _grants(user):
+    for grant in grants_of(user):
         if (action is None or grant.allows(action)) and grant.territory_path:
             above.update(code for code in grant.territory_path.strip("/").split("/")[:-1] if code)
     return above
@@ -29,8 +29,6 @@ def _codes_above(user: Any, action: str | None) -> set[str]:
 def routes_visible(user: Any, action: str = "orgs.view") -> Any:
     """Sector routes that apply in the user's territory: the city defaults, routes bound inside
     the territory and routes bound to a unit above it — not another district's routes."""
-    from anjian.core.scoping import scope_q
-    from anjian.orgs.models import SectorRoute
 
     qs = SectorRoute.objects.select_related("sector", "department", "jurisdiction")
     reach = scope_q(user, action, Jurisdiction)

@@ -19,13 +19,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from anjian.audit.services import Msg, record_event
+from anjian.audit.services import Both, Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, scope_allows
 from anjian.orgs.models import INHERENT_RISK_CHOICES, Jurisdiction, RiskBandPolicy, RiskMethod, Sector
 from anjian.rules import risk as rules
 
 ACTION = "orgs.risk"
+
+# The whole-city recompute of the enterprise risk colours: the enterprises app (above orgs) offers
+# it here in EnterprisesConfig.ready; the risk settings page starts it through ``recompute_all_start``.
+RECOMPUTE_ALL: list[Any] = []
+
+
+def recompute_all_start(*, actor: Any) -> Any:
+    """Start the whole-city recompute job (``enterprises.risk.recompute_all_start``)."""
+    return RECOMPUTE_ALL[-1](actor=actor)
 
 # Local defaults seeded into ``Sector.inherent_risk`` (data migration and ``sectors_load_gb4754``).
 # The project's own table, not a national classification: sections set a floor for their
@@ -75,7 +84,6 @@ def sector_inherent_map() -> dict[int, tuple[str, str]]:
 
 def _colour_name(value: str) -> Any:
     """A stored colour as people read it, in both languages; "" → 沿用 (the sector's default)."""
-    from anjian.audit.services import Both
 
     if not value:
         return gettext_lazy("沿用")

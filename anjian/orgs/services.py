@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
+from anjian.core.geo import PolygonIndex, load_geojson
 from anjian.orgs.boundaries import check_layer, read_layer
 from anjian.orgs.models import (
     BoundaryImport,
@@ -30,6 +33,7 @@ from anjian.orgs.models import (
     Sector,
     SectorRoute,
 )
+from anjian.orgs.risk import DEFAULT_INHERENT_RISK
 
 
 def _path_for(code: str, parent: Jurisdiction | None) -> str:
@@ -40,7 +44,7 @@ def _bounds_fields(geometry: Any) -> dict[str, Any]:
     if geometry is None or geometry.is_empty:
         return {"boundary": "", "min_lng": None, "min_lat": None, "max_lng": None, "max_lat": None,
                 "center_lng": None, "center_lat": None}
-    import shapely
+    import shapely  # heavy optional library: imported on use
 
     minx, miny, maxx, maxy = geometry.bounds
     inner = geometry.point_on_surface()
@@ -128,7 +132,6 @@ def jurisdiction_import_geojson(
 
     ``code_fallback``/``name_fallback`` give a code or name to a feature whose properties have
     none (e.g. a unit without an official code); each use is listed in ``problems``."""
-    from anjian.core.geo import load_geojson
 
     if isinstance(source, str) and source.lstrip("\ufeff \t\r\n").startswith("{"):
         source = source.encode("utf-8")  # GeoJSON text (a str that is not a path)
@@ -189,9 +192,8 @@ def _locator_key() -> tuple[Any, ...]:
 
 def _leaf_index() -> Any:
     """An STRtree over the deepest boundaries: each point goes to the smallest unit containing it."""
-    from shapely import from_geojson
+    from shapely import from_geojson  # heavy optional library: imported on use
 
-    from anjian.core.geo import PolygonIndex
 
     key = _locator_key()
     with _locator_lock:
@@ -359,10 +361,6 @@ def duty_set(
 
 def sectors_load_gb4754() -> int:
     """Load GB/T 4754-2017 sections and divisions (idempotent). Returns the number of rows."""
-    import csv
-    from importlib import resources
-
-    from anjian.orgs.risk import DEFAULT_INHERENT_RISK
 
     text = resources.files("anjian.orgs").joinpath("data/gb4754_2017.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(text.splitlines()))
@@ -387,7 +385,7 @@ def level_label(level: int) -> str:
 
 
 def geometry_of(jurisdiction: Jurisdiction) -> Any:
-    from shapely import from_geojson
+    from shapely import from_geojson  # heavy optional library: imported on use
 
     return from_geojson(jurisdiction.boundary) if jurisdiction.boundary else None
 

@@ -9,6 +9,7 @@ from anjian.audit.selectors import history_for, timeline_for
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import get_in_scope, has_action
 from anjian.core.views import require_action
+from anjian.orgs.lookups import routes_visible
 from anjian.orgs.models import Department, Jurisdiction, JurisdictionLevel
 from anjian.orgs.selectors import MAP_ACTIONS, scope_boundaries
 from anjian.orgs.services import boundary_feature
@@ -73,7 +74,6 @@ def boundaries(request: HttpRequest) -> HttpResponse:
 @require_action("orgs.view")
 def departments(request: HttpRequest) -> HttpResponse:
     depts = Department.objects.restrict(request.user, "orgs.view").select_related("jurisdiction").prefetch_related("sectors")
-    from anjian.orgs.lookups import routes_visible
 
     routes = routes_visible(request.user).order_by("sector__path")
     return render(request, "orgs/departments.html", {

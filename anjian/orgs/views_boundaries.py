@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django import forms
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -78,13 +78,9 @@ def boundary_import_geojson(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def _act(request: HttpRequest, pk: int, do, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """POST → one service on a batch in scope → message → back to the batch (``post_form_action``)."""
     batch = get_in_scope(BoundaryImport.objects, request.user, "orgs.change", pk=pk)
-    try:
-        do(batch)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+    post_form_action(request, forms.Form(request.POST), lambda data: do(batch), success)
     return redirect("orgs:boundary_import", batch.pk)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from anjian.audit.selectors import history_for, timeline_for
 from anjian.core.errors import DomainError
 from anjian.core.scoping import get_in_scope, jurisdictions_of, scope_allows
-from anjian.core.views import require_action
+from anjian.core.views import post_form_action, require_action
 from anjian.orgs import risk
 from anjian.orgs.forms import PolicyCreateForm, PolicyEditForm, SectorRiskForm
 from anjian.orgs.models import Jurisdiction, RiskBandPolicy, Sector
@@ -72,17 +73,11 @@ def sector_risk_set(request: HttpRequest, pk: int) -> HttpResponse:
     if sector is None:
         raise Http404
     form = SectorRiskForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.errors.as_text())
-        return redirect("orgs:risk_settings")
-    try:
-        risk.sector_set_inherent_risk(actor=request.user, sector=sector, colour=form.cleaned_data["inherent_risk"])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已保存行业 %(code)s 的固有风险。企业风险等级将在夜间重算，或点击“重算全市企业风险”立即重算。")
-                         % {"code": sector.code})
-    return redirect(reverse("orgs:risk_settings") + "#sectors")
+    post_form_action(
+        request, form, lambda d: risk.sector_set_inherent_risk(actor=request.user, sector=sector, colour=d["inherent_risk"]),
+        _("已保存行业 %(code)s 的固有风险。企业风险等级将在夜间重算，或点击“重算全市企业风险”立即重算。") % {"code": sector.code},
+    )
+    return redirect(reverse("orgs:risk_settings") + ("#sectors" if form.is_valid() else ""))
 
 
 @require_POST
@@ -136,23 +131,16 @@ def policy_delete(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_in_scope(RiskBandPolicy.objects.select_related("jurisdiction"), request.user, risk.ACTION, pk=pk)
     if policy.jurisdiction_id is None and not _citywide(request.user):
         raise Http404
-    try:
-        risk.risk_policy_delete(actor=request.user, policy=policy, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        if exc.status == 404:
-            raise Http404 from exc
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("风险分级阈值已删除"))
+    post_form_action(request, forms.Form(request.POST),
+                     lambda d: risk.risk_policy_delete(actor=request.user, policy=policy, reason=request.POST.get("reason", "")),
+                     _("风险分级阈值已删除"))
     return redirect("orgs:risk_settings")
 
 
 @require_POST
 @require_action(risk.ACTION)
 def recompute_city(request: HttpRequest) -> HttpResponse:
-    from anjian.enterprises.risk import recompute_all_start
-
     if not _citywide(request.user):
         raise Http404
-    job = recompute_all_start(actor=request.user)
+    job = risk.recompute_all_start(actor=request.user)
     return redirect("jobs:detail", job.pk)

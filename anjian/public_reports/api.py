@@ -8,7 +8,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from anjian.config.api import require
+from anjian.core.api import require
 from anjian.core.apischema import Id, Limit, Param
 from anjian.core.scoping import get_in_scope
 from anjian.public_reports import selectors, services

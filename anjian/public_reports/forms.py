@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from anjian.core.forms import QueryForm, ScopedModelChoiceField, scope_fields
 from anjian.core.scoping import has_action
 from anjian.public_reports.models import (
+    Channel,
     ContactPreference,
     ReportStatus,
     ReportType,
+    RewardPolicyConfig,
     Verification,
 )
 
@@ -157,8 +159,6 @@ class FilterForm(QueryForm):
                              widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from anjian.public_reports.models import Channel
-
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [("", _("全部")), *Channel.choices]
 
@@ -170,8 +170,6 @@ class PolicyForm(forms.ModelForm):
                                           widget=forms.Select(attrs={"class": "form-select"}))
 
     class Meta:
-        from anjian.public_reports.models import RewardPolicyConfig
-
         model = RewardPolicyConfig
         fields = ["jurisdiction", "violation_rate", "violation_min", "violation_max", "minimum_without_fine",
                   "per_death_general", "per_death_larger", "per_death_major", "per_death_extra", "concealed_cap",

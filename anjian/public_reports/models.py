@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from anjian.audit.history import HistoryBase
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
+from anjian.rules.rewards import RewardPolicy
 
 # No 0/O, 1/I/L: a code read out over the phone or copied by hand cannot be mistaken.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -289,8 +290,6 @@ class RewardPolicyConfig(models.Model):
         return f"{self.jurisdiction} 举报奖励标准"
 
     def to_policy(self) -> Any:
-        from anjian.rules.rewards import RewardPolicy
-
         return RewardPolicy(
             violation_rate=self.violation_rate, violation_min=self.violation_min, violation_max=self.violation_max,
             minimum_without_fine=self.minimum_without_fine,

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from anjian.accounts.services import token_authenticate
 from anjian.core.errors import DomainError
 from anjian.core.scoping import has_action
 from anjian.public_reports import services, throttle
@@ -181,8 +182,6 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 
 
 def _partner(request: HttpRequest) -> Any:
-    from anjian.accounts.services import token_authenticate
-
     key = request.POST.get("api_key") or request.GET.get("api_key") or ""
     user = token_authenticate(key) if key else None
     if user is not None and has_action(user, "public_reports.hotline"):

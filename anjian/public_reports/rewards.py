@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
-from anjian.core.scoping import can
+from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
 from anjian.orgs.models import Jurisdiction
 from anjian.public_reports.models import (
@@ -28,8 +28,7 @@ from anjian.public_reports.models import (
     RewardStatus,
     Verification,
 )
-from anjian.public_reports.selectors import claims_for
-from anjian.public_reports.services import policy_for
+from anjian.public_reports.selectors import claims_for, policy_for
 from anjian.rules import rewards as rules
 
 ACTION = "public_reports.reward"
@@ -176,7 +175,6 @@ POLICY_FIELDS = (
 @transaction.atomic
 def reward_policy_set(*, actor: Any, jurisdiction: Jurisdiction, values: dict[str, Any]) -> RewardPolicyConfig:
     """Set a jurisdiction's reward policy (checked against the rules' own validation)."""
-    from anjian.core.scoping import scope_allows
 
     if actor is not None and not scope_allows(actor, ACTION, jurisdiction=jurisdiction):
         raise NotAllowed("您无权设置该辖区的奖励标准", "You may not set this jurisdiction's policy")

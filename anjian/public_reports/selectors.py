@@ -7,12 +7,21 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from anjian.core.geo import distance_m
 from anjian.core.scoping import can
-from anjian.public_reports.models import Report, ReporterIdentity, ReportStatus, Verification
+from anjian.orgs.models import Jurisdiction
+from anjian.public_reports.models import (
+    Report,
+    ReporterIdentity,
+    ReportStatus,
+    Reward,
+    RewardPolicyConfig,
+    Verification,
+)
+from anjian.rules import rewards as rules
 
 
 def report_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Report]:
@@ -131,10 +140,21 @@ def report_stats(*, user: Any, since: dt.datetime | None = None) -> dict[str, An
 
 def rewards_paid(*, user: Any) -> dict[str, Any]:
     """Rewards paid within the user's scope (count, sum in yuan)."""
-    from django.db.models import Sum
-
-    from anjian.public_reports.models import Reward
 
     qs = Reward.objects.filter(report__in=report_list(user=user).values("pk"), status="paid")
     agg = qs.aggregate(n=Count("id"), total=Sum("amount"))
     return {"count": agg["n"] or 0, "total": agg["total"] or 0}
+
+
+def policy_for(jurisdiction: Jurisdiction | None) -> rules.RewardPolicy:
+    """The reward and time-limit policy at a place: the nearest configured one up the tree,
+    else the national figures."""
+    if jurisdiction is None:
+        return rules.NATIONAL
+    codes = [c for c in jurisdiction.path.strip("/").split("/") if c]
+    configs = {c.jurisdiction.code: c for c in
+               RewardPolicyConfig.objects.filter(jurisdiction__code__in=codes).select_related("jurisdiction")}
+    for code in reversed(codes):
+        if code in configs:
+            return configs[code].to_policy()
+    return rules.NATIONAL

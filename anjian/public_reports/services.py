@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import importlib
-import importlib.util
 import json
 import re
 import secrets
@@ -23,13 +21,15 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import get_language, gettext_lazy, gettext_noop
 
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
+from anjian.core.lookups import within_choice
 from anjian.core.scoping import can, has_action
 from anjian.documents.attachments import IMAGE_TYPES, attachments_add, sniff
 from anjian.enterprises.models import Enterprise
+from anjian.hazards import services as hazard_services  # a report becomes a hazard (named direction)
 from anjian.inbox.services import due_close, due_open
 from anjian.orgs.models import Department, Jurisdiction
 from anjian.orgs.services import locate_jurisdiction, route_department
@@ -45,6 +45,7 @@ from anjian.public_reports.models import (
     ReportType,
     Verification,
 )
+from anjian.public_reports.selectors import policy_for  # also read as services.policy_for
 from anjian.public_reports.workflow import DUE_TRIAGE, REPORT_WORKFLOW
 from anjian.rules import rewards as rules
 
@@ -79,22 +80,6 @@ def _secret_from(seed: str | None) -> str:
 
 def hash_secret(secret: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"report:{normalise_code(secret)}".encode(), hashlib.sha256).hexdigest()
-
-
-def policy_for(jurisdiction: Jurisdiction | None) -> rules.RewardPolicy:
-    """The reward and time-limit policy at a place: the nearest configured one up the tree,
-    else the national figures."""
-    from anjian.public_reports.models import RewardPolicyConfig
-
-    if jurisdiction is None:
-        return rules.NATIONAL
-    codes = [c for c in jurisdiction.path.strip("/").split("/") if c]
-    configs = {c.jurisdiction.code: c for c in
-               RewardPolicyConfig.objects.filter(jurisdiction__code__in=codes).select_related("jurisdiction")}
-    for code in reversed(codes):
-        if code in configs:
-            return configs[code].to_policy()
-    return rules.NATIONAL
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -438,8 +423,6 @@ def report_dispatch(
     ``orgs.jurisdictions`` within ``public_reports.triage``)."""
     r = _lock(report, actor)
     if actor is not None:
-        from anjian.core.lookups import within_choice
-
         if not within_choice(actor, "orgs.departments@public_reports.triage", department):
             raise NotAllowed("所选承办部门不在您的管辖范围内", "The chosen department is outside your scope",
                              field="department")
@@ -522,14 +505,6 @@ def report_approve_extension(*, actor: Any, report: Report, approve: bool, note:
 # --- handling ------------------------------------------------------------------------------
 
 
-def app_services(app: str) -> Any | None:
-    """``anjian.<app>.services`` if that app is present, else None (imported lazily)."""
-    name = f"anjian.{app}.services"
-    if importlib.util.find_spec(name) is None:
-        return None
-    return importlib.import_module(name)
-
-
 def _link(r: Report, obj: models.Model) -> None:
     r.link_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
     r.link_id = str(obj.pk)
@@ -556,9 +531,6 @@ def report_handle(
     the reporter's phone sent."""
     r = _lock(report, actor)
     if create_hazard:
-        hazards = app_services("hazards")
-        if hazards is None or not hasattr(hazards, "hazard_report"):
-            raise DomainError("隐患模块尚未启用", "The hazards module is not available", field="create_hazard")
         text = (hazard_description or "").strip()
         if not text:
             raise DomainError("请填写隐患描述（企业可见）", "Write the hazard's description (the enterprise reads it)",
@@ -574,7 +546,7 @@ def report_handle(
                               field="hazard_description_confirmed")
         found_day = timezone.localdate(r.received_at)
         on_enterprise = r.enterprise_id is not None
-        link = hazards.hazard_report(
+        link = hazard_services.hazard_report(
             actor=actor, source="regulator", category=hazard_category.strip() or r.get_report_type_display(),
             description=text, level=hazard_level, enterprise=r.enterprise,
             place_name="" if on_enterprise else (r.enterprise_name or r.address or "举报地点"),
@@ -674,7 +646,6 @@ PUBLIC_STATUS = {
 
 def public_view(report: Report) -> dict[str, Any]:
     """Everything the reporter may see of their report — and nothing else."""
-    from django.utils.translation import get_language
 
     en = (get_language() or "").startswith("en")
     zh_label, en_label = PUBLIC_STATUS[ReportStatus(report.status)]

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,8 +22,16 @@ from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, require_action
 from anjian.documents.exports import Column, csv_response, xlsx_response
 from anjian.documents.models import Attachment
+from anjian.orgs.models import Jurisdiction
 from anjian.public_reports import rewards, selectors, services
-from anjian.public_reports.forms import DispatchForm, FilterForm, HotlineForm, RejectForm, VerifyForm
+from anjian.public_reports.forms import (
+    DispatchForm,
+    FilterForm,
+    HotlineForm,
+    PolicyForm,
+    RejectForm,
+    VerifyForm,
+)
 from anjian.public_reports.models import (
     Channel,
     InternalNote,
@@ -63,8 +72,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _count() -> Any:
-    from django.db.models import Count
-
     return Count("id")
 
 
@@ -99,7 +106,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "linked": r.linked,
         "reward": Reward.objects.filter(report=r).select_related("claimant").first() if may["reward"] else None,
         "today": timezone.localdate(),
-        "can_create_hazard": services.app_services("hazards") is not None and has_action(user, "hazards.report"),
+        "can_create_hazard": has_action(user, "hazards.report"),
     }
     return render(request, "public_reports/detail.html", context)
 
@@ -157,8 +164,6 @@ def reward_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_action("public_reports.reward")
 def policies(request: HttpRequest) -> HttpResponse:
     """Reward policies per jurisdiction (the national figures apply where none is set)."""
-    from anjian.orgs.models import Jurisdiction
-    from anjian.public_reports.forms import PolicyForm
 
     form = PolicyForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -24,6 +24,7 @@ from anjian.core.workflow import Owner, State, Transition, Workflow
 from anjian.inbox import registry as due_registry
 from anjian.orgs.models import JurisdictionLevel
 from anjian.public_reports.models import Report, ReportStatus
+from anjian.public_reports.selectors import policy_for
 from anjian.rules import rewards as rules
 
 S = ReportStatus
@@ -78,7 +79,6 @@ def _handling_deadline(r: Report) -> dt.datetime | None:
 def _reply_deadline(r: Report) -> dt.datetime | None:
     if r.verified_at is None:
         return None
-    from anjian.public_reports.services import policy_for
 
     return end_of_day(rules.feedback_due(timezone.localdate(r.verified_at), policy=policy_for(r.jurisdiction)))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 from anjian.audit.display import event_summary, object_name, verb_label
 
@@ -30,7 +31,6 @@ def verb(event_or_verb: Any) -> str:
 @register.filter
 def actor(event: Any) -> str:
     """Who did it: the person's name, or 系统 for the platform itself."""
-    from django.utils.translation import gettext
 
     if not event.actor_id and event.actor_label in ("系统", ""):
         return gettext("系统")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from anjian.demo.generator import CITY_CODE, CITY_NAME, DEMO_PASSWORD, SCALES, Builder, city_exists
+from anjian.enterprises.models import Enterprise
+from anjian.orgs.models import Jurisdiction
+from anjian.orgs.services import invalidate_locator
 
 
 class Command(BaseCommand):
@@ -49,9 +53,6 @@ class Command(BaseCommand):
         self.stdout.write(f"演示账号密码 / demo password: {DEMO_PASSWORD}  (anjian rundemo 会列出全部账号)")
 
     def _reset(self) -> None:
-        from anjian.enterprises.models import Enterprise
-        from anjian.orgs.models import Jurisdiction
-
         real = Jurisdiction.objects.filter(is_synthetic=False).count() + Enterprise.objects.filter(
             is_synthetic=False).count()
         if real:
@@ -61,9 +62,7 @@ class Command(BaseCommand):
             )
         self.stdout.write("清空数据库 / erasing the database …")
         call_command("flush", interactive=False, verbosity=0)
-        from django.contrib.contenttypes.models import ContentType
 
-        from anjian.orgs.services import invalidate_locator
 
         ContentType.objects.clear_cache()  # flush recreated the content types with new ids
         invalidate_locator()

@@ -7,6 +7,7 @@ from typing import Any
 import paho.mqtt.client as mqtt
 from django.core.management.base import BaseCommand
 
+from anjian.monitoring.models import Sensor
 from anjian.monitoring.mqtt import parse_broker
 from anjian.monitoring.simulate import BASELINES, SimSensor, Simulator, publish
 
@@ -27,8 +28,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         kw = {"seed": opts["seed"], "excursion_p": opts["excursion_p"], "dropout_p": opts["dropout_p"]}
         if opts["from_db"]:
-            from anjian.monitoring.models import Sensor
-
             sensors = [
                 SimSensor(code, kind if kind in BASELINES else "combustible_gas", topic or f"anjian/{ent}/{code}")
                 for code, kind, topic, ent in Sensor.objects.filter(enabled=True).values_list("code", "kind", "topic", "enterprise_id")

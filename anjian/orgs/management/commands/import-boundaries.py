@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from anjian.accounts.models import User
 from anjian.core.errors import DomainError
 from anjian.orgs import services
 from anjian.orgs.boundaries import CRS_CHOICES, guess_columns, read_layer
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check only / 只检查，不导入")
 
     def handle(self, *args: Any, **o: Any) -> None:
-        user = User.objects.filter(username=o["username"], is_active=True).first()
+        user = get_user_model().objects.filter(username=o["username"], is_active=True).first()
         if user is None:
             raise CommandError(f"用户不存在 / no active user {o['username']!r}", returncode=2)
         parent = Jurisdiction.objects.filter(code=o["parent"]).first()
