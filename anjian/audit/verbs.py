@@ -28,6 +28,8 @@ register_verbs(
         ("defaults_added", _("补充默认操作")),
         ("actions_changed", _("修改角色权限")),
         ("membership_granted", _("授权")),
+        ("series_created", _("新建文号序列")),
+        ("series_changed", _("修改文号序列")),
         ("membership_revoked", _("撤销授权")),
         ("password_changed", _("修改密码")),
         ("token_created", _("创建API令牌")),

@@ -13,4 +13,4 @@ class OrgsConfig(AppConfig):
         from anjian.core.menu import register as menu_register
 
         register("orgs.risk", _("维护风险分级设置（行业固有风险、风险分级阈值）"), _("组织"))
-        menu_register(Entry(_("基础数据"), _("风险分级设置"), "orgs:risk_settings", "orgs.risk", "bi-sliders", 5))
+        menu_register(Entry(_("设置"), _("风险分级设置"), "orgs:risk_settings", "orgs.risk", "bi-sliders", 5))
