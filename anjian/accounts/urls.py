@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anjian.accounts import views, views_users
+from anjian.accounts import views, views_access, views_users
 
 app_name = "accounts"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views_users.user_edit_view, name="user_edit"),
     path("users/<int:pk>/reset/", views_users.user_reset_view, name="user_reset"),
     path("users/<int:pk>/active/", views_users.user_active_view, name="user_active"),
+    path("access/jurisdictions/<int:pk>/", views_access.jurisdiction_access_view, name="access_jurisdiction"),
+    path("access/departments/<int:pk>/", views_access.department_access_view, name="access_department"),
     path("roles/", views.roles_view, name="roles"),
     path("roles/<int:pk>/", views.role_edit_view, name="role_edit"),
 ]

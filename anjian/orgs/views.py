@@ -42,6 +42,7 @@ def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": j.ancestors(),
             "events": timeline_for(j),
             "history": history_for(j),
+            "can_see_users": has_action(request.user, "accounts.view"),
         },
     )
 

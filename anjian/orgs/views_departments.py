@@ -73,6 +73,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/department_detail.html", {
         "dept": dept, "form": form, "can_change": can_change, "duty_form": duty_form, "duties": duties, "year": year,
         "routes": dept.routes.select_related("sector", "jurisdiction").order_by("sector__path"),
+        "can_see_users": has_action(request.user, "accounts.view"),
     }, status=400 if form.errors else 200)
 
 
