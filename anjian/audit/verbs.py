@@ -22,6 +22,7 @@ register_verbs(
         ("attachments_added", _("上传附件")),
         # organisation and accounts
         ("boundary_changed", _("更新辖区边界")),
+        ("renamed", _("辖区更名")),
         ("route_set", _("设置行业路由")),
         ("duty_set", _("安全生产职责")),
         ("inherent_risk_set", _("设置行业固有风险")),
