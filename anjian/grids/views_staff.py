@@ -4,51 +4,21 @@ also run each December by ``grids.tasks``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from anjian.core.errors import DomainError
-from anjian.core.forms import ScopedModelChoiceField, bootstrap, scope_fields
+from anjian.core.forms import bootstrap
 from anjian.core.pagination import keyset_page
 from anjian.core.views import require_action
 from anjian.grids import services
-from anjian.grids.models import GridRole, GridStaff
-from anjian.grids.selectors import staff_candidates
+from anjian.grids.forms import PlanForm, StaffForm
+from anjian.grids.models import GridStaff
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel
-
-
-class StaffForm(forms.Form):
-    grid = ScopedModelChoiceField("orgs.jurisdictions@grids.manage", label=gettext_lazy("网格"))
-    username = forms.CharField(label=gettext_lazy("人员用户名"), max_length=150,
-                               help_text=gettext_lazy("须已在本辖区内授权的用户（如网格员角色）"))
-    role = forms.ChoiceField(label=gettext_lazy("职务"), choices=GridRole.choices)
-    active = forms.TypedChoiceField(label=gettext_lazy("状态"), coerce=lambda v: v == "1",
-                                    choices=[("1", gettext_lazy("在岗")), ("0", gettext_lazy("离岗"))])
-
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._user = user
-        scope_fields(self, user)
-        self.fields["grid"].bind(user, narrow=lambda qs: qs.filter(level=JurisdictionLevel.GRID))
-        bootstrap(self)
-
-    def clean_username(self) -> Any:
-        found = staff_candidates(self._user).filter(username=self.cleaned_data["username"].strip()).first()
-        if found is None:
-            raise forms.ValidationError(_("您的辖区内没有该用户"))
-        return found
-
-
-class PlanForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
 
 
 @require_action("grids.manage")
