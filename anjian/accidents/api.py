@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from anjian.accidents import services
-from anjian.accidents.models import Accident, AccidentSupplement, ControlTarget
+from anjian.accidents.models import Accident, AccidentSupplement, ControlTarget, ReferenceFigure
 from anjian.accidents.selectors import accident_list
 from anjian.accidents.stats import Period, _plain, accident_indicators, statistics_report
 from anjian.accidents.targets import target_progress, target_set, target_split
@@ -305,3 +305,51 @@ def split_target(request: HttpRequest, pk: Id, payload: SplitIn):
     target = get_in_scope(ControlTarget.objects.select_related("jurisdiction"), request.user, "accidents.targets", pk=pk)
     children = target_split(actor=request.user, target=target, manual=payload.manual, to=payload.to)
     return 201, _target_rows(request, target.year, {c.pk for c in children})
+
+
+# --- reference figures (设置 › 统计参考数据) ------------------------------------------------------
+
+
+class FigureIn(In):
+    db_model = ReferenceFigure
+    year: int
+    jurisdiction_code: Annotated[str, Ref("orgs.jurisdictions@accidents.targets", by="code")]
+    gdp_yi_yuan: Decimal | None = None
+    industrial_employed: int | None = None
+    motor_vehicles: int | None = None
+    source: str = ""
+
+
+class FigureOut(Schema):
+    year: int
+    jurisdiction_code: str
+    jurisdiction: str
+    gdp_yi_yuan: Decimal | None
+    industrial_employed: int | None
+    motor_vehicles: int | None
+    source: str
+
+
+def _figure_out(f: ReferenceFigure) -> dict:
+    return {"year": f.year, "jurisdiction_code": f.jurisdiction.code, "jurisdiction": f.jurisdiction.name,
+            "gdp_yi_yuan": f.gdp_yi_yuan, "industrial_employed": f.industrial_employed,
+            "motor_vehicles": f.motor_vehicles, "source": f.source}
+
+
+@router.get("/figures/", response=list[FigureOut], summary="统计参考数据 / reference figures (GDP, employment, vehicles)")
+def list_figures(request: HttpRequest, year: Year | None = None):
+    require(request, "accidents.targets")
+    qs = ReferenceFigure.objects.restrict(request.user, "accidents.targets").select_related("jurisdiction")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return [_figure_out(f) for f in qs[:1000]]
+
+
+@router.put("/figures/", response=FigureOut, summary="录入或修改统计参考数据 / enter or correct one year's figures of an area")
+def set_figure(request: HttpRequest, payload: FigureIn):
+    require(request, "accidents.targets")
+    refs = resolve_refs(request.user, payload)
+    figure = services.reference_figure_set(
+        actor=request.user, year=payload.year, jurisdiction=refs["jurisdiction_code"],
+        data={k: getattr(payload, k) for k in ("gdp_yi_yuan", "industrial_employed", "motor_vehicles", "source")})
+    return _figure_out(figure)

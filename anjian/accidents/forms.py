@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anjian.accidents.choices import AccidentKind, Category, Grade, Measure, Misreport, SubjectKind, bilingual
-from anjian.core.forms import DateInput, QueryForm, ScopedModelChoiceField, scope_fields
+from anjian.core.forms import DateInput, QueryForm, ScopedModelChoiceField, bootstrap, scope_fields
 from anjian.rules.accidents import GB6441_1986, GB6441_2025
 
 TYPE_CHOICES = [
@@ -129,3 +129,21 @@ class StatisticsForm(QueryForm):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].bind(user, narrow=lambda qs: qs.filter(level__lte=2))
         self.fields["month"].choices = [("", _("全年")), *[(m, gettext("%(month)d月") % {"month": m}) for m in range(1, 13)]]
+
+
+class FigureForm(forms.Form):
+    """设置 › 统计参考数据: one year's denominators of an area (``services.reference_figure_set``)."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=1987, max_value=2100)
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions@accidents.targets", label=_("区域"))
+    gdp_yi_yuan = forms.DecimalField(label=_("地区生产总值(亿元)"), max_digits=14, decimal_places=2,
+                                     min_value=0, required=False)
+    industrial_employed = forms.IntegerField(label=_("工矿商贸就业人员(人)"), min_value=0, required=False)
+    motor_vehicles = forms.IntegerField(label=_("机动车保有量(辆)"), min_value=0, required=False)
+    source = forms.CharField(label=_("数据来源"), max_length=200, required=False,
+                             help_text=_("如：深圳市统计年鉴2026"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope_fields(self, user)
+        bootstrap(self)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anjian.accidents import views
+from anjian.accidents import views, views_figures
 
 app_name = "accidents"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("report/", views.accident_report_view, name="report"),
     path("statistics/", views.statistics_view, name="statistics"),
     path("targets/", views.targets_view, name="targets"),
+    path("figures/", views_figures.figures_view, name="figures"),
     path("targets/<int:pk>/acknowledge/", views.target_warning_acknowledge_view, name="target_acknowledge"),
     path("import/", views.accident_import_view, name="import"),
     path("reports/", views.monthly_reports_view, name="reports"),

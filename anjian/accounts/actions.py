@@ -41,6 +41,7 @@ for _code, _label, _group in [
     ("accounts.manage", _("管理用户、角色与授权"), _("组织")),
     ("documents.view", _("查看文号与附件"), _("文书")),
     ("documents.issue", _("取用与作废文号"), _("文书")),
+    ("documents.series", _("设置文号序列"), _("文书")),
     ("enterprises.view", _("查看企业档案"), _("企业")),
     ("enterprises.add", _("新增企业"), _("企业")),
     ("enterprises.change", _("修改企业档案"), _("企业")),

@@ -13,3 +13,4 @@ class AccountsConfig(AppConfig):
         from anjian.core import lookups
 
         lookups.ACTIONS = ACTIONS  # the same dict: actions registered later are known too
+        from anjian.accounts import imports  # noqa: F401 - registers the user import

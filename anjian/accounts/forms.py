@@ -104,3 +104,8 @@ class GrantForm(forms.Form):
         if "enterprise" in chosen and len(chosen) > 1:
             self.add_error(None, _("企业授权不能同时选择辖区或部门"))
         return data
+
+
+class UserImportForm(forms.Form):
+    file = forms.FileField(label=_("用户名单（.xlsx 或 .csv）"),
+                           widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}))

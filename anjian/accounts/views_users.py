@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anjian.accounts import delegation, services
-from anjian.accounts.forms import GrantForm, UserCreateForm, UserEditForm
+from anjian.accounts.forms import GrantForm, UserCreateForm, UserEditForm, UserImportForm
+from anjian.accounts.imports import UserImport, template_workbook
 from anjian.accounts.models import Membership, User
 from anjian.accounts.selectors import visible_users
 from anjian.audit.selectors import history_for, timeline_for
@@ -23,6 +24,9 @@ from anjian.core.errors import DomainError
 from anjian.core.forms import bootstrap
 from anjian.core.scoping import has_action
 from anjian.core.views import post_form_action, require_action
+from anjian.documents.exports import bytes_response
+from anjian.documents.imports import import_start
+from anjian.documents.views import import_page
 
 _FIELDS = {"username", "password", "display_name", "phone", "email", "valid_until"}
 
@@ -127,3 +131,18 @@ def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
     return _act(request, pk, lambda u, d: services.user_set_active(actor=request.user, user=u, active=active),
                 _("账号已启用。") if active else _("账号已停用，其API令牌已吊销。"))
+
+
+# --- import ------------------------------------------------------------------------------
+
+@require_action("accounts.manage")
+def user_import_view(request: HttpRequest) -> HttpResponse:
+    """Upload a workbook of users and grants (``accounts.imports``): checked as a whole, every
+    row inside the administrator's reach, then imported in one go as a job."""
+    return import_page(request, UserImportForm, UserImport, "accounts/user_import.html",
+                       lambda upload: import_start(kind=UserImport.kind, actor=request.user, upload=upload))
+
+
+@require_action("accounts.manage")
+def user_import_template_view(request: HttpRequest) -> HttpResponse:
+    return bytes_response(template_workbook(), "用户导入模板.xlsx")

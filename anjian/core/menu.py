@@ -39,6 +39,7 @@ SECTIONS: list[str | Promise] = [
     _("七、事故管理"),
     _("八、应急管理"),
     _("基础数据"),
+    _("设置"),
     _("系统管理"),
 ]
 
@@ -88,5 +89,8 @@ for _entry in [
     Entry(_("系统管理"), _("角色"), "accounts:roles", "accounts.manage", "bi-shield-lock", 2),
     Entry(_("系统管理"), _("审计检索"), "audit:search", "audit.view", "bi-search", 3),
     Entry(_("系统管理"), _("边界导入"), "orgs:boundary_imports", "orgs.change", "bi-upload", 4),
+    Entry(_("设置"), _("文号序列"), "documents:series", "documents.series", "bi-123", 1),
+    Entry(_("设置"), _("统计参考数据"), "accidents:figures", "accidents.targets", "bi-table", 3, territorial=True),
+    Entry(_("设置"), _("网格人员与巡查计划"), "grids:staff", "grids.manage", "bi-person-badge", 4),
 ]:
     register(_entry)

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from anjian.audit.services import Msg, record_event
-from anjian.core.errors import DomainError
+from anjian.core.errors import DomainError, NotAllowed
+from anjian.core.scoping import scope_allows
 from anjian.documents.models import DocumentSeries, IssuedNumber, SeriesCounter
 
 
@@ -81,3 +82,44 @@ def number_void(*, number: IssuedNumber, actor: Any, reason: str) -> IssuedNumbe
     number.save(update_fields=["voided_at", "void_reason"])
     record_event(number, "voided", actor=actor, summary=Msg(gettext_noop("作废 {text}"), text=number.text), note=reason)
     return number
+
+
+@transaction.atomic
+def series_save(
+    *, actor: Any, series: DocumentSeries | None = None, code: str, prefix: str, name: str,
+    jurisdiction: Any = None, department: Any = None,
+) -> DocumentSeries:
+    """Create or edit a numbering series (设置 › 文号序列). The number's form is fixed by GB/T
+    9704-2012 §7.2.4 (机关代字〔年份〕序号号); what an office sets is its 机关代字 (prefix), the
+    series' name and whose it is — a jurisdiction's or a department's, inside the actor's scope.
+    Numbers already issued keep their text; the counter of a series is never reset."""
+    code, prefix, name = code.strip(), prefix.strip(), name.strip()
+    if not prefix:
+        raise DomainError("请填写机关代字", "The issuing office's abbreviation is required", field="prefix")
+    if not name:
+        raise DomainError("请填写序列名称", "The series name is required", field="name")
+    if department is not None and jurisdiction is None:
+        jurisdiction = department.jurisdiction
+    if jurisdiction is None:
+        raise DomainError("请选择所属辖区或发文部门", "Choose the jurisdiction or department the series belongs to",
+                          field="jurisdiction")
+    if department is not None and department.jurisdiction_id != jurisdiction.pk:
+        raise DomainError("发文部门不属于所选辖区", "The department is not in the chosen jurisdiction", field="department")
+    if actor is not None and not scope_allows(actor, "documents.series", jurisdiction=jurisdiction):
+        raise NotAllowed("您无权设置该辖区的文号序列", "You may not set numbering series for this jurisdiction")
+    if series is None:
+        if not code:
+            raise DomainError("请填写代码", "The code is required", field="code")
+        if DocumentSeries.objects.filter(code=code).exists():
+            raise DomainError("代码已被其他序列使用", "Another series uses this code", field="code")
+        series = DocumentSeries(code=code)
+        verb, summary = "series_created", gettext_noop("新建文号序列 {series}")
+    else:
+        series = DocumentSeries.objects.select_for_update().get(pk=series.pk)
+        verb, summary = "series_changed", gettext_noop("修改文号序列 {series}")
+    before = {"prefix": series.prefix, "name": series.name}
+    series.prefix, series.name, series.jurisdiction, series.department = prefix[:40], name[:100], jurisdiction, department
+    series.save()
+    record_event(series, verb, actor=actor, summary=Msg(summary, series=str(series)),
+                 data={"before": before, "prefix": series.prefix, "name": series.name})
+    return series

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from anjian.documents import views
+from anjian.documents import views, views_series
 
 app_name = "documents"
 urlpatterns = [
     path("numbers/", views.numbers, name="numbers"),
     path("numbers/take/", views.number_take, name="number_take"),
     path("numbers/<int:pk>/void/", views.number_void_view, name="number_void"),
+    path("series/", views_series.series_list, name="series"),
+    path("series/<int:pk>/", views_series.series_edit, name="series_edit"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

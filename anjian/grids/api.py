@@ -5,7 +5,7 @@ objects are 404."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -13,11 +13,15 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from anjian.core.api import require
-from anjian.core.apischema import Id, In, Limit
+from anjian.core.apischema import Id, In, Limit, Year
+from anjian.core.errors import DomainError
+from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
 from anjian.grids import services
-from anjian.grids.models import PatrolRecord, PatrolStatus, PatrolTask
+from anjian.grids.models import GridRole, PatrolRecord, PatrolStatus, PatrolTask
+from anjian.grids.selectors import staff_candidates
 from anjian.hazards.models import Hazard
+from anjian.jobs.api import JobOut
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel
 
 router = Router(tags=["grids"])
@@ -241,3 +245,41 @@ def grid_summary(request: HttpRequest, pk: Id, start: dt.date | None = None, end
         "coverage": s["coverage"],
         "open_hazards": s["open_hazards"], "major_open_hazards": s["major_open_hazards"],
     }
+
+
+# --- staff and yearly plans (设置 › 网格人员与巡查计划) ----------------------------------------------
+
+
+class StaffIn(In):
+    grid_code: Annotated[str, Ref("orgs.jurisdictions@grids.manage", by="code")]
+    username: str
+    role: str = GridRole.INSPECTOR
+    active: bool = True
+
+
+class StaffSetOut(Schema):
+    grid_code: str
+    username: str
+    role: str
+    active: bool
+
+
+@router.put("/staff/set", response=StaffSetOut, summary="安排网格人员 / put a person on a grid (or take them off)")
+def staff_set(request: HttpRequest, payload: StaffIn):
+    require(request, "grids.manage")
+    grid = resolve_refs(request.user, payload)["grid_code"]
+    person = staff_candidates(request.user).filter(username=payload.username.strip()).first()
+    if person is None:
+        raise DomainError("您的辖区内没有该用户", "No such user in your territory", field="username")
+    staff = services.grid_staff_set(actor=request.user, grid=grid, user=person, role=payload.role, active=payload.active)
+    return {"grid_code": grid.code, "username": person.username, "role": staff.role, "active": staff.is_active}
+
+
+class PlanYearIn(In):
+    year: Year
+
+
+@router.post("/plans/year", response={202: JobOut}, summary="生成全年巡查计划（后台任务） / plan a year's patrols of every grid in scope (a job)")
+def plans_year(request: HttpRequest, payload: PlanYearIn):
+    require(request, "grids.plan")
+    return 202, services.patrol_plans_year_start(actor=request.user, year=payload.year)

@@ -603,3 +603,44 @@ def reassign_start(*, actor: Any) -> Any:
     if actor is not None and not has_action(actor, "grids.reassign"):
         raise NotAllowed("您无权执行全市网格重新归属", "You may not run the reassignment")
     return job_start("grids.reassign", actor=actor, title=gettext_noop("全市企业网格重新归属"), params={"chunk": 5000})
+
+
+# --- yearly patrol plans (设置 › 网格人员与巡查计划) -----------------------------------------------
+
+
+def _plan_year(grids: Iterable[Jurisdiction], *, actor: Any, year: int, progress: Progress | None = None) -> dict[str, int]:
+    grids = list(grids)
+    if progress is not None:
+        progress.set_total(max(len(grids), 1), f"生成巡查计划 / planning {len(grids)} grids")
+    tasks = 0
+    for n, grid in enumerate(grids, start=1):
+        tasks += len(patrol_plan_generate(actor=actor, grid=grid, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31)))
+        if progress is not None:
+            progress.advance(n, f"已完成 {n} 个网格 / {n} grids planned")
+    return {"grids": len(grids), "tasks": tasks}
+
+
+def patrol_plans_year_start(*, actor: Any, year: int) -> Any:
+    """Start the job that plans a whole year's patrols for every grid where ``actor`` plans
+    (the button of the settings page); idempotent like ``patrol_plan_generate``."""
+    if not has_action(actor, "grids.plan"):
+        raise NotAllowed("您无权制定巡查计划", "You may not plan patrols")
+    if not 2000 <= int(year) <= 2100:
+        raise DomainError("年度不正确", "Bad year", field="year")
+    with transaction.atomic():
+        return job_start("grids.patrol_plans", actor=actor, title=f"{year}年网格巡查计划", params={"year": int(year)})
+
+
+@job_handler("grids.patrol_plans", results={"grids": gettext_lazy("网格数"), "tasks": gettext_lazy("新增巡查任务")})
+def patrol_plans_job(job: Any, progress: Progress) -> dict[str, Any]:
+    grids = (Jurisdiction.objects.restrict(job.created_by, "grids.plan")
+             .filter(level=JurisdictionLevel.GRID, is_active=True).order_by("path"))
+    return _plan_year(grids, actor=job.created_by, year=int(job.params["year"]), progress=progress)
+
+
+def patrol_plans_next_year(*, today: dt.date | None = None) -> dict[str, int]:
+    """The yearly job (``grids.tasks``): every grid's patrols for next year, planned in December
+    so that January's visits are in the inspectors' inboxes before the year starts."""
+    year = (today or timezone.localdate()).year + 1
+    grids = Jurisdiction.objects.filter(level=JurisdictionLevel.GRID, is_active=True).order_by("path")
+    return _plan_year(grids, actor=None, year=year)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anjian.grids import views
+from anjian.grids import views, views_staff
 
 app_name = "grids"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("coverage/map.geojson", views.coverage_geojson_view, name="coverage_geojson"),
     path("coverage/export.<str:fmt>", views.coverage_export_view, name="coverage_export"),
     path("reassign/", views.reassign_view, name="reassign"),
+    path("staff/", views_staff.staff_view, name="staff"),
+    path("staff/set/", views_staff.staff_set_view, name="staff_set"),
+    path("staff/plan/", views_staff.plan_year_view, name="plan_year"),
 ]

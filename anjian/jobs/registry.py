@@ -30,6 +30,7 @@ COMMON_RESULT_LABELS: dict[str, str | Promise] = {
     "open": _("未销号"),
     "written_off": _("已销号"),
     "version": _("版本号"),
+    "grants": _("授权数"),
 }
 
 

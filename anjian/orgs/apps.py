@@ -12,4 +12,4 @@ class OrgsConfig(AppConfig):
         from anjian.core.menu import Entry
         from anjian.core.menu import register as menu_register
 
-        menu_register(Entry(_("基础数据"), _("风险分级设置"), "orgs:risk_settings", "orgs.risk", "bi-sliders", 5))
+        menu_register(Entry(_("设置"), _("风险分级设置"), "orgs:risk_settings", "orgs.risk", "bi-sliders", 5))

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from anjian.orgs import views, views_boundaries, views_departments, views_risk
+from anjian.orgs import views, views_adjust, views_boundaries, views_departments, views_risk
 
 app_name = "orgs"
 urlpatterns = [
     path("jurisdictions/", views.jurisdictions, name="jurisdictions"),
     path("jurisdictions/<int:pk>/", views.jurisdiction_detail, name="jurisdiction"),
     path("jurisdictions/<int:pk>/geojson/", views.jurisdiction_geojson, name="jurisdiction_geojson"),
+    path("jurisdictions/<int:pk>/adjust/", views_adjust.boundary_edit_view, name="boundary_edit"),
+    path("jurisdictions/<int:pk>/adjust/geojson/", views_adjust.boundary_edit_geojson, name="boundary_edit_geojson"),
+    path("jurisdictions/<int:pk>/rename/", views_adjust.rename_view, name="rename"),
     path("boundaries/", views.boundaries, name="boundaries"),
     path("departments/", views.departments, name="departments"),
     path("departments/new/", views_departments.department_new, name="department_new"),

@@ -43,6 +43,9 @@ def jurisdiction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": j.ancestors(),
             "events": timeline_for(j),
             "history": history_for(j),
+            "can_see_users": has_action(request.user, "accounts.view"),
+            "can_adjust": j.parent_id is not None
+            and Jurisdiction.objects.restrict(request.user, "orgs.change").filter(pk=j.pk).exists(),
         },
     )
 

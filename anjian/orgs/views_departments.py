@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +52,8 @@ def department_new(request: HttpRequest) -> HttpResponse:
 def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     dept = get_in_scope(Department.objects.select_related("jurisdiction"), request.user, "orgs.view", pk=pk)
     can_change = Jurisdiction.objects.restrict(request.user, "orgs.change").filter(pk=dept.jurisdiction_id).exists()
+    if request.method == "POST" and not can_change:  # a viewer's POST is refused, not silently ignored
+        raise Http404
     form = DepartmentForm(
         request.POST or None, user=request.user, editing=True,
         initial={**{f: getattr(dept, f) for f in _DEPT_FIELDS if f != "sectors"}, "sectors": list(dept.sectors.all())},
@@ -73,6 +75,7 @@ def department_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "orgs/department_detail.html", {
         "dept": dept, "form": form, "can_change": can_change, "duty_form": duty_form, "duties": duties, "year": year,
         "routes": dept.routes.select_related("sector", "jurisdiction").order_by("sector__path"),
+        "can_see_users": has_action(request.user, "accounts.view"),
     }, status=400 if form.errors else 200)
 
 

@@ -31,6 +31,6 @@ class PublicReportsConfig(AppConfig):
                             "bi-search", 31))
         menu_register(Entry(_("三、隐患排查与监测"), _("举报统计"), "public_reports:stats", "public_reports.view",
                             "bi-bar-chart", 32))
-        menu_register(Entry(_("三、隐患排查与监测"), _("举报奖励标准"), "public_reports:policies",
-                            "public_reports.reward", "bi-cash-coin", 33))
+        menu_register(Entry(_("设置"), _("举报奖励标准"), "public_reports:policies",
+                            "public_reports.reward", "bi-cash-coin", 2))
         from anjian.public_reports import workflow  # noqa: F401 - registers the due-item kinds
