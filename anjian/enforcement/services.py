@@ -598,7 +598,7 @@ def case_order(*, actor: Any, case: Case, items: Sequence[str], deadline: dt.dat
     due_open(doc, DUE_RECTIFY, title=f"责令限期整改：{c.enterprise.name}（{doc.number}）", due_at=end_of_day(deadline),
              url=CASE_WORKFLOW.url(c), owner_enterprise=c.enterprise, owner_jurisdiction=c.jurisdiction, sector=c.sector)
     due_open(doc, DUE_RECHECK, title=f"整改复查：{c.enterprise.name}（{doc.number}）",
-             due_at=end_of_day(rules.recheck_due(deadline)), url=CASE_WORKFLOW.url(c), owner_department=c.department)
+             due_at=end_of_day(safe(rules.recheck_due, deadline)), url=CASE_WORKFLOW.url(c), owner_department=c.department)
     return doc
 
 
@@ -618,7 +618,7 @@ def case_recheck_apply(*, actor: Any, order: CaseDocument, note: str = "") -> Ca
     doc.save(update_fields=["fields"])
     due_close(doc, DUE_RECTIFY)
     due_open(doc, DUE_RECHECK, title=f"整改复查（已申请）：{c.enterprise.name}（{doc.number}）",
-             due_at=end_of_day(rules.recheck_due(doc.deadline or today, today)), url=CASE_WORKFLOW.url(c),
+             due_at=end_of_day(safe(rules.recheck_due, doc.deadline or today, today)), url=CASE_WORKFLOW.url(c),
              owner_department=c.department)
     record_event(c, "case.recheck_applied", actor=actor, summary=Msg(gettext_noop("申请整改复查 {n}"), n=doc.number),
                  note=note)

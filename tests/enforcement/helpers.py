@@ -35,7 +35,7 @@ def inspection_with_findings(world, officers):
 
 
 def filed_case(world, officers):
-    insp, _hz, vio = inspection_with_findings(world, officers)
+    insp, _hz, _vio = inspection_with_findings(world, officers)
     case = services.case_file(actor=world.users["regulator"], department=world.ema, enterprise=world.ent_a,
                               cause="未对安全设备进行经常性维护", facts="储罐区可燃气体报警器未投用",
                               legal_basis="《安全生产法》第三十六条第二款", inspection=insp,
