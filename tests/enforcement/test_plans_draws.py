@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 
-from anjian.core.errors import DomainError, NotAllowed
+from anjian.core.errors import NotAllowed
 from anjian.enforcement import services
 from anjian.enforcement.models import PlanStatus, RandomDraw
 from anjian.inbox.models import DueItem, DueState
