@@ -54,7 +54,8 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "public_reports.reward", "public_reports.identity", "grids.view", "grids.manage", "grids.plan",
                     "hazards.import", "checklists.view", "checklists.manage",
                     "enforcement.view", "enforcement.plan", "enforcement.approve", "enforcement.draw",
-                    "enforcement.inspect", "enforcement.handle", "enforcement.decide", "enforcement.pay"],
+                    "enforcement.inspect", "enforcement.handle", "enforcement.decide", "enforcement.pay",
+                    "enforcement.standardize"],
     },
     {
         "code": "street_office", "name": "街道安办", "name_en": "Street safety office",
@@ -82,7 +83,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "enterprises.view", "enterprises.change",
                     "monitoring.view", "monitoring.change", "monitoring.ack", "accidents.view", "accidents.report", "accidents.supplement",
                     "hazards.view", "hazards.report", "hazards.rectify", "hazards.import", "checklists.view",
-                    "enforcement.view", "enforcement.respond", "enforcement.pay"],
+                    "enforcement.view", "enforcement.respond", "enforcement.pay", "enforcement.standardize"],
     },
     {
         "code": "custody", "name": "托管服务机构", "name_en": "Custody provider",

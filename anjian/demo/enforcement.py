@@ -33,6 +33,7 @@ def build_enforcement(gen: Any) -> dict[str, int]:
                                        user=regulator if n == 1 else None)
                 for n, name in enumerate(OFFICERS, start=1)]
     counts = {"enforcement_inspectors": len(officers)}
+    counts.update(_standardization_and_health(gen, ema, district))
     plan = services.plan_generate(actor=None, department=ema, jurisdiction=district, year=gen.today.year + 1)
     services.plan_move(actor=None, plan=plan, target=PlanStatus.SUBMITTED)
     counts["enforcement_plan_targets"] = plan.targets.count()
@@ -72,6 +73,37 @@ def build_enforcement(gen: Any) -> dict[str, int]:
             continue
     counts["enforcement_cases"] = cases
     return counts
+
+
+def _standardization_and_health(gen: Any, ema: Any, district: Any) -> dict[str, int]:
+    """Standardisation grades (they feed the plan's classification), occupational-hazard
+    declarations, and a hazardous-chemicals campaign with a task for the 应急管理局."""
+    ents = list(services.enterprises_of(ema, district).order_by("id")[:12])
+    today = gen.today
+    certs = 0
+    for n, ent in enumerate(ents[:6]):
+        issued = today - dt.timedelta(days=200 + 160 * n)  # some expire within the year: reminders
+        services.std_cert_record(actor=None, enterprise=ent, grade=str(n % 3 + 1), number=f"示应急标〔{issued.year}〕{n + 1}号",
+                                 issuer=ema.name, issued_on=issued, standard="工贸企业安全生产标准化定级标准")
+        certs += 1
+    declared = 0
+    for n, ent in enumerate(ents[6:12]):
+        workers = max(ent.employees, 20)
+        services.oh_declare(actor=None, enterprise=ent, kind="annual" if n % 2 else "initial", workers=workers,
+                            factors={"dust": [{"name": "其他粉尘", "exposed": workers // 5}]} if n % 3 != 2 else
+                            {"physical": [{"name": "噪声", "exposed": workers // 4}],
+                             "chemical": [{"name": "苯", "exposed": 3}]},
+                            workplaces=["生产车间"], has_highly_toxic=n % 3 == 2, health_checked=workers // 5,
+                            declared_on=today - dt.timedelta(days=30 * (n + 1)))
+        declared += 1
+    committee = gen.departments["市安委办"]
+    campaign = services.campaign_create(
+        actor=None, title=f"{today.year}年危险化学品安全专项整治", field="chemicals", jurisdiction=gen.city,
+        lead=committee, starts_on=today - dt.timedelta(days=60), ends_on=today + dt.timedelta(days=120),
+        goals="全面排查危险化学品生产、储存、使用企业，整治重大事故隐患。", sector_codes=["C"])
+    services.campaign_task_add(actor=None, campaign=campaign, department=ema, title="完成辖区危险化学品企业全覆盖检查",
+                               due_on=today + dt.timedelta(days=60))
+    return {"standardization_certs": certs, "oh_declarations": declared, "campaign_targets": campaign.targets.count()}
 
 
 def _case_to_stage(insp: Any, stage: int, base: dt.date) -> None:

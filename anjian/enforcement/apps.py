@@ -20,6 +20,7 @@ class EnforcementConfig(AppConfig):
             ("enforcement.decide", _("作出行政处罚决定（含当场处罚）")),
             ("enforcement.respond", _("当事人陈述申辩、申请复查")),
             ("enforcement.pay", _("缴纳罚款、登记缴款")),
+            ("enforcement.standardize", _("标准化自评、职业病危害项目申报")),
         ]:
             register(code, label, _("执法检查"))
         from anjian.core.menu import Entry
@@ -37,3 +38,9 @@ class EnforcementConfig(AppConfig):
                             42, territorial=True))
         menu_register(Entry(section, _("双随机抽查"), "enforcement:draws", "enforcement.draw", "bi-shuffle", 43,
                             territorial=True))
+        menu_register(Entry(section, _("专项整治"), "enforcement:campaigns", "enforcement.view", "bi-flag", 44,
+                            territorial=True))
+        menu_register(Entry(section, _("安全生产标准化"), "enforcement:standardization", "enforcement.view",
+                            "bi-award", 45))
+        menu_register(Entry(section, _("职业病危害申报"), "enforcement:occupational", "enforcement.view",
+                            "bi-lungs", 46))

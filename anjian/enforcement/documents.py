@@ -35,6 +35,11 @@ def _party(doc: OfficialDocument, case: Case) -> None:
     ]), indent=False)
 
 
+def _sentence(text: str) -> str:
+    text = (text or "").strip()
+    return text if not text or text[-1] in "。；！？.;" else text + "。"
+
+
 def _penalty_text(kind: str, fine: Any) -> str:
     if kind == PenaltyKind.WARNING:
         return "警告"
@@ -86,7 +91,8 @@ def case_document(d: CaseDocument) -> OfficialDocument:
     doc = OfficialDocument(str(kind.label), d.number or None, case.department.name, d.issued_on,
                            letterhead=case.department.name, imprint=False,
                            addressee=None if kind in (DocKind.FILING, DocKind.CLOSING, DocKind.STATEMENT,
-                                                      DocKind.RECEIPT) else f"{case.enterprise.name}：")
+                                                      DocKind.RECEIPT, DocKind.DECISION, DocKind.SIMPLE)
+                           else f"{case.enterprise.name}：")
     if kind == DocKind.FILING:
         _party(doc, case)
         doc.paragraph(f"案由：{f.get('cause', case.cause)}", indent=False)
@@ -105,7 +111,7 @@ def case_document(d: CaseDocument) -> OfficialDocument:
         when = "立即" if f.get("immediate") else f"于{_d(f.get('deadline'))}前"
         doc.paragraph(f"依据《中华人民共和国安全生产法》第六十五条的规定，现责令你单位{when}整改完毕，"
                       "达到有关法律法规、规章和国家标准或者行业标准的要求。整改期间，你单位应当采取措施，确保安全。"
-                      "逾期未整改或者整改不合格的，依法予以处理。我局将于整改期限届满或者你单位申请之日起十日内进行复查。")
+                      "逾期未整改或者整改不合格的，依法予以处理。本机关将于整改期限届满或者你单位申请之日起十日内进行复查。")
         doc.paragraph("如不服本指令，可以依法在六十日内申请行政复议，或者在六个月内依法向人民法院提起行政诉讼，"
                       "但本指令不停止执行，法律另有规定的除外。")
         doc.paragraph("执法人员（签名）：__________  __________\n被检查单位签收：__________    年  月  日", indent=False)
@@ -119,12 +125,14 @@ def case_document(d: CaseDocument) -> OfficialDocument:
                       + ("本案将依法进入行政处罚程序。" if f.get("continue_penalty") else ""))
         doc.paragraph("执法人员（签名）：__________  __________\n被复查单位签收：__________", indent=False)
     elif kind == DocKind.NOTICE:
-        doc.paragraph(f"经查，你单位{f.get('facts', '')}")
+        doc.paragraph(_sentence(f"经查，你单位{f.get('facts', '')}"))
         doc.paragraph(f"以上事实违反了{f.get('legal_basis') or '有关规定'}。依据{f.get('penalty_basis', '')}的规定，"
                       f"本机关拟对你单位作出{_penalty_text(f.get('penalty_kind', ''), f.get('proposed_fine'))}的行政处罚。")
         doc.paragraph("依据《中华人民共和国行政处罚法》第四十四条、第四十五条、第六十三条和第六十四条的规定，你单位有权进行"
-                      f"陈述和申辩，并有权要求举行听证。你单位如要求听证，应当在{_d(f.get('hearing_due'))}前（收到本告知书之日起"
-                      "五个工作日内）向本机关提出；逾期视为放弃上述权利。")
+                      "陈述和申辩，并有权要求举行听证。你单位如要求听证，应当"
+                      + (f"在{_d(f['hearing_due'])}前（收到本告知书之日起五个工作日内）" if f.get("hearing_due")
+                         else "自收到本告知书之日起五个工作日内")
+                      + "向本机关提出；逾期视为放弃上述权利。")
         doc.paragraph("联系人：__________    联系电话：__________", indent=False)
     elif kind == DocKind.STATEMENT:
         _party(doc, case)
@@ -133,7 +141,7 @@ def case_document(d: CaseDocument) -> OfficialDocument:
         doc.paragraph("当事人（签名）：__________    记录人：__________", indent=False)
     elif kind in (DocKind.DECISION, DocKind.SIMPLE):
         _party(doc, case)
-        doc.paragraph(f"经查，你单位{f.get('facts', '')}")
+        doc.paragraph(_sentence(f"经查，你单位{f.get('facts', '')}"))
         if f.get("legal_basis"):
             doc.paragraph(f"以上事实违反了{f['legal_basis']}的规定。")
         if kind == DocKind.DECISION:
@@ -156,7 +164,7 @@ def case_document(d: CaseDocument) -> OfficialDocument:
                 ["送达地点", case.enterprise.address or case.enterprise.jurisdiction.full_name()],
                 ["送达方式", f.get("method", "")], ["送达日期", _d(d.issued_on)],
                 ["收件人（签名）", f.get("received_by", "")]]
-        if f.get("payment_due"):
+        if f.get("payment_due"):  # empty when the year has no holiday data yet
             rows.append(["罚款缴纳期限", _d(f["payment_due"])])
         doc.table(["项目", "内容"], rows, col_widths_mm=[40, 116])
         doc.paragraph("送达人（签名）：__________  __________", indent=False)
@@ -184,3 +192,24 @@ def document_bytes(d: CaseDocument) -> bytes:
 
 def inspection_record_bytes(insp: Inspection) -> bytes:
     return inspection_record(insp).to_bytes()
+
+
+def campaign_report(campaign: Any, progress: dict[str, Any]) -> OfficialDocument:
+    """The campaign's closing report (工作总结) in the GB/T 9704 layout."""
+    doc = OfficialDocument(f"关于{campaign.title}工作情况的报告", None, campaign.lead.name,
+                           timezone.localdate(), letterhead=campaign.lead.name)
+    doc.paragraph(f"按照部署，{campaign.lead.name}于{_d(campaign.starts_on)}至{_d(campaign.ends_on)}在"
+                  f"{campaign.jurisdiction.name}组织开展{campaign.get_field_display()}领域专项整治。现将有关情况报告如下：")
+    doc.heading("工作目标", 1)
+    doc.paragraph(campaign.goals or "—")
+    doc.heading("工作进展", 1)
+    doc.paragraph(f"纳入整治对象{progress['targets']}家，已检查{progress['inspected']}家（{progress['percent']}%），"
+                  f"发现事故隐患{progress['hazards']}项、违法行为{progress['violations']}项；"
+                  f"分解任务{len(progress['tasks'])}项，已完成{progress['tasks_done']}项。")
+    if progress["tasks"]:
+        doc.table(["责任部门", "任务", "完成时限", "完成情况"],
+                  [[t.department.name, t.title, _d(t.due_on), (t.report or "未完成") if t.done_on else "未完成"]
+                   for t in progress["tasks"]], col_widths_mm=[36, 52, 28, 40], caption="表1 任务完成情况")
+    doc.heading("工作总结", 1)
+    doc.paragraph(campaign.summary or "—")
+    return doc

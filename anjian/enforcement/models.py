@@ -262,6 +262,8 @@ class Inspection(models.Model):
                                     on_delete=models.SET_NULL, related_name="inspections")
     draw_pick = models.ForeignKey(DrawPick, verbose_name=_("抽查结果"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="inspections")
+    campaign = models.ForeignKey("Campaign", verbose_name=_("专项整治"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="inspections")
     checklist_version = models.ForeignKey("checklists.ChecklistVersion", verbose_name=_("检查表版本"), null=True,
                                           blank=True, on_delete=models.PROTECT, related_name="+")
     inspectors = models.ManyToManyField(Inspector, verbose_name=_("执法人员"), related_name="inspections")
@@ -462,3 +464,209 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+# --- standardisation (item 21) ---------------------------------------------------------------
+
+
+class StdGrade(models.TextChoices):
+    ONE = "1", _("一级")
+    TWO = "2", _("二级")
+    THREE = "3", _("三级")
+
+
+class StandardizationCert(models.Model):
+    """A safety-production standardisation grade (《企业安全生产标准化建设定级办法》), valid 3 years."""
+
+    SCOPE = ScopeSpec(territory="enterprise__jurisdiction", sector="enterprise__sector", enterprise="enterprise")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="standardization_certs")
+    grade = models.CharField(_("等级"), max_length=1, choices=StdGrade.choices)
+    number = models.CharField(_("证书编号"), max_length=80)
+    issuer = models.CharField(_("定级部门"), max_length=100)
+    issued_on = models.DateField(_("定级日期"))
+    valid_until = models.DateField(_("有效期至"))
+    standard = models.CharField(_("定级标准"), max_length=200, blank=True)
+    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    revoke_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("安全生产标准化等级")
+        verbose_name_plural = _("安全生产标准化等级")
+        ordering = ["-issued_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_grade_display()}"
+
+
+class SelfAssessment(models.Model):
+    """An enterprise's standardisation self-assessment scored against a published scoring table
+    (a checklist version of kind 标准化评分)."""
+
+    SCOPE = ScopeSpec(territory="enterprise__jurisdiction", sector="enterprise__sector", enterprise="enterprise")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="+")
+    version = models.ForeignKey("checklists.ChecklistVersion", verbose_name=_("评分标准"), on_delete=models.PROTECT,
+                                related_name="+")
+    assessed_on = models.DateField(_("自评日期"))
+    deductions = models.JSONField(_("扣分"), default=dict)
+    not_applicable = models.JSONField(_("缺项"), default=list)
+    score = models.DecimalField(_("得分(百分制)"), max_digits=5, decimal_places=1)
+    reaches = models.CharField(_("可达等级"), max_length=1, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("标准化自评")
+        verbose_name_plural = _("标准化自评")
+        ordering = ["-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.score}"
+
+
+# --- occupational health (item 18) -----------------------------------------------------------
+
+
+class OhKind(models.TextChoices):
+    INITIAL = "initial", _("首次申报")
+    CHANGE = "change", _("变更申报")
+    ANNUAL = "annual", _("年度更新")
+
+
+class OhDeclaration(models.Model):
+    """职业病危害项目申报: factors by the six categories of the 2015 catalogue, workplaces, exposed
+    workers, test results and health checks."""
+
+    SCOPE = ScopeSpec(territory="enterprise__jurisdiction", sector="enterprise__sector", enterprise="enterprise")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="oh_declarations")
+    kind = models.CharField(_("申报类型"), max_length=8, choices=OhKind.choices)
+    declared_on = models.DateField(_("申报日期"))
+    reason = models.CharField(_("申报原因"), max_length=200, blank=True)
+    factors = models.JSONField(_("危害因素"), default=dict, help_text=_("按类别：因素名称与接触人数"))
+    workplaces = models.JSONField(_("工作场所"), default=list)
+    workers = models.PositiveIntegerField(_("劳动者总数"), default=0)
+    exposed = models.PositiveIntegerField(_("接触危害因素人数"), default=0)
+    tested_on = models.DateField(_("检测日期"), null=True, blank=True)
+    test_passed = models.BooleanField(_("检测合格"), null=True, blank=True)
+    health_checked = models.PositiveIntegerField(_("在岗体检人数"), default=0)
+    has_dust = models.BooleanField(_("存在粉尘危害"), default=False)
+    has_highly_toxic = models.BooleanField(_("使用高毒物品"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申报人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("职业病危害项目申报")
+        verbose_name_plural = _("职业病危害项目申报")
+        ordering = ["-declared_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_kind_display()} {self.declared_on}"
+
+
+# --- sector campaigns (专项整治, item 17) --------------------------------------------------------
+
+
+class CampaignField(models.TextChoices):
+    ROAD = "road", _("道路交通")
+    FIRE = "fire", _("消防")
+    CONSTRUCTION = "construction", _("建筑施工")
+    INDUSTRY = "industry", _("工矿商贸")
+    TOURISM = "tourism", _("文体旅游")
+    EQUIPMENT = "equipment", _("特种设备")
+    CHEMICALS = "chemicals", _("危险化学品")
+    FIREWORKS = "fireworks", _("烟花爆竹")
+
+
+class CampaignStatus(models.TextChoices):
+    ACTIVE = "active", _("进行中")
+    CLOSED = "closed", _("已总结")
+
+
+class Campaign(models.Model):
+    """A sector campaign (专项整治): scope, period, targets, tasks per department, closing report."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction", department="lead")
+
+    title = models.CharField(_("专项整治名称"), max_length=200)
+    field = models.CharField(_("领域"), max_length=16, choices=CampaignField.choices)
+    jurisdiction = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("范围"), on_delete=models.PROTECT,
+                                     related_name="+")
+    lead = models.ForeignKey("orgs.Department", verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+")
+    sector_codes = models.JSONField(_("行业"), default=list, blank=True)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    goals = models.TextField(_("工作目标"), blank=True)
+    status = models.CharField(_("状态"), max_length=8, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
+    summary = models.TextField(_("工作总结"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("专项整治")
+        verbose_name_plural = _("专项整治")
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CampaignTarget(models.Model):
+    SCOPE = ScopeSpec(territory="campaign__jurisdiction", department="campaign__lead", enterprise="enterprise")
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项整治"), on_delete=models.CASCADE, related_name="targets")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整治对象")
+        verbose_name_plural = _("整治对象")
+        constraints = [models.UniqueConstraint(fields=["campaign", "enterprise"], name="enf_campaign_target")]
+
+    def __str__(self) -> str:
+        return str(self.enterprise)
+
+
+class CampaignTask(models.Model):
+    """A task of the campaign given to one department; a to-do in that department's inbox."""
+
+    SCOPE = ScopeSpec(territory="campaign__jurisdiction", department="department")
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("专项整治"), on_delete=models.CASCADE, related_name="tasks")
+    department = models.ForeignKey("orgs.Department", verbose_name=_("责任部门"), on_delete=models.PROTECT,
+                                   related_name="+")
+    title = models.CharField(_("任务"), max_length=200)
+    due_on = models.DateField(_("完成时限"))
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    report = models.TextField(_("完成情况"), blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整治任务")
+        verbose_name_plural = _("整治任务")
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,16 +8,20 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from anjian.enforcement.models import (
+    Campaign,
     Case,
     CaseDocument,
     DrawStatus,
+    Finding,
     Inspection,
     InspectionPlan,
     InspectionStatus,
+    OhDeclaration,
     PlanTarget,
     RandomDraw,
 )
 from anjian.enforcement.workflow import CASE_WORKFLOW
+from anjian.orgs.models import Jurisdiction, Sector
 from anjian.rules import enforcement as rules
 from anjian.rules.workdays import HolidayDataMissing
 
@@ -88,3 +92,53 @@ def plan_progress(plan: InspectionPlan) -> dict[str, Any]:
     done = sum(r["done"] for r in by_class.values())
     return {"by_class": sorted(by_class.items()), "quota": quota, "done": done,
             "percent": round(100 * done / quota) if quota else 0, "targets": sum(r["targets"] for r in by_class.values())}
+
+
+def oh_statistics(*, user: Any, by: str = "district") -> list[dict[str, Any]]:
+    """The survey the plan asks for (item 18): per district or sector, the enterprises that
+    declared, workers exposed, and those with dust or highly toxic substances (latest declaration
+    of each enterprise)."""
+    latest: dict[int, Any] = {}
+    for d in OhDeclaration.objects.restrict(user, "enforcement.view").select_related(
+            "enterprise__jurisdiction", "enterprise__sector").order_by("enterprise_id", "-declared_on", "-id"):
+        latest.setdefault(d.enterprise_id, d)
+    rows: dict[str, dict[str, Any]] = {}
+    for d in latest.values():
+        ent = d.enterprise
+        if by == "sector":
+            key = ent.sector.code[:1] if ent.sector_id else "—"
+            label = key
+        else:
+            parts = ent.jurisdiction.path.strip("/").split("/")
+            key = parts[1] if len(parts) > 1 else parts[0]
+            label = key
+        row = rows.setdefault(key, {"key": label, "enterprises": 0, "exposed": 0, "dust": 0, "toxic": 0})
+        row["enterprises"] += 1
+        row["exposed"] += d.exposed
+        row["dust"] += int(d.has_dust)
+        row["toxic"] += int(d.has_highly_toxic)
+    model = Sector if by == "sector" else Jurisdiction
+    names = dict(model.objects.filter(code__in=list(rows)).values_list("code", "name"))
+    for code, row in rows.items():
+        row["label"] = names.get(code, code)
+    return sorted(rows.values(), key=lambda r: str(r["key"]))
+
+
+def campaign_list(*, user: Any) -> QuerySet[Campaign]:
+    return Campaign.objects.restrict(user, "enforcement.view").select_related("jurisdiction", "lead")
+
+
+def campaign_progress(campaign: Campaign) -> dict[str, Any]:
+    """Targets inspected, hazards and violations found, tasks done (the progress dashboard)."""
+    targets = campaign.targets.count()
+    inspections = Inspection.objects.filter(campaign=campaign, status=InspectionStatus.DONE)
+    inspected = inspections.values("enterprise").distinct().count()
+    findings = Finding.objects.filter(inspection__campaign=campaign)
+    tasks = list(campaign.tasks.select_related("department"))
+    return {
+        "targets": targets, "inspected": inspected,
+        "percent": round(100 * inspected / targets) if targets else 0,
+        "hazards": findings.filter(disposition="hazard").count(),
+        "violations": findings.filter(disposition="violation").count(),
+        "tasks": tasks, "tasks_done": sum(1 for t in tasks if t.done_on),
+    }

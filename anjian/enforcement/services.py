@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -21,11 +22,17 @@ from django.utils.translation import gettext_noop
 
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
+from anjian.core.lookups import within_choice
 from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
 from anjian.documents.models import DocumentSeries
 from anjian.documents.numbering import number_issue
 from anjian.enforcement.models import (
+    Campaign,
+    CampaignField,
+    CampaignStatus,
+    CampaignTarget,
+    CampaignTask,
     Case,
     CaseDocument,
     CaseStatus,
@@ -41,26 +48,41 @@ from anjian.enforcement.models import (
     InspectionPlan,
     InspectionStatus,
     Inspector,
+    OhDeclaration,
+    OhKind,
     PenaltyKind,
     PlanStatus,
     PlanTarget,
     Procedure,
     RandomDraw,
+    SelfAssessment,
+    StandardizationCert,
+    StdGrade,
 )
 from anjian.enforcement.workflow import (
     CASE_WORKFLOW,
+    DUE_CAMPAIGN_TASK,
+    DUE_OH_ANNUAL,
+    DUE_OH_CHANGE,
+    DUE_OH_INITIAL,
+    DUE_PLAN_PROGRESS,
     DUE_RECHECK,
     DUE_RECTIFY,
+    DUE_STD_EXPIRY,
     PLAN_WORKFLOW,
+    due_date,
     end_of_day,
+    maybe,
     safe,
 )
 from anjian.enterprises.models import Enterprise, EnterpriseKind, EnterpriseStatus
 from anjian.hazards import services as hazard_services
-from anjian.hazards.models import HazardLevel, HazardSource
+from anjian.inbox.models import DueItem, DueState
 from anjian.inbox.services import due_close, due_open
 from anjian.orgs.models import Department, Jurisdiction, Sector
 from anjian.rules import enforcement as rules
+from anjian.rules import occupational as oh_rules
+from anjian.rules import standardization as std_rules
 
 PHOTO = "finding"
 
@@ -229,13 +251,12 @@ def _rule_objects(department: Department) -> list[tuple[rules.ClassRule, Classif
 
 
 def standardization_grade(enterprise: Enterprise) -> str:
-    """The enterprise's standardisation grade ("1"/"2"/"3", "" when not graded). Standardisation
-    certificates are not yet recorded on the platform (issue 18, item 21, not done): every
-    enterprise counts as not graded until they are."""
-    return ""
+    """The enterprise's standardisation grade today ("1"/"2"/"3", "" when not graded)."""
+    return standardization_grade_on(enterprise, timezone.localdate())
 
 
-def enterprise_facts(enterprise: Enterprise, *, penalties_1y: int = 0, accidents_3y: int = 0) -> rules.EnterpriseFacts:
+def enterprise_facts(enterprise: Enterprise, *, penalties_1y: int = 0, accidents_3y: int = 0,
+                     grade: str | None = None) -> rules.EnterpriseFacts:
     sector = enterprise.sector
     ancestors: list[str] = []
     node = sector
@@ -244,7 +265,8 @@ def enterprise_facts(enterprise: Enterprise, *, penalties_1y: int = 0, accidents
         ancestors.append(node.code)
     return rules.EnterpriseFacts(
         sector_code=sector.code if sector else "", sector_ancestors=tuple(ancestors),
-        risk_colour=enterprise.risk_colour, standardization_grade=standardization_grade(enterprise),
+        risk_colour=enterprise.risk_colour,
+        standardization_grade=standardization_grade(enterprise) if grade is None else grade,
         accidents_3y=accidents_3y, penalties_1y=penalties_1y, flags=tuple(enterprise.flags or ()),
     )
 
@@ -267,9 +289,15 @@ def plan_generate(*, actor: Any, department: Department, jurisdiction: Jurisdict
     since = dt.date(year - 1, 1, 1)
     penalties = dict(Case.objects.filter(decided_on__gte=since, department__isnull=False)
                      .values("enterprise").annotate(n=Count("id")).values_list("enterprise", "n"))
+    today = timezone.localdate()
+    grades: dict[int, str] = {}
+    for ent_id, grade in StandardizationCert.objects.filter(
+            revoked_on__isnull=True, issued_on__lte=today, valid_until__gte=today,
+            enterprise__in=enterprises_of(department, jurisdiction)).values_list("enterprise_id", "grade"):
+        grades[ent_id] = min(grade, grades.get(ent_id, grade))
     targets = []
     for ent in enterprises_of(department, jurisdiction).select_related("sector__parent"):
-        facts = enterprise_facts(ent, penalties_1y=penalties.get(ent.pk, 0))
+        facts = enterprise_facts(ent, penalties_1y=penalties.get(ent.pk, 0), grade=grades.get(ent.pk, ""))
         match = rules.classify(facts, [r for r, _row in rule_set])
         if match is None:
             continue
@@ -311,7 +339,29 @@ def plan_move(*, actor: Any, plan: InspectionPlan, target: str, note: str = "") 
         p.published_at = timezone.now()
         p.save(update_fields=["published_at"])
     PLAN_WORKFLOW.apply(p, target, actor=actor, note=note)
+    if target == PlanStatus.PUBLISHED:
+        due_open(p, DUE_PLAN_PROGRESS, title=_progress_title(p), due_at=end_of_day(dt.date(p.year, 12, 31)),
+                 url=f"/enforcement/plans/{p.pk}/", owner_department=p.department)
     return p
+
+
+def _progress_title(plan: InspectionPlan) -> str:
+    done = Inspection.objects.filter(plan_target__plan=plan, status=InspectionStatus.DONE).count()
+    quota = sum(plan.targets.values_list("quota", flat=True))
+    return f"{plan.title}：已检查 {done}/{quota} 次"
+
+
+def _refresh_progress(plan: InspectionPlan) -> None:
+    """Keep the plan's to-do title true (已检查 n/m) without restarting its deadline."""
+    DueItem.objects.filter(content_type=ContentType.objects.get_for_model(InspectionPlan), object_id=str(plan.pk),
+                           kind=DUE_PLAN_PROGRESS, state=DueState.OPEN).update(title=_progress_title(plan)[:300])
+
+
+def _plan_target_for(department: Department, enterprise: Enterprise, day: dt.date) -> PlanTarget | None:
+    """The published plan's entry for this enterprise this year, if any (an inspection counts
+    towards it)."""
+    return PlanTarget.objects.filter(plan__department=department, plan__year=day.year,
+                                     plan__status=PlanStatus.PUBLISHED, enterprise=enterprise).first()
 
 
 # --- 双随机 draws -------------------------------------------------------------------------
@@ -395,7 +445,7 @@ def draw_publish(*, actor: Any, draw: RandomDraw) -> RandomDraw:
 def inspection_start(*, actor: Any, department: Department, enterprise: Enterprise, inspectors: Sequence[Inspector],
                      kind: str = InspectionKind.PLAN, place: str = "", draw_pick: DrawPick | None = None,
                      plan_target: PlanTarget | None = None, checklist_version: Any = None,
-                     started_at: dt.datetime | None = None) -> Inspection:
+                     started_at: dt.datetime | None = None, campaign: Campaign | None = None) -> Inspection:
     """Open an on-site inspection by at least two officers of the department (行政处罚法 Art. 42),
     none of whom must stand aside for this enterprise."""
     _require_dept(actor, "enforcement.inspect", department, "您无权以该部门名义检查", "You may not inspect for this department")
@@ -418,10 +468,12 @@ def inspection_start(*, actor: Any, department: Department, enterprise: Enterpri
         raise DomainError("抽查结果与被检查单位不符", "The draw pick is another enterprise's", field="draw_pick")
     if plan_target is not None and plan_target.enterprise_id != enterprise.pk:
         raise DomainError("计划对象与被检查单位不符", "The plan target is another enterprise's", field="plan_target")
+    if plan_target is None and draw_pick is None and campaign is None:
+        plan_target = _plan_target_for(department, enterprise, timezone.localdate())
     insp = Inspection.objects.create(
         kind=kind, department=department, enterprise=enterprise, jurisdiction=enterprise.jurisdiction,
         sector=enterprise.sector, place=(place or enterprise.address or enterprise.name)[:200],
-        draw_pick=draw_pick, plan_target=plan_target, checklist_version=checklist_version,
+        draw_pick=draw_pick, plan_target=plan_target, checklist_version=checklist_version, campaign=campaign,
         started_at=started_at or timezone.now(), created_by=_user(actor),
     )
     insp.inspectors.set(officers)
@@ -455,8 +507,8 @@ def finding_add(*, actor: Any, inspection: Inspection, description: str, disposi
                                disposition=disposition, is_major=is_major, lng=lng, lat=lat)
     if disposition == Disposition.HAZARD:
         hazard = hazard_services.hazard_report(
-            actor=actor, source=HazardSource.INSPECTION, category="" if checklist_item else description[:200],
-            description=description, level=HazardLevel.MAJOR if is_major else HazardLevel.GENERAL,
+            actor=actor, source="inspection", category="" if checklist_item else description[:200],
+            description=description, level="major" if is_major else "general",  # hazards' HazardSource/HazardLevel
             enterprise=insp.enterprise, lng=lng, lat=lat, accuracy_m=accuracy_m, checklist_item=checklist_item,
             finder_name="、".join(i.name for i in insp.inspectors.all())[:50], photos=photos,
         )
@@ -471,7 +523,7 @@ def finding_add(*, actor: Any, inspection: Inspection, description: str, disposi
 
 
 @transaction.atomic
-def inspection_complete(*, actor: Any, inspection: Inspection, content: str, handling: str,
+def inspection_complete(*, actor: Any, inspection: Inspection, content: str, handling: str = "",
                         accompanied_by: str = "", head_signed: bool = True, refusal_note: str = "") -> Inspection:
     """Close the on-site record (安全生产法 Art. 68) and give it its number. A unit head who
     refuses to sign is noted."""
@@ -493,6 +545,8 @@ def inspection_complete(*, actor: Any, inspection: Inspection, content: str, han
     insp.save()
     record_event(insp, "inspection.done", actor=actor,
                  summary=Msg(gettext_noop("检查结束，现场检查记录 {n}"), n=issued.text))
+    if insp.plan_target_id:
+        _refresh_progress(insp.plan_target.plan)
     return insp
 
 
@@ -598,7 +652,7 @@ def case_order(*, actor: Any, case: Case, items: Sequence[str], deadline: dt.dat
     due_open(doc, DUE_RECTIFY, title=f"责令限期整改：{c.enterprise.name}（{doc.number}）", due_at=end_of_day(deadline),
              url=CASE_WORKFLOW.url(c), owner_enterprise=c.enterprise, owner_jurisdiction=c.jurisdiction, sector=c.sector)
     due_open(doc, DUE_RECHECK, title=f"整改复查：{c.enterprise.name}（{doc.number}）",
-             due_at=end_of_day(safe(rules.recheck_due, deadline)), url=CASE_WORKFLOW.url(c), owner_department=c.department)
+             due_at=end_of_day(due_date(rules.recheck_due, deadline)), url=CASE_WORKFLOW.url(c), owner_department=c.department)
     return doc
 
 
@@ -618,7 +672,7 @@ def case_recheck_apply(*, actor: Any, order: CaseDocument, note: str = "") -> Ca
     doc.save(update_fields=["fields"])
     due_close(doc, DUE_RECTIFY)
     due_open(doc, DUE_RECHECK, title=f"整改复查（已申请）：{c.enterprise.name}（{doc.number}）",
-             due_at=end_of_day(safe(rules.recheck_due, doc.deadline or today, today)), url=CASE_WORKFLOW.url(c),
+             due_at=end_of_day(due_date(rules.recheck_due, doc.deadline or today, today)), url=CASE_WORKFLOW.url(c),
              owner_department=c.department)
     record_event(c, "case.recheck_applied", actor=actor, summary=Msg(gettext_noop("申请整改复查 {n}"), n=doc.number),
                  note=note)
@@ -656,13 +710,14 @@ def case_notify(*, actor: Any, case: Case, facts: str, legal_basis: str, penalty
         raise DomainError("须写明违法事实和处罚依据", "Facts and the penalty basis are required", field="facts")
     fine = _fine(proposed_fine, "proposed_fine")
     notified_on = notified_on or timezone.localdate()
+    hearing_due = maybe(rules.hearing_request_due, notified_on)
     c.facts, c.legal_basis, c.penalty_basis = facts.strip(), legal_basis.strip(), penalty_basis.strip()
     c.penalty_kind, c.proposed_fine, c.notified_on = penalty_kind, fine, notified_on
     c.save(update_fields=["facts", "legal_basis", "penalty_basis", "penalty_kind", "proposed_fine", "notified_on"])
     _doc(c, DocKind.NOTICE, actor, {"facts": c.facts, "legal_basis": c.legal_basis, "penalty_basis": c.penalty_basis,
                                     "penalty_kind": penalty_kind, "proposed_fine": str(fine),
-                                    "hearing_due": safe(rules.hearing_request_due, notified_on).isoformat()},
-         deadline=safe(rules.hearing_request_due, notified_on), issued_on=notified_on)
+                                    "hearing_due": hearing_due.isoformat() if hearing_due else ""},
+         deadline=hearing_due, issued_on=notified_on)
     c._change_reason = "送达行政处罚告知书"  # type: ignore[attr-defined]
     CASE_WORKFLOW.apply(c, CaseStatus.NOTIFIED, actor=actor)
     return c
@@ -675,7 +730,8 @@ def case_respond(*, actor: Any, case: Case, statement: str, hearing_requested: b
     c = _lock(Case, case, actor)
     if not statement.strip() and not hearing_requested:
         raise DomainError("请填写陈述申辩意见或申请听证", "Give a statement or ask for a hearing", field="statement")
-    if c.notified_on and timezone.localdate() > safe(rules.hearing_request_due, c.notified_on) and hearing_requested:
+    window_end = maybe(rules.hearing_request_due, c.notified_on) if c.notified_on else None
+    if window_end is not None and timezone.localdate() > window_end and hearing_requested:
         raise DomainError("已超过听证申请期限", "The hearing request period is over", field="hearing_requested")
     c.statement, c.hearing_requested, c.responded_on = statement.strip(), hearing_requested, timezone.localdate()
     c.save(update_fields=["statement", "hearing_requested", "responded_on"])
@@ -741,7 +797,8 @@ def case_deliver(*, actor: Any, case: Case, delivered_on: dt.date, method: str, 
     fields: dict[str, Any] = {"document": decision.number if decision else "", "method": c.delivery_method,
                               "received_by": c.received_by}
     if c.fine:
-        fields["payment_due"] = safe(rules.payment_due, delivered_on).isoformat()
+        due = maybe(rules.payment_due, delivered_on)
+        fields["payment_due"] = due.isoformat() if due else ""
     _doc(c, DocKind.RECEIPT, actor, fields, numbered=False, issued_on=delivered_on)
     if decision is not None:
         decision.delivered_on, decision.received_by = delivered_on, c.received_by
@@ -750,12 +807,15 @@ def case_deliver(*, actor: Any, case: Case, delivered_on: dt.date, method: str, 
     return c
 
 
-def surcharge_now(case: Case, on: dt.date | None = None) -> Decimal:
-    """The late-payment surcharge (Art. 72) owed if paid on ``on`` (default today)."""
+def surcharge_now(case: Case, on: dt.date | None = None) -> Decimal | None:
+    """The late-payment surcharge (Art. 72) owed if paid on ``on`` (default today); None when
+    the payment deadline falls in a year without holiday data (it is then not guessed)."""
     if not case.fine or not case.delivered_on:
         return Decimal("0.00")
-    return rules.late_payment_surcharge(case.fine, safe(rules.payment_due, case.delivered_on),
-                                        on or timezone.localdate())
+    due = maybe(rules.payment_due, case.delivered_on)
+    if due is None:
+        return None
+    return rules.late_payment_surcharge(case.fine, due, on or timezone.localdate())
 
 
 @transaction.atomic
@@ -768,7 +828,7 @@ def case_dun(*, actor: Any, case: Case) -> CaseDocument:
     if timezone.localdate() <= due:
         raise InvalidTransition(f"缴款期限至 {due:%Y-%m-%d}，尚未逾期", "Payment is not overdue yet")
     return _doc(c, DocKind.DUNNING, actor, {"fine": str(c.fine), "payment_due": due.isoformat(),
-                                            "surcharge": str(surcharge_now(c))})
+                                            "surcharge": str(surcharge_now(c) or 0)})
 
 
 @transaction.atomic
@@ -780,9 +840,12 @@ def case_pay(*, actor: Any, case: Case, paid_on: dt.date, receipts: Iterable[Any
         raise DomainError("缴款日期不能早于送达日期", "Payment cannot precede delivery", field="paid_on")
     if paid_on > timezone.localdate():
         raise DomainError("缴款日期不能晚于今天", "The payment date cannot be in the future", field="paid_on")
-    c.paid_on, c.surcharge = paid_on, surcharge_now(c, paid_on)
+    surcharge = surcharge_now(c, paid_on)
+    c.paid_on, c.surcharge = paid_on, surcharge if surcharge is not None else Decimal("0")
     c.save(update_fields=["paid_on", "surcharge"])
-    CASE_WORKFLOW.apply(c, CaseStatus.PAID, actor=actor, data={"surcharge": str(c.surcharge)})
+    CASE_WORKFLOW.apply(c, CaseStatus.PAID, actor=actor, note="" if surcharge is not None else
+                        "缴款期限所在年度尚无节假日数据，加处罚款未计算，请维护后核定",
+                        data={"surcharge": str(c.surcharge), "surcharge_known": surcharge is not None})
     receipts = list(receipts)
     if receipts:
         attachments_add(owner=c, files=receipts, actor=actor, role="payment")
@@ -844,3 +907,257 @@ def case_on_the_spot(*, actor: Any, inspection: Inspection, cause: str, facts: s
 
 def cases_open_count(enterprise: Enterprise) -> int:
     return Case.objects.filter(enterprise=enterprise).filter(~Q(status=CaseStatus.CLOSED)).count()
+
+
+# --- standardisation (item 21) ---------------------------------------------------------------
+
+
+def standardization_grade_on(enterprise: Enterprise, day: dt.date) -> str:
+    """The best grade of the enterprise's certificates valid on ``day`` ("" when none)."""
+    grades = StandardizationCert.objects.filter(enterprise=enterprise, revoked_on__isnull=True,
+                                                issued_on__lte=day, valid_until__gte=day).values_list("grade", flat=True)
+    return min(grades, default="")
+
+
+@transaction.atomic
+def std_cert_record(*, actor: Any, enterprise: Enterprise, grade: str, number: str, issuer: str, issued_on: dt.date,
+                    standard: str = "") -> StandardizationCert:
+    """Record a standardisation grade (一/二/三级) with its issuing body, date and 3-year validity;
+    the enterprise gets a reminder before it expires (a to-do in its inbox)."""
+    if actor is not None and not scope_allows(actor, "enforcement.plan", jurisdiction=enterprise.jurisdiction,
+                                              sector=enterprise.sector, enterprise=enterprise):
+        raise NotAllowed("您无权录入该企业的标准化等级", "You may not record this enterprise's grade")
+    if grade not in StdGrade.values:
+        raise DomainError("未知的标准化等级", "Unknown grade", field="grade")
+    if not number.strip() or not issuer.strip():
+        raise DomainError("须填写证书编号和定级部门", "Number and issuing body are required", field="number")
+    if issued_on > timezone.localdate():
+        raise DomainError("定级日期不能晚于今天", "The date cannot be in the future", field="issued_on")
+    cert = StandardizationCert.objects.create(
+        enterprise=enterprise, grade=grade, number=number.strip()[:80], issuer=issuer.strip()[:100],
+        issued_on=issued_on, valid_until=std_rules.valid_until(issued_on), standard=standard.strip()[:200],
+        created_by=_user(actor))
+    record_event(enterprise, "standardization.graded", actor=actor,
+                 summary=Msg(gettext_noop("安全生产标准化{grade}（{number}），有效期至 {until}"),
+                             grade=cert.get_grade_display(), number=cert.number, until=cert.valid_until))
+    for older in StandardizationCert.objects.filter(enterprise=enterprise).exclude(pk=cert.pk):
+        due_close(older, DUE_STD_EXPIRY)
+    due_open(cert, DUE_STD_EXPIRY, title=f"安全生产标准化{cert.get_grade_display()}到期：{enterprise.name}",
+             due_at=end_of_day(cert.valid_until), url="/enforcement/standardization/",
+             owner_enterprise=enterprise, owner_jurisdiction=enterprise.jurisdiction, sector=enterprise.sector)
+    return cert
+
+
+@transaction.atomic
+def std_cert_revoke(*, actor: Any, cert: StandardizationCert, reason: str) -> StandardizationCert:
+    c = _lock(StandardizationCert, cert, actor)
+    _need(actor, "enforcement.plan", c, "您无权撤销该等级", "You may not revoke this grade")
+    if not reason.strip():
+        raise DomainError("须说明撤销原因", "Give the reason", field="reason")
+    c.revoked_on, c.revoke_reason = timezone.localdate(), reason.strip()[:200]
+    c.save(update_fields=["revoked_on", "revoke_reason"])
+    due_close(c, DUE_STD_EXPIRY)
+    record_event(c.enterprise, "standardization.revoked", actor=actor, note=reason,
+                 summary=Msg(gettext_noop("撤销安全生产标准化等级 {number}"), number=c.number))
+    return c
+
+
+@transaction.atomic
+def self_assess(*, actor: Any, enterprise: Enterprise, version: Any, deductions: dict[str, Any],
+                not_applicable: Iterable[str] = (), assessed_on: dt.date | None = None) -> SelfAssessment:
+    """A self-assessment against a published scoring table (checklist of kind 标准化评分): the
+    deductions per item code, items that do not apply leave the base. Handing it in is the
+    enterprise's application for review, so it closes the expiry reminder."""
+    if actor is not None and not scope_allows(actor, "enforcement.standardize", jurisdiction=enterprise.jurisdiction,
+                                              sector=enterprise.sector, enterprise=enterprise):
+        raise NotAllowed("您无权为该企业自评", "You may not assess this enterprise")
+    # values of checklists' ChecklistKind / VersionStatus (a domain app reads, not imports, its peers)
+    if version.template.kind != "standardization_scoring" or version.status != "published":
+        raise DomainError("须选择已发布的标准化评分标准", "Choose a published scoring table", field="version")
+    items = {i.code: i for i in version.items.all()}
+    na = sorted(set(not_applicable))
+    unknown = [c for c in [*deductions, *na] if c not in items]
+    if unknown:
+        raise DomainError(f"评分标准中没有条目：{'、'.join(unknown[:5])}", f"Unknown items: {unknown[:5]}",
+                          field="deductions")
+    clean: dict[str, str] = {}
+    total = Decimal(0)
+    for code, raw in deductions.items():
+        value = _fine(raw, "deductions")
+        if value > (items[code].points or 0):
+            raise DomainError(f"条目 {code} 扣分超过其分值", f"Item {code}: deduction above its points", field="deductions")
+        clean[code] = str(value)
+        total += value
+    points = sum(i.points or 0 for i in items.values())
+    na_points = sum(items[c].points or 0 for c in na)
+    score = std_rules.percent_score(points, total, na_points)
+    a = SelfAssessment.objects.create(enterprise=enterprise, version=version, deductions=clean, not_applicable=na,
+                                      score=score, reaches=std_rules.grade_for_score(score),
+                                      assessed_on=assessed_on or timezone.localdate(), created_by=_user(actor))
+    record_event(enterprise, "standardization.self_assessed", actor=actor,
+                 summary=Msg(gettext_noop("标准化自评 {score} 分"), score=score))
+    for cert in StandardizationCert.objects.filter(enterprise=enterprise):
+        due_close(cert, DUE_STD_EXPIRY)
+    return a
+
+
+# --- occupational health (item 18) -----------------------------------------------------------
+
+OH_CATEGORIES = {key for key, _zh, _en in oh_rules.CATEGORIES}
+
+
+@transaction.atomic
+def oh_declare(*, actor: Any, enterprise: Enterprise, kind: str, factors: dict[str, list[dict[str, Any]]],
+               workplaces: Sequence[str] = (), workers: int = 0, tested_on: dt.date | None = None,
+               test_passed: bool | None = None, health_checked: int = 0, has_highly_toxic: bool = False,
+               reason: str = "", declared_on: dt.date | None = None) -> OhDeclaration:
+    """职业病危害项目申报 (initial / change / annual). Factors are grouped by the six categories of
+    the 2015 catalogue, each ``{"name": …, "exposed": n}``. The next annual update is then due
+    11–13 months later (a to-do in the enterprise's inbox); a pending initial or change
+    declaration is closed."""
+    if actor is not None and not scope_allows(actor, "enforcement.standardize", jurisdiction=enterprise.jurisdiction,
+                                              sector=enterprise.sector, enterprise=enterprise):
+        raise NotAllowed("您无权为该企业申报", "You may not declare for this enterprise")
+    if kind not in OhKind.values:
+        raise DomainError("未知的申报类型", "Unknown declaration kind", field="kind")
+    bad = [k for k in factors if k not in OH_CATEGORIES]
+    if bad:
+        raise DomainError(f"未知的危害因素类别：{'、'.join(bad)}", f"Unknown categories: {bad}", field="factors")
+    clean: dict[str, list[dict[str, Any]]] = {}
+    exposed = 0
+    for cat, rows in factors.items():
+        out = []
+        for row in rows:
+            name = str(row.get("name", "")).strip()
+            n = int(row.get("exposed", 0) or 0)
+            if not name or n < 0:
+                raise DomainError("每个危害因素须有名称和接触人数", "Each factor needs a name and a count", field="factors")
+            out.append({"name": name[:100], "exposed": n})
+            exposed = max(exposed, n)
+        if out:
+            clean[cat] = out
+    if workers and exposed > workers:
+        raise DomainError("接触人数不能超过劳动者总数", "Exposed workers exceed the workforce", field="factors")
+    declared_on = declared_on or timezone.localdate()
+    d = OhDeclaration.objects.create(
+        enterprise=enterprise, kind=kind, declared_on=declared_on, reason=reason.strip()[:200], factors=clean,
+        workplaces=[w.strip()[:100] for w in workplaces if w.strip()], workers=workers,
+        exposed=sum(max((r["exposed"] for r in rows), default=0) for rows in clean.values()) if clean else 0,
+        tested_on=tested_on, test_passed=test_passed, health_checked=health_checked,
+        has_dust=bool(clean.get("dust")), has_highly_toxic=has_highly_toxic, created_by=_user(actor))
+    record_event(enterprise, "occupational.declared", actor=actor,
+                 summary=Msg(gettext_noop("职业病危害项目{kind}"), kind=d.get_kind_display()))
+    due_close(enterprise, DUE_OH_CHANGE)
+    due_close(enterprise, DUE_OH_INITIAL)
+    due_open(enterprise, DUE_OH_ANNUAL, title=f"职业病危害项目年度更新：{enterprise.name}",
+             due_at=end_of_day(oh_rules.declaration_due(oh_rules.Kind.ANNUAL, declared_on)),
+             url="/enforcement/occupational/", owner_enterprise=enterprise,
+             owner_jurisdiction=enterprise.jurisdiction, sector=enterprise.sector)
+    return d
+
+
+@transaction.atomic
+def oh_event(*, actor: Any, enterprise: Enterprise, kind: str, event_on: dt.date, note: str = "") -> None:
+    """A project accepted (initial declaration due in 30 days) or a substantial change (change
+    declaration due in 15 days): a to-do in the enterprise's inbox."""
+    if actor is not None and not scope_allows(actor, "enforcement.plan", jurisdiction=enterprise.jurisdiction,
+                                              sector=enterprise.sector, enterprise=enterprise):
+        raise NotAllowed("您无权登记该企业的申报事项", "You may not record this for the enterprise")
+    if kind not in (OhKind.INITIAL, OhKind.CHANGE):
+        raise DomainError("只有首次申报和变更申报由事项触发", "Only initial and change declarations are triggered",
+                          field="kind")
+    due = oh_rules.declaration_due(oh_rules.Kind(kind), event_on)
+    code = DUE_OH_INITIAL if kind == OhKind.INITIAL else DUE_OH_CHANGE
+    due_open(enterprise, code, title=f"职业病危害项目{OhKind(kind).label}：{enterprise.name}", due_at=end_of_day(due),
+             url="/enforcement/occupational/", owner_enterprise=enterprise,
+             owner_jurisdiction=enterprise.jurisdiction, sector=enterprise.sector)
+    record_event(enterprise, "occupational.due", actor=actor, note=note,
+                 summary=Msg(gettext_noop("职业病危害项目{kind}应于 {due} 前完成"), kind=OhKind(kind).label, due=due))
+
+
+# --- sector campaigns (专项整治, item 17) --------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(*, actor: Any, title: str, field: str, jurisdiction: Jurisdiction, lead: Department,
+                    starts_on: dt.date, ends_on: dt.date, goals: str = "", sector_codes: Sequence[str] = ()) -> Campaign:
+    """Launch a sector campaign in a territory: the enterprises of its sectors there become its
+    targets."""
+    if actor is not None and not scope_allows(actor, "enforcement.plan", jurisdiction=jurisdiction):
+        raise NotAllowed("您无权在该范围组织专项整治", "You may not run a campaign there")
+    if field not in CampaignField.values:
+        raise DomainError("未知的整治领域", "Unknown field", field="field")
+    if ends_on < starts_on:
+        raise DomainError("结束日期不能早于开始日期", "The end cannot precede the start", field="ends_on")
+    if not title.strip():
+        raise DomainError("请填写名称", "The title is required", field="title")
+    if actor is not None and not within_choice(actor, "orgs.departments", lead):
+        raise DomainError("所选部门不存在或不在您的管辖范围内", "The department is outside your reach", field="lead")
+    codes = [c.strip().upper() for c in sector_codes if c.strip()]
+    c = Campaign.objects.create(title=title.strip()[:200], field=field, jurisdiction=jurisdiction, lead=lead,
+                                sector_codes=codes, starts_on=starts_on, ends_on=ends_on, goals=goals.strip(),
+                                created_by=_user(actor))
+    sectors = list(Sector.objects.filter(code__in=codes))
+    if sectors:
+        ents = Enterprise.objects.filter(sector_id__in=Sector.ids_within(sectors),
+                                         jurisdiction__path__startswith=jurisdiction.path
+                                         ).exclude(status=EnterpriseStatus.CLOSED).values_list("pk", flat=True)
+        CampaignTarget.objects.bulk_create([CampaignTarget(campaign=c, enterprise_id=pk) for pk in ents],
+                                           batch_size=1000)
+    record_event(c, "campaign.created", actor=actor,
+                 summary=Msg(gettext_noop("部署专项整治：{n} 家整治对象"), n=c.targets.count()))
+    return c
+
+
+@transaction.atomic
+def campaign_task_add(*, actor: Any, campaign: Campaign, department: Department, title: str,
+                      due_on: dt.date) -> CampaignTask:
+    """Give a department a task of the campaign: a to-do in that department's inbox."""
+    c = _lock(Campaign, campaign, actor)
+    _need(actor, "enforcement.plan", c, "您无权分配该专项整治的任务", "You may not assign tasks of this campaign")
+    if c.status != CampaignStatus.ACTIVE:
+        raise InvalidTransition("专项整治已总结", "The campaign is closed")
+    if actor is not None and not within_choice(actor, "orgs.departments", department):
+        raise DomainError("所选部门不存在或不在您的管辖范围内", "The department is outside your reach", field="department")
+    if not title.strip():
+        raise DomainError("请填写任务", "The task is required", field="title")
+    t = CampaignTask.objects.create(campaign=c, department=department, title=title.strip()[:200], due_on=due_on)
+    due_open(t, DUE_CAMPAIGN_TASK, title=f"{c.title}：{t.title}", due_at=end_of_day(due_on),
+             url=f"/enforcement/campaigns/tasks/{t.pk}/", owner_department=department)
+    record_event(c, "campaign.task", actor=actor,
+                 summary=Msg(gettext_noop("分配任务：{dept} {title}"), dept=department.name, title=t.title))
+    return t
+
+
+@transaction.atomic
+def campaign_task_done(*, actor: Any, task: CampaignTask, report: str) -> CampaignTask:
+    t = CampaignTask.objects.select_for_update().select_related("campaign").get(pk=task.pk)
+    if actor is not None and not can(actor, "enforcement.view", t):
+        raise NotFoundInScope()
+    _need(actor, "enforcement.inspect", t, "您无权报告该任务", "You may not report on this task")
+    if t.done_on:
+        raise InvalidTransition("任务已完成", "The task is done")
+    if not report.strip():
+        raise DomainError("请填写完成情况", "Describe what was done", field="report")
+    t.done_on, t.report = timezone.localdate(), report.strip()
+    t.save(update_fields=["done_on", "report"])
+    due_close(t, DUE_CAMPAIGN_TASK)
+    record_event(t.campaign, "campaign.task_done", actor=actor, note=report,
+                 summary=Msg(gettext_noop("任务完成：{dept} {title}"), dept=t.department.name, title=t.title))
+    return t
+
+
+@transaction.atomic
+def campaign_close(*, actor: Any, campaign: Campaign, summary: str) -> Campaign:
+    c = _lock(Campaign, campaign, actor)
+    _need(actor, "enforcement.plan", c, "您无权总结该专项整治", "You may not close this campaign")
+    if c.status != CampaignStatus.ACTIVE:
+        raise InvalidTransition("专项整治已总结", "The campaign is closed")
+    if not summary.strip():
+        raise DomainError("请填写工作总结", "The summary is required", field="summary")
+    c.status, c.summary = CampaignStatus.CLOSED, summary.strip()
+    c.save(update_fields=["status", "summary"])
+    for t in c.tasks.filter(done_on__isnull=True):
+        due_close(t, DUE_CAMPAIGN_TASK)
+    record_event(c, "campaign.closed", actor=actor, summary=Msg(gettext_noop("专项整治总结")))
+    return c

@@ -22,4 +22,12 @@ urlpatterns = [
     path("draws/<int:pk>/", views.draw_detail_view, name="draw"),
     path("draws/<int:pk>/publish/", views.draw_publish_view, name="draw_publish"),
     path("public/draws/", views.public_draws_view, name="public_draws"),
+    path("standardization/", views.std_list_view, name="standardization"),
+    path("standardization/self-assessments/", views.self_assess_view, name="self_assess"),
+    path("occupational/", views.oh_view, name="occupational"),
+    path("campaigns/", views.campaign_list_view, name="campaigns"),
+    path("campaigns/<int:pk>/", views.campaign_detail_view, name="campaign"),
+    path("campaigns/<int:pk>/report.docx", views.campaign_report_view, name="campaign_report"),
+    path("campaigns/tasks/<int:task_pk>/", views.campaign_task_view, name="campaign_task"),
+    path("campaigns/<int:pk>/<str:step>/", views.campaign_step_view, name="campaign_step"),
 ]

@@ -18,6 +18,8 @@ from anjian.core.views import post_form_action, require_action
 from anjian.documents.exports import bytes_response
 from anjian.enforcement import documents, forms, services
 from anjian.enforcement.models import (
+    Campaign,
+    CampaignTask,
     Case,
     CaseStatus,
     Disposition,
@@ -25,17 +27,23 @@ from anjian.enforcement.models import (
     Inspection,
     InspectionPlan,
     InspectionStatus,
+    OhDeclaration,
     PlanStatus,
     PlanTarget,
     RandomDraw,
+    SelfAssessment,
+    StandardizationCert,
 )
 from anjian.enforcement.selectors import (
+    campaign_list,
+    campaign_progress,
     case_deadlines,
     case_documents,
     case_list,
     case_transitions,
     draw_list,
     inspection_list,
+    oh_statistics,
     plan_list,
     plan_progress,
     published_draws,
@@ -250,6 +258,7 @@ def inspection_step_view(request: HttpRequest, pk: int, step: str) -> HttpRespon
         form: Any = forms.FindingForm(request.POST, user=u)
         post_form_action(request, form, lambda d: services.finding_add(
             actor=u, inspection=insp, description=d["description"], disposition=d["disposition"],
+            checklist_item=d["checklist_item"],
             is_major=d["is_major"], legal_basis=d["legal_basis"], lng=d["lng"], lat=d["lat"],
             accuracy_m=d["accuracy"], photos=request.FILES.getlist("photos")), _("已记录"))
     elif step == "complete":
@@ -393,3 +402,138 @@ def public_draws_view(request: HttpRequest) -> HttpResponse:
     """The public site's 双随机 results (一公开): no login; published draws only."""
     return render(request, "enforcement/public_draws.html", {"draws": published_draws()[:50]})
 
+
+
+# --- standardisation and occupational health ---------------------------------------------------
+
+
+@require_action("enforcement.view")
+def std_list_view(request: HttpRequest) -> HttpResponse:
+    form = forms.StdCertForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not has_action(request.user, "enforcement.plan"):
+            raise Http404
+        if post_form_action(request, form, lambda d: services.std_cert_record(
+                actor=request.user, enterprise=d["enterprise"], grade=d["grade"], number=d["number"],
+                issuer=d["issuer"], issued_on=d["issued_on"], standard=d["standard"]), _("已录入")):
+            return redirect("enforcement:standardization")
+    qs = StandardizationCert.objects.restrict(request.user, "enforcement.view").select_related("enterprise")
+    page = keyset_page(qs, request.GET, sort="-id", size=20)
+    assessments = SelfAssessment.objects.restrict(request.user, "enforcement.view").select_related(
+        "enterprise", "version__template")[:20]
+    return render(request, "enforcement/standardization.html", {
+        "page": page, "query": "", "today": timezone.localdate(), "assessments": assessments,
+        "form": form if has_action(request.user, "enforcement.plan") else None,
+        "self_form": forms.SelfAssessForm(user=request.user)
+        if has_action(request.user, "enforcement.standardize") else None})
+
+
+@require_POST
+@require_action("enforcement.standardize")
+def self_assess_view(request: HttpRequest) -> HttpResponse:
+    form = forms.SelfAssessForm(request.POST, user=request.user)
+
+    def do(d: dict[str, Any]) -> Any:
+        deductions, na = form.parsed()
+        return services.self_assess(actor=request.user, enterprise=d["enterprise"], version=d["version"],
+                                    deductions=deductions, not_applicable=na)
+
+    post_form_action(request, form, do, lambda a: _("自评得分：") + str(a.score))
+    return redirect("enforcement:standardization")
+
+
+@require_action("enforcement.view")
+def oh_view(request: HttpRequest) -> HttpResponse:
+    form = forms.OhDeclareForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not has_action(request.user, "enforcement.standardize"):
+            raise Http404
+        if post_form_action(request, form, lambda d: services.oh_declare(
+                actor=request.user, enterprise=d["enterprise"], kind=d["kind"], factors=form.factors(),
+                workplaces=(d["workplaces"] or "").replace("，", ",").split(","), workers=d["workers"],
+                tested_on=d["tested_on"], test_passed=d["test_passed"] if d["tested_on"] else None,
+                health_checked=d["health_checked"] or 0, has_highly_toxic=d["has_highly_toxic"]), _("已申报")):
+            return redirect("enforcement:occupational")
+    qs = OhDeclaration.objects.restrict(request.user, "enforcement.view").select_related("enterprise")
+    page = keyset_page(qs, request.GET, sort="-id", size=20)
+    return render(request, "enforcement/occupational.html", {
+        "page": page, "query": "", "by_district": oh_statistics(user=request.user),
+        "by_sector": oh_statistics(user=request.user, by="sector"),
+        "form": form if has_action(request.user, "enforcement.standardize") else None})
+
+
+# --- campaigns ----------------------------------------------------------------------------------
+
+
+@require_action("enforcement.view")
+def campaign_list_view(request: HttpRequest) -> HttpResponse:
+    may = has_action(request.user, "enforcement.plan")
+    form = forms.CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not may:
+            raise Http404
+        if post_form_action(request, form, lambda d: services.campaign_create(
+                actor=request.user, title=d["title"], field=d["field"], jurisdiction=d["jurisdiction"], lead=d["lead"],
+                starts_on=d["starts_on"], ends_on=d["ends_on"], goals=d["goals"],
+                sector_codes=(d["sector_codes"] or "").replace("，", ",").split(",")), _("已部署")):
+            return redirect("enforcement:campaigns")
+    page = keyset_page(campaign_list(user=request.user), request.GET, sort="-id", size=20)
+    return render(request, "enforcement/campaigns.html", {"page": page, "query": "", "form": form if may else None})
+
+
+def _campaign(request: HttpRequest, pk: int) -> Campaign:
+    return get_in_scope(Campaign.objects.select_related("jurisdiction", "lead"), request.user, "enforcement.view", pk=pk)
+
+
+@require_action("enforcement.view")
+def campaign_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _campaign(request, pk)
+    progress = campaign_progress(c)
+    may = can(request.user, "enforcement.plan", c) and c.status == "active"
+    return render(request, "enforcement/campaign.html", {
+        "c": c, "progress": progress,
+        "task_form": forms.CampaignTaskForm(user=request.user) if may else None,
+        "close_form": forms.CampaignCloseForm(user=request.user) if may else None,
+        "report_form": forms.CampaignReportForm(user=request.user), "events": timeline_for(c),
+    })
+
+
+@require_POST
+@require_action("enforcement.view")
+def campaign_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    c = _campaign(request, pk)
+    u = request.user
+    if step == "task":
+        form: Any = forms.CampaignTaskForm(request.POST, user=u)
+        post_form_action(request, form, lambda d: services.campaign_task_add(
+            actor=u, campaign=c, department=d["department"], title=d["title"], due_on=d["due_on"]), _("已分配"))
+    elif step == "close":
+        form = forms.CampaignCloseForm(request.POST, user=u)
+        post_form_action(request, form, lambda d: services.campaign_close(actor=u, campaign=c, summary=d["summary"]),
+                         _("已总结"))
+    else:
+        raise Http404
+    return redirect("enforcement:campaign", pk=c.pk)
+
+
+@require_action("enforcement.view")
+def campaign_task_view(request: HttpRequest, task_pk: int) -> HttpResponse:
+    """A department's task of a campaign (where its to-do leads): the campaign in brief and the
+    report form. Reached through the task's own scope (the responsible department)."""
+    task = get_in_scope(CampaignTask.objects.select_related("campaign__jurisdiction", "campaign__lead", "department"),
+                        request.user, "enforcement.view", pk=task_pk)
+    form = forms.CampaignReportForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        post_form_action(request, form, lambda d: services.campaign_task_done(actor=request.user, task=task,
+                                                                              report=d["report"]), _("已报告"))
+        return redirect("enforcement:campaign_task", task_pk=task.pk)
+    return render(request, "enforcement/campaign_task.html", {
+        "t": task, "c": task.campaign,
+        "form": form if not task.done_on and can(request.user, "enforcement.inspect", task) else None})
+
+
+@require_action("enforcement.view")
+def campaign_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _campaign(request, pk)
+    data = documents.campaign_report(c, campaign_progress(c)).to_bytes()
+    return bytes_response(data, f"{c.title}-{_('工作总结')}.docx")

@@ -44,14 +44,28 @@ def _kind(code: str, label: Any, action: str, closed_by: Any, remind_days: int =
     return code
 
 
-DUE_DECIDE = _kind("enforcement.decide", _("案件待决定"), "enforcement.decide", _("送达告知书、作出处罚决定"), 10)
-DUE_RESPOND = _kind("enforcement.respond", _("陈述申辩与听证申请期限"), "enforcement.respond", _("提交陈述申辩"), 1, 0)
+DUE_DECIDE = _kind("enforcement.decide", _("案件待决定"), "enforcement.decide", _("送达行政处罚告知书、作出行政处罚决定"), 10)
+DUE_RESPOND = _kind("enforcement.respond", _("陈述申辩与听证申请期限"), "enforcement.respond", _("陈述申辩 / 申请听证"), 1, 0)
 DUE_DELIVER = _kind("enforcement.deliver", _("处罚决定书待送达"), "enforcement.handle", _("送达决定书"))
 DUE_PAY = _kind("enforcement.pay", _("罚款待缴纳"), "enforcement.pay", _("缴纳罚款"), 3)
 DUE_CLOSE = _kind("enforcement.close", _("案件待结案"), "enforcement.handle", _("结案"))
 DUE_RECTIFY = _kind("enforcement.rectify", _("责令限期整改"), "enforcement.respond", _("申请复查"), 3)
 DUE_RECHECK = _kind("enforcement.recheck", _("整改复查"), "enforcement.handle", _("出具整改复查意见书"))
-DUE_PLAN_APPROVE = _kind("enforcement.plan_approve", _("检查计划待审批"), "enforcement.approve", _("审批检查计划"))
+DUE_PLAN_APPROVE = _kind("enforcement.plan_approve", _("检查计划待审批"), "enforcement.approve", _("审批通过"))
+
+DUE_STD_EXPIRY = _kind("enforcement.std_expiry", _("安全生产标准化等级到期"), "enforcement.standardize",
+                       _("提交标准化自评"), 90)
+DUE_OH_INITIAL = _kind("enforcement.oh_initial", _("职业病危害项目首次申报"), "enforcement.standardize",
+                       _("职业病危害项目申报"))
+DUE_OH_CHANGE = _kind("enforcement.oh_change", _("职业病危害项目变更申报"), "enforcement.standardize",
+                      _("职业病危害项目申报"))
+DUE_OH_ANNUAL = _kind("enforcement.oh_annual", _("职业病危害项目年度更新"), "enforcement.standardize",
+                      _("职业病危害项目申报"), 30)
+
+DUE_CAMPAIGN_TASK = _kind("enforcement.campaign_task", _("专项整治任务"), "enforcement.inspect", _("报告完成情况"))
+
+DUE_PLAN_PROGRESS = _kind("enforcement.plan_progress", _("年度监督检查计划执行"), "enforcement.inspect",
+                          _("开始检查"), 30)
 
 CLOSE_DAYS = 30
 """No statute fixes how soon an executed case is closed; the internal target is 30 days."""
@@ -72,6 +86,46 @@ def safe(fn: Any, *args: Any) -> dt.date:
         raise DomainError(exc.zh, exc.en) from exc
 
 
+def _weekdays(start: dt.date, n: int) -> dt.date:
+    day = start
+    while n:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+# Earliest possible dates when a year has no holiday data: holidays only ever push a deadline
+# later, so a to-do dated this way comes early, never late. Used for inbox dates only; a date
+# that decides a party's rights (the end of the statement window, the payment deadline in a
+# notice, the surcharge) is not estimated.
+_EARLIEST: dict[Any, Any] = {
+    rules.decision_due: lambda d: d + dt.timedelta(days=rules.DECISION_DAYS),
+    rules.hearing_request_due: lambda d: _weekdays(d, rules.HEARING_REQUEST_WORKING_DAYS),
+    rules.delivery_due: lambda d: _weekdays(d, rules.DELIVERY_WORKING_DAYS),
+    rules.payment_due: lambda d: d + dt.timedelta(days=rules.PAYMENT_DAYS),
+    rules.recheck_due: lambda d, applied=None: min(d, applied or d) + dt.timedelta(days=rules.RECHECK_DAYS),
+}
+
+
+def due_date(fn: Any, *args: Any) -> dt.date:
+    """A to-do's date: the rule's, or — in a year without holiday data — the earliest the
+    deadline can be (see ``_EARLIEST``)."""
+    try:
+        return fn(*args)  # type: ignore[no-any-return]
+    except HolidayDataMissing:
+        return _EARLIEST[fn](*args)  # type: ignore[no-any-return]
+
+
+def maybe(fn: Any, *args: Any) -> dt.date | None:
+    """The rule's date, or None in a year without holiday data (the document then states the
+    period in words instead of a date)."""
+    try:
+        return fn(*args)  # type: ignore[no-any-return]
+    except HolidayDataMissing:
+        return None
+
+
 def _department(c: Case) -> Owner:
     return Owner(department=c.department)
 
@@ -81,21 +135,21 @@ def _party(c: Case) -> Owner:
 
 
 def _decision_deadline(c: Case) -> dt.datetime:
-    return end_of_day(safe(rules.decision_due, c.filed_on))
+    return end_of_day(due_date(rules.decision_due, c.filed_on))
 
 
 def _respond_deadline(c: Case) -> dt.datetime | None:
-    return end_of_day(safe(rules.hearing_request_due, c.notified_on)) if c.notified_on else None
+    return end_of_day(due_date(rules.hearing_request_due, c.notified_on)) if c.notified_on else None
 
 
 def _delivery_deadline(c: Case) -> dt.datetime | None:
-    return end_of_day(safe(rules.delivery_due, c.decided_on)) if c.decided_on else None
+    return end_of_day(due_date(rules.delivery_due, c.decided_on)) if c.decided_on else None
 
 
 def _payment_deadline(c: Case) -> dt.datetime | None:
     if not c.delivered_on or not c.fine:
         return None
-    return end_of_day(safe(rules.payment_due, c.delivered_on))
+    return end_of_day(due_date(rules.payment_due, c.delivered_on))
 
 
 def _close_deadline(c: Case) -> dt.datetime:

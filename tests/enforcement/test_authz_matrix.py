@@ -26,6 +26,12 @@ MATRIX = {
     "draws": (OK, OK, OK, OK, NF, NF, LOGIN),
     "draw": (OK, OK, NF, OK, NF, NF, LOGIN),
     "public": (OK, OK, OK, OK, OK, OK, OK),
+    "standardization": (OK, OK, OK, OK, NF, OK, LOGIN),
+    "occupational": (OK, OK, OK, OK, NF, OK, LOGIN),
+    "campaigns": (OK, OK, OK, OK, NF, OK, LOGIN),
+    "campaign": (OK, NF, NF, NF, NF, NF, LOGIN),
+    "campaign_report": (OK, NF, NF, NF, NF, NF, LOGIN),
+    "campaign_task": (OK, NF, NF, OK, NF, NF, LOGIN),
 }
 PERSONAS = ["city_admin", "district_a", "district_b", "regulator", "grid_inspector", "enterprise", "anonymous"]
 
@@ -40,6 +46,11 @@ def rows(world):
         matter = services.matter_add(actor=reg, department=world.ema, name="抽查事项", basis="依据")
         draw = services.draw_run(actor=reg, department=world.ema, jurisdiction=world.district_a, matter=matter,
                                  ratio_percent=100, seed="m")
+        campaign = services.campaign_create(actor=None, title="危险化学品专项整治", field="chemicals",
+                                            jurisdiction=world.city, lead=world.committee, starts_on=NOW.date(),
+                                            ends_on=NOW.date(), sector_codes=["C"])
+        task = services.campaign_task_add(actor=None, campaign=campaign, department=world.ema, title="检查",
+                                          due_on=NOW.date())
     doc = case.documents.first()
     return {
         "cases": "/enforcement/cases/", "case": f"/enforcement/cases/{case.pk}/",
@@ -50,6 +61,10 @@ def rows(world):
         "plans": "/enforcement/plans/", "plan": f"/enforcement/plans/{plan.pk}/",
         "draws": "/enforcement/draws/", "draw": f"/enforcement/draws/{draw.pk}/",
         "public": "/enforcement/public/draws/", "_case": case,
+        "standardization": "/enforcement/standardization/", "occupational": "/enforcement/occupational/",
+        "campaigns": "/enforcement/campaigns/", "campaign": f"/enforcement/campaigns/{campaign.pk}/",
+        "campaign_report": f"/enforcement/campaigns/{campaign.pk}/report.docx",
+        "campaign_task": f"/enforcement/campaigns/tasks/{task.pk}/",
     }
 
 
@@ -81,8 +96,8 @@ def test_pages_render_for_the_regulator_and_the_party(world, login, rows):
     page = login("regulator").get(f"/enforcement/cases/{case.pk}/").content.decode()
     assert "送达行政处罚告知书" in page and "立案审批表" in page and "作出处罚决定期限" in page
     with time_machine.travel(NOW, tick=False):
-        r = login("regulator").post(f"/enforcement/cases/{case.pk}/act/order/", {"items": "恢复报警器", "deadline": "2099-01-01"})
-        assert r.status_code == 302 and not case.documents.filter(kind="order").exists()  # no holiday data: refused
+        r = login("regulator").post(f"/enforcement/cases/{case.pk}/act/order/", {"items": "", "deadline": "2026-03-16"})
+        assert r.status_code == 302 and not case.documents.filter(kind="order").exists()  # refused: no items
         r = login("regulator").post(f"/enforcement/cases/{case.pk}/act/order/", {"items": "恢复报警器", "deadline": "2026-03-16"})
         assert r.status_code == 302
     assert case.documents.filter(kind="order").exists()

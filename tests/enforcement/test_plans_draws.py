@@ -16,7 +16,7 @@ from tests.enforcement.helpers import NOW, inspectors
 def test_plan_generate_adjust_approve(world):
     reg = world.users["regulator"]
     with time_machine.travel(NOW, tick=False):
-        plan = services.plan_generate(actor=reg, department=world.ema, jurisdiction=world.city, year=2027)
+        plan = services.plan_generate(actor=reg, department=world.ema, jurisdiction=world.city, year=2026)
         targets = list(plan.targets.all())
         # only the department's sectors: the chemical firm (C) is in, the builders (E) are not
         assert [t.enterprise for t in targets] == [world.ent_a]
@@ -34,6 +34,14 @@ def test_plan_generate_adjust_approve(world):
         assert item.owner_department == world.ema
         services.plan_move(actor=reg, plan=plan, target=PlanStatus.APPROVED)
         services.plan_move(actor=reg, plan=plan, target=PlanStatus.PUBLISHED)
+        progress = DueItem.objects.get(kind="enforcement.plan_progress", object_id=str(plan.pk), state=DueState.OPEN)
+        assert progress.owner_department == world.ema and progress.title.endswith("已检查 0/8 次")
+        a, b, _c = inspectors(world)
+        insp = services.inspection_start(actor=reg, department=world.ema, enterprise=world.ent_a, inspectors=[a, b])
+        assert insp.plan_target == targets[0]  # counted towards the published plan
+        services.inspection_complete(actor=reg, inspection=insp, content="按计划检查")
+        progress.refresh_from_db()
+        assert progress.title.endswith("已检查 1/8 次") and progress.due_at.year == 2026
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PUBLISHED and plan.published_at is not None
     assert not DueItem.objects.filter(kind="enforcement.plan_approve", state=DueState.OPEN).exists()
