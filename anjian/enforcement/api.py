@@ -14,13 +14,16 @@ from anjian.config.api import require
 from anjian.core.apischema import Id, Limit
 from anjian.core.scoping import get_in_scope
 from anjian.enforcement import services
-from anjian.enforcement.models import Case, Inspection, RandomDraw
+from anjian.enforcement.models import Campaign, Case, Inspection, RandomDraw, StandardizationCert
 from anjian.enforcement.selectors import (
-    case_deadlines,
+    campaign_list,
+    campaign_progress,
+    case_deadlines_estimated,
     case_documents,
     case_list,
     case_transitions,
     inspection_list,
+    oh_statistics,
 )
 
 router = Router(tags=["enforcement"])
@@ -64,7 +67,8 @@ class DocumentOut(Schema):
 
 class DeadlineOut(Schema):
     key: str
-    date: dt.date | None
+    date: dt.date
+    estimate: bool = False  # the year has no holiday data yet: the earliest the date can be
 
 
 class CaseDetailOut(CaseOut):
@@ -116,7 +120,8 @@ def _case(request: HttpRequest, pk: int) -> Case:
 
 def _detail(request: HttpRequest, c: Case) -> Case:
     c.documents_out = list(case_documents(user=request.user, case=c))  # type: ignore[attr-defined]
-    c.deadlines_out = [{"key": k, "date": d} for k, d in case_deadlines(c)]  # type: ignore[attr-defined]
+    c.deadlines_out = [{"key": k, "date": d, "estimate": est}  # type: ignore[attr-defined]
+                       for k, d, est in case_deadlines_estimated(c)]
     c.transitions_out = [{"target": t.target, "action": t.action, "label": str(t.label)}  # type: ignore[attr-defined]
                          for t in case_transitions(case=c, user=request.user)]
     return c
@@ -190,3 +195,67 @@ def get_draw(request: HttpRequest, pk: Id):
     d.reproduced = services.draw_verify(d)  # type: ignore[attr-defined]
     return d
 
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    field: str
+    jurisdiction_code: str
+    lead: str
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str
+
+    @staticmethod
+    def resolve_jurisdiction_code(obj: Campaign) -> str:
+        return obj.jurisdiction.code
+
+    @staticmethod
+    def resolve_lead(obj: Campaign) -> str:
+        return obj.lead.name
+
+
+class CertOut(Schema):
+    id: int
+    enterprise_id: int
+    grade: str
+    number: str
+    issuer: str
+    issued_on: dt.date
+    valid_until: dt.date
+    revoked_on: dt.date | None
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="专项整治 / campaigns in scope")
+def list_campaigns(request: HttpRequest, after_id: Id | None = None, limit: Limit = 100):
+    require(request, "enforcement.view")
+    qs = campaign_list(user=request.user).order_by("-id")
+    if after_id:
+        qs = qs.filter(id__lt=after_id)
+    return list(qs[: max(1, min(limit, 1000))])
+
+
+@router.get("/campaigns/{pk}/progress", summary="专项整治进度 / targets inspected, findings, tasks")
+def get_campaign_progress(request: HttpRequest, pk: Id):
+    require(request, "enforcement.view")
+    c = get_in_scope(Campaign.objects.all(), request.user, "enforcement.view", pk=pk)
+    p = campaign_progress(c)
+    return {"targets": p["targets"], "inspected": p["inspected"], "percent": p["percent"], "hazards": p["hazards"],
+            "violations": p["violations"], "tasks": len(p["tasks"]), "tasks_done": p["tasks_done"]}
+
+
+@router.get("/standardization", response=list[CertOut], summary="标准化等级 / standardisation grades in scope")
+def list_certs(request: HttpRequest, after_id: Id | None = None, limit: Limit = 100):
+    require(request, "enforcement.view")
+    qs = StandardizationCert.objects.restrict(request.user, "enforcement.view").order_by("-id")
+    if after_id:
+        qs = qs.filter(id__lt=after_id)
+    return list(qs[: max(1, min(limit, 1000))])
+
+
+@router.get("/occupational/statistics", summary="职业病危害申报统计 / declarations, exposure, dust and highly "
+            "toxic substances by district or sector")
+def oh_stats(request: HttpRequest, by: str = "district"):
+    require(request, "enforcement.view")
+    return oh_statistics(user=request.user, by="sector" if by == "sector" else "district")

@@ -20,7 +20,7 @@ from anjian.enforcement.models import (
     PlanTarget,
     RandomDraw,
 )
-from anjian.enforcement.workflow import CASE_WORKFLOW
+from anjian.enforcement.workflow import CASE_WORKFLOW, due_date
 from anjian.orgs.models import Jurisdiction, Sector
 from anjian.rules import enforcement as rules
 from anjian.rules.workdays import HolidayDataMissing
@@ -58,7 +58,28 @@ def case_transitions(*, case: Case, user: Any) -> list[Any]:
 
 
 def case_deadlines(case: Case) -> list[tuple[str, dt.date | None]]:
-    """The statutory dates of a case (行政处罚法), for the page; years without holiday data are left out."""
+    """The statutory dates of a case (行政处罚法); None where the year has no holiday data."""
+    return _case_deadlines(case)
+
+
+def case_deadlines_estimated(case: Case) -> list[tuple[str, dt.date, bool]]:
+    """For the page: each date, or the earliest it can be when the year has no holiday data yet
+    (flagged as an estimate)."""
+    out: list[tuple[str, dt.date, bool]] = []
+    for key, day in _case_deadlines(case):
+        if day is not None:
+            out.append((key, day, False))
+            continue
+        start = {"decision": case.filed_on, "hearing": case.notified_on, "delivery": case.decided_on,
+                 "payment": case.delivered_on}.get(key)
+        fn = {"decision": rules.decision_due, "hearing": rules.hearing_request_due, "delivery": rules.delivery_due,
+              "payment": rules.payment_due}.get(key)
+        if start is not None and fn is not None:
+            out.append((key, due_date(fn, start), True))
+    return out
+
+
+def _case_deadlines(case: Case) -> list[tuple[str, dt.date | None]]:
     out: list[tuple[str, Any]] = []
     items = [
         ("decision", rules.decision_due, case.filed_on),

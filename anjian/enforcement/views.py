@@ -37,7 +37,7 @@ from anjian.enforcement.models import (
 from anjian.enforcement.selectors import (
     campaign_list,
     campaign_progress,
-    case_deadlines,
+    case_deadlines_estimated,
     case_documents,
     case_list,
     case_transitions,
@@ -127,7 +127,7 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     open_orders = [d for d in docs if d.kind == DocKind.ORDER and not d.done_on]
     return render(request, "enforcement/case.html", {
         "case": case, "docs": docs, "steps": _steps(case, request.user),
-        "deadlines": [(_deadline_label(k), d) for k, d in case_deadlines(case)],
+        "deadlines": [(_deadline_label(k), d, est) for k, d, est in case_deadlines_estimated(case)],
         "open_orders": open_orders, "recheck_form": forms.RecheckForm(user=request.user),
         "can_handle": can(request.user, "enforcement.handle", case),
         "can_respond": can(request.user, "enforcement.respond", case),
