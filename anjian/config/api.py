@@ -21,6 +21,7 @@ from anjian.checklists.api import router as checklists_router
 from anjian.core.api import require  # noqa: F401 - moved to core (issue 15); kept for apps written before
 from anjian.core.errors import DomainError
 from anjian.core.middleware import current_request_id
+from anjian.enforcement.api import router as enforcement_router
 from anjian.enterprises.api import router as enterprises_router
 from anjian.grids.api import router as grids_router
 from anjian.hazards.api import router as hazards_router
@@ -149,6 +150,7 @@ def _register() -> None:
     api.add_router("/accidents", accidents_router)
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/reports", public_reports_router)
+    api.add_router("/enforcement", enforcement_router)
 
 
 _register()

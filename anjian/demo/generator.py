@@ -540,6 +540,9 @@ class Builder:
             self.build_licences()
             self.build_users()
         self.result.counts.update(build_activity(self))
+        from anjian.demo.enforcement import build_enforcement  # 执法检查: plans, draws, inspections, cases
+
+        self.result.counts.update(build_enforcement(self))
         # Settle every enterprise's risk colour against the year of activity, as the nightly job
         # does (the on-change recomputes run after commit, which a build inside an outer
         # transaction — a test, a caller's atomic block — never reaches).

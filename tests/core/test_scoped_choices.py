@@ -65,6 +65,7 @@ def rows(world):
     """One row of each chosen model in each district, so that every lookup has something outside
     a district persona's scope."""
     from anjian.documents.models import DocumentSeries
+    from anjian.enforcement import services as es
     from anjian.hazards import services as hs
     from anjian.monitoring import services as ms
     from anjian.monitoring.services import SubstanceRow
@@ -72,7 +73,9 @@ def rows(world):
     from anjian.orgs.services import department_create
 
     for j, code in ((world.district_a, "a"), (world.district_b, "b")):
-        department_create(actor=None, name=f"{j.name}应急管理局", kind=DepartmentKind.REGULATOR, jurisdiction=j)
+        dept = department_create(actor=None, name=f"{j.name}应急管理局", kind=DepartmentKind.REGULATOR, jurisdiction=j)
+        es.inspector_add(actor=None, department=dept, name=f"{j.name}执法员", cert_no=f"scope-{code}")
+        es.matter_add(actor=None, department=dept, name=f"{j.name}抽查事项", basis="安全生产法第六十二条")
         DocumentSeries.objects.create(code=f"scope-{code}", prefix=f"{code}督", name=f"{j.name}督办", jurisdiction=j)
     for ent in (world.ent_a, world.ent_b):
         source = ms.hazard_source_create(actor=None, enterprise=ent, name="储罐区", unit_kind="storage",
