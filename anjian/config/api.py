@@ -139,6 +139,7 @@ def _register() -> None:
     from anjian.accidents.api import router as accidents_router
     from anjian.accounts.api import router as accounts_router
     from anjian.checklists.api import router as checklists_router
+    from anjian.committee.api import router as committee_router
     from anjian.enterprises.api import router as enterprises_router
     from anjian.grids.api import router as grids_router
     from anjian.hazards.api import router as hazards_router
@@ -147,6 +148,7 @@ def _register() -> None:
     from anjian.monitoring.api import router as monitoring_router
     from anjian.orgs.api import router as orgs_router
     from anjian.public_reports.api import router as public_reports_router
+    from anjian.responsibility.api import router as responsibility_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/orgs", orgs_router)
@@ -159,6 +161,8 @@ def _register() -> None:
     api.add_router("/accidents", accidents_router)
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/reports", public_reports_router)
+    api.add_router("/committee", committee_router)
+    api.add_router("/responsibility", responsibility_router)
 
 
 _register()

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "anjian.accidents",
     "anjian.monitoring",
     "anjian.public_reports",
+    "anjian.committee",
+    "anjian.responsibility",
     "anjian.dashboard",
     "anjian.demo",
 ]
