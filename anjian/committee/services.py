@@ -75,7 +75,7 @@ def _require_at(actor: Any, action: str, jurisdiction: Jurisdiction, zh: str, en
 def _lock(model: Any, obj: Any, actor: Any, action: str = "committee.view") -> Any:
     row = model.objects.select_for_update().filter(pk=obj.pk).first()
     if row is None or (actor is not None and not can(actor, action, row)):
-        raise NotFoundInScope("对象不存在", "Not found")
+        raise NotFoundInScope()
     return row
 
 

@@ -121,8 +121,7 @@ def ranking(request: HttpRequest, pk: Id):
 @router.get("/results/{pk}", response=ResultDetailOut, summary="单位考核结果与指标得分 / one unit's result")
 def result_detail(request: HttpRequest, pk: Id):
     require(request, "responsibility.view")
-    res = Result.objects.restrict(request.user, "responsibility.view").filter(pk=pk).first() or Result.objects.filter(
-        pk=pk, round__in=Round.objects.restrict(request.user, "responsibility.view")).first()
-    if res is None:
+    res = Result.objects.filter(pk=pk).select_related("round").first()
+    if res is None or not results_visible(user=request.user, round=res.round).filter(pk=pk).exists():
         raise Http404
     return res

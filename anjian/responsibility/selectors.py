@@ -7,7 +7,14 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from anjian.responsibility.models import Letter, LetterStatus, LetterTemplate, Result, Round, Scheme
+from anjian.responsibility.models import (
+    Letter,
+    LetterStatus,
+    LetterTemplate,
+    Result,
+    Round,
+    Scheme,
+)
 
 
 def template_list(*, user: Any) -> QuerySet[LetterTemplate]:

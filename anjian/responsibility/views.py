@@ -267,16 +267,15 @@ def round_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespons
 @require_action("responsibility.view")
 def round_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     r = _round(request, pk)
-    if not can(request.user, "responsibility.view", r):
+    if not (can(request.user, "responsibility.assess", r)
+            or (r.status == RoundStatus.PUBLISHED and can(request.user, "responsibility.view", r))):
         raise Http404
     return bytes_response(assessment_report(r).to_bytes(), f"考核通报-{r.scheme.year}-{r.stage}.docx")
 
 
 def _result(request: HttpRequest, pk: int) -> Result:
-    res = Result.objects.restrict(request.user, "responsibility.view").filter(pk=pk).first()
-    if res is None:
-        res = Result.objects.filter(pk=pk, round__in=Round.objects.restrict(request.user, "responsibility.view")).first()
-    if res is None:
+    res = Result.objects.filter(pk=pk).select_related("round__scheme").first()
+    if res is None or not results_visible(user=request.user, round=res.round).filter(pk=pk).exists():
         raise Http404
     return res
 
