@@ -246,7 +246,9 @@ def case_create(
     tasks = list(tasks)
     if not tasks:
         raise DomainError("至少分解给一个承办单位", "Assign the matter to at least one unit", field="tasks")
-    today = timezone.localdate()
+    # A matter recorded after the fact (a paper instruction of last week) keeps its own date;
+    # its deadlines may not precede it.
+    start = instructed_on or timezone.localdate()
     seen: set[tuple[int, int | None]] = set()
     for t in tasks:
         jur, dept = _task_unit(t.get("unit"))
@@ -257,11 +259,12 @@ def case_create(
             raise DomainError("承办单位重复", "A unit is named twice", field="tasks")
         seen.add(key)
         deadline = t.get("deadline")
-        if not isinstance(deadline, dt.date) or isinstance(deadline, dt.datetime) or deadline < today:
-            raise DomainError("办理期限须为今天或以后的日期", "Each deadline must be today or later", field="tasks")
+        if not isinstance(deadline, dt.date) or isinstance(deadline, dt.datetime) or deadline < start:
+            raise DomainError("办理期限不能早于批示/决定日期", "A deadline cannot precede the instruction",
+                              field="tasks")
     case = Case.objects.create(
         source=source, title=title.strip()[:200], content=content.strip(), leader=leader.strip(),
-        instructed_on=instructed_on or today, jurisdiction=jurisdiction, issuer_department=issuer_department,
+        instructed_on=start, jurisdiction=jurisdiction, issuer_department=issuer_department,
         meeting=meeting, interview=interview, source_ref=source_ref[:200], created_by=_user(actor),
     )
     if series is not None:

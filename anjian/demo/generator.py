@@ -560,6 +560,11 @@ class Builder:
         from anjian.demo.activity import build_activity  # a year of activity through the services
 
         self.result.counts.update(build_activity(self))
+        from anjian.demo.committee import (
+            build_committee_year,  # the committee's year (docs/responsibility.md)
+        )
+
+        self.result.counts.update(build_committee_year(self))
         # Settle every enterprise's risk colour against the year of activity, as the nightly job
         # does (the on-change recomputes run after commit, which a build inside an outer
         # transaction — a test, a caller's atomic block — never reaches).

@@ -19,6 +19,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -34,7 +36,13 @@ class LetterLevel(models.TextChoices):
     STREET_ENTERPRISE = "street_enterprise", _("街道→企业")
 
 
-METRIC_CHOICES = [(m.value, zh) for m, (zh, _en) in rules.METRIC_LABELS.items()]
+def _pick(zh: str, en: str) -> str:
+    return en if (get_language() or "").lower().startswith("en") else zh
+
+
+# The rules name their metrics in both languages; the label picks the language when rendered.
+bilingual = lazy(_pick, str)
+METRIC_CHOICES = [(m.value, bilingual(zh, en)) for m, (zh, en) in rules.METRIC_LABELS.items()]
 COMPARATOR_CHOICES = [("le", "≤"), ("ge", "≥"), ("deduct", _("每项扣分"))]
 
 

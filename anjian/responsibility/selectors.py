@@ -13,6 +13,7 @@ from anjian.responsibility.models import (
     LetterTemplate,
     Result,
     Round,
+    RoundStatus,
     Scheme,
 )
 
@@ -64,9 +65,12 @@ def round_list(*, user: Any, scheme: Scheme) -> QuerySet[Round]:
 
 
 def results_visible(*, user: Any, round: Round) -> QuerySet[Result]:
-    """The office sees every unit's result; a unit sees its own (and the ranking once published)."""
+    """The assessing office sees every unit's result; once the round is published, so does
+    anyone who may see the round; before that a unit sees only its own."""
     qs = round.results.all()
-    if Round.objects.restrict(user, "responsibility.view").filter(pk=round.pk).exists():
+    office = Round.objects.restrict(user, "responsibility.assess").filter(pk=round.pk).exists()
+    if office or (round.status == RoundStatus.PUBLISHED
+                  and Round.objects.restrict(user, "responsibility.view").filter(pk=round.pk).exists()):
         return qs.order_by("rank", "id")
     own = Result.objects.restrict(user, "responsibility.view").filter(round=round)
     return own.order_by("rank", "id")

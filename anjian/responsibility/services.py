@@ -147,9 +147,10 @@ def _letter_owner(letter: Letter) -> dict[str, Any]:
 
 @transaction.atomic
 def letters_issue(*, actor: Any, template: LetterTemplate, series: Any,
-                  recipients: Iterable[Any] | None = None) -> list[Letter]:
+                  recipients: Iterable[Any] | None = None, issued_on: dt.date | None = None) -> list[Letter]:
     """Issue the template to all recipients of its level (or the ones given): one numbered
-    letter each, and a to-do in each recipient's inbox to acknowledge it by ``ack_days``."""
+    letter each, and a to-do in each recipient's inbox to acknowledge it by ``ack_days`` after
+    ``issued_on`` (today, or the date of letters handed out on paper and recorded later)."""
     t = _lock(LetterTemplate, template, actor)
     _require_at(actor, "responsibility.manage", t.jurisdiction)
     if actor is not None and not can(actor, "documents.issue", series):
@@ -159,7 +160,10 @@ def letters_issue(*, actor: Any, template: LetterTemplate, series: Any,
     if any((type(u).__name__, u.pk) not in allowed for u in wanted):
         raise DomainError("责任单位不属于该层级", "A recipient is not of this level", field="recipients")
     done = {(lt.jurisdiction_id, lt.department_id, lt.enterprise_id) for lt in t.letters.all()}
-    ack_due = timezone.localdate() + dt.timedelta(days=t.ack_days)
+    issued_on = issued_on or timezone.localdate()
+    if issued_on > timezone.localdate():
+        raise DomainError("下达日期不能晚于今天", "The issue date cannot be in the future", field="issued_on")
+    ack_due = issued_on + dt.timedelta(days=t.ack_days)
     ct = ContentType.objects.get_for_model(Letter)
     letters = []
     for unit in wanted:
@@ -173,7 +177,7 @@ def letters_issue(*, actor: Any, template: LetterTemplate, series: Any,
             continue
         issued = number_issue(series=series, actor=actor, year=t.year, title=f"{t.title}（{unit.name}）")
         letter = Letter.objects.create(template=t, number=issued.text, jurisdiction=jur, department=dept,
-                                       enterprise=ent, recipient_name=unit.name, ack_due=ack_due)
+                                       enterprise=ent, recipient_name=unit.name, issued_on=issued_on, ack_due=ack_due)
         issued.content_type, issued.object_id = ct, str(letter.pk)
         issued.save(update_fields=["content_type", "object_id"])
         due_open(letter, DUE_ACK, title=f"责任书待签收：{t.title}（{letter.number}）", due_at=_end_of(ack_due),
