@@ -392,6 +392,14 @@ def tasks_escalate_overdue(*, today: dt.date | None = None) -> int:
     return done
 
 
+def _overdue_answered(case: Case | None, jurisdiction: Jurisdiction, department: Department | None) -> None:
+    """A notice or an interview about a late unit answers the escalation to-do of its task."""
+    if case is None:
+        return
+    for t in case.tasks.filter(jurisdiction=jurisdiction, department=department, escalated=True):
+        due_close(t, DUE_OVERDUE)
+
+
 # --- notices (通报) ------------------------------------------------------------------------------
 
 
@@ -424,6 +432,7 @@ def notice_issue(
         r = NoticeReceipt.objects.create(notice=n, jurisdiction=jur, department=dept)
         due_open(r, DUE_NOTICE, title=f"通报待阅：{n.title}", due_at=due_at, url=url,
                  owner_jurisdiction=None if dept else jur, owner_department=dept)
+        _overdue_answered(case, jur, dept)
     record_event(n, "committee.notice", actor=actor,
                  summary=Msg(gettext_noop("印发 {number}，发送 {n} 个单位"), number=n.number, n=len(recipients)))
     return n
@@ -470,6 +479,7 @@ def interview_record(
     if series is not None:
         iv.number = _issue_number(actor, series, f"约谈{iv.target_name}记录", iv)
         iv.save(update_fields=["number"])
+    _overdue_answered(case, jur, dept)
     record_event(iv, "committee.interview", actor=actor,
                  summary=Msg(gettext_noop("约谈 {unit}，{date} 跟踪检查"), unit=iv.target_name, date=follow_up_on))
     case_create(actor=actor, source=CaseSource.INTERVIEW, title=f"约谈整改落实：{iv.target_name}",

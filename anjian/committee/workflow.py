@@ -32,7 +32,7 @@ DUE_MINUTES = "committee.minutes"
 for _code, _label, _action, _closed_by in [
     (DUE_TASK, _("督办任务待办理"), "committee.handle", _("签收、反馈办理情况")),
     (DUE_REVIEW, _("督办反馈待审核"), "committee.supervise", _("审核办结、退回重办")),
-    (DUE_OVERDUE, _("督办任务逾期"), "committee.supervise", _("催办、约谈、通报或办结")),
+    (DUE_OVERDUE, _("督办任务逾期"), "committee.supervise", _("印发通报、登记约谈")),
     (DUE_NOTICE, _("通报待阅"), "committee.handle", _("确认已阅")),
     (DUE_MINUTES, _("会议纪要待印发"), "committee.manage", _("印发会议纪要")),
 ]:

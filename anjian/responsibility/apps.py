@@ -27,3 +27,5 @@ class ResponsibilityConfig(AppConfig):
                             "bi-pen", 10))
         menu_register(Entry(section, _("考核评价"), "responsibility:schemes", "responsibility.view",
                             "bi-trophy", 11, territorial=True))
+        menu_register(Entry(_("二、统筹协调"), _("事故督办"), "responsibility:accident_cases", "committee.supervise",
+                            "bi-exclamation-octagon", 15, territorial=True))

@@ -18,4 +18,6 @@ urlpatterns = [
     path("assessment/rounds/<int:pk>/report.docx", views.round_report_view, name="round_report"),
     path("assessment/rounds/<int:pk>/<str:action>/", views.round_action_view, name="round_action"),
     path("assessment/results/<int:pk>/", views.result_detail_view, name="result"),
+    path("accident-supervision/", views.accident_cases_view, name="accident_cases"),
+    path("accident-supervision/<int:pk>/open/", views.accident_case_open_view, name="accident_case_open"),
 ]

@@ -19,6 +19,7 @@ from anjian.core.views import post_form_action, require_action
 from anjian.documents.exports import Column, bytes_response, xlsx_response
 from anjian.documents.models import Attachment
 from anjian.responsibility import services
+from anjian.responsibility.accident_cases import accident_case_open, cases_by_accident, supervised_accidents
 from anjian.responsibility.documents import assessment_report, letter_document
 from anjian.responsibility.forms import AckForm, AppealForm, IssueForm, RoundForm, SchemeForm, TemplateForm
 from anjian.responsibility.models import (
@@ -317,3 +318,32 @@ def result_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "appeal_open": unit and res.status == ResultStatus.REVIEWED, "appeal_form": AppealForm(),
         "events": timeline_for(res),
     })
+
+
+# --- accidents under supervision → 督办 matters ---------------------------------------------------
+
+
+@require_action("committee.view")
+def accident_cases_view(request: HttpRequest) -> HttpResponse:
+    accidents = list(supervised_accidents(user=request.user)[:200])
+    cases = cases_by_accident(accidents)
+    return render(request, "responsibility/accident_cases.html", {
+        "rows": [(a, cases.get(a.pk)) for a in accidents], "can_open": has_action(request.user, "committee.supervise"),
+    })
+
+
+@require_POST
+@require_action("committee.supervise")
+def accident_case_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    accident = supervised_accidents(user=request.user).filter(pk=pk).first()
+    if accident is None:
+        raise Http404
+    try:
+        case = accident_case_open(actor=request.user, accident=accident)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+        return redirect("responsibility:accident_cases")
+    messages.success(request, _("已立案督办"))
+    return redirect("committee:case", pk=case.pk)

@@ -93,6 +93,7 @@ ROUTES = [
     ("/responsibility/assessment/rounds/{round}/report.docx", {CA}),
     ("/responsibility/assessment/results/{ra}/", {CA, DA}),
     ("/responsibility/assessment/results/{rb}/", {CA, DB}),
+    ("/responsibility/accident-supervision/", COMMITTEE),
     ("/api/v1/committee/cases", COMMITTEE),
     ("/api/v1/committee/cases/{case}", {CA, DB, RG}),
     ("/api/v1/committee/tasks", COMMITTEE),
@@ -151,3 +152,27 @@ def test_the_owner_acts_through_the_pages(login, world):
     assert r.status_code == 302 and Letter.objects.get(pk=ids["lb"]).status == LetterStatus.ACKNOWLEDGED
     r = login(CA).post(f"/committee/tasks/{ids['tb']}/review/close/", {"note": "同意"})
     assert r.status_code == 302 and Task.objects.get(pk=ids["tb"]).status == TaskStatus.CLOSED
+
+
+def test_api_creates_a_matter_within_scope(login, world):
+    from anjian.committee.models import Case
+
+    later = (timezone.localdate() + dt.timedelta(days=5)).isoformat()
+    payload = {"title": "批示办理", "content": "请办理", "leader": "市长", "jurisdiction_code": "990100",
+               "tasks": [{"department_id": world.ema.pk, "deadline": later},
+                         {"jurisdiction_code": "990102", "requirement": "乙区排查", "deadline": later}]}
+    r = login(CA).post("/api/v1/committee/cases", payload, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert {t["unit"] for t in r.json()["tasks"]} == {"示范市应急管理局", "乙区"}
+    # a district cannot supervise in the city's name, nor task a unit outside its district
+    r = login(DA).post("/api/v1/committee/cases", payload, content_type="application/json")
+    assert r.status_code in (400, 403, 404)
+    r = login(DA).post("/api/v1/committee/cases", {**payload, "jurisdiction_code": "990101", "tasks": [
+        {"jurisdiction_code": "990102", "deadline": later}]}, content_type="application/json")
+    assert r.status_code in (400, 404)
+    assert Case.objects.count() == 1
+    # the regulator answers its task through the API
+    task = Case.objects.get().tasks.get(department=world.ema)
+    r = login(RG).post(f"/api/v1/committee/tasks/{task.pk}/submit", {"feedback": "已办理"},
+                       content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "submitted"

@@ -90,6 +90,8 @@ def test_instruction_split_three_ways(world, series):
                                  title="关于交通运输局逾期未反馈督办事项的通报", body="市交通运输局未按期反馈。\n请立即整改。",
                                  issuer="示范市安全生产委员会办公室", recipients=[transport], series=series, case=case)
         assert notice.number == "示安委办〔2026〕2号"
+        # the notice answers the escalation to-do
+        assert DueItem.objects.get(kind="committee.overdue", object_id=str(late.pk)).state == DueState.DONE
         receipt = notice.receipts.get()
         assert DueItem.objects.get(kind="committee.notice_read", object_id=str(receipt.pk)).owner_department == transport
         cs.notice_read(actor=admin, receipt=receipt)
@@ -105,9 +107,8 @@ def test_instruction_split_three_ways(world, series):
         assert follow.source == CaseSource.INTERVIEW
         assert follow.tasks.get().deadline == dt.date(2026, 6, 20) and follow.tasks.get().department == transport
 
-        # the late unit answers: the escalation to-do closes; the issuer closes the case
+        # the late unit answers; the issuer closes the case
         cs.task_submit(actor=admin, task=late, feedback="已排查积水点9处")
-        assert DueItem.objects.get(kind="committee.overdue", object_id=str(late.pk)).state == DueState.DONE
         cs.task_close(actor=admin, task=late)
         cs.case_close(actor=admin, case=case, note="各单位均已办结")
         case.refresh_from_db()
