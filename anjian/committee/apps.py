@@ -32,5 +32,6 @@ class CommitteeConfig(AppConfig):
             (_("通报"), "committee:notices", "committee.view", "bi-megaphone", 12),
             (_("约谈"), "committee:interviews", "committee.view", "bi-chat-square-text", 13),
             (_("成员单位"), "committee:members", "committee.view", "bi-diagram-2", 14),
+            (_("督导"), "committee:visits", "committee.view", "bi-binoculars", 16),
         ]:
             menu_register(Entry(section, label, url, action, icon, order))

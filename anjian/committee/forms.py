@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.committee.models import CaseSource, MeetingKind, MemberRole, NoticeKind
+from anjian.committee.models import CaseSource, MeetingKind, MemberRole, NoticeKind, VisitFocus
 from anjian.core.forms import DateInput, QueryForm, bootstrap
 from anjian.orgs.models import Department, DepartmentKind, Jurisdiction, JurisdictionLevel
 
@@ -261,3 +261,37 @@ class MemberForm(_UserForm):
         if d is None:
             raise forms.ValidationError(_("所选项不存在或不在您的管辖范围内"))
         return d
+
+
+class VisitForm(_UserForm):
+    jurisdiction = forms.ChoiceField(label=_("督导辖区"))
+    focus = forms.ChoiceField(label=_("督导类型"), choices=VisitFocus.choices)
+    title = forms.CharField(label=_("督导事项"), max_length=200)
+    target = forms.CharField(label=_("督导对象"), max_length=200)
+    leader = forms.CharField(label=_("带队领导"), max_length=50)
+    planned_on = forms.DateField(label=_("计划日期"), widget=DateInput())
+
+
+class VisitRecordForm(forms.Form):
+    findings = forms.CharField(label=_("发现问题"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = forms.FileField(label=_("现场照片"), required=False,
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+    unit = forms.ChoiceField(label=_("交办单位"), required=False)
+    requirement = forms.CharField(label=_("整改要求"), max_length=500, required=False)
+    deadline = forms.DateField(label=_("整改期限"), widget=DateInput(), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["unit"].choices = [("", _("（不交办）")), *unit_choices(user, "committee.view")]
+        bootstrap(self, size="lg")
+
+    def tasks(self) -> list[dict[str, Any]]:
+        value = self.cleaned_data.get("unit")
+        if not value:
+            return []
+        unit = resolve_unit(self.user, "committee.view", value)
+        if unit is None or not self.cleaned_data.get("deadline"):
+            raise forms.ValidationError(_("交办单位须在您的管辖范围内，并填写整改期限"))
+        return [{"unit": unit, "requirement": self.cleaned_data.get("requirement") or self.cleaned_data["findings"],
+                 "deadline": self.cleaned_data["deadline"]}]

@@ -330,3 +330,48 @@ class Interview(models.Model):
     @property
     def target_name(self) -> str:
         return self.target_department.name if self.target_department_id else self.target_jurisdiction.name
+
+
+class VisitFocus(models.TextChoices):
+    SECTOR = "sector", _("重点行业")
+    PLACE = "place", _("重点部位")
+    AREA = "area", _("重点区域")
+    HOLIDAY = "holiday", _("重大节假日")
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", _("待督导")
+    DONE = "done", _("已督导")
+
+
+class Visit(models.Model):
+    """A supervision visit (督导, plan item 4): planned for a key sector, place, area or holiday,
+    led by a leader, recorded on a phone; its findings become supervised tasks."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction")
+
+    jurisdiction = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("督导辖区"), on_delete=models.PROTECT,
+                                     related_name="+")
+    focus = models.CharField(_("督导类型"), max_length=10, choices=VisitFocus.choices)
+    title = models.CharField(_("督导事项"), max_length=200)
+    target = models.CharField(_("督导对象"), max_length=200, help_text=_("如：甲区危险化学品企业、春节期间人员密集场所"))
+    leader = models.CharField(_("带队领导"), max_length=50)
+    planned_on = models.DateField(_("计划日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
+    done_on = models.DateField(_("督导日期"), null=True, blank=True)
+    findings = models.TextField(_("发现问题"), blank=True)
+    case = models.ForeignKey(Case, verbose_name=_("督办事项"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("督导")
+        verbose_name_plural = _("督导")
+        ordering = ["-planned_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

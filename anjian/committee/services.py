@@ -29,11 +29,15 @@ from anjian.committee.models import (
     NoticeReceipt,
     Task,
     TaskStatus,
+    Visit,
+    VisitFocus,
+    VisitStatus,
 )
 from anjian.committee.workflow import (
     DUE_MINUTES,
     DUE_NOTICE,
     DUE_OVERDUE,
+    DUE_VISIT,
     TASK_WORKFLOW,
     end_of,
     minutes_due,
@@ -60,6 +64,8 @@ register_verbs([
     ("committee.notice", gettext_lazy("印发通报")),
     ("committee.notice_read", gettext_lazy("通报已阅")),
     ("committee.interview", gettext_lazy("约谈")),
+    ("committee.visit_planned", gettext_lazy("制定督导计划")),
+    ("committee.visit_done", gettext_lazy("记录督导情况")),
 ])
 
 
@@ -487,3 +493,57 @@ def interview_record(
                 tasks=[{"unit": dept or jur, "requirement": f"落实约谈整改承诺：{iv.commitments}",
                         "deadline": max(follow_up_on, timezone.localdate())}])
     return iv
+
+
+# --- supervision visits (督导) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def visit_plan(*, actor: Any, jurisdiction: Jurisdiction, focus: str, title: str, target: str, leader: str,
+               planned_on: dt.date) -> Visit:
+    """Plan a leader-led visit to a key sector, place, area or a holiday's duty: a to-do for the
+    office on the planned day."""
+    _require_at(actor, "committee.supervise", jurisdiction, "您无权在该辖区安排督导", "You may not plan visits here")
+    if focus not in VisitFocus.values:
+        raise DomainError("督导类型无效", "Invalid focus", field="focus")
+    if not title.strip() or not target.strip() or not leader.strip():
+        raise DomainError("请填写督导事项、对象和带队领导", "Title, target and leader are required", field="title")
+    v = Visit.objects.create(jurisdiction=jurisdiction, focus=focus, title=title.strip()[:200],
+                             target=target.strip()[:200], leader=leader.strip()[:50], planned_on=planned_on,
+                             created_by=_user(actor))
+    from django.urls import reverse
+
+    due_open(v, DUE_VISIT, title=f"督导待开展：{v.title}", due_at=end_of(planned_on),
+             url=reverse("committee:visit", args=[v.pk]), owner_jurisdiction=jurisdiction)
+    record_event(v, "committee.visit_planned", actor=actor,
+                 summary=Msg(gettext_noop("{leader} 带队督导「{title}」，{date}"), leader=v.leader, title=v.title,
+                             date=planned_on))
+    return v
+
+
+@transaction.atomic
+def visit_record(*, actor: Any, visit: Visit, findings: str, done_on: dt.date | None = None,
+                 files: Iterable[Any] = (), tasks: Iterable[dict[str, Any]] = ()) -> Visit:
+    """Record the visit (on a phone, with photos); the findings given to units become a
+    supervised matter with their tasks."""
+    v = _lock(Visit, visit, actor, "committee.supervise")
+    if v.status == VisitStatus.DONE:
+        raise DomainError("该督导已记录", "The visit is already recorded", field="visit")
+    if not findings.strip():
+        raise DomainError("须填写发现问题", "The findings are required", field="findings")
+    v.findings = findings.strip()
+    v.done_on = done_on or timezone.localdate()
+    v.status = VisitStatus.DONE
+    tasks = list(tasks)
+    if tasks:
+        v.case = case_create(actor=actor, source=CaseSource.VISIT, title=f"督导发现问题整改：{v.title}",
+                             content=v.findings, jurisdiction=v.jurisdiction, tasks=tasks, instructed_on=v.done_on)
+    v._change_reason = "记录督导情况"  # type: ignore[attr-defined]
+    v.save()
+    files = list(files)
+    if files:
+        attachments_add(owner=v, files=files, actor=actor)
+    record_event(v, "committee.visit_done", actor=actor,
+                 summary=Msg(gettext_noop("督导完成，交办 {n} 个单位"), n=len(tasks)), note=v.findings)
+    due_close(v, DUE_VISIT)
+    return v

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +26,8 @@ from anjian.committee.forms import (
     NoteForm,
     NoticeForm,
     SignInForm,
+    VisitForm,
+    VisitRecordForm,
 )
 from anjian.committee.models import (
     Case,
@@ -35,6 +38,7 @@ from anjian.committee.models import (
     NoticeReceipt,
     Task,
     TaskStatus,
+    Visit,
 )
 from anjian.committee.selectors import (
     case_list,
@@ -466,6 +470,63 @@ def member_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.member_leave(actor=request.user, member=m)
     messages.success(request, _("已退出安委会"))
     return redirect("committee:members")
+
+
+# --- supervision visits (督导) -------------------------------------------------------------------
+
+
+@require_action("committee.view")
+def visit_list_view(request: HttpRequest) -> HttpResponse:
+    qs = Visit.objects.restrict(request.user, "committee.view")
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(qs, [C("title", "督导事项"), C(lambda v: v.get_focus_display(), "督导类型"),
+                                  C("target", "督导对象"), C("leader", "带队领导"), C("planned_on", "计划日期"),
+                                  C(lambda v: v.get_status_display(), "状态"), C("findings", "发现问题")], "督导.xlsx")
+    page = keyset_page(qs, request.GET, sort="-planned_on", size=20)
+    return render(request, "committee/visits.html", {"page": page, "query": _query(request),
+                                                     "can_create": has_action(request.user, "committee.supervise")})
+
+
+@require_action("committee.supervise")
+def visit_create_view(request: HttpRequest) -> HttpResponse:
+    form = VisitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            v = services.visit_plan(actor=request.user, jurisdiction=d["jurisdiction"], focus=d["focus"],
+                                    title=d["title"], target=d["target"], leader=d["leader"], planned_on=d["planned_on"])
+        except DomainError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("已制定督导计划"))
+            return redirect("committee:visit", pk=v.pk)
+    return _form_page(request, form, _("制定督导计划"), "committee:visits")
+
+
+@require_action("committee.view")
+def visit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    v = Visit.objects.restrict(request.user, "committee.view").filter(pk=pk).first()
+    if v is None:
+        raise Http404
+    form = None
+    if v.status == "planned" and can(request.user, "committee.supervise", v):
+        form = VisitRecordForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                tasks = form.tasks()
+                services.visit_record(actor=request.user, visit=v, findings=form.cleaned_data["findings"],
+                                      files=request.FILES.getlist("files"), tasks=tasks)
+            except ValidationError as exc:
+                form.add_error("unit", exc)
+            except DomainError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, _("已记录督导情况"))
+                return redirect("committee:visit", pk=v.pk)
+    from django.contrib.contenttypes.models import ContentType
+
+    files = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Visit), object_id=str(v.pk))
+    return render(request, "committee/visit.html", {"v": v, "form": form, "files": files, "events": timeline_for(v)})
 
 
 __all__ = ["TASK_WORKFLOW"]

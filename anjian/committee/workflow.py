@@ -28,6 +28,7 @@ DUE_REVIEW = "committee.task_review"
 DUE_OVERDUE = "committee.overdue"
 DUE_NOTICE = "committee.notice_read"
 DUE_MINUTES = "committee.minutes"
+DUE_VISIT = "committee.visit"
 
 for _code, _label, _action, _closed_by in [
     (DUE_TASK, _("督办任务待办理"), "committee.handle", _("签收、反馈办理情况")),
@@ -35,6 +36,7 @@ for _code, _label, _action, _closed_by in [
     (DUE_OVERDUE, _("督办任务逾期"), "committee.supervise", _("印发通报、登记约谈")),
     (DUE_NOTICE, _("通报待阅"), "committee.handle", _("确认已阅")),
     (DUE_MINUTES, _("会议纪要待印发"), "committee.manage", _("印发会议纪要")),
+    (DUE_VISIT, _("督导待开展"), "committee.supervise", _("记录督导情况")),
 ]:
     due_registry.register(due_registry.DueKind(code=_code, label=_label, action=_action, closed_by=_closed_by,
                                                remind_before=dt.timedelta(days=2)))

@@ -2,7 +2,7 @@
 the services exactly as real use would build it: member units; letters city → districts and
 city → departments (signed and overdue) and district → streets; two meetings with minutes and
 decisions being chased; a leader's instruction split three ways with one department late and
-escalated; a notice and an interview; the assessment schemes with a mid-year round and its ranking."""
+escalated; a notice and an interview; supervision visits; the assessment schemes with a mid-year round and its ranking."""
 
 from __future__ import annotations
 
@@ -150,6 +150,18 @@ def build_committee_year(builder: Any) -> dict[str, int]:
             place="市安委办第二会议室", series=series, case=instr,
         )
         counts["committee_cases"] = Case.objects.count()
+
+        # supervision visits: one done (its finding handed to district 1), one planned
+        done = cs.visit_plan(actor=office, jurisdiction=city, focus="sector", title="危险化学品企业安全生产督导",
+                             target=f"{districts[0].name}危险化学品生产储存企业", leader="分管副市长",
+                             planned_on=day(0.7))
+        cs.visit_record(actor=office, visit=done, done_on=day(0.7),
+                        findings="两家企业储罐区可燃气体报警器未定期检定；一家企业特殊作业审批不规范。",
+                        tasks=[{"unit": districts[0], "requirement": "督促企业完成报警器检定、规范特殊作业审批",
+                                "deadline": today + dt.timedelta(days=15)}])
+        cs.visit_plan(actor=office, jurisdiction=city, focus="holiday", title="元旦春节期间安全生产督导",
+                      target="人员密集场所、燃气使用场所", leader="常务副市长", planned_on=today + dt.timedelta(days=14))
+        counts["committee_visits"] = 2
 
         # the assessment: districts and departments, mid-year round computed from the platform's figures
         mid_end = min(dt.date(today.year, 6, 30), today)

@@ -76,6 +76,8 @@ ROUTES = [
     ("/committee/interviews/new/", SUPERVISE),
     ("/committee/interviews/{iv}/", {CA, RG}),
     ("/committee/interviews/{iv}/record.docx", {CA, RG}),
+    ("/committee/visits/", COMMITTEE),
+    ("/committee/visits/new/", SUPERVISE),
     ("/committee/members/", COMMITTEE),
     ("/committee/members/set/", SUPERVISE),
     ("/committee/members/{member}/", {CA, RG}),

@@ -4,8 +4,10 @@ carries the red letterhead and rule at the top (checked on the page image)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -65,6 +67,9 @@ def test_word_outputs_render_in_libreoffice(world, tmp_path):
         assert positions[0] < positions[1] or name in ("interview", "report"), (name, positions)
         subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / name)],
                        check=True, capture_output=True)
+        if shots := os.environ.get("ANJIAN_SHOTS"):  # keep the page images to look at
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(Path(shots) / f"word-{name}")], check=True)
         page = next(tmp_path.glob(f"{name}-*1.png"))
         red = _red_rows(page)
         # the red letterhead and the red rule under the number, in the top third of page 1

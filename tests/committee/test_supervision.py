@@ -186,3 +186,25 @@ def test_member_units_keep_history(world):
     cs.member_leave(actor=admin, member=mu)
     mu.refresh_from_db()
     assert mu.left_on is not None
+
+
+def test_supervision_visit_findings_become_tasks(world, login):
+    from anjian.committee.models import Visit, VisitStatus
+
+    admin = world.user("city_admin")
+    with time_machine.travel(at(2026, 1, 20), tick=False):
+        v = cs.visit_plan(actor=admin, jurisdiction=world.city, focus="holiday", title="春节前安全生产督导",
+                          target="甲区人员密集场所", leader="常务副市长", planned_on=dt.date(2026, 1, 25))
+        assert due_item_list(user=admin).filter(kind="committee.visit").count() == 1
+        with pytest.raises(NotAllowed):
+            cs.visit_plan(actor=world.user("district_b"), jurisdiction=world.district_a, focus="area", title="x",
+                          target="x", leader="x", planned_on=dt.date(2026, 1, 25))
+        client = login("city_admin")
+        r = client.post(f"/committee/visits/{v.pk}/", {"findings": "某商场消防通道堵塞", "unit": f"j:{world.district_a.pk}",
+                                                       "requirement": "立即清理", "deadline": "2026-01-31"})
+        assert r.status_code == 302, r.content.decode()[:500]
+        v = Visit.objects.get(pk=v.pk)
+        assert v.status == VisitStatus.DONE and v.case is not None
+        assert v.case.tasks.get().jurisdiction == world.district_a
+        assert due_item_list(user=world.user("district_a")).filter(kind="committee.task").count() == 1
+        assert DueItem.objects.get(kind="committee.visit").state == DueState.DONE
