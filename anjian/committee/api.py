@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from anjian.committee import services
 from anjian.committee.models import Case, Meeting, Notice, NoticeReceipt, Task
@@ -131,7 +131,7 @@ def case_create(request: HttpRequest, payload: CaseIn):
     c = services.case_create(actor=request.user, source=payload.source, title=payload.title, content=payload.content,
                              leader=payload.leader, instructed_on=payload.instructed_on,
                              jurisdiction=refs["jurisdiction_code"], tasks=tasks)
-    return 201, _detail(request, c)
+    return Status(201, _detail(request, c))
 
 
 @router.get("/cases/{pk}", response=_CaseDetail, summary="督办事项详情 / one matter with its tasks")
@@ -199,7 +199,7 @@ def meeting_sign_in(request: HttpRequest, pk: Id):
     if m is None:
         raise Http404
     a = services.meeting_sign_in(actor=request.user, meeting=m)
-    return 201, {"id": a.pk, "name": a.name, "signed_at": a.signed_at.isoformat()}
+    return Status(201, {"id": a.pk, "name": a.name, "signed_at": a.signed_at.isoformat()})
 
 
 class NoticeOut(Schema):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.committee.models import CaseSource, MeetingKind, MemberRole, NoticeKind, VisitFocus
 from anjian.core.forms import DateInput, QueryForm, bootstrap
+from anjian.documents.models import DocumentSeries
 from anjian.orgs.models import Department, DepartmentKind, Jurisdiction, JurisdictionLevel
 
 ROWS = 5
@@ -43,14 +44,10 @@ def resolve_unit(user: Any, action: str, value: str) -> Any:
 
 
 def series_choices(user: Any) -> list[tuple[str, str]]:
-    from anjian.documents.models import DocumentSeries
-
     return [(str(s.pk), str(s)) for s in DocumentSeries.objects.restrict(user, "documents.issue").order_by("code")[:100]]
 
 
 def resolve_series(user: Any, value: str) -> Any:
-    from anjian.documents.models import DocumentSeries
-
     return DocumentSeries.objects.restrict(user, "documents.issue").filter(pk=int(value)).first() if value.isdigit() else None
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -171,8 +172,6 @@ def meeting_create(
 
 
 def _meeting_url(m: Meeting) -> str:
-    from django.urls import reverse
-
     return reverse("committee:meeting", args=[m.pk])
 
 
@@ -429,8 +428,6 @@ def notice_issue(
                               body=body.strip(), issuer=issuer.strip()[:100], case=case, created_by=_user(actor))
     n.number = _issue_number(actor, series, n.title, n)
     n.save(update_fields=["number"])
-    from django.urls import reverse
-
     url = reverse("committee:notice", args=[n.pk])
     due_at = end_of(timezone.localdate() + dt.timedelta(days=rules.DEFAULT_POLICY.notice_read_days))
     for unit in recipients:
@@ -511,8 +508,6 @@ def visit_plan(*, actor: Any, jurisdiction: Jurisdiction, focus: str, title: str
     v = Visit.objects.create(jurisdiction=jurisdiction, focus=focus, title=title.strip()[:200],
                              target=target.strip()[:200], leader=leader.strip()[:50], planned_on=planned_on,
                              created_by=_user(actor))
-    from django.urls import reverse
-
     due_open(v, DUE_VISIT, title=f"督导待开展：{v.title}", due_at=end_of(planned_on),
              url=reverse("committee:visit", args=[v.pk]), owner_jurisdiction=jurisdiction)
     record_event(v, "committee.visit_planned", actor=actor,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -179,8 +180,6 @@ def task_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
     handler = can(request.user, "committee.handle", task) and task.status == TaskStatus.ASSIGNED
     issuer = can(request.user, "committee.supervise", task.case)
-    from django.contrib.contenttypes.models import ContentType
-
     files = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Task), object_id=str(task.pk))
     return render(request, "committee/task.html", {
         "task": task, "handler": handler, "issuer": issuer and task.status == TaskStatus.SUBMITTED,
@@ -523,8 +522,6 @@ def visit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("已记录督导情况"))
                 return redirect("committee:visit", pk=v.pk)
-    from django.contrib.contenttypes.models import ContentType
-
     files = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Visit), object_id=str(v.pk))
     return render(request, "committee/visit.html", {"v": v, "form": form, "files": files, "events": timeline_for(v)})
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from anjian.accounts.models import User
 from anjian.committee import services as cs
 from anjian.committee.models import Case, CaseSource
 from anjian.documents.models import DocumentSeries
@@ -24,8 +25,6 @@ def _local(day: dt.date, hour: int = 9) -> dt.datetime:
 
 
 def build_committee_year(builder: Any) -> dict[str, int]:
-    from anjian.accounts.models import User
-
     users = {u.username: u for u in User.objects.filter(username__in=["city_office", "district1", "regulator"])}
     office, ema_user = users.get("city_office"), users.get("regulator")
     city, districts = builder.city, builder.districts

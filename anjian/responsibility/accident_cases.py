@@ -56,7 +56,7 @@ def accident_case_open(*, actor: Any, accident: Accident, deadline: dt.date | No
         tasks.append({"unit": a.department, "requirement": "督促行业领域举一反三开展隐患排查", "deadline": due})
     return case_create(
         actor=actor, source=CaseSource.ACCIDENT, title=f"{level}：{when:%Y-%m-%d} {a.unit_name}事故",
-        content=f"{a.unit_name}于{when:%Y年%m月%d日}发生{a.type_name}事故，死亡{a.deaths}人。{level}。",
+        content=f"{a.unit_name}于{when.year}年{when.month}月{when.day}日发生{a.type_name}事故，死亡{a.deaths}人。{level}。",
         jurisdiction=city, tasks=tasks, source_ref=source_ref(a),
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from anjian.documents.charts import bar_chart
-from anjian.documents.word import OfficialDocument
+from anjian.documents.word import OfficialDocument, format_cn_date
 from anjian.responsibility.models import Letter, Round
 
 SIGN_OFF = "甲方（签章）：{issuer}　　　　乙方（签章）：{unit}\n甲方代表（签字）：　　　　　　　乙方责任人（签字）：{who}"
@@ -46,8 +46,8 @@ def assessment_report(rnd: Round) -> OfficialDocument:
     doc = OfficialDocument(f"关于{scheme.year}年度安全生产考核{rnd.get_stage_display()}情况的通报", None, issuer,
                            timezone.localdate(), addressee="各区人民政府，市有关单位：")
     doc.paragraph(
-        f"根据《{scheme.name}》，市安委办对{len(results)}个单位{rnd.period_start:%Y年%m月%d日}至"
-        f"{rnd.period_end:%Y年%m月%d日}的安全生产工作进行了考核评价，现将有关情况通报如下："
+        f"根据《{scheme.name}》，市安委办对{len(results)}个单位{format_cn_date(rnd.period_start)}至"
+        f"{format_cn_date(rnd.period_end)}的安全生产工作进行了考核评价，现将有关情况通报如下："
     )
     doc.heading("考核结果", 1)
     doc.table(["排名", "单位", "得分", "等次", "一票否决"],
