@@ -62,8 +62,9 @@ def build_committee_year(builder: Any) -> dict[str, int]:
         t_dept = rs.template_create(actor=office, year=today.year, level=LetterLevel.CITY_DEPARTMENT,
                                     title=f"{today.year}年度安全生产目标管理责任书（市直部门）", jurisdiction=city,
                                     issuer="示范市人民政府", body=body, targets=targets[1:])
-        letters = rs.letters_issue(actor=office, template=t_district, series=series, issued_on=day(0.05))
-        letters += rs.letters_issue(actor=office, template=t_dept, series=series, issued_on=day(0.05))
+        issued = min(day(0.05), today - dt.timedelta(days=30))  # so that the unsigned ones are overdue
+        letters = rs.letters_issue(actor=office, template=t_district, series=series, issued_on=issued)
+        letters += rs.letters_issue(actor=office, template=t_dept, series=series, issued_on=issued)
         for lt in letters:
             if lt.recipient_name in (districts[-1].name, transport.name, deps["市商务局"].name):
                 continue  # left unsigned: overdue on the status board
@@ -123,10 +124,10 @@ def build_committee_year(builder: Any) -> dict[str, int]:
         instr = cs.case_create(
             actor=office, source=CaseSource.INSTRUCTION, title="落实市长关于岁末年初安全防范工作的批示",
             content="请应急、住建、交通部门立即组织排查，确保岁末年初安全形势稳定。", leader="市长",
-            jurisdiction=city, instructed_on=day(0.8), series=series,
-            tasks=[{"unit": ema, "requirement": "排查危险化学品企业", "deadline": day(0.85)},
-                   {"unit": housing, "requirement": "排查在建工地", "deadline": day(0.85)},
-                   {"unit": transport, "requirement": "排查客运站场和隧道", "deadline": day(0.85)}],
+            jurisdiction=city, instructed_on=today - dt.timedelta(days=20), series=series,
+            tasks=[{"unit": ema, "requirement": "排查危险化学品企业", "deadline": today - dt.timedelta(days=5)},
+                   {"unit": housing, "requirement": "排查在建工地", "deadline": today - dt.timedelta(days=5)},
+                   {"unit": transport, "requirement": "排查客运站场和隧道", "deadline": today - dt.timedelta(days=5)}],
         )
         for t in instr.tasks.all():
             if t.department_id == ema.pk:
