@@ -378,7 +378,7 @@ def tasks_escalate_overdue(*, today: dt.date | None = None) -> int:
     done = 0
     for pk in Task.objects.filter(status=TaskStatus.ASSIGNED, deadline__lt=today, escalated=False).values_list("pk", flat=True):
         with transaction.atomic():
-            t = Task.objects.select_for_update().select_related("case", "department", "jurisdiction").get(pk=pk)
+            t = Task.objects.select_for_update(of=("self",)).select_related("case", "department", "jurisdiction").get(pk=pk)
             if t.escalated or t.status != TaskStatus.ASSIGNED:
                 continue
             t.escalated = True
