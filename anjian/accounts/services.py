@@ -43,7 +43,8 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
         "code": "city_office", "name": "市安委办", "name_en": "City safety committee office",
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "audit.view", "orgs.view", "accounts.view",
                     "documents.*", "enterprises.*", "monitoring.*", "accidents.*",
-                    "hazards.*", "public_reports.*", "grids.*", "checklists.*", "enforcement.*"],
+                    "hazards.*", "public_reports.*", "grids.*", "checklists.*", "enforcement.*", "committee.*",
+                    "responsibility.*"],
     },
     {
         "code": "district_office", "name": "区安委办", "name_en": "District safety office",
@@ -52,10 +53,10 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise", "hazards.penalty",
                     "public_reports.view", "public_reports.triage", "public_reports.handle", "public_reports.verify",
                     "public_reports.reward", "public_reports.identity", "grids.view", "grids.manage", "grids.plan",
-                    "hazards.import", "checklists.view", "checklists.manage",
-                    "enforcement.view", "enforcement.plan", "enforcement.approve", "enforcement.draw",
-                    "enforcement.inspect", "enforcement.handle", "enforcement.decide", "enforcement.pay",
-                    "enforcement.standardize"],
+                    "hazards.import", "checklists.view", "checklists.manage", "enforcement.view", "enforcement.plan",
+                    "enforcement.approve", "enforcement.draw", "enforcement.inspect", "enforcement.handle",
+                    "enforcement.decide", "enforcement.pay", "enforcement.standardize", "committee.*",
+                    "responsibility.*"],
     },
     {
         "code": "street_office", "name": "街道安办", "name_en": "Street safety office",
@@ -63,7 +64,8 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "enterprises.add", "enterprises.change", "enterprises.export", "monitoring.view", "accidents.view", "accidents.report", "accidents.supplement",
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.rectify",
                     "public_reports.view", "public_reports.handle", "grids.view", "grids.manage", "grids.plan", "grids.patrol",
-                    "hazards.import", "checklists.view", "enforcement.view"],
+                    "hazards.import", "checklists.view", "enforcement.view", "committee.view", "committee.handle",
+                    "responsibility.view", "responsibility.ack", "responsibility.manage", "responsibility.self"],
     },
     {
         "code": "regulator", "name": "行业监管部门", "name_en": "Sector regulator",
@@ -71,7 +73,8 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "monitoring.*", "accidents.view", "accidents.report", "accidents.supplement", "accidents.investigate",
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise", "hazards.penalty",
                     "public_reports.view", "public_reports.triage", "public_reports.handle", "public_reports.verify",
-                    "hazards.import", "checklists.view", "checklists.manage", "enforcement.*"],
+                    "hazards.import", "checklists.view", "checklists.manage", "enforcement.*", "committee.view",
+                    "committee.handle", "responsibility.view", "responsibility.ack", "responsibility.self"],
     },
     {
         "code": "grid_inspector", "name": "网格员", "name_en": "Grid inspector",
@@ -83,7 +86,8 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "enterprises.view", "enterprises.change",
                     "monitoring.view", "monitoring.change", "monitoring.ack", "accidents.view", "accidents.report", "accidents.supplement",
                     "hazards.view", "hazards.report", "hazards.rectify", "hazards.import", "checklists.view",
-                    "enforcement.view", "enforcement.respond", "enforcement.pay", "enforcement.standardize"],
+                    "enforcement.view", "enforcement.respond", "enforcement.pay", "enforcement.standardize",
+                    "responsibility.view", "responsibility.ack"],
     },
     {
         "code": "custody", "name": "托管服务机构", "name_en": "Custody provider",
@@ -104,7 +108,8 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
         "code": "leader", "name": "领导", "name_en": "Leader (read-only)",
         "actions": ["dashboard.view", "inbox.view", "orgs.view", "enterprises.view", "enterprises.export",
                     "monitoring.view", "accidents.view",
-                    "hazards.view", "public_reports.view", "grids.view", "checklists.view", "enforcement.view"],
+                    "hazards.view", "public_reports.view", "grids.view", "checklists.view", "enforcement.view",
+                    "committee.view", "responsibility.view"],
     },
 ]
 

@@ -18,6 +18,7 @@ from anjian.accidents.api import router as accidents_router
 from anjian.accounts.api import router as accounts_router
 from anjian.accounts.services import token_authenticate
 from anjian.checklists.api import router as checklists_router
+from anjian.committee.api import router as committee_router
 from anjian.core.api import require  # noqa: F401 - moved to core (issue 15); kept for apps written before
 from anjian.core.errors import DomainError
 from anjian.core.middleware import current_request_id
@@ -30,6 +31,7 @@ from anjian.jobs.api import router as jobs_router
 from anjian.monitoring.api import router as monitoring_router
 from anjian.orgs.api import router as orgs_router
 from anjian.public_reports.api import router as public_reports_router
+from anjian.responsibility.api import router as responsibility_router
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +153,8 @@ def _register() -> None:
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/reports", public_reports_router)
     api.add_router("/enforcement", enforcement_router)
+    api.add_router("/committee", committee_router)
+    api.add_router("/responsibility", responsibility_router)
 
 
 _register()

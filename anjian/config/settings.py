@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "anjian.monitoring",
     "anjian.public_reports",
     "anjian.enforcement",
+    "anjian.committee",
+    "anjian.responsibility",
     "anjian.dashboard",
     "anjian.demo",
 ]

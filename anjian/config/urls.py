@@ -19,6 +19,8 @@ urlpatterns = [
     path("monitoring/", include("anjian.monitoring.urls")),
     path("reports/", include("anjian.public_reports.urls")),
     path("enforcement/", include("anjian.enforcement.urls")),
+    path("committee/", include("anjian.committee.urls")),
+    path("responsibility/", include("anjian.responsibility.urls")),
     path("public/", include("anjian.public_reports.public_urls")),
     path("open311/v2/", include("anjian.public_reports.open311_urls")),
     path("jobs/", include("anjian.jobs.urls")),

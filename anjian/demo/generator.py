@@ -33,6 +33,8 @@ from anjian.accounts.models import Membership, Role, User
 from anjian.accounts.services import membership_grant, roles_ensure_system, user_create
 from anjian.demo import geometry as geo
 from anjian.demo.activity import build_activity  # a year of activity through the services
+from anjian.demo.committee import build_committee_year
+from anjian.demo.enforcement import build_enforcement
 from anjian.demo.names import ROADS, _person
 from anjian.documents.models import DocumentSeries
 from anjian.enterprises.models import Enterprise, LicenceKind
@@ -540,9 +542,8 @@ class Builder:
             self.build_licences()
             self.build_users()
         self.result.counts.update(build_activity(self))
-        from anjian.demo.enforcement import build_enforcement  # 执法检查: plans, draws, inspections, cases
-
-        self.result.counts.update(build_enforcement(self))
+        self.result.counts.update(build_enforcement(self))  # 执法检查: plans, draws, inspections, cases
+        self.result.counts.update(build_committee_year(self))  # the committee's year (docs/responsibility.md)
         # Settle every enterprise's risk colour against the year of activity, as the nightly job
         # does (the on-change recomputes run after commit, which a build inside an outer
         # transaction — a test, a caller's atomic block — never reaches).

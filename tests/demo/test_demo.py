@@ -241,3 +241,23 @@ def test_every_demo_login_sees_its_own_scope(demo_city):
         assert Enterprise.objects.restrict(User.objects.get(username=username), "enterprises.view").count() == total
     for username in ("street", "regulator", "grid", "enterprise", "custody"):
         assert 0 < Enterprise.objects.restrict(User.objects.get(username=username), "enterprises.view").count() < total
+
+
+def test_the_committee_year_is_in_the_demo(demo_city):
+    """Letters signed and overdue, a mid-year assessment with ranking, two meetings with minutes and
+    decisions being chased, an instruction split three ways with one late, a notice, an interview
+    (anjian/demo/committee.py, built through the services)."""
+    from anjian.committee.models import Case, CaseSource, Interview, Meeting, Notice, Task, TaskStatus
+    from anjian.responsibility.models import Letter, LetterStatus, Result
+
+    letters = Letter.objects.all()
+    assert letters.filter(status=LetterStatus.ACKNOWLEDGED).exists()
+    assert any(lt.is_overdue for lt in letters)
+    results = Result.objects.filter(round__stage="mid", round__scheme__subjects="district").order_by("rank")
+    assert results.count() >= 2 and results.first().rank == 1
+    assert Meeting.objects.filter(status="minuted").count() == 2
+    assert Case.objects.filter(source=CaseSource.DECISION).count() >= 3
+    assert Task.objects.filter(case__source=CaseSource.DECISION).exclude(status=TaskStatus.CLOSED).exists()
+    instruction = Case.objects.get(source=CaseSource.INSTRUCTION)
+    assert instruction.tasks.count() == 3 and instruction.tasks.filter(escalated=True).count() == 1
+    assert Notice.objects.filter(case=instruction).exists() and Interview.objects.exists()
