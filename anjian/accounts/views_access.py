@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from anjian.accounts.actions import ACTIONS, action_labels
 from anjian.accounts.models import Membership, Role
@@ -33,7 +34,7 @@ def role_groups(role: Role) -> list[tuple[str, list[str]]]:
     for code in sorted(role.actions):
         app = code.split(".", 1)[0]
         group = next((str(a.group) for c, a in ACTIONS.items() if c.split(".", 1)[0] == app), app)
-        groups.setdefault(group, []).extend(action_labels([code]))
+        groups.setdefault(group, []).extend([gettext("全部操作")] if code.endswith(".*") else action_labels([code]))
     return sorted(groups.items())
 
 

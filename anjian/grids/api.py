@@ -282,4 +282,4 @@ class PlanYearIn(In):
 @router.post("/plans/year", response={202: JobOut}, summary="生成全年巡查计划（后台任务） / plan a year's patrols of every grid in scope (a job)")
 def plans_year(request: HttpRequest, payload: PlanYearIn):
     require(request, "grids.plan")
-    return 202, services.patrol_plans_year_start(actor=request.user, year=payload.year)
+    return Status(202, services.patrol_plans_year_start(actor=request.user, year=payload.year))

@@ -18,7 +18,7 @@ class StaffForm(forms.Form):
     grid = ScopedModelChoiceField("orgs.jurisdictions@grids.manage", label=gettext_lazy("网格"))
     username = forms.CharField(label=gettext_lazy("人员用户名"), max_length=150,
                                help_text=gettext_lazy("须已在本辖区内授权的用户（如网格员角色）"))
-    role = forms.ChoiceField(label=gettext_lazy("职务"), choices=GridRole.choices)
+    role = forms.ChoiceField(label=gettext_lazy("职务"), choices=GridRole.choices, initial=GridRole.INSPECTOR)
     active = forms.TypedChoiceField(label=gettext_lazy("状态"), coerce=lambda v: v == "1",
                                     choices=[("1", gettext_lazy("在岗")), ("0", gettext_lazy("离岗"))])
 

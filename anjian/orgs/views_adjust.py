@@ -56,7 +56,7 @@ def boundary_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in ("reason",) else None, exc.message)
             else:
-                messages.success(request, _("边界已更新。企业与待办记录按新边界归属，请运行网格重新归属。"))
+                messages.success(request, _("边界已更新。请运行网格重新归属，使企业按新边界归属。"))
                 for w in warnings:
                     messages.warning(request, w.zh if (request.LANGUAGE_CODE or "").startswith("zh") else w.en)
                 return redirect("orgs:boundary_edit", j.pk)
