@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from anjian.core.errors import DomainError
-from anjian.core.text import CellError, is_blank, parse_bool, parse_float, parse_int
+from anjian.core.text import CellError, is_blank, parse_bool, parse_float, parse_headcount
 from anjian.documents.imports import (
     Context,
     ImportSpec,
     RowError,
     RowProblem,
     read_cell,
+    read_sector,
     read_text,
     register_import,
 )
@@ -84,7 +85,7 @@ class EnterpriseImport(ImportSpec):
         from anjian.enterprises.services import _scope_checker
         from anjian.orgs.models import Jurisdiction, Sector
 
-        ctx.cache["sectors"] = {s.code.upper(): s for s in Sector.objects.all()}
+        ctx.cache["sectors"] = {s.code: s for s in Sector.objects.all()}
         ctx.cache["jur_by_id"] = {j.pk: j for j in Jurisdiction.objects.filter(is_active=True)}
         ctx.cache["jur_by_code"] = {j.code: j for j in ctx.cache["jur_by_id"].values()}
         ctx.cache["allowed"] = _scope_checker(ctx.actor, self.action)
@@ -105,17 +106,7 @@ class EnterpriseImport(ImportSpec):
             except InvalidUSCC as exc:
                 raise RowError(LABEL["credit_code"], exc.zh, exc.en, raw.get("credit_code")) from exc
         out["credit_code"] = code
-        sector_text = _text(raw, "sector").upper()
-        if sector_text.isdigit() and len(sector_text) == 1:
-            sector_text = "0" + sector_text
-        if sector_text:
-            sector = ctx.cache["sectors"].get(sector_text)
-            if sector is None:
-                raise RowError(LABEL["sector"], f"未知的行业代码 {sector_text}（应为 GB/T 4754 门类字母或大类两位代码）",
-                               f"unknown sector code {sector_text} (GB/T 4754 section letter or 2-digit division)", raw.get("sector"))
-            out["sector"] = sector
-        else:
-            out["sector"] = None
+        out["sector"] = read_sector(raw, "sector", LABEL["sector"], ctx.cache["sectors"])
         size_text = _text(raw, "size")
         if size_text:
             size = SIZES.get(size_text) or SIZES.get(size_text.lower())
@@ -123,12 +114,7 @@ class EnterpriseImport(ImportSpec):
                 raise RowError(LABEL["size"], "规模应为 大型/中型/小型/微型", "size must be 大型/中型/小型/微型 (large/medium/small/micro)", raw.get("size"))
             out["size"] = size
         if not is_blank(raw.get("employees")):
-            try:
-                out["employees"] = parse_int(raw["employees"])
-            except CellError as exc:
-                raise RowError(LABEL["employees"], exc.zh, exc.en, raw["employees"]) from exc
-            if out["employees"] < 0:
-                raise RowError(LABEL["employees"], "从业人数不能为负数", "employees cannot be negative", raw["employees"])
+            out["employees"] = read_cell(raw, "employees", LABEL["employees"], parse_headcount)
         flags = []
         for key in FLAGS:
             if is_blank(raw.get(key)):
@@ -250,7 +236,7 @@ def template_workbook() -> bytes:
     notes = wb.create_sheet("填写说明")
     for line in [
         "带 * 的列为必填；其余可空。",
-        "行业代码：GB/T 4754-2017 门类字母（如 C）或大类两位代码（如 26）。",
+        "行业代码：GB/T 4754-2017 任一层级，如 C、26、171、1713、C1713 或“C1713 棉印染精加工”；按所填层级保存。",
         "规模：大型/中型/小型/微型；坐标系：WGS-84（默认）或 GCJ-02（高德、腾讯地图坐标）。",
         "无坐标时填写所属辖区代码；有坐标时按辖区边界自动确定属地。",
         "重点监管标识列填 是/否。统一社会信用代码不得重复（文件内或已登记的），重复将整批退回。",

@@ -17,12 +17,13 @@ from typing import Any
 
 from django.utils import timezone
 
-from anjian.core.text import normalise, parse_date, parse_float
+from anjian.core.text import normalise, parse_float
 from anjian.documents.imports import (
     Context,
     ImportSpec,
     RowError,
     RowProblem,
+    parse_ledger_date,
     read_cell,
     read_text,
     register_import,
@@ -89,7 +90,7 @@ def _text(raw: dict[str, Any], key: str, *, newlines: bool = False) -> str:
 
 
 def _day(raw: dict[str, Any], key: str) -> dt.date | None:
-    return read_cell(raw, key, LABEL[key], parse_date)
+    return read_cell(raw, key, LABEL[key], parse_ledger_date)
 
 
 def _moment(raw: dict[str, Any], key: str, *, end_of_day: bool = False) -> dt.datetime | None:
