@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from decimal import Decimal
 import mimetypes
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 

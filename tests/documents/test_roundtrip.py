@@ -95,7 +95,7 @@ def test_enterprise_xlsx_cells_are_typed(world, login):
     response = login("city_admin").get("/enterprises/export.xlsx", {"q": "回环企业"})
     ws = openpyxl.load_workbook(io.BytesIO(_body(response))).active
     header = [c.value for c in ws[1]]
-    row = {h: c for h, c in zip(header, ws[2], strict=True)}
+    row = dict(zip(header, ws[2], strict=True))
     assert row["单位名称"].data_type == "s" and not str(row["单位名称"].value).startswith("'")
     assert row["从业人数"].data_type == "n"
     assert row["经度"].data_type == "n"
