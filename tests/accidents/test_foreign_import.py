@@ -4,7 +4,6 @@ industry comes from NAICS, and the imported accidents are marked, filterable and
 
 from __future__ import annotations
 
-
 import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
