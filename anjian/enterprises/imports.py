@@ -24,6 +24,7 @@ from anjian.documents.imports import (
 )
 from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseSize
 from anjian.jobs.services import Progress
+from anjian.orgs.places import PlaceError, PlaceResolver
 
 BASE_HEADERS: dict[str, list[str]] = {
     "name": ["单位名称", "企业名称", "name", "enterprise name"],
@@ -36,6 +37,10 @@ BASE_HEADERS: dict[str, list[str]] = {
     "lat": ["纬度", "latitude", "lat"],
     "crs": ["坐标系", "crs", "coordinate system"],
     "jurisdiction_code": ["所属辖区代码", "辖区代码", "属地代码", "jurisdiction code", "jurisdiction"],
+    # a row without coordinates is placed by these names (orgs.places), each within the one above
+    "district": ["所属区", "所在区", "区县", "区（县）", "district"],
+    "street": ["街道", "所属街道", "所在街道", "镇街", "街道（镇）", "乡镇街道", "street", "sub-district"],
+    "community": ["社区", "所属社区", "所在社区", "社区（村）", "村居", "community"],
     "principal": ["主要负责人", "负责人", "principal"],
     "principal_phone": ["负责人电话", "主要负责人电话", "principal phone"],
     "safety_manager": ["安全管理人员", "safety manager"],
@@ -89,6 +94,7 @@ class EnterpriseImport(ImportSpec):
         ctx.cache["jur_by_id"] = {j.pk: j for j in Jurisdiction.objects.filter(is_active=True)}
         ctx.cache["jur_by_code"] = {j.code: j for j in ctx.cache["jur_by_id"].values()}
         ctx.cache["allowed"] = _scope_checker(ctx.actor, self.action)
+        ctx.cache["places"] = PlaceResolver.for_user(ctx.actor)
 
     # --- per row --------------------------------------------------------------------------
 
@@ -125,6 +131,7 @@ class EnterpriseImport(ImportSpec):
             except CellError as exc:
                 raise RowError(LABEL[key], exc.zh, exc.en, raw[key]) from exc
         out["flags"] = flags
+        self._place_by_names(raw, ctx)
         lng, lat = _float(raw, "lng"), _float(raw, "lat")
         if (lng is None) != (lat is None):
             column = LABEL["lat"] if lat is None else LABEL["lng"]
@@ -144,6 +151,27 @@ class EnterpriseImport(ImportSpec):
         if out["lng"] is None and not jcode:
             raise RowError(LABEL["jurisdiction_code"], "请填写坐标或所属辖区代码", "give coordinates or a jurisdiction code", None)
         return out
+
+    def _place_by_names(self, raw: dict[str, Any], ctx: Context) -> None:
+        """A 行政区划代码 in its 12-digit statistical form is read as the jurisdiction's code; a
+        row with neither coordinates nor a code is placed by its district, street and community
+        names within the importer's territory (``orgs.places``). The code found is written into
+        the row's ``jurisdiction_code`` cell, which the placement below then uses."""
+        places = ctx.cache["places"]
+        code = _text(raw, "jurisdiction_code")
+        if code:
+            if (found := places.by_division_code(code)) is not None:
+                raw["jurisdiction_code"] = found.code
+            return
+        if not is_blank(raw.get("lng")) or not is_blank(raw.get("lat")):
+            return
+        try:
+            place = places.place(district=_text(raw, "district"), street=_text(raw, "street"),
+                                 community=_text(raw, "community"))
+        except PlaceError as exc:
+            raise RowError(LABEL[exc.field], exc.zh, exc.en, exc.value) from exc
+        if place is not None:
+            raw["jurisdiction_code"] = place.code
 
     def validate_batch(
         self, rows: list[tuple[int, dict[str, Any]]], ctx: Context
