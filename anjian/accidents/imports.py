@@ -37,13 +37,13 @@ from anjian.documents.imports import (
     ImportSpec,
     RowError,
     RowProblem,
-    parse_ledger_date,
     read_cell,
-    read_sector,
     register_import,
 )
+from anjian.documents.values import parse_ledger_date, read_sector
 from anjian.jobs.services import Progress
 from anjian.orgs.models import Jurisdiction, Sector
+from anjian.orgs.places import PlaceError, PlaceResolver
 from anjian.rules import accidents as law
 from anjian.rules.accident_keywords import propose_type
 from anjian.rules.industry_map import isic_section, naics_section
@@ -218,6 +218,7 @@ class AccidentImport(ImportSpec):
         jurisdictions = list(Jurisdiction.objects.filter(is_active=True))
         ctx.cache["by_code"] = {j.code: j for j in jurisdictions}
         ctx.cache["by_name"] = {j.name: j for j in jurisdictions}
+        ctx.cache["places"] = PlaceResolver.of(jurisdictions)  # 甲一街道办事处, 440305001000 …
         ctx.cache["sectors"] = {s.code: s for s in Sector.objects.all()}
         default = ctx.params.get("jurisdiction")
         ctx.cache["default"] = next((j for j in jurisdictions if j.pk == default), None)
@@ -228,13 +229,18 @@ class AccidentImport(ImportSpec):
         from anjian.orgs.services import locate_jurisdiction
 
         if code := _text(raw, "jurisdiction_code"):
-            if code not in ctx.cache["by_code"]:
+            found = ctx.cache["by_code"].get(code) or ctx.cache["places"].by_division_code(code)
+            if found is None:
                 raise RowError(LABEL["jurisdiction_code"], f"没有区划代码 {code}", f"no area with code {code}", code)
-            return ctx.cache["by_code"][code], None, None
+            return found, None, None
         if name := _text(raw, "jurisdiction_name"):
-            if name not in ctx.cache["by_name"]:
+            try:
+                found = ctx.cache["by_name"].get(name) or ctx.cache["places"].by_any_name(name)
+            except PlaceError as exc:
+                raise RowError(LABEL["jurisdiction_name"], exc.zh, exc.en, name) from exc
+            if found is None:
                 raise RowError(LABEL["jurisdiction_name"], f"没有名为 {name} 的区域", f"no area named {name}", name)
-            return ctx.cache["by_name"][name], None, None
+            return found, None, None
         lng = lat = None
         if not is_blank(raw.get("lng")) and not is_blank(raw.get("lat")):
             try:

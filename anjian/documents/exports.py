@@ -115,7 +115,7 @@ def write_xlsx(rows: Iterable[Any], columns: Sequence[Column], path: str, *, she
     for n, row in enumerate(rows, start=1):
         for col, c in enumerate(columns):
             value = c.value(row)
-            if value is None or value == "":
+            if value is None:
                 continue
             if isinstance(value, bool):
                 ws.write_string(n, col, "是" if value else "否")

@@ -18,15 +18,13 @@ from typing import Any, ClassVar, TypeVar
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 
 from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.scoping import has_action
-from anjian.core.text import CellError, is_blank, normalise, parse_date
+from anjian.core.text import CellError, is_blank, normalise
 from anjian.jobs.models import Job
 from anjian.jobs.registry import job_handler
 from anjian.jobs.services import JobRejected, Progress, job_start
-from anjian.rules.gb4754 import InvalidIndustry, parse_industry
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -72,37 +70,6 @@ def read_text(raw: Mapping[str, Any], key: str, column: str, *, limit: int | Non
     if limit is not None and len(text) > limit:
         raise RowError(column, f"超过 {limit} 个字符", f"longer than {limit} characters", value)
     return text
-
-
-def two_digit_pivot() -> int:
-    """The stated window for two-digit years in imported ledgers: ``00`` up to this year's two
-    digits are 20xx, later ones 19xx (in 2026: ``26`` → 2026, ``27`` → 1927). Documented in
-    docs/mechanisms/import-export.md."""
-    return timezone.localdate().year % 100
-
-
-def parse_ledger_date(value: Any) -> Any:
-    """``core.text.parse_date`` with the import window for two-digit years (``two_digit_pivot``)."""
-    return parse_date(value, pivot=two_digit_pivot())
-
-
-def read_sector(raw: Mapping[str, Any], key: str, column: str, sectors: Mapping[str, T]) -> T | None:
-    """One GB/T 4754-2017 industry cell as ledgers write it (``C``, ``17``, ``171``, ``1713``,
-    ``C1713``, ``C1713 棉印染精加工``, a name alone — ``rules.gb4754.parse_industry``) looked up in
-    ``sectors`` (code → sector): the sector at the depth written, ``None`` when blank; an unknown
-    code or a contradiction is a ``RowError`` for ``column`` with the reason."""
-    value = raw.get(key)
-    if is_blank(value):
-        return None
-    try:
-        code = parse_industry(value)
-    except InvalidIndustry as exc:
-        raise RowError(column, exc.zh, exc.en, value) from exc
-    sector = sectors.get(code)
-    if sector is None:
-        raise RowError(column, f"行业代码 {code} 未在本系统的行业表中", f"the industry code {code} is not in the sector table",
-                       value)
-    return sector
 
 
 def import_columns(spec: type[ImportSpec]) -> list[tuple[str, bool, list[str]]]:

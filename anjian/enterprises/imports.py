@@ -18,10 +18,10 @@ from anjian.documents.imports import (
     RowError,
     RowProblem,
     read_cell,
-    read_sector,
     read_text,
     register_import,
 )
+from anjian.documents.values import read_sector
 from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseSize
 from anjian.jobs.services import Progress
 from anjian.orgs.places import PlaceError, PlaceResolver

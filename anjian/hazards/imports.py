@@ -23,11 +23,11 @@ from anjian.documents.imports import (
     ImportSpec,
     RowError,
     RowProblem,
-    parse_ledger_date,
     read_cell,
     read_text,
     register_import,
 )
+from anjian.documents.values import parse_ledger_date
 from anjian.hazards.models import HazardLevel, HazardSource, HazardStatus
 from anjian.jobs.services import Progress
 

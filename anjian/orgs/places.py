@@ -122,6 +122,22 @@ class PlaceResolver:
         return chosen
 
 
+    def by_any_name(self, name: str) -> Jurisdiction | None:
+        """The one place of any level named ``name`` (an accident ledger's 属地 column: a district
+        or a street); ``None`` when none; ``PlaceError`` (field ``name``) when several."""
+        found: list[Jurisdiction] = []
+        for _field, level in NAME_FIELDS:
+            found.extend(self.by_name.get((level, name_key(name, level)), []))
+        exact = [j for j in found if normalise(j.name) == normalise(name)]
+        if len(exact) == 1:
+            return exact[0]
+        if len(found) > 1:
+            listed = "、".join(f"{j.name}（{j.code}）" for j in found[:6])
+            raise PlaceError("name", f"“{name}”对应多个区域：{listed}；请填写行政区划代码",
+                             f"“{name}” fits several places: {listed}; give the division code", name)
+        return found[0] if found else None
+
+
 def level_name(level: int) -> str:
     return {JurisdictionLevel.DISTRICT: "区", JurisdictionLevel.STREET: "街道",
             JurisdictionLevel.COMMUNITY: "社区"}.get(level, "区域")

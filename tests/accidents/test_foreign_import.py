@@ -175,3 +175,13 @@ def test_isic_sections(code, section):
     assert isic_section(code) == section
 
 
+
+
+def test_area_by_name_variant_or_12_digit_code(world, django_capture_on_commit_callbacks):
+    data = ("发生时间,事故单位,属地,属地代码,事故经过,死亡人数\r\n"
+            "2025-03-05,丁厂,甲一街道办事处,,工人触电。,1\r\n"
+            "2025-03-06,戊厂,,990102001000,工人从脚手架坠落。,1\r\n").encode()
+    job = _run(world, django_capture_on_commit_callbacks, data)
+    assert (job.status, job.error) == (JobStatus.SUCCEEDED, "")
+    a, b = Accident.objects.order_by("occurred_at")
+    assert (a.jurisdiction, a.type_code, b.jurisdiction, b.type_code) == (world.street_a, "05", world.street_b, "09")
