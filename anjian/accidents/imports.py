@@ -71,7 +71,7 @@ HEADERS: dict[str, list[str]] = {
     "deaths": ["死亡", "死亡人数", "Fatalities", "Deaths", "Number of Fatalities", "Killed"],
     # one row per victim: what happened to that person (OSHA "Fatality or Catastrophe", IMIS degree)
     "outcome": ["Fatality or Catastrophe", "Fatality/Catastrophe", "Fat/Cat", "FatCat", "Degree of Injury",
-                "degree_of_inj", "伤害程度", "伤亡情况"],
+                "degree_of_inj", "Fatality", "Fatal", "伤害程度", "伤亡情况"],
     "victim": ["Victim(s)", "Victim", "Victims", "Victim Name", "伤亡人员", "遇难人员", "受害人"],
     "missing": ["下落不明", "失踪"],
     "serious_injuries": ["重伤", "重伤人数", "Hospitalized"],

@@ -185,3 +185,14 @@ def test_area_by_name_variant_or_12_digit_code(world, django_capture_on_commit_c
     assert (job.status, job.error) == (JobStatus.SUCCEEDED, "")
     a, b = Accident.objects.order_by("occurred_at")
     assert (a.jurisdiction, a.type_code, b.jurisdiction, b.type_code) == (world.street_a, "05", world.street_b, "09")
+
+
+def test_a_fatality_yes_no_column_counts_deaths_per_event(world, django_capture_on_commit_callbacks):
+    data = ("Event ID,Incident Date,Establishment Name,Narrative,Fatality\r\n"
+            "E1,2019-05-01,Delta Mill,Two workers were caught in a conveyor.,Y\r\n"
+            "E1,2019-05-01,Delta Mill,Two workers were caught in a conveyor.,Yes\r\n"
+            "E1,2019-05-01,Delta Mill,Two workers were caught in a conveyor.,N\r\n").encode()
+    job = _run(world, django_capture_on_commit_callbacks, data, jurisdiction=world.district_a.pk)
+    assert (job.status, job.error) == (JobStatus.SUCCEEDED, "")
+    acc = Accident.objects.get()
+    assert (acc.deaths, acc.type_code, acc.is_imported) == (2, "03", True)
