@@ -188,10 +188,10 @@ def test_area_by_name_variant_or_12_digit_code(world, django_capture_on_commit_c
 
 
 def test_a_fatality_yes_no_column_counts_deaths_per_event(world, django_capture_on_commit_callbacks):
-    data = ("Event ID,Incident Date,Establishment Name,Narrative,Fatality\r\n"
-            "E1,2019-05-01,Delta Mill,Two workers were caught in a conveyor.,Y\r\n"
-            "E1,2019-05-01,Delta Mill,Two workers were caught in a conveyor.,Yes\r\n"
-            "E1,2019-05-01,Delta Mill,Two workers were caught in a conveyor.,N\r\n").encode()
+    data = (b"Event ID,Incident Date,Establishment Name,Narrative,Fatality\r\n"
+            b"E1,2019-05-01,Delta Mill,Two workers were caught in a conveyor.,Y\r\n"
+            b"E1,2019-05-01,Delta Mill,Two workers were caught in a conveyor.,Yes\r\n"
+            b"E1,2019-05-01,Delta Mill,Two workers were caught in a conveyor.,N\r\n")
     job = _run(world, django_capture_on_commit_callbacks, data, jurisdiction=world.district_a.pk)
     assert (job.status, job.error) == (JobStatus.SUCCEEDED, "")
     acc = Accident.objects.get()
