@@ -23,6 +23,10 @@ DATE = DateInput()  # renders YYYY-MM-DD, the only value <input type="date"> acc
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+# Where an accident record comes from: reported here (快报) or imported (ledgers, foreign data).
+ORIGIN_CHOICES = [("", _("全部")), ("reported", _("本系统接报")), ("imported", _("导入的历史数据"))]
+
+
 class AccidentFilterForm(QueryForm):
     start = forms.DateField(label=_("发生日期起"), required=False, widget=DATE)
     end = forms.DateField(label=_("发生日期止"), required=False, widget=DATE)
@@ -33,6 +37,7 @@ class AccidentFilterForm(QueryForm):
     type_code = forms.ChoiceField(label=_("事故类型"), choices=[("", _("全部")), *TYPE_CHOICES], required=False)
     kind = forms.ChoiceField(label=_("性质"), choices=[("", _("全部")), *AccidentKind.choices], required=False)
     q = forms.CharField(label=_("事故单位"), required=False)
+    origin = forms.ChoiceField(label=_("来源"), choices=ORIGIN_CHOICES, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,6 +129,7 @@ class StatisticsForm(QueryForm):
     month = forms.TypedChoiceField(label=_("月份"), choices=[], coerce=int, empty_value=None, required=False)
     jurisdiction = ScopedModelChoiceField("orgs.jurisdictions", label=_("区域"), required=False, empty_label=_("全部"))
     category = forms.ChoiceField(label=_("事故类别"), choices=[("", _("全部")), *Category.choices], required=False)
+    origin = forms.ChoiceField(label=_("来源"), choices=ORIGIN_CHOICES, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,17 +32,30 @@ from django.utils import timezone
 from anjian.accidents.models import Accident
 from anjian.accidents.services import accident_report
 from anjian.core.scoping import scope_allows
-from anjian.core.text import CellError, is_blank, normalise, parse_date, parse_decimal, parse_int
-from anjian.documents.imports import Context, ImportSpec, RowError, RowProblem, read_cell, register_import
+from anjian.core.text import CellError, is_blank, normalise, parse_bool, parse_decimal, parse_int, parse_month
+from anjian.documents.imports import (
+    Context,
+    ImportSpec,
+    RowError,
+    RowProblem,
+    read_cell,
+    register_import,
+)
+from anjian.documents.values import parse_ledger_date, read_sector
 from anjian.jobs.services import Progress
 from anjian.orgs.models import Jurisdiction, Sector
+from anjian.orgs.places import PlaceError, PlaceResolver
 from anjian.orgs.services import locate_jurisdiction
 from anjian.rules import accidents as law
+from anjian.rules.accident_keywords import propose_type
+from anjian.rules.industry_map import isic_section, naics_section
 
 HEADERS: dict[str, list[str]] = {
-    "external_id": ["原始编号", "事故编号", "ID", "case id"],
-    "occurred_at": ["发生时间", "事故发生时间", "发生日期", "EventDate", "event date"],
-    "unit_name": ["事故单位", "单位名称", "Employer"],
+    "external_id": ["原始编号", "事故编号", "事件编号", "ID", "case id", "Inspection #", "Inspection Nr",
+                    "Inspection Number", "Inspection", "Summary Nr", "summary_nr", "Event ID", "Incident ID"],
+    "occurred_at": ["发生时间", "事故发生时间", "发生日期", "EventDate", "event date", "Date of Incident",
+                    "Incident Date", "event_date"],
+    "unit_name": ["事故单位", "单位名称", "Employer", "Company", "Employer Name", "Establishment Name", "estab_name"],
     "place": ["发生地点", "事故地点", "Address1", "address"],
     "address2": ["Address2"],
     "city": ["City"],
@@ -51,19 +64,25 @@ HEADERS: dict[str, list[str]] = {
     "lat": ["纬度", "Latitude", "lat"],
     "lng": ["经度", "Longitude", "lng", "lon"],
     "sector": ["行业代码", "国民经济行业代码"],
-    "naics": ["NAICS", "Primary NAICS"],
+    "naics": ["NAICS", "Primary NAICS", "NAICS Code"],
+    "isic": ["ISIC", "ISIC Rev.4", "ISIC code"],
     "jurisdiction_code": ["属地代码", "辖区代码", "区划代码"],
     "jurisdiction_name": ["属地", "区域", "所属区"],
     "category": ["事故类别"],
     "type": ["事故类型", "事故类型代码", "EventTitle", "event title"],
-    "deaths": ["死亡", "死亡人数", "Fatalities"],
+    "deaths": ["死亡", "死亡人数", "Fatalities", "Deaths", "Number of Fatalities", "Killed"],
+    # one row per victim: what happened to that person (OSHA "Fatality or Catastrophe", IMIS degree)
+    "outcome": ["Fatality or Catastrophe", "Fatality/Catastrophe", "Fat/Cat", "FatCat", "Degree of Injury",
+                "degree_of_inj", "Fatality", "Fatal", "伤害程度", "伤亡情况"],
+    "victim": ["Victim(s)", "Victim", "Victims", "Victim Name", "伤亡人员", "遇难人员", "受害人"],
     "missing": ["下落不明", "失踪"],
     "serious_injuries": ["重伤", "重伤人数", "Hospitalized"],
     "amputation": ["Amputation", "截肢"],
     "minor_injuries": ["轻伤", "轻伤人数"],
     "loss": ["直接经济损失(元)", "直接经济损失", "经济损失(元)"],
     "loss_wan": ["直接经济损失(万元)", "经济损失(万元)"],
-    "description": ["事故简要经过", "事故经过", "简要经过", "Final Narrative", "Narrative"],
+    "description": ["事故简要经过", "事故经过", "简要经过", "Final Narrative", "Narrative", "Hazard Description",
+                    "Event Description", "event_desc", "Abstract"],
     "nature": ["NatureTitle", "Nature"],
     "body_part": ["Part of Body Title"],
     "source": ["SourceTitle", "Source"],
@@ -71,7 +90,7 @@ HEADERS: dict[str, list[str]] = {
     "reporter": ["报告人"],
 }
 LABEL = {key: labels[0] for key, labels in HEADERS.items()}
-FOREIGN_NOTES = {"external_id": "原始编号", "naics": "NAICS", "amputation": "截肢(Amputation)",
+FOREIGN_NOTES = {"external_id": "原始编号", "naics": "NAICS", "isic": "ISIC", "amputation": "截肢(Amputation)",
                  "nature": "伤害性质(Nature)", "body_part": "受伤部位(Part of Body)", "source": "致害物(Source)"}
 
 # OSHA event titles (OIICS) → GB/T 6441-1986 codes, by the first keyword found (order matters).
@@ -126,12 +145,54 @@ def parse_when(value: Any, order: str) -> dt.datetime:
                 raise RowError(LABEL["occurred_at"], f"{value} 不是有效日期", f"{value} is not a valid date", value) from exc
         else:
             try:
-                day_only = parse_date(value)
+                day_only = parse_ledger_date(value)
             except CellError as exc:
-                raise RowError(LABEL["occurred_at"], exc.zh, exc.en, value) from exc
+                if exc.code != "date_format":
+                    raise RowError(LABEL["occurred_at"], exc.zh, exc.en, value) from exc
+                try:  # a historical record may give the month only: the first of that month
+                    day_only = parse_month(value)
+                except CellError as exc2:
+                    raise RowError(LABEL["occurred_at"], exc2.zh, exc2.en, value) from exc2
             hm = _TIME.search(text.split(" ", 1)[1]) if isinstance(text, str) and " " in text else None
             moment = dt.datetime.combine(day_only, dt.time(int(hm[1]), int(hm[2])) if hm else dt.time.min)
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+# What happened to the person of a victim row (OSHA "Fatality or Catastrophe", the IMIS degree of
+# injury 1/2/3, or Chinese words) → the count it adds to. OSHA calls an event with three or more
+# workers hospitalised a catastrophe: its victim rows are hospitalised, i.e. serious injuries.
+OUTCOMES: dict[str, str] = {
+    **dict.fromkeys(("fatality", "fatal", "f", "death", "died", "killed", "死亡", "遇难", "1"), "deaths"),
+    **dict.fromkeys(("catastrophe", "cat", "c", "hospitalized", "hospitalised", "hospitalized injuries",
+                     "hospitalized injury", "重伤", "2"), "serious_injuries"),
+    **dict.fromkeys(("non hospitalized", "non-hospitalized", "nonhospitalized", "non hospitalized injuries",
+                     "non-hospitalized injuries", "轻伤", "3"), "minor_injuries"),
+    **dict.fromkeys(("下落不明", "失踪", "missing"), "missing"),
+    **dict.fromkeys(("none", "no injury", "无伤害", "未受伤"), ""),
+}
+COUNT_KEYS = ("deaths", "missing", "serious_injuries", "minor_injuries")
+OUTCOME_LABEL = {"deaths": "死亡", "serious_injuries": "重伤", "minor_injuries": "轻伤", "missing": "下落不明",
+                 "": "未受伤"}
+
+
+def read_outcome(raw: dict[str, Any]) -> str | None:
+    """The count a victim row adds to (``deaths`` …, ``""`` for none), ``None`` when the row has
+    no outcome cell. A yes/no cell (a column headed "Fatality") means a death or none."""
+    value = raw.get("outcome")
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = normalise(value).lower()
+    if text in OUTCOMES:
+        return OUTCOMES[text]
+    try:
+        return "deaths" if parse_bool(value) else ""
+    except CellError:
+        pass
+    raise RowError(LABEL["outcome"], f"不能识别的伤亡情况“{text}”，应为 死亡/重伤/轻伤 或 Fatality/Catastrophe",
+                   f"unknown outcome “{text}”: expected Fatality, Catastrophe, Hospitalized, Non Hospitalized "
+                   "(or 死亡/重伤/轻伤)", value)
 
 
 def _count(raw: dict[str, Any], key: str) -> int:
@@ -159,6 +220,7 @@ class AccidentImport(ImportSpec):
         jurisdictions = list(Jurisdiction.objects.filter(is_active=True))
         ctx.cache["by_code"] = {j.code: j for j in jurisdictions}
         ctx.cache["by_name"] = {j.name: j for j in jurisdictions}
+        ctx.cache["places"] = PlaceResolver.of(jurisdictions)  # 甲一街道办事处, 440305001000 …
         ctx.cache["sectors"] = {s.code: s for s in Sector.objects.all()}
         default = ctx.params.get("jurisdiction")
         ctx.cache["default"] = next((j for j in jurisdictions if j.pk == default), None)
@@ -167,13 +229,18 @@ class AccidentImport(ImportSpec):
 
     def _jurisdiction(self, raw: dict[str, Any], ctx: Context, notes: list[str]) -> tuple[Jurisdiction, Any, Any]:
         if code := _text(raw, "jurisdiction_code"):
-            if code not in ctx.cache["by_code"]:
+            found = ctx.cache["by_code"].get(code) or ctx.cache["places"].by_division_code(code)
+            if found is None:
                 raise RowError(LABEL["jurisdiction_code"], f"没有区划代码 {code}", f"no area with code {code}", code)
-            return ctx.cache["by_code"][code], None, None
+            return found, None, None
         if name := _text(raw, "jurisdiction_name"):
-            if name not in ctx.cache["by_name"]:
+            try:
+                found = ctx.cache["by_name"].get(name) or ctx.cache["places"].by_any_name(name)
+            except PlaceError as exc:
+                raise RowError(LABEL["jurisdiction_name"], exc.zh, exc.en, name) from exc
+            if found is None:
                 raise RowError(LABEL["jurisdiction_name"], f"没有名为 {name} 的区域", f"no area named {name}", name)
-            return ctx.cache["by_name"][name], None, None
+            return found, None, None
         lng = lat = None
         if not is_blank(raw.get("lng")) and not is_blank(raw.get("lat")):
             try:
@@ -215,14 +282,30 @@ class AccidentImport(ImportSpec):
         if category is None:
             raise RowError(LABEL["category"], f"未知的事故类别 {category_text}", f"unknown category {category_text}",
                            category_text)
-        type_text = _text(raw, "type") or OTHER_1986
-        accident_type = mapped_type(type_text, day)
-        sector = None
-        if code := _text(raw, "sector"):
-            sector = ctx.cache["sectors"].get(code)
-            if sector is None:
-                raise RowError(LABEL["sector"], f"没有行业代码 {code}", f"no sector code {code}", code)
-        serious = max(_count(raw, "serious_injuries"), _count(raw, "amputation"))
+        type_text = _text(raw, "type")
+        proposal = None
+        if type_text:
+            accident_type = mapped_type(type_text, day)
+        else:
+            # no type given: proposed from the narrative (GB 6441 keywords), to be confirmed
+            proposal = propose_type(description)
+            accident_type = (law.GB6441_1986.by_code(proposal.code) if law.accident_types_for(day) is law.GB6441_1986
+                             else law.to_2025_type(proposal.code))
+            type_text = OTHER_1986
+        sector = read_sector(raw, "sector", LABEL["sector"], ctx.cache["sectors"])
+        if sector is None:
+            for key, section_of in (("naics", naics_section), ("isic", isic_section)):
+                if (code := _text(raw, key)) and (section := section_of(code)):
+                    sector = ctx.cache["sectors"].get(section)
+                    notes.append(f"行业由 {key.upper()} {code} 对应为 GB/T 4754 门类 {section}")
+                    break
+        outcome = read_outcome(raw)
+        victim = _text(raw, "victim")
+        explicit = {key for key in COUNT_KEYS if not is_blank(raw.get(key))}
+        counts = {key: _count(raw, key) for key in COUNT_KEYS}
+        if outcome and outcome not in explicit:
+            counts[outcome] += 1
+        serious = max(counts["serious_injuries"], _count(raw, "amputation"))
         loss = Decimal(0)
         for key, factor in (("loss", 1), ("loss_wan", 10000)):
             if not is_blank(raw.get(key)):
@@ -239,28 +322,50 @@ class AccidentImport(ImportSpec):
                 notes.append(f"{label}：{text}")
         if type_text != OTHER_1986 and type_text not in (accident_type.code, accident_type.name_zh):
             notes.append(f"原始事故类型：{type_text}")
+        if proposal is not None:
+            notes.append(f"事故类型按经过推定：{accident_type.name_zh}"
+                         + (f"（关键词“{proposal.keyword}”）" if proposal.keyword else "（未找到关键词）") + "，请核对")
+        event = _text(raw, "external_id")
+        per_victim = outcome is not None or bool(victim)
         return {
+            "is_imported": True,
+            "type_proposal": ({"code": accident_type.code, "name": accident_type.name_zh, "keyword": proposal.keyword}
+                              if proposal is not None else None),
+            "_event": event or (f"{unit_name}|{occurred_at.isoformat()}" if per_victim else ""),
+            "_victim": (f"{victim or '?'}（{OUTCOME_LABEL.get(outcome or '', '伤亡情况不详')}）" if per_victim else ""),
+            "_explicit": sorted(explicit),
             "occurred_at": occurred_at, "known_at": occurred_at, "reported_at": occurred_at,
             "unit_name": unit_name, "place": (place or jurisdiction.name)[:300], "lng": lng, "lat": lat,
             "jurisdiction": jurisdiction, "sector": sector, "category": category, "type_code": accident_type.code,
-            "description": description, "deaths": _count(raw, "deaths"), "missing": _count(raw, "missing"),
-            "serious_injuries": serious, "minor_injuries": _count(raw, "minor_injuries"), "direct_loss_yuan": loss,
+            "description": description, "deaths": counts["deaths"], "missing": counts["missing"],
+            "serious_injuries": serious, "minor_injuries": counts["minor_injuries"], "direct_loss_yuan": loss,
             "measures": _text(raw, "measures", newlines=True), "other": "\n".join(notes),
             "reporter": (_text(raw, "reporter") or "历史数据导入")[:50],
         }
 
+    def preview_notes(self, data: dict[str, Any]) -> list[str]:
+        """What the person should confirm before storing a row: the accident type proposed from
+        the narrative (with its keyword) and the victims merged into one event."""
+        out = []
+        if proposal := data.get("type_proposal"):
+            out.append(f"事故类型（按经过推定，请核对）：{proposal['name']}"
+                       + (f" ← “{proposal['keyword']}”" if proposal["keyword"] else ""))
+        if data.get("_victims"):
+            out.append("伤亡人员：" + "；".join(data["_victims"]))
+        return out
+
     def check_all(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> list[RowProblem]:
-        problems: list[RowProblem] = []
+        events, problems = merge_events(rows)
         seen: dict[tuple[str, dt.datetime], int] = {}
-        for row_no, row in rows:
+        for row_no, row in events:
             key = (row["unit_name"], row["occurred_at"])
             if key in seen:
                 problems.append(RowProblem(row_no, LABEL["unit_name"], row["unit_name"],
                                            f"与第 {seen[key]} 行重复（同一单位、同一时间）",
                                            f"duplicates row {seen[key]} (same unit and time)"))
             seen.setdefault(key, row_no)
-        for start in range(0, len(rows), 500):
-            chunk = rows[start:start + 500]
+        for start in range(0, len(events), 500):
+            chunk = events[start:start + 500]
             existing = set(Accident.objects.filter(
                 occurred_at__in=[r["occurred_at"] for _, r in chunk], unit_name__in=[r["unit_name"] for _, r in chunk],
             ).values_list("unit_name", "occurred_at"))
@@ -274,8 +379,61 @@ class AccidentImport(ImportSpec):
     def commit(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, progress: Progress) -> dict[str, Any]:
         base = ctx.cache.get("progress_base", 0)
         deaths = 0
-        for done, (_row_no, row) in enumerate(rows, start=1):
-            acc = accident_report(actor=ctx.actor, data=row)
+        events, _problems = merge_events(rows)
+        done = 0
+        for _row_no, row in events:
+            acc = accident_report(actor=ctx.actor, data={k: v for k, v in row.items() if not k.startswith("_")})
             deaths += acc.deaths
+            done += row.get("_rows", 1)
             progress.advance(base + done)
-        return {"created": len(rows), "deaths": deaths}
+        return {"created": len(events), "deaths": deaths}
+
+
+def merge_events(rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[tuple[int, dict[str, Any]]], list[RowProblem]]:
+    """Victim rows of one event → one accident. Rows with the same event (the original event or
+    inspection number; without one, the same unit and time when the rows are victim rows) are
+    merged: counts derived from each row's outcome are added up (three "Fatality" rows → 3
+    deaths), counts given in a count column are an event's figure repeated on its rows (the
+    largest is kept), the narratives and notes are joined, the victims listed. Rows of one event
+    that disagree on the time are reported."""
+    merged: dict[str, tuple[int, dict[str, Any]]] = {}
+    out: list[tuple[int, dict[str, Any]]] = []
+    problems: list[RowProblem] = []
+    for row_no, row in rows:
+        key = row.get("_event") or ""
+        if not key or key not in merged:
+            explicit = row.get("_explicit", ())
+            first = {**row, "_rows": 1, "_victims": [row["_victim"]] if row.get("_victim") else [],
+                     "_summed": {k: (0 if k in explicit else row[k]) for k in COUNT_KEYS},
+                     "_given": {k: (row[k] if k in explicit else 0) for k in COUNT_KEYS}}
+            out.append((row_no, first))
+            if key:
+                merged[key] = (row_no, first)
+            continue
+        first_no, acc = merged[key]
+        if row["occurred_at"] != acc["occurred_at"]:
+            problems.append(RowProblem(row_no, LABEL["occurred_at"], row["occurred_at"].strftime("%Y-%m-%d %H:%M"),
+                                       f"与第 {first_no} 行同属一个事件，发生时间却不同",
+                                       f"same event as row {first_no} but a different time"))
+            continue
+        acc["_rows"] += 1
+        if row.get("_victim"):
+            acc["_victims"].append(row["_victim"])
+        for k in COUNT_KEYS:
+            if k in row.get("_explicit", ()):
+                acc["_given"][k] = max(acc["_given"][k], row[k])
+            else:
+                acc["_summed"][k] += row[k]
+        if row["description"] and row["description"] not in acc["description"]:
+            acc["description"] = f"{acc['description']}\n{row['description']}"
+        for line in row["other"].splitlines():
+            if line not in acc["other"].splitlines():
+                acc["other"] = f"{acc['other']}\n{line}".strip()
+    for _row_no, acc in out:
+        if acc["_rows"] > 1:
+            for k in COUNT_KEYS:
+                acc[k] = max(acc["_summed"][k], acc["_given"][k])
+        if acc["_victims"]:
+            acc["other"] = (acc["other"] + "\n伤亡人员：" + "；".join(acc["_victims"])).strip()
+            acc["other"] = (acc["other"] + f"\n由 {acc['_rows']} 行伤亡人员记录合并").strip() if acc["_rows"] > 1 else acc["other"]
+    return out, problems

@@ -89,6 +89,10 @@ class Accident(models.Model):
     serious_pollution = models.BooleanField(_("对环境造成严重污染"), default=False)
     key_site_endangered = models.BooleanField(_("危及重要场所和设施安全"), default=False)
     direct_loss_yuan = models.DecimalField(_("初步估计直接经济损失(元)"), max_digits=16, decimal_places=2, default=0)
+    is_imported = models.BooleanField(
+        _("导入的历史数据"), default=False,
+        help_text=_("由台账或外部数据导入（如 OSHA 死亡事故报告），不是本系统接报的快报：不产生核报待办，统计中可筛选"),
+    )
     measures = models.TextField(_("已经采取的措施"), blank=True)
     other = models.TextField(_("其他应当报告的情况"), blank=True)
     reporter = models.CharField(_("报告人"), max_length=50)

@@ -31,7 +31,8 @@ def in_area(jur: Jurisdiction) -> Q:
 
 
 def filter_accidents(qs: QuerySet[Accident], f: dict[str, Any]) -> QuerySet[Accident]:
-    """Apply the list filters (period, district, category, grade, type, kind, text)."""
+    """Apply the list filters (period, district, category, grade, type, kind, text, origin:
+    ``reported`` here or ``imported``)."""
     if start := f.get("start"):
         qs = qs.filter(occurred_at__gte=_start(start))
     if end := f.get("end"):
@@ -48,6 +49,8 @@ def filter_accidents(qs: QuerySet[Accident], f: dict[str, Any]) -> QuerySet[Acci
         qs = qs.filter(kind=kind)
     if q := (f.get("q") or "").strip():
         qs = qs.filter(unit_name__icontains=q)
+    if origin := f.get("origin"):
+        qs = qs.filter(is_imported=origin == "imported")
     return qs
 
 

@@ -285,6 +285,7 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
         direct_loss_yuan=_money(data.get("direct_loss_yuan")),
         created_by=actor if _is_actor(actor) else None,
         is_synthetic=bool(data.get("is_synthetic")),
+        is_imported=bool(data.get("is_imported")),
     )
     if acc.kind not in AccidentKind.values:
         raise DomainError("事故性质不正确", "Unknown kind", field="kind")
@@ -306,6 +307,10 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
                     reason=Both(acc.grade_reason, getattr(acc, "_grade_reason_en", ""))),
         data={"grade": acc.grade, "routing": routing, "jurisdiction": jurisdiction.code},
     )
+    if acc.is_imported:
+        # A record imported from a ledger or foreign data is history, not a report: it opens no
+        # 核报 to-do, raises no target warning and is never judged late.
+        return acc
     _open_verify(acc, actor)
 
     targets_refresh_after_commit(acc.occurred_at)

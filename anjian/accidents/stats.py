@@ -219,8 +219,8 @@ def _every_month(rows: list[dict[str, Any]], period: Period) -> list[dict[str, A
 def _section_codes(sector_ids: Iterable[Any]) -> dict[Any, str]:
     """Sector id → the code of its GB/T 4754 section (a section's own code for a section)."""
     ids = [i for i in sector_ids if i is not None]
-    return {pk: parent or code for pk, code, parent in
-            Sector.objects.filter(pk__in=ids).values_list("pk", "code", "parent__code")}
+    return {pk: path.strip("/").split("/")[0] or code for pk, code, path in
+            Sector.objects.filter(pk__in=ids).values_list("pk", "code", "path")}
 
 
 def _merge(rows: list[dict[str, Any]], key_of: dict[Any, Any]) -> list[dict[str, Any]]:

@@ -323,7 +323,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     f = form.cleaned_data if form.is_valid() else {}
     year, month = f.get("year") or today.year, f.get("month")
     period = Period.month(year, int(month)) if month else Period.year(year)
-    filters = {k: v for k, v in f.items() if k in ("jurisdiction", "category") and v}
+    filters = {k: v for k, v in f.items() if k in ("jurisdiction", "category", "origin") and v}
     data = statistics_report(user=request.user, period=period, filters=filters)
     root = f.get("jurisdiction") or Jurisdiction.objects.restrict(request.user, "orgs.view").order_by("depth").first()
     indicators = accident_indicators(user=request.user, year=year, jurisdiction=root) if root else None

@@ -21,6 +21,7 @@ class TemplateFilterForm(QueryForm):
         super().__init__(*args, **kwargs)
         bootstrap(self)
         scope_fields(self, user)
+        self.fields["sector"].bind(user, narrow=lambda qs: qs.filter(parent__parent__isnull=True))
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}

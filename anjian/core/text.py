@@ -27,7 +27,10 @@ __all__ = [
     "parse_bool",
     "parse_date",
     "parse_decimal",
+    "parse_headcount",
     "parse_int",
+    "parse_month",
+    "two_digit_year",
 ]
 
 
@@ -122,12 +125,17 @@ def _empty(value: object, what_zh: str, what_en: str) -> CellError:
 
 # --- booleans --------------------------------------------------------------------------------
 
-_TRUE: Final = frozenset({"是", "有", "对", "y", "yes", "true", "t", "1", "√", "✓", "✔", "☑"})
-_FALSE: Final = frozenset({"否", "无", "没有", "不是", "n", "no", "false", "f", "0", "×", "✗", "✘", "☐"})
+_TRUE: Final = frozenset(
+    {"是", "有", "对", "涉及", "存在", "y", "yes", "true", "t", "1", "√", "✓", "✔", "☑", "☒"}
+)
+_FALSE: Final = frozenset(
+    {"否", "无", "没有", "不是", "不涉及", "未涉及", "不存在", "n", "no", "false", "f", "0", "×", "✗", "✘", "☐"}
+)
 
 
 def parse_bool(value: object) -> bool:
-    """``是/否``, ``有/无``, ``Y/N``, ``yes/no``, ``true/false``, ``1/0``, ``√/×`` (and ``✓ ✗``) →
+    """``是/否``, ``有/无``, ``涉及/不涉及``, ``存在/不存在``, ``Y/N``, ``yes/no``, ``true/false``,
+    ``1/0``, ``√/×`` (and ``✓ ✗``, ``☑ ☐``) →
     ``bool``; an actual ``bool`` or the numbers 1 and 0 are accepted too. Anything else, including
     an empty cell, raises ``CellError``. ``X`` is deliberately not accepted: on forms it may mean
     "ticked" as well as "no"."""
@@ -193,18 +201,40 @@ _DATE_PATTERNS: Final = (
     # 20260102
     re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
 )
+# The same forms with a two-digit year: 23.1.26, 23-01-26, 23/1/26, 23年1月26日.
+_SHORT_PATTERNS: Final = (
+    re.compile(r"(?P<y>\d{2}) ?(?P<sep>[-/.]) ?(?P<m>\d{1,2}) ?(?P=sep) ?(?P<d>\d{1,2})" + _TIME),
+    re.compile(r"(?P<y>\d{2}) ?年 ?(?P<m>\d{1,2}) ?月 ?(?P<d>\d{1,2}) ?[日号]?(?: ?\d{1,2} ?[:时].*)?"),
+)
+# Month and year only: 2014年3月, 2014-03, 2014/3, 2014.3, 201403.
+_MONTH_PATTERNS: Final = (
+    re.compile(r"(?P<y>\d{4}) ?年 ?(?P<m>\d{1,2}) ?(?:月份?)?"),
+    re.compile(r"(?P<y>\d{4}) ?[-/.] ?(?P<m>\d{1,2})"),
+    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})"),
+)
 
 
-def parse_date(value: object) -> dt.date:
+def two_digit_year(year: int, pivot: int) -> int:
+    """The full year of a two-digit year under the stated window: ``00``–``pivot`` are
+    20xx, ``pivot+1``–``99`` are 19xx (``pivot=30``: ``23`` → 2023, ``85`` → 1985)."""
+    if not 0 <= pivot <= 99 or not 0 <= year <= 99:
+        raise ValueError("two-digit year and pivot must be 0-99")
+    return 2000 + year if year <= pivot else 1900 + year
+
+
+def parse_date(value: object, *, pivot: int | None = None) -> dt.date:
     """A date from what a ledger holds.
 
     - ``date`` / ``datetime`` (the time is dropped);
     - numbers: an Excel serial in the 1900 system (see ``excel_serial_to_date``), or an
       eight-digit ``20260102`` typed as a number;
-    - text: ``2026-01-02``, ``2026/1/2``, ``2026.1.2`` (each optionally followed by a time),
-      ``2026年1月2日`` (``号`` also), ``20260102``; full-width digits are fine.
+    - text: ``2026-01-02``, ``2026/1/2``, ``2026.1.2``, ``2014.02.09`` (each optionally followed
+      by a time), ``2023年01月26日`` (``号`` also), ``20140209``; full-width digits are fine;
+    - two-digit years (``23.1.26``, ``23-01-26``, ``23年1月26日``) only with a stated window:
+      ``pivot`` — years ``00``–``pivot`` are 20xx, the others 19xx (``two_digit_year``);
+      without it they are refused, saying why.
 
-    Two-digit years and day/month orders such as ``02/01/2026`` are refused as ambiguous.
+    Day/month orders such as ``02/01/2026`` are refused as ambiguous.
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -230,16 +260,56 @@ def parse_date(value: object) -> dt.date:
     if not isinstance(value, str):
         raise CellError("type", f"{_shown(value)} 不是日期", f"{_shown(value)} is not a date", value)
     text = normalise(value)
+    if text.isdigit() and len(text) <= 5 and not text.startswith("0"):
+        # an Excel serial that arrived as text (a CSV saved from Excel, a pasted value)
+        return parse_date(int(text), pivot=pivot)
     for pattern in _DATE_PATTERNS:
         m = pattern.fullmatch(text)
         if m:
             return _ymd(m["y"], m["m"], m["d"], value)
+    for pattern in _SHORT_PATTERNS:
+        m = pattern.fullmatch(text)
+        if m:
+            if pivot is None:
+                raise CellError(
+                    "date_two_digit_year",
+                    f"{_shown(value)} 的年份只有两位，无法确定世纪，请写四位年份（如 20{m['y']}-…）",
+                    f"{_shown(value)} has a two-digit year and no century window was stated; write the year "
+                    f"with four digits (like 20{m['y']}-…)",
+                    value,
+                )
+            return _ymd(str(two_digit_year(int(m["y"]), pivot)), m["m"], m["d"], value)
     raise CellError(
         "date_format",
         f"{_shown(value)} 不是可识别的日期，应写成 2026-01-02、2026/1/2 或 2026年1月2日",
         f"{_shown(value)} is not a recognised date; write it as 2026-01-02, 2026/1/2 or 2026年1月2日",
         value,
     )
+
+
+def parse_month(value: object, *, pivot: int | None = None) -> dt.date:
+    """The first day of the month a historical record gives: ``2014年3月``, ``2014-03``,
+    ``2014/3``, ``2014.3``, ``201403``, or any full date ``parse_date`` reads (its day is kept:
+    a precise date stays precise). A year alone is refused."""
+    if isinstance(value, str):
+        text = normalise(value)
+        for pattern in _MONTH_PATTERNS:
+            m = pattern.fullmatch(text)
+            if m:
+                return _ymd(m["y"], m["m"], "1", value)
+    if isinstance(value, int) and not isinstance(value, bool) and 190_001 <= value <= 210_012:
+        return _ymd(str(value)[:4], str(value)[4:], "1", value)
+    try:
+        return parse_date(value, pivot=pivot)
+    except CellError as exc:
+        if exc.code != "date_format":
+            raise
+        raise CellError(
+            "date_format",
+            f"{_shown(value)} 不是可识别的日期或年月，应写成 2014-03-05、2014年3月 或 2014-03",
+            f"{_shown(value)} is not a recognised date or month; write it as 2014-03-05, 2014年3月 or 2014-03",
+            value,
+        ) from None
 
 
 def _ymd(year: str, month: str, day: str, original: object) -> dt.date:
@@ -262,8 +332,32 @@ _CURRENCY_PREFIX: Final = ("¥", "￥", "RMB", "CNY")
 _WAN: Final = Decimal(10_000)
 
 
-def parse_decimal(value: object, *, allow_wan: bool = False) -> Decimal:
+# Words that make a count an estimate: 若干 (some), 多/余/以上 (more than), 约/左右 (about),
+# 几/数 (a few), 不详/未知 (unknown). Such a cell is an error with its reason, never 0.
+_VAGUE: Final = re.compile(r"若干|不详|未知|不清|左右|以上|以下|[约近多余几数]|[0-9]\s*\+$|^[><≥≤~～]")
+
+
+def _vague(text: str, value: object) -> CellError | None:
+    m = _VAGUE.search(text)
+    if m is None:
+        return None
+    word = m.group(0).strip(" 0123456789")
+    return CellError(
+        "number_vague",
+        f"{_shown(value)} 不是确切的数字（含“{word}”），请填写准确数值；不知道的请留空",
+        f"{_shown(value)} is not an exact number (it says “{word}”, an estimate); enter the exact figure, "
+        "or leave the cell empty if it is not known",
+        value,
+    )
+
+
+def parse_decimal(value: object, *, allow_wan: bool = False, units: tuple[str, ...] = ()) -> Decimal:
     """A ``Decimal`` from a number or a text amount.
+
+    ``units`` are the unit words the column may carry after the number (``("人", "名")`` for a
+    head count: ``60人`` → 60). A vague quantity — ``若干``, ``约60``, ``60余人``, ``60多``,
+    ``100以上``, ``50+``, ``不详`` — is refused with that reason (``number_vague``), never read
+    as 0 or as the number it mentions.
 
     Accepted in text: full-width digits and signs, thousands separators (``1,234,567.8``, also
     with the full-width comma, groups of three checked — ``1,23`` is refused rather than guessed),
@@ -300,6 +394,12 @@ def parse_decimal(value: object, *, allow_wan: bool = False) -> Decimal:
         raise CellError("type", f"{_shown(value)} 不是数字", f"{_shown(value)} is not a number", value)
 
     text = normalise(value, cjk_punctuation=False).replace("−", "-")
+    for unit in sorted(units, key=len, reverse=True):
+        if text.endswith(unit) and text[: -len(unit)].strip():
+            text = text[: -len(unit)].rstrip()
+            break
+    if (vague := _vague(text, value)) is not None:
+        raise vague
     if re.search(r"\d \d", text):
         raise CellError(
             "number_format",
@@ -351,10 +451,10 @@ def parse_decimal(value: object, *, allow_wan: bool = False) -> Decimal:
     return number * multiplier if multiplier != 1 else number
 
 
-def parse_int(value: object, *, allow_wan: bool = False) -> int:
-    """An ``int``: like ``parse_decimal`` (so ``1,200``, ``１２``, ``3.0`` and, with ``allow_wan``,
-    ``1.5万`` work) but the result must be a whole number."""
-    number = parse_decimal(value, allow_wan=allow_wan)
+def parse_int(value: object, *, allow_wan: bool = False, units: tuple[str, ...] = ()) -> int:
+    """An ``int``: like ``parse_decimal`` (so ``1,200``, ``１２``, ``3.0``, with ``units``
+    ``60人`` and, with ``allow_wan``, ``1.5万`` work) but the result must be a whole number."""
+    number = parse_decimal(value, allow_wan=allow_wan, units=units)
     if number != number.to_integral_value():
         raise CellError(
             "number_not_integer",
@@ -363,6 +463,19 @@ def parse_int(value: object, *, allow_wan: bool = False) -> int:
             value,
         )
     return int(number)
+
+
+HEADCOUNT_UNITS: Final = ("人", "名", "人次")
+
+
+def parse_headcount(value: object) -> int:
+    """A number of people as ledgers write it: ``60``, ``６０``, ``60人``, ``60 名``, ``1,200人``.
+    Negative counts and vague ones (``若干``, ``60余人``, ``约60人``) are refused."""
+    number = parse_int(value, units=HEADCOUNT_UNITS)
+    if number < 0:
+        raise CellError("number_negative", f"{_shown(value)} 是负数，人数不能为负",
+                        f"{_shown(value)} is negative; a number of people cannot be", value)
+    return number
 
 
 def parse_float(value: object) -> float:

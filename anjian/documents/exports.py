@@ -10,6 +10,7 @@ import mimetypes
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -32,6 +33,10 @@ class _Echo:
 
 
 def _cell(value: Any) -> Any:
+    """A value as CSV text: dates ``YYYY-MM-DD``, local datetimes ``YYYY-MM-DD HH:MM``, booleans
+    是/否, and text starting with ``= + - @`` (or a TAB/CR) guarded by a leading ``'`` — a CSV
+    cell has no type, so Excel and WPS would read it as a formula. Importing strips the guard
+    (``tabular.unguard``)."""
     if isinstance(value, dt.datetime):
         return (
             timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
@@ -44,6 +49,8 @@ def _cell(value: Any) -> Any:
         return "是" if value else "否"
     if value is None:
         return ""
+    if isinstance(value, Decimal):
+        return value
     text = str(value) if not isinstance(value, (int, float)) else value
     # Formula injection (OWASP "CSV injection"): a cell starting with = + - @, a TAB or a CR is
     # data, never a formula.
@@ -78,14 +85,28 @@ def csv_response(rows: Iterable[Any], columns: Sequence[Column], filename: str) 
     return response
 
 
+def _local(value: dt.datetime) -> dt.datetime:
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    return moment.replace(tzinfo=None)
+
+
 def write_xlsx(rows: Iterable[Any], columns: Sequence[Column], path: str, *, sheet: str = "Sheet1") -> int:
+    """The rows as a typed workbook that opens cleanly in Excel and WPS: numbers (``Decimal``
+    too) as numbers, dates as date cells (``yyyy-mm-dd``), datetimes as local date-time cells
+    (``yyyy-mm-dd hh:mm``), booleans as 是/否, everything else as a text cell (type ``s``). A
+    typed text cell is never evaluated, so text starting with ``= + - @`` is written as it is,
+    without the apostrophe CSV needs."""
     import xlsxwriter  # heavy optional library: imported on use
 
     workbook = xlsxwriter.Workbook(
-        path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        path,
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+         "strings_to_numbers": False},
     )
     ws = workbook.add_worksheet(sheet[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#E7F0FF", "border": 1})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     for col, c in enumerate(columns):
         ws.write_string(0, col, c.header, bold)
         ws.set_column(col, col, max(10, min(40, len(c.header) * 2 + 4)))
@@ -93,9 +114,17 @@ def write_xlsx(rows: Iterable[Any], columns: Sequence[Column], path: str, *, she
     n = 0
     for n, row in enumerate(rows, start=1):
         for col, c in enumerate(columns):
-            value = _cell(c.value(row))
-            if isinstance(value, (int, float)):
-                ws.write_number(n, col, value)
+            value = c.value(row)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                ws.write_string(n, col, "是" if value else "否")
+            elif isinstance(value, int | float | Decimal):
+                ws.write_number(n, col, float(value) if isinstance(value, Decimal) else value)
+            elif isinstance(value, dt.datetime):
+                ws.write_datetime(n, col, _local(value), moment)
+            elif isinstance(value, dt.date):
+                ws.write_datetime(n, col, value, day)
             else:
                 ws.write_string(n, col, str(value))
     workbook.close()

@@ -106,6 +106,18 @@ _CSV_DELIMITERS: Final = (",", "\t", ";", "|")
 _CHUNK: Final = 1 << 16
 
 
+GUARDED_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unguard(value: object) -> object:
+    """A cell without the apostrophe a CSV export puts before text starting with ``= + - @``
+    (``documents.exports``): ``'=SUM(A1)`` → ``=SUM(A1)``, so an export imports back unchanged.
+    Other values, and an apostrophe before anything else, are left as they are."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in GUARDED_STARTS:
+        return value[1:]
+    return value
+
+
 class TableError(ValueError):
     """The file cannot be read as a table. ``code``: ``unreadable``, ``format``, ``encoding``,
     ``sheet``, ``no_header``, ``csv``, ``limit``; ``row`` is set when a specific row is at fault."""
@@ -518,7 +530,7 @@ class TableReader:
             values: dict[str, object] = {}
             for key, i in mapped:
                 value = row[i] if i < width else None
-                values[key] = None if value == "" else value
+                values[key] = None if value == "" else unguard(value)
             if _is_totals(row):
                 self.skipped_totals.append(number)
                 continue

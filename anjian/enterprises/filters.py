@@ -26,6 +26,8 @@ class EnterpriseFilterForm(QueryForm):
         super().__init__(*args, **kwargs)
         scope_fields(self, user)
         self.fields["jurisdiction"].bind(user, narrow=lambda qs: qs.filter(level__lte=3))
+        # sections and divisions (a filter on one includes every group and class below it)
+        self.fields["sector"].bind(user, narrow=lambda qs: qs.filter(parent__parent__isnull=True))
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
 

@@ -12,7 +12,7 @@ import io
 from typing import Any
 
 from anjian.core.errors import DomainError
-from anjian.core.text import CellError, is_blank, parse_bool, parse_float, parse_int
+from anjian.core.text import CellError, is_blank, parse_bool, parse_float, parse_headcount
 from anjian.documents.imports import (
     Context,
     ImportSpec,
@@ -22,10 +22,12 @@ from anjian.documents.imports import (
     read_text,
     register_import,
 )
+from anjian.documents.values import read_sector
 from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseSize
 from anjian.enterprises.services import _scope_checker, enterprises_bulk_create, normalise_point
 from anjian.jobs.services import Progress
 from anjian.orgs.models import Jurisdiction, Sector
+from anjian.orgs.places import PlaceError, PlaceResolver
 from anjian.orgs.services import locate_jurisdiction_ids
 from anjian.rules.uscc import InvalidUSCC, validate_uscc
 
@@ -40,6 +42,10 @@ BASE_HEADERS: dict[str, list[str]] = {
     "lat": ["纬度", "latitude", "lat"],
     "crs": ["坐标系", "crs", "coordinate system"],
     "jurisdiction_code": ["所属辖区代码", "辖区代码", "属地代码", "jurisdiction code", "jurisdiction"],
+    # a row without coordinates is placed by these names (orgs.places), each within the one above
+    "district": ["所属区", "所在区", "区县", "区（县）", "district"],
+    "street": ["街道", "所属街道", "所在街道", "镇街", "街道（镇）", "乡镇街道", "street", "sub-district"],
+    "community": ["社区", "所属社区", "所在社区", "社区（村）", "村居", "community"],
     "principal": ["主要负责人", "负责人", "principal"],
     "principal_phone": ["负责人电话", "主要负责人电话", "principal phone"],
     "safety_manager": ["安全管理人员", "safety manager"],
@@ -86,10 +92,11 @@ class EnterpriseImport(ImportSpec):
     required = frozenset({"name"})
 
     def prepare(self, ctx: Context) -> None:
-        ctx.cache["sectors"] = {s.code.upper(): s for s in Sector.objects.all()}
+        ctx.cache["sectors"] = {s.code: s for s in Sector.objects.all()}
         ctx.cache["jur_by_id"] = {j.pk: j for j in Jurisdiction.objects.filter(is_active=True)}
         ctx.cache["jur_by_code"] = {j.code: j for j in ctx.cache["jur_by_id"].values()}
         ctx.cache["allowed"] = _scope_checker(ctx.actor, self.action)
+        ctx.cache["places"] = PlaceResolver.for_user(ctx.actor)
 
     # --- per row --------------------------------------------------------------------------
 
@@ -104,17 +111,7 @@ class EnterpriseImport(ImportSpec):
             except InvalidUSCC as exc:
                 raise RowError(LABEL["credit_code"], exc.zh, exc.en, raw.get("credit_code")) from exc
         out["credit_code"] = code
-        sector_text = _text(raw, "sector").upper()
-        if sector_text.isdigit() and len(sector_text) == 1:
-            sector_text = "0" + sector_text
-        if sector_text:
-            sector = ctx.cache["sectors"].get(sector_text)
-            if sector is None:
-                raise RowError(LABEL["sector"], f"未知的行业代码 {sector_text}（应为 GB/T 4754 门类字母或大类两位代码）",
-                               f"unknown sector code {sector_text} (GB/T 4754 section letter or 2-digit division)", raw.get("sector"))
-            out["sector"] = sector
-        else:
-            out["sector"] = None
+        out["sector"] = read_sector(raw, "sector", LABEL["sector"], ctx.cache["sectors"])
         size_text = _text(raw, "size")
         if size_text:
             size = SIZES.get(size_text) or SIZES.get(size_text.lower())
@@ -122,12 +119,7 @@ class EnterpriseImport(ImportSpec):
                 raise RowError(LABEL["size"], "规模应为 大型/中型/小型/微型", "size must be 大型/中型/小型/微型 (large/medium/small/micro)", raw.get("size"))
             out["size"] = size
         if not is_blank(raw.get("employees")):
-            try:
-                out["employees"] = parse_int(raw["employees"])
-            except CellError as exc:
-                raise RowError(LABEL["employees"], exc.zh, exc.en, raw["employees"]) from exc
-            if out["employees"] < 0:
-                raise RowError(LABEL["employees"], "从业人数不能为负数", "employees cannot be negative", raw["employees"])
+            out["employees"] = read_cell(raw, "employees", LABEL["employees"], parse_headcount)
         flags = []
         for key in FLAGS:
             if is_blank(raw.get(key)):
@@ -138,6 +130,7 @@ class EnterpriseImport(ImportSpec):
             except CellError as exc:
                 raise RowError(LABEL[key], exc.zh, exc.en, raw[key]) from exc
         out["flags"] = flags
+        self._place_by_names(raw, ctx)
         lng, lat = _float(raw, "lng"), _float(raw, "lat")
         if (lng is None) != (lat is None):
             column = LABEL["lat"] if lat is None else LABEL["lng"]
@@ -157,6 +150,27 @@ class EnterpriseImport(ImportSpec):
         if out["lng"] is None and not jcode:
             raise RowError(LABEL["jurisdiction_code"], "请填写坐标或所属辖区代码", "give coordinates or a jurisdiction code", None)
         return out
+
+    def _place_by_names(self, raw: dict[str, Any], ctx: Context) -> None:
+        """A 行政区划代码 in its 12-digit statistical form is read as the jurisdiction's code; a
+        row with neither coordinates nor a code is placed by its district, street and community
+        names within the importer's territory (``orgs.places``). The code found is written into
+        the row's ``jurisdiction_code`` cell, which the placement below then uses."""
+        places = ctx.cache["places"]
+        code = _text(raw, "jurisdiction_code")
+        if code:
+            if (found := places.by_division_code(code)) is not None:
+                raw["jurisdiction_code"] = found.code
+            return
+        if not is_blank(raw.get("lng")) or not is_blank(raw.get("lat")):
+            return
+        try:
+            place = places.place(district=_text(raw, "district"), street=_text(raw, "street"),
+                                 community=_text(raw, "community"))
+        except PlaceError as exc:
+            raise RowError(LABEL[exc.field], exc.zh, exc.en, exc.value) from exc
+        if place is not None:
+            raw["jurisdiction_code"] = place.code
 
     def validate_batch(
         self, rows: list[tuple[int, dict[str, Any]]], ctx: Context
@@ -244,7 +258,7 @@ def template_workbook() -> bytes:
     notes = wb.create_sheet("填写说明")
     for line in [
         "带 * 的列为必填；其余可空。",
-        "行业代码：GB/T 4754-2017 门类字母（如 C）或大类两位代码（如 26）。",
+        "行业代码：GB/T 4754-2017 任一层级，如 C、26、171、1713、C1713 或“C1713 棉印染精加工”；按所填层级保存。",
         "规模：大型/中型/小型/微型；坐标系：WGS-84（默认）或 GCJ-02（高德、腾讯地图坐标）。",
         "无坐标时填写所属辖区代码；有坐标时按辖区边界自动确定属地。",
         "重点监管标识列填 是/否。统一社会信用代码不得重复（文件内或已登记的），重复将整批退回。",

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from anjian.core.text import normalise, parse_date, parse_float
+from anjian.core.text import normalise, parse_float
 from anjian.documents.imports import (
     Context,
     ImportSpec,
@@ -28,13 +28,15 @@ from anjian.documents.imports import (
     read_text,
     register_import,
 )
+from anjian.documents.values import parse_ledger_date
 from anjian.enterprises.models import Enterprise
 from anjian.hazards.models import HazardLevel, HazardSource, HazardStatus
 from anjian.hazards.services import hazards_import_ledger
 from anjian.jobs.services import Progress
 
 HEADERS: dict[str, list[str]] = {
-    "enterprise_name": ["企业名称", "单位名称", "被检查单位", "enterprise", "enterprise name"],
+    "enterprise_name": ["企业名称", "单位名称", "被检查单位", "企业/场所", "enterprise", "enterprise name",
+                        "enterprise/site"],
     "credit_code": ["统一社会信用代码", "信用代码", "uscc", "credit code"],
     "description": ["隐患描述", "隐患内容", "存在问题", "隐患情况", "description"],
     "category": ["类别", "隐患类别", "隐患类型", "排查项", "category"],
@@ -61,6 +63,8 @@ LEVELS = {"一般": HazardLevel.GENERAL, "一般隐患": HazardLevel.GENERAL, "�
 STATUSES = {
     **dict.fromkeys(("已整改", "已销号", "整改完成", "已完成", "已闭环", "已验收", "rectified", "written off", "closed"), HazardStatus.WRITTEN_OFF),
     **dict.fromkeys(("整改中", "正在整改", "rectifying"), HazardStatus.RECTIFYING),
+    # the write-off steps of an exported list: rectified, not yet written off
+    **dict.fromkeys(("待验收", "销号申请待核查", "核查通过待销号"), HazardStatus.RECTIFYING),
     **dict.fromkeys(("未整改", "待整改", "已确认", "限期整改", "open", "confirmed"), HazardStatus.CONFIRMED),
     **dict.fromkeys(("待确认", "待核实", "reported"), HazardStatus.REPORTED),
 }
@@ -92,7 +96,7 @@ def _text(raw: dict[str, Any], key: str, *, newlines: bool = False) -> str:
 
 
 def _day(raw: dict[str, Any], key: str) -> dt.date | None:
-    return read_cell(raw, key, LABEL[key], parse_date)
+    return read_cell(raw, key, LABEL[key], parse_ledger_date)
 
 
 def _moment(raw: dict[str, Any], key: str, *, end_of_day: bool = False) -> dt.datetime | None:

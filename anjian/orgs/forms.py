@@ -126,6 +126,9 @@ class DepartmentForm(forms.Form):
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope_fields(self, user)
+        # a department supervises sections and divisions (a choice of 1,971 rows down to the classes
+        # would be unusable; a class belongs to its division anyway)
+        self.fields["sectors"].bind(user, narrow=lambda qs: qs.filter(parent__parent__isnull=True))
         if editing:
             del self.fields["jurisdiction"]
 

@@ -87,7 +87,9 @@ INHERENT_RISK_CHOICES = [
 
 
 class Sector(models.Model):
-    """An industry of GB/T 4754-2017: a section (letter) or a division (two digits)."""
+    """An industry of GB/T 4754-2017 at any of its four levels: a section (letter), a division
+    (two digits), a group (three) or a class (four). ``path`` is ``/C/17/171/1713/``, so a
+    class rolls up to its section by its path alone."""
 
     code = models.CharField(_("行业代码"), max_length=8, unique=True)
     name = models.CharField(_("名称"), max_length=100)
@@ -121,6 +123,23 @@ class Sector(models.Model):
             return self.name_en
         return self.name
 
+    @property
+    def section_code(self) -> str:
+        """The section letter, read from the path (no query)."""
+        return self.path.strip("/").split("/")[0] if self.path else self.code
+
+    @property
+    def division_code(self) -> str:
+        """The two-digit division, read from the path; ``""`` for a section."""
+        parts = self.path.strip("/").split("/")
+        return parts[1] if len(parts) > 1 else ""
+
+    def chain(self) -> list[Sector]:
+        """This sector and every sector above it, nearest first (one query)."""
+        codes = [c for c in self.path.strip("/").split("/") if c]
+        found = {s.code: s for s in Sector.objects.filter(code__in=codes[:-1])}
+        return [self, *(found[c] for c in reversed(codes[:-1]) if c in found)]
+
     @staticmethod
     def ids_within(sectors: Iterable[Sector]) -> set[int]:
         """The ids of these sectors and of every sector below them."""
@@ -137,9 +156,14 @@ class Sector(models.Model):
         sector's, its section's, or ``""`` for the final default blue."""
         if self.inherent_risk:
             return self.inherent_risk, self.code
+        if self.parent_id is None:
+            return "blue", ""
         parent = self.parent
-        if parent is not None and parent.inherent_risk:
-            return parent.inherent_risk, parent.code
+        if parent is not None and parent.inherent_risk and parent.parent_id is None:
+            return parent.inherent_risk, parent.code  # the common case: a division, its section
+        for above in self.chain()[1:]:
+            if above.inherent_risk:
+                return above.inherent_risk, above.code
         return "blue", ""
 
 

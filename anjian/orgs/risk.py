@@ -68,17 +68,19 @@ def sector_inherent(sector: Sector | None) -> tuple[rules.RiskColour, str]:
 
 
 def sector_inherent_map() -> dict[int, tuple[str, str]]:
-    """``sector id → (colour, source code)`` for every sector (about a hundred rows; one query)."""
+    """``sector id → (colour, source code)`` for every sector (about two thousand rows; one query)."""
     rows = list(Sector.objects.values_list("id", "code", "parent_id", "inherent_risk"))
     by_id = {pk: (code, parent, colour) for pk, code, parent, colour in rows}
     out: dict[int, tuple[str, str]] = {}
-    for pk, (code, parent, colour) in by_id.items():
-        if colour:
-            out[pk] = (colour, code)
-        elif parent is not None and by_id.get(parent, ("", None, ""))[2]:
-            out[pk] = (by_id[parent][2], by_id[parent][0])
-        else:
-            out[pk] = ("blue", "")
+    for pk in by_id:
+        current: int | None = pk
+        out[pk] = ("blue", "")
+        while current is not None:  # up to the section: a class may inherit from its division or section
+            code, parent, colour = by_id[current]
+            if colour:
+                out[pk] = (colour, code)
+                break
+            current = parent
     return out
 
 
@@ -194,7 +196,8 @@ def resolve_bands(method: str, *, jurisdiction: Jurisdiction | None, sector: Sec
     if method not in RiskMethod.values:
         raise DomainError("评价方法须为 LEC 或 LS", "The method must be LEC or LS", field="method")
     codes = [c for c in (jurisdiction.path.strip("/").split("/") if jurisdiction else []) if c]
-    sector_ids = [s.pk for s in ([sector] + ([sector.parent] if sector and sector.parent_id else [])) if s]
+    chain = sector.chain() if sector is not None else []
+    sector_ids = [s.pk for s in chain]
     candidates = list(
         RiskBandPolicy.objects.filter(method=method)
         .filter(Q(jurisdiction__isnull=True) | Q(jurisdiction__code__in=codes))
@@ -207,7 +210,7 @@ def resolve_bands(method: str, *, jurisdiction: Jurisdiction | None, sector: Sec
 
     def rank(p: RiskBandPolicy) -> tuple[int, int]:
         depth = codes.index(p.jurisdiction.code) if p.jurisdiction_id else -1
-        sector_rank = 0 if sector is not None and p.sector_id == sector.pk else (1 if p.sector_id else 2)
+        sector_rank = sector_ids.index(p.sector_id) if p.sector_id in sector_ids else len(sector_ids)
         return (-depth, sector_rank)
 
     best = min(candidates, key=rank)

@@ -34,6 +34,7 @@ from anjian.orgs.models import (
     SectorRoute,
 )
 from anjian.orgs.risk import DEFAULT_INHERENT_RISK
+from anjian.rules import gb4754
 
 
 def _path_for(code: str, parent: Jurisdiction | None) -> str:
@@ -237,7 +238,7 @@ def route_department(sector: Sector | None, jurisdiction: Jurisdiction | None) -
     """
     if sector is None:
         return None, "未指定行业，未路由 / no sector, not routed"
-    sector_chain = [sector] + ([sector.parent] if sector.parent_id else [])
+    sector_chain = sector.chain()
     jur_codes = [c for c in (jurisdiction.path.strip("/").split("/") if jurisdiction else []) if c]
     routes = list(
         SectorRoute.objects.filter(sector__in=sector_chain)
@@ -248,7 +249,7 @@ def route_department(sector: Sector | None, jurisdiction: Jurisdiction | None) -
         return None, f"行业 {sector.code} 无路由规则 / no route for sector {sector.code}"
 
     def rank(route: SectorRoute) -> tuple[int, int]:
-        sector_rank = 0 if route.sector_id == sector.pk else 1
+        sector_rank = next(i for i, s in enumerate(sector_chain) if s.pk == route.sector_id)
         depth = jur_codes.index(route.jurisdiction.code) if route.jurisdiction_id else -1
         return (sector_rank, -depth)
 
@@ -360,24 +361,50 @@ def duty_set(
 
 
 def sectors_load_gb4754() -> int:
-    """Load GB/T 4754-2017 sections and divisions (idempotent). Returns the number of rows."""
+    """Load GB/T 4754-2017 (idempotent): every section, division, group and class. Returns the
+    number of rows.
+
+    Codes, names and the hierarchy come from ``rules.gb4754`` (the standard's table, down to the
+    4-digit classes); the English names of sections and divisions from ``data/gb4754_2017.csv``.
+    New rows are created in bulk; a row whose name or parent changed is updated;
+    a locally set inherent colour is kept."""
 
     text = resources.files("anjian.orgs").joinpath("data/gb4754_2017.csv").read_text(encoding="utf-8")
-    rows = list(csv.DictReader(text.splitlines()))
+    english = {row["code"]: row["name_en"] for row in csv.DictReader(text.splitlines())}
+    table = gb4754.industries()
     by_code: dict[str, Sector] = {s.code: s for s in Sector.objects.all()}
     with transaction.atomic():
-        for row in rows:
-            parent = by_code.get(row["parent"]) if row["parent"] else None
-            path = f"{parent.path if parent else '/'}{row['code']}/"
-            defaults = {"name": row["name_zh"], "name_en": row["name_en"], "parent": parent, "path": path}
-            obj, _ = Sector.objects.update_or_create(
-                code=row["code"],
-                defaults=defaults,
-                # A new sector starts with the local default inherent colour; an edited one keeps its own.
-                create_defaults={**defaults, "inherent_risk": DEFAULT_INHERENT_RISK.get(row["code"], "")},
-            )
-            by_code[obj.code] = obj
-    return len(rows)
+        # Sections and divisions first, in the standard's order (the rows the table held before
+        # it knew groups and classes keep their order of creation), then groups, then classes.
+        for levels in (("section", "division"), ("group",), ("class",)):
+            new: list[Sector] = []
+            changed: list[Sector] = []
+            for ind in table.values():
+                if ind.level not in levels:
+                    continue
+                if ind.parent and ind.parent not in by_code:  # parent created in this same pass
+                    Sector.objects.bulk_create(new, batch_size=500)
+                    for obj in Sector.objects.filter(code__in=[s.code for s in new]):
+                        by_code[obj.code] = obj
+                    new = []
+                parent = by_code[ind.parent] if ind.parent else None
+                path = f"{parent.path if parent else '/'}{ind.code}/"
+                name_en = english.get(ind.code, "")
+                obj = by_code.get(ind.code)
+                if obj is None:
+                    new.append(Sector(code=ind.code, name=ind.name, name_en=name_en, parent=parent, path=path,
+                                      inherent_risk=DEFAULT_INHERENT_RISK.get(ind.code, "")))
+                elif (obj.name, obj.name_en, obj.parent_id, obj.path) != (
+                        ind.name, name_en or obj.name_en, parent.pk if parent else None, path):
+                    obj.name, obj.name_en, obj.parent, obj.path = ind.name, name_en or obj.name_en, parent, path
+                    changed.append(obj)
+            if new:
+                Sector.objects.bulk_create(new, batch_size=500)
+                for obj in Sector.objects.filter(code__in=[s.code for s in new]):
+                    by_code[obj.code] = obj
+            for obj in changed:
+                obj.save(update_fields=["name", "name_en", "parent", "path"])
+    return len(table)
 
 
 def level_label(level: int) -> str:

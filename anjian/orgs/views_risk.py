@@ -46,7 +46,8 @@ def _page(request: HttpRequest, create_form: PolicyCreateForm | None = None, sta
     citywide = _citywide(user)
     editable = set(RiskBandPolicy.objects.restrict(user, risk.ACTION).values_list("pk", flat=True))
     policies = [(p, p.pk in editable and (p.jurisdiction_id is not None or citywide)) for p in _visible_policies(user)]
-    sectors = list(Sector.objects.select_related("parent").order_by("path"))
+    # sections and divisions: the inherent colour is set there (a group or class inherits it)
+    sectors = list(Sector.objects.filter(parent__parent__isnull=True).select_related("parent").order_by("path"))
     rows = [(s, s.resolved_inherent_risk()) for s in sectors]
     return render(request, "orgs/risk_settings.html", {
         "citywide": citywide,

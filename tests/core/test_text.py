@@ -183,7 +183,7 @@ def test_bare_year_number_is_refused() -> None:
         ("2026年13月1日", "date_invalid"),
         ("20261301", "date_invalid"),
         (20261301, "date_invalid"),
-        ("26-1-2", "date_format"),
+        ("26-1-2", "date_two_digit_year"),  # refused: no century window stated
         ("02/01/2026", "date_format"),
         ("2026-1/2", "date_format"),
         ("明天", "date_format"),

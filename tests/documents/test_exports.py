@@ -45,16 +45,39 @@ def test_csv_response_streams_with_utf8_filename():
     assert body.startswith("\ufeff名称")
 
 
-def test_xlsx_cells_are_data_never_formulas(tmp_path):
+def test_xlsx_cells_are_typed_and_never_formulas(tmp_path):
+    """xlsx cells carry their type: text is a text cell (type ``s``, never evaluated, so no
+    apostrophe is shown before = + - @), numbers are numbers, dates are dates (local time)."""
     path = str(tmp_path / "x.xlsx")
     assert write_xlsx(ROWS, COLUMNS, path, sheet="企业") == 5
     ws = openpyxl.load_workbook(path)["企业"]
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert values[0] == ["名称", "数量", "日期", "是否"]
-    assert values[1] == ["'=HYPERLINK(\"http://x\")", 3, "2026-01-02", "是"]
-    assert values[2][:2] == ["'+86 138", -1]
+    assert values[1] == ["=HYPERLINK(\"http://x\")", 3, dt.datetime(2026, 1, 2), "是"]
+    assert values[2] == ["+86 138", -1, None, "否"]
+    assert values[3] == ["-5+3", 1.5, dt.datetime(2026, 1, 2, 9, 30), None]
+    assert values[4][0] == "@SUM(A1)"
     assert all(ws.cell(row=r, column=1).data_type == "s" for r in range(2, 7))
+    assert ws.cell(row=2, column=2).data_type == "n"
+    assert ws.cell(row=2, column=3).is_date and ws.cell(row=2, column=3).number_format == "yyyy-mm-dd"
+    assert ws.cell(row=4, column=3).number_format == "yyyy-mm-dd hh:mm"
     assert ws.freeze_panes == "A2"
+
+
+def test_xlsx_decimal_is_a_number(tmp_path):
+    from decimal import Decimal
+
+    path = str(tmp_path / "d.xlsx")
+    write_xlsx([Decimal("1234.50")], [Column("金额", lambda d: d)], path)
+    cell = openpyxl.load_workbook(path).active.cell(row=2, column=1)
+    assert (cell.value, cell.data_type) == (1234.5, "n")
+
+
+def test_csv_guard_is_stripped_on_import():
+    from anjian.documents.tabular import unguard
+
+    assert [unguard(v) for v in ("'=1+1", "'+86", "'-5", "'@x", "'abc", "=1", "'", 5, None)] == [
+        "=1+1", "+86", "-5", "@x", "'abc", "=1", "'", 5, None]
 
 
 def test_xlsx_memory_stays_flat(tmp_path):
