@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "anjian.accidents",
     "anjian.monitoring",
     "anjian.public_reports",
+    "anjian.funds",
+    "anjian.training",
     "anjian.dashboard",
     "anjian.demo",
 ]
