@@ -140,6 +140,7 @@ def _register() -> None:
     from anjian.accounts.api import router as accounts_router
     from anjian.checklists.api import router as checklists_router
     from anjian.enterprises.api import router as enterprises_router
+    from anjian.funds.api import router as funds_router
     from anjian.grids.api import router as grids_router
     from anjian.hazards.api import router as hazards_router
     from anjian.inbox.api import router as inbox_router
@@ -147,6 +148,7 @@ def _register() -> None:
     from anjian.monitoring.api import router as monitoring_router
     from anjian.orgs.api import router as orgs_router
     from anjian.public_reports.api import router as public_reports_router
+    from anjian.training.api import router as training_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/orgs", orgs_router)
@@ -159,6 +161,8 @@ def _register() -> None:
     api.add_router("/accidents", accidents_router)
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/reports", public_reports_router)
+    api.add_router("/funds", funds_router)
+    api.add_router("/training", training_router)
 
 
 _register()

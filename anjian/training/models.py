@@ -76,9 +76,10 @@ def _code() -> str:
 
 
 class TrainingSession(models.Model):
-    """One training class: organised by a jurisdiction's office, or by an enterprise for its staff."""
+    """One training class: organised by a jurisdiction's office, or by an enterprise for its staff
+    (which its sector's regulator also sees)."""
 
-    SCOPE = ScopeSpec(territory="jurisdiction", enterprise="enterprise")
+    SCOPE = ScopeSpec(territory="jurisdiction", sector="enterprise__sector", enterprise="enterprise")
 
     title = models.CharField(_("培训课程"), max_length=200)
     group = models.CharField(_("培训对象"), max_length=20, choices=Group.choices, default=Group.ENTERPRISE_KEY)
