@@ -28,6 +28,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from anjian.demo import geometry as geo
+from anjian.demo.funds_training import build_funds_training
 
 CITY_CODE = "990300"
 CITY_NAME = "示范市"
@@ -560,6 +561,7 @@ class Builder:
         from anjian.demo.activity import build_activity  # a year of activity through the services
 
         self.result.counts.update(build_activity(self))
+        self.result.counts.update(build_funds_training(self))  # sections 五 and 六
         # Settle every enterprise's risk colour against the year of activity, as the nightly job
         # does (the on-change recomputes run after commit, which a build inside an outer
         # transaction — a test, a caller's atomic block — never reaches).

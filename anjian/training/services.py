@@ -215,10 +215,14 @@ def attendance_record(*, actor: Any, attendance: Attendance, present: bool, hour
     a.hours = hours if present else Decimal(0)
     a.score = score if present else None
     a.save(update_fields=["signed_at", "hours", "score"])
-    record_event(s, "training_scored", actor=actor, summary=Msg(gettext_noop("{name}：{state}，{hours} 学时{score}"),
-                                                                name=a.trainee.name, state="出勤" if present else "缺勤",
-                                                                hours=str(a.hours),
-                                                                score=f"，成绩 {score}" if score is not None else ""))
+    if not present:
+        summary = Msg(gettext_noop("{name}：缺勤"), name=a.trainee.name)
+    elif score is None:
+        summary = Msg(gettext_noop("{name}：出勤，{hours} 学时"), name=a.trainee.name, hours=str(a.hours))
+    else:
+        summary = Msg(gettext_noop("{name}：出勤，{hours} 学时，成绩 {score}"), name=a.trainee.name, hours=str(a.hours),
+                      score=score)
+    record_event(s, "training_scored", actor=actor, summary=summary)
     return a
 
 

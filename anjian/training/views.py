@@ -27,7 +27,9 @@ from anjian.training import services
 from anjian.training.models import Attendance, Group, PersonCertificate, TrainingSession
 
 GROUP_WORDS = {"干部": Group.OFFICIAL, "企业重点人群": Group.ENTERPRISE_KEY, "从业人员": Group.WORKER,
-               "学生": Group.STUDENT, "居民": Group.RESIDENT}
+               "学生": Group.STUDENT, "居民": Group.RESIDENT,
+               "officials": Group.OFFICIAL, "key": Group.ENTERPRISE_KEY, "workers": Group.WORKER,
+               "students": Group.STUDENT, "residents": Group.RESIDENT}
 
 
 def _year(request: HttpRequest) -> int:
@@ -360,10 +362,10 @@ def _targets(text: str) -> list[tuple[int, str, int]]:
         parts = line.replace("，", " ").replace(",", " ").split()
         if not parts:
             continue
-        if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit() or parts[1] not in GROUP_WORDS:
+        if len(parts) != 3 or not parts[0].isdigit() or not parts[2].isdigit() or parts[1].lower() not in GROUP_WORDS:
             raise DomainError(f"第 {n} 行格式应为「年度 人群 目标人数」", f"Line {n} must read 'year group target'",
                               field="targets")
-        out.append((int(parts[0]), str(GROUP_WORDS[parts[1]]), int(parts[2])))
+        out.append((int(parts[0]), str(GROUP_WORDS[parts[1].lower()]), int(parts[2])))
     return out
 
 

@@ -62,7 +62,7 @@ def test_session_sign_in_hours_and_shortfall(world, people):
 
 @pytest.mark.django_db
 def test_enterprise_session_takes_only_its_staff(world, people):
-    boss, _w = people
+    _boss, _w = people
     other = ts.trainee_save(actor=world.users["district_b"], name="王五", role="worker", group="worker",
                             enterprise=world.ent_b)
     s = ts.session_create(actor=world.users["enterprise"], title="三级安全教育", hours=D(24), place="厂区",
