@@ -59,7 +59,7 @@ class EnrolForm(_Form):
 
 
 class AttendanceForm(_Form):
-    attendance = forms.IntegerField(widget=forms.HiddenInput)
+    attendance = forms.IntegerField(label=_("序号"), min_value=1, help_text=_("签到名单中的序号"))
     present = forms.BooleanField(label=_("出勤"), required=False)
     hours = forms.DecimalField(label=_("获得学时"), max_digits=5, decimal_places=1, min_value=0, required=False)
     score = forms.IntegerField(label=_("考试成绩"), min_value=0, max_value=100, required=False)
