@@ -84,6 +84,9 @@ class Membership(models.Model):
     )
     valid_from = models.DateField(_("生效日期"), null=True, blank=True)
     valid_until = models.DateField(_("截止日期"), null=True, blank=True)
+    # A delegated grant (a custody contract) starts and ends to the minute; date-only grants leave these empty.
+    starts_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
 
     objects = RestrictedQuerySet.as_manager()

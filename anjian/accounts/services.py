@@ -114,6 +114,23 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
 ]
 
 
+# Safety investment, custody, technology (funds) and training/publicity (training).
+_FUNDS_TRAINING_ACTIONS: dict[str, list[str]] = {
+    "city_office": ["funds.*", "training.*"],
+    "district_office": ["funds.view", "funds.manage", "funds.custody", "funds.campaign", "training.view",
+                        "training.manage", "training.certify", "training.plan", "training.publicity"],
+    "street_office": ["funds.view", "training.view", "training.manage", "training.publicity"],
+    "regulator": ["funds.view", "funds.custody", "funds.campaign", "training.view", "training.manage",
+                  "training.certify", "training.publicity"],
+    "enterprise": ["funds.view", "funds.cost", "funds.tech", "training.view", "training.manage", "training.certify"],
+    "custody": ["funds.view", "funds.visit", "funds.cost", "funds.tech", "training.view", "training.manage"],
+    "leader": ["funds.view", "training.view"],
+}
+for _spec in SYSTEM_ROLES:
+    _spec["actions"] = _spec["actions"] + [a for a in _FUNDS_TRAINING_ACTIONS.get(_spec["code"], [])
+                                           if a not in _spec["actions"]]
+
+
 # Roles whose memberships are bound to no unit: their holders reach only the rows they entered
 # (core.scoping: a grant without a unit reaches its own rows and files intake rows anywhere).
 INTAKE_ROLES = frozenset({"hotline"})
@@ -222,6 +239,7 @@ def _require_user_managed(actor: Any, user: User) -> None:
 def membership_grant(
     *, actor: Any, user: User, role: Role, jurisdiction: Any = None, department: Any = None, enterprise: Any = None,
     valid_from: dt.date | None = None, valid_until: dt.date | None = None,
+    starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None,
 ) -> Membership:
     """Grant ``role`` to ``user`` in a scope. A delegated administrator may grant only inside the
     territory they manage and only roles made of actions they hold there (``delegation``)."""
@@ -244,7 +262,8 @@ def membership_grant(
             raise _refuse(actor, user, f"您本人不具备角色「{role.name}」的以下权限，不能授予：{'、'.join(missing)}",
                           f"you do not hold these actions of role {role.name!r} yourself: {', '.join(missing)}")
     return _membership_create(actor=actor, user=user, role=role, jurisdiction=jurisdiction, department=department,
-                              enterprise=enterprise, valid_from=valid_from, valid_until=valid_until)
+                              enterprise=enterprise, valid_from=valid_from, valid_until=valid_until,
+                              starts_at=starts_at, ends_at=ends_at)
 
 
 @transaction.atomic

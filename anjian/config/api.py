@@ -24,6 +24,7 @@ from anjian.core.errors import DomainError
 from anjian.core.middleware import current_request_id
 from anjian.enforcement.api import router as enforcement_router
 from anjian.enterprises.api import router as enterprises_router
+from anjian.funds.api import router as funds_router
 from anjian.grids.api import router as grids_router
 from anjian.hazards.api import router as hazards_router
 from anjian.inbox.api import router as inbox_router
@@ -32,6 +33,7 @@ from anjian.monitoring.api import router as monitoring_router
 from anjian.orgs.api import router as orgs_router
 from anjian.public_reports.api import router as public_reports_router
 from anjian.responsibility.api import router as responsibility_router
+from anjian.training.api import router as training_router
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +157,8 @@ def _register() -> None:
     api.add_router("/enforcement", enforcement_router)
     api.add_router("/committee", committee_router)
     api.add_router("/responsibility", responsibility_router)
+    api.add_router("/funds", funds_router)
+    api.add_router("/training", training_router)
 
 
 _register()

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "anjian.enforcement",
     "anjian.committee",
     "anjian.responsibility",
+    "anjian.funds",
+    "anjian.training",
     "anjian.dashboard",
     "anjian.demo",
 ]

@@ -15,6 +15,8 @@ urlpatterns = [
     path("grids/", include("anjian.grids.urls")),
     path("hazards/", include("anjian.hazards.urls")),
     path("checklists/", include("anjian.checklists.urls")),
+    path("funds/", include("anjian.funds.urls")),
+    path("training/", include("anjian.training.urls")),
     path("accidents/", include("anjian.accidents.urls")),
     path("monitoring/", include("anjian.monitoring.urls")),
     path("reports/", include("anjian.public_reports.urls")),

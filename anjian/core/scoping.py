@@ -96,10 +96,13 @@ def _grants(user: User) -> list[Grant]:
     Membership, Sector = apps.get_model("accounts", "Membership"), apps.get_model("orgs", "Sector")
     territorial_kinds = TERRITORIAL_DEPARTMENT_KINDS
     today = timezone.localdate()
+    now = timezone.now()
     memberships = (
         Membership.objects.filter(user=user, is_active=True)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         .select_related("role", "jurisdiction", "department__jurisdiction")
         .prefetch_related("department__sectors")
     )

@@ -1,0 +1,383 @@
+"""Writes of the training app: trainees, sessions and sign-in, scores, certificates (on top of
+the enterprise's licences), the multi-year plan and publicity activities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from anjian.audit.display import register_verbs
+from anjian.audit.services import Msg, record_event
+from anjian.core.errors import DomainError, NotFoundInScope
+from anjian.core.scoping import can, scope_allows
+from anjian.enterprises.models import LicenceKind
+from anjian.enterprises.services import licence_add, licence_renew
+from anjian.inbox import registry as due_registry
+from anjian.inbox.services import due_close, due_open
+from anjian.rules import training as rules
+from anjian.training.models import (
+    Attendance,
+    CertificateKind,
+    PersonCertificate,
+    PlanTarget,
+    PublicityActivity,
+    Trainee,
+    TraineeRole,
+    TrainingPlan,
+    TrainingSession,
+)
+
+CERT_RENEWAL = due_registry.register(due_registry.DueKind(
+    code="training.cert_renewal", label=_("人员证书延续申请"), action="training.certify", closed_by=_("登记新证"),
+    remind_before=dt.timedelta(days=15), escalate_after=dt.timedelta(days=7),
+))
+CERT_REVIEW = due_registry.register(due_registry.DueKind(
+    code="training.cert_review", label=_("特种作业操作证复审"), action="training.certify", closed_by=_("登记复审"),
+    remind_before=dt.timedelta(days=60), escalate_after=dt.timedelta(days=7),
+))
+SESSION_RECORDS = due_registry.register(due_registry.DueKind(
+    code="training.session_records", label=_("录入培训考勤与成绩"), action="training.manage", closed_by=_("结班"),
+    remind_before=dt.timedelta(hours=12), escalate_after=dt.timedelta(days=3),
+))
+
+register_verbs([
+    ("trainee_saved", _("登记培训人员")),
+    ("training_session_created", _("新建培训班次")),
+    ("training_enrolled", _("报名培训")),
+    ("training_signed_in", _("培训签到")),
+    ("training_scored", _("登记考勤与成绩")),
+    ("training_session_closed", _("培训结班")),
+    ("certificate_registered", _("登记人员证书")),
+    ("certificate_renewed", _("人员证书延续")),
+    ("certificate_reviewed", _("人员证书复审")),
+    ("training_plan_saved", _("保存全员培训规划")),
+    ("publicity_saved", _("登记宣传活动")),
+])
+
+HIGH_RISK_FLAGS = frozenset({"hazardous_chemicals", "high_risk_sector"})
+LICENCE_KIND = {
+    CertificateKind.PRINCIPAL: LicenceKind.PRINCIPAL_CERT,
+    CertificateKind.MANAGER: LicenceKind.MANAGER_CERT,
+    CertificateKind.SPECIAL_OPERATION: LicenceKind.SPECIAL_OPERATION,
+    CertificateKind.SPECIAL_EQUIPMENT: LicenceKind.OTHER,
+}
+
+
+def _uid(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+
+
+def _require_place(actor: Any, action: str, jurisdiction: Any, enterprise: Any = None) -> None:
+    if actor is None:
+        return
+    ok = can(actor, action, enterprise) if enterprise is not None else scope_allows(actor, action, jurisdiction=jurisdiction)
+    if not ok:
+        raise NotFoundInScope()
+
+
+# --------------------------------------------------------------------------- trainees and sessions
+
+
+@transaction.atomic
+def trainee_save(*, actor: Any, name: str, role: str, group: str, enterprise: Any = None, jurisdiction: Any = None,
+                 phone: str = "", high_risk: bool | None = None, started_on: dt.date | None = None,
+                 trainee: Trainee | None = None) -> Trainee:
+    if enterprise is not None:
+        jurisdiction = enterprise.jurisdiction
+        if high_risk is None:
+            high_risk = bool(HIGH_RISK_FLAGS & set(enterprise.flags or []))
+    if jurisdiction is None:
+        raise DomainError("请选择所在企业或辖区", "Choose the enterprise or the jurisdiction", field="jurisdiction")
+    _require_place(actor, "training.manage", jurisdiction, enterprise)
+    if trainee is not None and actor is not None and not can(actor, "training.manage", trainee):
+        raise NotFoundInScope()
+    if not name.strip():
+        raise DomainError("请填写姓名", "The name is required", field="name")
+    fields = {"name": name.strip(), "role": role, "group": group, "enterprise": enterprise, "jurisdiction": jurisdiction,
+              "phone": phone.strip(), "high_risk": bool(high_risk), "started_on": started_on}
+    if trainee is None:
+        trainee = Trainee.objects.create(created_by=_uid(actor), **fields)
+    else:
+        for k, v in fields.items():
+            setattr(trainee, k, v)
+        trainee.save()
+    record_event(trainee, "trainee_saved", actor=actor, summary=Msg(gettext_noop("登记培训人员：{name}"), name=trainee.name))
+    return trainee
+
+
+def _session_owner(session: TrainingSession) -> dict[str, Any]:
+    if session.enterprise_id:
+        return {"owner_enterprise": session.enterprise, "sector": session.enterprise.sector}
+    return {"owner_jurisdiction": session.jurisdiction}
+
+
+@transaction.atomic
+def session_create(*, actor: Any, title: str, hours: Decimal, place: str, starts_at: dt.datetime, ends_at: dt.datetime,
+                   jurisdiction: Any = None, enterprise: Any = None, group: str = "enterprise_key",
+                   refresher: bool = False, trainer: str = "", has_exam: bool = False,
+                   pass_score: int = 60) -> TrainingSession:
+    """A training class. Its organiser (the enterprise, or the jurisdiction's office) gets a to-do
+    to enter the attendance and scores when it ends."""
+    if enterprise is not None:
+        jurisdiction = enterprise.jurisdiction
+    if jurisdiction is None:
+        raise DomainError("请选择组织辖区", "Choose the organising jurisdiction", field="jurisdiction")
+    _require_place(actor, "training.manage", jurisdiction, enterprise)
+    if ends_at <= starts_at:
+        raise DomainError("结束时间须晚于开始时间", "The end must be after the start", field="ends_at")
+    hours = Decimal(hours)
+    if hours <= 0 or hours > 200:
+        raise DomainError("学时须在 0 到 200 之间", "Hours must be between 0 and 200", field="hours")
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                s = TrainingSession.objects.create(
+                    title=title.strip(), hours=hours, place=place.strip(), starts_at=starts_at, ends_at=ends_at,
+                    jurisdiction=jurisdiction, enterprise=enterprise, group=group, refresher=refresher,
+                    trainer=trainer.strip(), has_exam=has_exam, pass_score=pass_score, created_by=_uid(actor))
+            break
+        except IntegrityError:  # a sign-in code already taken: draw another
+            continue
+    else:
+        raise DomainError("签到码生成失败，请重试", "Could not draw a sign-in code; try again")
+    due_open(s, SESSION_RECORDS.code, title=f"{s.title} 录入考勤与成绩", due_at=ends_at + dt.timedelta(days=3),
+             url=f"/training/sessions/{s.pk}/", **_session_owner(s))
+    record_event(s, "training_session_created", actor=actor, summary=Msg(gettext_noop("新建培训班次：{title}，{hours} 学时"),
+                                                                         title=s.title, hours=str(s.hours)))
+    return s
+
+
+@transaction.atomic
+def session_enrol(*, actor: Any, session: TrainingSession, trainees: list[Trainee]) -> int:
+    """Put people on a session's roster; each must be in the actor's scope, and an enterprise's
+    session takes only its own staff."""
+    if actor is not None and not can(actor, "training.manage", session):
+        raise NotFoundInScope()
+    if session.closed_at:
+        raise DomainError("该班次已结班", "The session is closed")
+    n = 0
+    for t in trainees:
+        if actor is not None and not can(actor, "training.manage", t):
+            raise NotFoundInScope()
+        if session.enterprise_id and t.enterprise_id != session.enterprise_id:
+            raise DomainError(f"{t.name} 不是本企业人员", f"{t.name} is not on the enterprise's staff", field="trainees")
+        _a, created = Attendance.objects.get_or_create(session=session, trainee=t)
+        n += int(created)
+    record_event(session, "training_enrolled", actor=actor, summary=Msg(gettext_noop("报名 {n} 人"), n=n))
+    return n
+
+
+@transaction.atomic
+def sign_in(*, code: str, phone: str, now: dt.datetime | None = None) -> Attendance:
+    """Phone sign-in (no account): the session's 6-digit code and the phone number of a person on
+    its roster, while sign-in is open. Full hours are credited; the organiser can correct them."""
+    now = now or timezone.now()
+    s = TrainingSession.objects.filter(sign_code=code.strip()).first()
+    if s is None or s.closed_at or not s.sign_in_open(now):
+        raise DomainError("签到码无效或不在签到时间内", "The code is not valid or sign-in is not open", field="code")
+    a = (Attendance.objects.select_for_update().select_related("trainee")
+         .filter(session=s, trainee__phone=phone.strip()).first())
+    if a is None:
+        raise DomainError("该手机号不在本班次名单中，请联系组织单位", "This phone number is not on the roster", field="phone")
+    if a.signed_at is None:
+        a.signed_at, a.signed_by_phone, a.hours = now, True, s.hours
+        a.save(update_fields=["signed_at", "signed_by_phone", "hours"])
+        record_event(s, "training_signed_in", actor=None, summary=Msg(gettext_noop("{name} 手机签到"), name=a.trainee.name))
+    return a
+
+
+@transaction.atomic
+def attendance_record(*, actor: Any, attendance: Attendance, present: bool, hours: Decimal | None = None,
+                      score: int | None = None) -> Attendance:
+    """Roll call and exam score by the organiser."""
+    s = attendance.session
+    if actor is not None and not can(actor, "training.manage", s):
+        raise NotFoundInScope()
+    if s.closed_at:
+        raise DomainError("该班次已结班", "The session is closed")
+    a = Attendance.objects.select_for_update().get(pk=attendance.pk)
+    hours = Decimal(s.hours if hours is None else hours)
+    if present and not (0 <= hours <= s.hours):
+        raise DomainError("获得学时不能超过班次学时", "Hours cannot exceed the session's", field="hours")
+    if score is not None and not 0 <= score <= 100:
+        raise DomainError("成绩须在 0 到 100 之间", "The score must be 0–100", field="score")
+    a.signed_at = (a.signed_at or timezone.now()) if present else None
+    a.hours = hours if present else Decimal(0)
+    a.score = score if present else None
+    a.save(update_fields=["signed_at", "hours", "score"])
+    if not present:
+        summary = Msg(gettext_noop("{name}：缺勤"), name=a.trainee.name)
+    elif score is None:
+        summary = Msg(gettext_noop("{name}：出勤，{hours} 学时"), name=a.trainee.name, hours=str(a.hours))
+    else:
+        summary = Msg(gettext_noop("{name}：出勤，{hours} 学时，成绩 {score}"), name=a.trainee.name, hours=str(a.hours),
+                      score=score)
+    record_event(s, "training_scored", actor=actor, summary=summary)
+    return a
+
+
+@transaction.atomic
+def session_close(*, actor: Any, session: TrainingSession) -> TrainingSession:
+    if actor is not None and not can(actor, "training.manage", session):
+        raise NotFoundInScope()
+    s = TrainingSession.objects.select_for_update().get(pk=session.pk)
+    if s.closed_at:
+        raise DomainError("该班次已结班", "The session is already closed")
+    if timezone.now() < s.ends_at:
+        raise DomainError("培训尚未结束", "The session has not ended yet")
+    s.closed_at = timezone.now()
+    s.save(update_fields=["closed_at"])
+    due_close(s, SESSION_RECORDS.code)
+    record_event(s, "training_session_closed", actor=actor, summary=Msg(gettext_noop("结班：{n} 人出勤"),
+                                                                        n=s.attendances.filter(signed_at__isnull=False).count()))
+    return s
+
+
+# --------------------------------------------------------------------------- certificates
+
+
+def _cert_dues(cert: PersonCertificate) -> None:
+    t = cert.trainee
+    ent = t.enterprise
+    due_open(cert, CERT_RENEWAL.code, title=f"{t.name} {cert.get_kind_display()} 申请延续",
+             due_at=_end_of(cert.renew_from), url=f"/training/certificates/?q={t.name}", owner_enterprise=ent,
+             sector=ent.sector)
+    if cert.next_review_on:
+        due_open(cert, CERT_REVIEW.code, title=f"{t.name} {cert.get_kind_display()} 复审",
+                 due_at=_end_of(cert.next_review_on), url=f"/training/certificates/?q={t.name}",
+                 owner_enterprise=ent, sector=ent.sector)
+    else:
+        due_close(cert, CERT_REVIEW.code)
+
+
+def _next_review(kind: str, issued_on: dt.date, years_in_job: int, after: dt.date) -> dt.date | None:
+    return next((d for d in rules.review_dates(kind=kind, issued_on=issued_on, years_in_job=years_in_job)
+                 if d > after), None)
+
+
+@transaction.atomic
+def certificate_register(*, actor: Any, trainee: Trainee, kind: str, number: str, issued_on: dt.date,
+                         issued_by: str = "", years_in_job: int = 0) -> PersonCertificate:
+    """A person's certificate: the enterprise's licence row (with its expiry to-do) plus the
+    renewal application date and the 复审 by the rules (44号令 Art. 25, 30号令 Art. 21–22); the
+    renewal and the review are to-dos in the enterprise's inbox, visible to its regulator."""
+    if actor is not None and not can(actor, "training.certify", trainee):
+        raise NotFoundInScope()
+    if trainee.enterprise_id is None:
+        raise DomainError("只有企业人员登记证书", "Certificates are for enterprise staff", field="trainee")
+    if issued_on > timezone.localdate():
+        raise DomainError("发证日期不能晚于今天", "The issue date is in the future", field="issued_on")
+    expires, renew_from = rules.certificate_dates(kind=kind, issued_on=issued_on)
+    lic = licence_add(actor=actor, enterprise=trainee.enterprise, data={
+        "kind": LICENCE_KIND[CertificateKind(kind)], "number": number.strip(), "holder": trainee.name,
+        "issued_by": issued_by.strip(), "valid_from": issued_on, "valid_until": expires})
+    cert = PersonCertificate.objects.create(
+        trainee=trainee, licence=lic, kind=kind, issued_on=issued_on, expires_on=expires, renew_from=renew_from,
+        next_review_on=_next_review(kind, issued_on, years_in_job, timezone.localdate()), created_by=_uid(actor))
+    _cert_dues(cert)
+    record_event(trainee, "certificate_registered", actor=actor, summary=Msg(
+        gettext_noop("登记证书：{kind} {number}，有效期至 {until}"), kind=cert.get_kind_display(), number=lic.number,
+        until=str(expires)))
+    return cert
+
+
+@transaction.atomic
+def certificate_renew(*, actor: Any, certificate: PersonCertificate, issued_on: dt.date, number: str = "") -> PersonCertificate:
+    if actor is not None and not can(actor, "training.certify", certificate):
+        raise NotFoundInScope()
+    cert = PersonCertificate.objects.select_for_update().get(pk=certificate.pk)
+    expires, renew_from = rules.certificate_dates(kind=cert.kind, issued_on=issued_on)
+    licence_renew(actor=actor, licence=cert.licence, valid_until=expires, number=number.strip())
+    cert.issued_on, cert.expires_on, cert.renew_from = issued_on, expires, renew_from
+    cert.next_review_on = _next_review(cert.kind, issued_on, 0, timezone.localdate())
+    cert.save(update_fields=["issued_on", "expires_on", "renew_from", "next_review_on"])
+    due_close(cert, CERT_RENEWAL.code)
+    _cert_dues(cert)
+    record_event(cert.trainee, "certificate_renewed", actor=actor, summary=Msg(
+        gettext_noop("证书延续：{kind}，有效期至 {until}"), kind=cert.get_kind_display(), until=str(expires)))
+    return cert
+
+
+@transaction.atomic
+def certificate_reviewed(*, actor: Any, certificate: PersonCertificate, reviewed_on: dt.date) -> PersonCertificate:
+    """Record a passed 复审; the next one (if any within the validity) becomes the to-do."""
+    if actor is not None and not can(actor, "training.certify", certificate):
+        raise NotFoundInScope()
+    cert = PersonCertificate.objects.select_for_update().get(pk=certificate.pk)
+    if cert.next_review_on is None:
+        raise DomainError("该证书没有待复审", "No review is due for this certificate")
+    due_close(cert, CERT_REVIEW.code)
+    cert.next_review_on = _next_review(cert.kind, cert.issued_on, 0, max(reviewed_on, cert.next_review_on))
+    cert.save(update_fields=["next_review_on"])
+    _cert_dues(cert)
+    record_event(cert.trainee, "certificate_reviewed", actor=actor, summary=Msg(
+        gettext_noop("证书复审：{kind}，{day}"), kind=cert.get_kind_display(), day=str(reviewed_on)))
+    return cert
+
+
+# --------------------------------------------------------------------------- plan and publicity
+
+
+@transaction.atomic
+def plan_save(*, actor: Any, jurisdiction: Any, name: str, start_year: int, end_year: int,
+              targets: list[tuple[int, str, int]]) -> TrainingPlan:
+    """The 3–5-year plan (item 27) with a target head count per year and population group."""
+    _require_place(actor, "training.plan", jurisdiction)
+    if not 3 <= end_year - start_year + 1 <= 5:
+        raise DomainError("规划期为 3 至 5 年", "The plan covers 3 to 5 years", field="end_year")
+    plan = TrainingPlan.objects.create(jurisdiction=jurisdiction, name=name.strip(), start_year=start_year,
+                                       end_year=end_year, created_by=_uid(actor))
+    for year, group, target in targets:
+        if not start_year <= year <= end_year:
+            raise DomainError("目标年度超出规划期", "A target year is outside the plan", field="targets")
+        PlanTarget.objects.update_or_create(plan=plan, year=year, group=group, defaults={"target": target})
+    record_event(plan, "training_plan_saved", actor=actor, summary=Msg(gettext_noop("全员培训规划：{name}"), name=plan.name))
+    return plan
+
+
+@transaction.atomic
+def activity_save(*, actor: Any, jurisdiction: Any, kind: str, title: str, organiser: str, place: str,
+                  starts_on: dt.date, ends_on: dt.date, reach: int = 0, materials: int = 0, description: str = "",
+                  is_public: bool = True, activity: PublicityActivity | None = None) -> PublicityActivity:
+    _require_place(actor, "training.publicity", jurisdiction)
+    if activity is not None and actor is not None and not can(actor, "training.publicity", activity):
+        raise NotFoundInScope()
+    if ends_on < starts_on:
+        raise DomainError("结束日期不能早于开始日期", "The end date is before the start", field="ends_on")
+    fields = {"jurisdiction": jurisdiction, "kind": kind, "title": title.strip(), "organiser": organiser.strip(),
+              "place": place.strip(), "starts_on": starts_on, "ends_on": ends_on, "reach": reach,
+              "materials": materials, "description": description, "is_public": is_public}
+    if activity is None:
+        activity = PublicityActivity.objects.create(created_by=_uid(actor), **fields)
+    else:
+        for k, v in fields.items():
+            setattr(activity, k, v)
+        activity.save()
+    record_event(activity, "publicity_saved", actor=actor, summary=Msg(gettext_noop("宣传活动：{title}"), title=activity.title))
+    return activity
+
+
+def required_for(trainee: Trainee, year: int) -> int | None:
+    """Hours ``trainee`` needs in ``year``: initial training in the year they started, else the
+    annual refresher (3号令 Art. 9, 13)."""
+    if trainee.role == TraineeRole.OTHER:
+        return None
+    refresher = trainee.started_on is not None and trainee.started_on.year < year
+    return rules.required_hours(role=trainee.role, high_risk=trainee.high_risk, refresher=refresher)
+
+
+__all__ = [
+    "CERT_RENEWAL", "CERT_REVIEW", "SESSION_RECORDS", "activity_save", "attendance_record",
+    "certificate_register", "certificate_renew", "certificate_reviewed", "plan_save", "required_for", "session_close",
+    "session_create", "session_enrol", "sign_in", "trainee_save",
+]
