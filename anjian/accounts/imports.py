@@ -17,6 +17,7 @@ result workbook — a job and its files are visible only to the person who start
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import tempfile
 from typing import Any
@@ -247,10 +248,8 @@ def _save_passwords(job: Job, created: list[tuple[User, str]]) -> None:
 
 def template_workbook() -> bytes:
     """The blank template: required headers marked ``*``, one example row, and a sheet of notes."""
-    import io
-
-    from openpyxl import Workbook  # only the template needs openpyxl (the reader is documents.tabular)
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl import Workbook  # heavy library, only for the template (reading is documents.tabular)
+    from openpyxl.styles import Font, PatternFill  # heavy optional library, as above
 
     wb = Workbook()
     ws = wb.active

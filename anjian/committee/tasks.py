@@ -5,12 +5,10 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from anjian.committee.services import tasks_escalate_overdue
+
 
 @db_periodic_task(crontab(hour="7", minute="20"))
 def escalate_tasks_task() -> int:
     """Every morning: escalate supervision tasks left unanswered past their deadline."""
-    from anjian.committee.services import (
-        tasks_escalate_overdue,  # the task module loads before the apps are ready
-    )
-
     return tasks_escalate_overdue()
