@@ -43,7 +43,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
         "code": "city_office", "name": "市安委办", "name_en": "City safety committee office",
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "audit.view", "orgs.view", "accounts.view",
                     "documents.*", "enterprises.*", "monitoring.*", "accidents.*",
-                    "hazards.*", "public_reports.*", "grids.*", "checklists.*"],
+                    "hazards.*", "public_reports.*", "grids.*", "checklists.*", "emergency.*"],
     },
     {
         "code": "district_office", "name": "区安委办", "name_en": "District safety office",
@@ -52,7 +52,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise", "hazards.penalty",
                     "public_reports.view", "public_reports.triage", "public_reports.handle", "public_reports.verify",
                     "public_reports.reward", "public_reports.identity", "grids.view", "grids.manage", "grids.plan",
-                    "hazards.import", "checklists.view", "checklists.manage"],
+                    "hazards.import", "checklists.view", "checklists.manage", "emergency.*"],
     },
     {
         "code": "street_office", "name": "街道安办", "name_en": "Street safety office",
@@ -60,7 +60,8 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "enterprises.add", "enterprises.change", "enterprises.export", "monitoring.view", "accidents.view", "accidents.report", "accidents.supplement",
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.rectify",
                     "public_reports.view", "public_reports.handle", "grids.view", "grids.manage", "grids.plan", "grids.patrol",
-                    "hazards.import", "checklists.view"],
+                    "hazards.import", "checklists.view", "emergency.view", "emergency.plan", "emergency.drill",
+                    "emergency.resource", "emergency.command"],
     },
     {
         "code": "regulator", "name": "行业监管部门", "name_en": "Sector regulator",
@@ -68,24 +69,26 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "monitoring.*", "accidents.view", "accidents.report", "accidents.supplement", "accidents.investigate",
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise", "hazards.penalty",
                     "public_reports.view", "public_reports.triage", "public_reports.handle", "public_reports.verify",
-                    "hazards.import", "checklists.view", "checklists.manage"],
+                    "hazards.import", "checklists.view", "checklists.manage", "emergency.view", "emergency.plan",
+                    "emergency.file", "emergency.resource", "emergency.drill", "emergency.command", "emergency.alert"],
     },
     {
         "code": "grid_inspector", "name": "网格员", "name_en": "Grid inspector",
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "enterprises.view", "monitoring.view", "accidents.view", "accidents.report",
-                    "hazards.view", "hazards.report", "grids.view", "grids.patrol", "checklists.view"],
+                    "hazards.view", "hazards.report", "grids.view", "grids.patrol", "checklists.view", "emergency.view"],
     },
     {
         "code": "enterprise", "name": "企业用户", "name_en": "Enterprise user",
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "enterprises.view", "enterprises.change",
                     "monitoring.view", "monitoring.change", "monitoring.ack", "accidents.view", "accidents.report", "accidents.supplement",
-                    "hazards.view", "hazards.report", "hazards.rectify", "hazards.import", "checklists.view"],
+                    "hazards.view", "hazards.report", "hazards.rectify", "hazards.import", "checklists.view",
+                    "emergency.view", "emergency.plan", "emergency.drill", "emergency.resource"],
     },
     {
         "code": "custody", "name": "托管服务机构", "name_en": "Custody provider",
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "enterprises.view", "enterprises.change",
                     "monitoring.view", "monitoring.change", "monitoring.ack",
-                    "hazards.view", "hazards.report", "hazards.rectify", "checklists.view"],
+                    "hazards.view", "hazards.report", "hazards.rectify", "checklists.view", "emergency.view"],
     },
     {
         "code": "hotline", "name": "热线坐席", "name_en": "Hotline operator",
@@ -100,7 +103,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
         "code": "leader", "name": "领导", "name_en": "Leader (read-only)",
         "actions": ["dashboard.view", "inbox.view", "orgs.view", "enterprises.view", "enterprises.export",
                     "monitoring.view", "accidents.view",
-                    "hazards.view", "public_reports.view", "grids.view", "checklists.view"],
+                    "hazards.view", "public_reports.view", "grids.view", "checklists.view", "emergency.view"],
     },
 ]
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "anjian.accidents",
     "anjian.monitoring",
     "anjian.public_reports",
+    "anjian.emergency",
     "anjian.dashboard",
     "anjian.demo",
 ]

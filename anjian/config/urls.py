@@ -18,6 +18,8 @@ urlpatterns = [
     path("accidents/", include("anjian.accidents.urls")),
     path("monitoring/", include("anjian.monitoring.urls")),
     path("reports/", include("anjian.public_reports.urls")),
+    path("emergency/", include("anjian.emergency.urls")),
+    path("public/cap/", include("anjian.emergency.public_urls")),
     path("public/", include("anjian.public_reports.public_urls")),
     path("open311/v2/", include("anjian.public_reports.open311_urls")),
     path("jobs/", include("anjian.jobs.urls")),
