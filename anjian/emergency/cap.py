@@ -175,16 +175,18 @@ def parse(data: bytes) -> dict[str, Any]:
         return (found.text or "").strip() if found is not None else ""
 
     infos = root.findall(f"{{{ns}}}info")
-    info = next((i for i in infos if text(i, "language").lower().startswith("zh")), infos[0] if infos else None)
+    # an alert without <info> is valid CAP (e.g. a bare Cancel): its fields read as empty
+    info = next((i for i in infos if text(i, "language").lower().startswith("zh")), infos[0] if infos else root)
     required = [text(root, t) for t in ("identifier", "sender", "sent")]
-    if not all(required) or info is None:
+    if not all(required):
         raise DomainError("CAP 报文缺少必填项", "The CAP alert lacks required elements")
     areas = info.findall(f"{{{ns}}}area")
     return {
         "identifier": required[0], "sender": required[1], "sent": _when(required[2]),
         "msg_type": text(root, "msgType") or "Alert", "references": text(root, "references"),
-        "event": text(info, "event"), "category": text(info, "category") or "Other",
-        "urgency": text(info, "urgency"), "severity": text(info, "severity"), "certainty": text(info, "certainty"),
+        "event": text(info, "event") or text(root, "msgType"), "category": text(info, "category") or "Other",
+        "urgency": text(info, "urgency") or "Unknown", "severity": text(info, "severity") or "Unknown",
+        "certainty": text(info, "certainty") or "Unknown",
         "headline": text(info, "headline"), "description": text(info, "description"),
         "instruction": text(info, "instruction"), "effective": _when(text(info, "effective")),
         "expires": _when(text(info, "expires")),

@@ -757,7 +757,16 @@ def alert_create(*, actor: Any, jurisdiction: Jurisdiction, event: str, urgency:
                  msg_type: str = "Alert") -> CapAlert:
     """Draft an alert to publish. ``original`` with ``msg_type`` Update or Cancel follows one up."""
     if actor is not None and not scope_allows(actor, "emergency.alert", jurisdiction=jurisdiction):
-        raise NotAllowed("您无权为该辖区编写预警", "You may not write alerts for this area")
+        # a department (应急管理局) writes alerts as itself, within its own territory
+        member = Membership.objects.filter(user=actor, is_active=True, department__isnull=False).select_related(
+            "department__jurisdiction")
+        if department is not None:
+            member = member.filter(department=department)
+        m = member.first()
+        if (m is None or not has_action(actor, "emergency.alert")
+                or not jurisdiction.path.startswith(m.department.jurisdiction.path)):
+            raise NotAllowed("您无权为该辖区编写预警", "You may not write alerts for this area")
+        department = m.department
     cap.check_fields(urgency=urgency, severity=severity, certainty=certainty, category=category,
                      polygons=polygons or [], circles=circles or [], msg_type=msg_type)
     if not headline_zh.strip() or not area_desc.strip() or not event.strip():

@@ -136,12 +136,12 @@ def test_drill_restarts_the_clock_and_problems_raise_a_revision(world):
     ent_user = world.user("enterprise")
     plan = _reviewed_plan(world, ent_user)
     services.plan_publish(actor=ent_user, plan=plan, signed_by="王总", published_on=dt.date(2026, 5, 4))
-    item = [i for i in due_item_list(user=ent_user) if i.kind == "emergency.drill"][0]
+    item = next(i for i in due_item_list(user=ent_user) if i.kind == "emergency.drill")
     # hazardous chemicals: high-risk, every 6 months
     assert item.due_at.astimezone(SH).date() == dt.date(2026, 11, 4)
     services.drill_record(actor=ent_user, plan=plan, title="泄漏处置演练", held_on=dt.date(2026, 10, 20),
                           content="single", form="live", problems="报警联络表过期")
-    item = [i for i in due_item_list(user=ent_user) if i.kind == "emergency.drill"][0]
+    item = next(i for i in due_item_list(user=ent_user) if i.kind == "emergency.drill")
     assert item.due_at.astimezone(SH).date() == dt.date(2027, 4, 20)
     trig = RevisionTrigger.objects.get(plan=plan)
     assert trig.code == "drill" and ("emergency.revise_plan", trig.pk) in _mine(world, "enterprise")
