@@ -139,6 +139,7 @@ def _register() -> None:
     from anjian.accidents.api import router as accidents_router
     from anjian.accounts.api import router as accounts_router
     from anjian.checklists.api import router as checklists_router
+    from anjian.emergency.api import router as emergency_router
     from anjian.enterprises.api import router as enterprises_router
     from anjian.grids.api import router as grids_router
     from anjian.hazards.api import router as hazards_router
@@ -159,6 +160,7 @@ def _register() -> None:
     api.add_router("/accidents", accidents_router)
     api.add_router("/monitoring", monitoring_router)
     api.add_router("/reports", public_reports_router)
+    api.add_router("/emergency", emergency_router)
 
 
 _register()
