@@ -558,8 +558,10 @@ class Builder:
             self.build_licences()
             self.build_users()
         from anjian.demo.activity import build_activity  # a year of activity through the services
+        from anjian.demo.emergency import build_emergency
 
         self.result.counts.update(build_activity(self))
+        self.result.counts.update(build_emergency(self))  # section 八: plans, drills, resources, incidents, alerts
         # Settle every enterprise's risk colour against the year of activity, as the nightly job
         # does (the on-change recomputes run after commit, which a build inside an outer
         # transaction — a test, a caller's atomic block — never reaches).
