@@ -124,6 +124,27 @@ def _require(actor: Any, action: str, obj: Any) -> None:
         raise NotAllowed("您无权办理此事项", "You may not do this here")
 
 
+def acts_for_unit(actor: Any, plan: EmergencyPlan) -> bool:
+    """Whether ``actor`` works for the unit that owns the plan: an enterprise's plan is written,
+    signed, filed, evaluated and revised by the enterprise itself (its regulator and territory
+    supervise it, they do not file for it); a government body's by that body."""
+    if actor is None or actor.is_superuser:
+        return True
+    if not has_action(actor, "emergency.plan"):
+        return False
+    members = Membership.objects.filter(user=actor, is_active=True)
+    if plan.enterprise_id:
+        return members.filter(enterprise_id=plan.enterprise_id).exists()
+    if plan.department_id:
+        return members.filter(department_id=plan.department_id).exists()
+    return members.filter(jurisdiction_id=plan.jurisdiction_id).exists()
+
+
+def _require_unit(actor: Any, plan: EmergencyPlan) -> None:
+    if not acts_for_unit(actor, plan):
+        raise NotAllowed("只有编制单位本身可以办理", "Only the plan's own unit may do this")
+
+
 # --- plans ---------------------------------------------------------------------------------
 
 
@@ -154,6 +175,8 @@ def plan_create(
                    if enterprise is not None or department is None
                    else Membership.objects.filter(user=actor, department=department, is_active=True).exists()
                    or scope_allows(actor, "emergency.plan", jurisdiction=jurisdiction))
+        if enterprise is not None:
+            allowed = allowed and Membership.objects.filter(user=actor, enterprise=enterprise, is_active=True).exists()
         if not allowed or not has_action(actor, "emergency.plan"):
             raise NotAllowed("您无权为该单位编制预案", "You may not write plans for this unit")
     plan = EmergencyPlan.objects.create(
@@ -170,6 +193,7 @@ def plan_update(*, actor: Any, plan: EmergencyPlan, **fields: Any) -> EmergencyP
     """Edit a draft's text (title, accident types, 简本, 应急处置卡)."""
     plan = _lock_plan(plan, actor)
     _require(actor, "emergency.plan", plan)
+    _require_unit(actor, plan)
     if plan.status != PlanStatus.DRAFT:
         raise DomainError("已公布的预案不能修改，请发布新版本", "A published plan cannot be edited: issue a new version")
     allowed = {"title", "accident_types", "summary", "response_card"}
@@ -193,6 +217,7 @@ def plan_review_record(*, actor: Any, plan: EmergencyPlan, kind: str, held_on: d
                        experts: str = "", passed: bool = True) -> PlanReview:
     plan = _lock_plan(plan, actor)
     _require(actor, "emergency.plan", plan)
+    _require_unit(actor, plan)
     if kind not in ReviewKind.values:
         raise DomainError("未知的评审方式", "Unknown review kind", field="kind")
     if not conclusion.strip():
@@ -248,6 +273,7 @@ def plan_publish(*, actor: Any, plan: EmergencyPlan, signed_by: str, published_o
     evaluation (Art. 35) and the next drill (Art. 33) start from here. A new version supersedes
     the one before it and settles its revision triggers."""
     plan = _lock_plan(plan, actor)
+    _require_unit(actor, plan)
     if published_on > _today():
         raise DomainError("公布日期不能晚于今天", "The date cannot be in the future", field="published_on")
     if _needs_written_review(plan) and not plan.reviews.filter(kind=ReviewKind.REVIEW, passed=True).exists():
@@ -287,6 +313,7 @@ def plan_publish(*, actor: Any, plan: EmergencyPlan, signed_by: str, published_o
 def plan_submit(*, actor: Any, plan: EmergencyPlan, note: str = "") -> EmergencyPlan:
     """Send the filing materials (Art. 26); the authority's 5-working-day check starts."""
     plan = _lock_plan(plan, actor)
+    _require_unit(actor, plan)
     plan.submitted_on = _today()
     plan.check_due = rules.filing_check_due(plan.submitted_on)
     plan.submitted_by = actor if getattr(actor, "pk", None) else None
@@ -366,6 +393,7 @@ def plan_evaluate(*, actor: Any, plan: EmergencyPlan, evaluated_on: dt.date, con
     """The periodic evaluation (Art. 35); a conclusion that the plan must change raises a revision."""
     plan = _lock_plan(plan, actor)
     _require(actor, "emergency.plan", plan)
+    _require_unit(actor, plan)
     if plan.status in (PlanStatus.DRAFT, PlanStatus.SUPERSEDED):
         raise DomainError("只能评估现行预案", "Only a plan in force can be evaluated")
     if not conclusion.strip():
@@ -412,6 +440,7 @@ def plan_new_version(*, actor: Any, plan: EmergencyPlan) -> EmergencyPlan:
     """A draft of the next version (Art. 37: re-prepared, reviewed, signed and filed again)."""
     plan = _lock_plan(plan, actor)
     _require(actor, "emergency.plan", plan)
+    _require_unit(actor, plan)
     if plan.status in (PlanStatus.DRAFT, PlanStatus.SUPERSEDED):
         raise DomainError("只能为现行预案编制新版本", "Only a plan in force can get a new version")
     if EmergencyPlan.objects.filter(previous=plan).exclude(status=PlanStatus.SUPERSEDED).exists():
@@ -430,6 +459,7 @@ def plan_new_version(*, actor: Any, plan: EmergencyPlan) -> EmergencyPlan:
 def plan_supersede(*, actor: Any, plan: EmergencyPlan, note: str = "") -> EmergencyPlan:
     """Withdraw a plan in force (废止); its drill and evaluation to-dos close."""
     plan = _lock_plan(plan, actor)
+    _require_unit(actor, plan)
     PLAN_WORKFLOW.apply(plan, PlanStatus.SUPERSEDED, actor=actor, note=note)
     for kind in (DUE_DRILL, DUE_EVALUATE):
         due_close(plan, kind)

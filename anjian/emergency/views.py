@@ -124,12 +124,12 @@ def _plan(request: HttpRequest, pk: int) -> EmergencyPlan:
 def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     p = _plan(request, pk)
     user = request.user
-    may_plan = can(user, "emergency.plan", p)
+    may_plan = can(user, "emergency.plan", p) and services.acts_for_unit(user, p)
     in_force = p.status not in (PlanStatus.DRAFT, PlanStatus.SUPERSEDED)
     transitions = [t for t in PLAN_WORKFLOW.available(p, user)
                    if t.target not in (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)
                    and (t.action != "emergency.file" or services.acts_for_authority(user, p))
-                   and (t.target != PlanStatus.SUBMITTED or p.must_file)]
+                   and (t.target != PlanStatus.SUBMITTED or (p.must_file and may_plan))]
     triggers = {c: zh for c, zh, _en in REVISION_TRIGGERS}
     return render(request, "emergency/plan_detail.html", {
         "p": p, "events": timeline_for(p), "reviews": p.reviews.all(),

@@ -113,3 +113,15 @@ def test_receive_shared_example_and_refuse_repeat(world):
     assert CapAlert.objects.count() == 1
     with pytest.raises(DomainError):  # an enterprise may not receive alerts for the city
         services.alert_receive(actor=world.user("enterprise"), data=(EXAMPLES / "australia.cap").read_bytes())
+
+
+def test_import_cap_command(world, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "bomb.cap"
+    out.write_bytes(BOMB)
+    with pytest.raises(SystemExit) as exc:
+        call_command("import-cap", str(out), "--as", "city_admin")
+    assert exc.value.code == 1 and not CapAlert.objects.exists()
+    call_command("import-cap", str(EXAMPLES / "earthquake-iso8859-1.cap"), "--as", "city_admin")
+    assert CapAlert.objects.filter(direction="in").count() == 1
