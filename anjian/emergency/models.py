@@ -522,6 +522,9 @@ CERTAINTY_CHOICES = [("Observed", _("已发生")), ("Likely", _("很可能")), (
                      ("Unlikely", _("不太可能")), ("Unknown", _("未知"))]
 
 
+MSG_TYPE_CHOICES = [("Alert", _("首发")), ("Update", _("更新")), ("Cancel", _("取消"))]
+
+
 class AlertDirection(models.TextChoices):
     OUT = "out", _("发布")
     IN = "in", _("接收")
@@ -543,7 +546,7 @@ class CapAlert(models.Model):
     identifier = models.CharField(_("标识符"), max_length=200, unique=True)
     sender = models.CharField(_("发布者"), max_length=200)
     sent = models.DateTimeField(_("发送时间"), null=True, blank=True)
-    msg_type = models.CharField(_("消息类型"), max_length=8, default="Alert")
+    msg_type = models.CharField(_("消息类型"), max_length=8, default="Alert", choices=MSG_TYPE_CHOICES)
     original = models.ForeignKey("self", verbose_name=_("原预警"), null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="followups")
     references = models.TextField(_("引用"), blank=True)

@@ -4,6 +4,8 @@ acting unit's inbox; refusals change nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +13,7 @@ import time_machine
 
 from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.emergency import services
+from anjian.emergency.documents import registration_bytes
 from anjian.emergency.models import EmergencyPlan, PlanStatus, RevisionTrigger
 from anjian.inbox.selectors import due_item_list
 
@@ -80,6 +83,8 @@ def test_enterprise_plan_filing_round_trip(world):
     services.plan_accept(actor=regulator, plan=plan, note="材料齐全")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.FILED and plan.filing_number == f"YJBA2026-{plan.pk:05d}"
+    docx = registration_bytes(plan)  # the registration form (Word)
+    assert docx[:2] == b"PK" and plan.filing_number.encode() in zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
     assert _mine(world, "regulator", "emergency.check_filing") == []
     assert _mine(world, "enterprise", "emergency.file_plan") == []
 
