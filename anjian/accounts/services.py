@@ -44,7 +44,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "audit.view", "orgs.view", "accounts.view",
                     "documents.*", "enterprises.*", "monitoring.*", "accidents.*",
                     "hazards.*", "public_reports.*", "grids.*", "checklists.*", "enforcement.*", "committee.*",
-                    "responsibility.*"],
+                    "responsibility.*", "emergency.*"],
     },
     {
         "code": "district_office", "name": "区安委办", "name_en": "District safety office",
@@ -56,7 +56,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "hazards.import", "checklists.view", "checklists.manage", "enforcement.view", "enforcement.plan",
                     "enforcement.approve", "enforcement.draw", "enforcement.inspect", "enforcement.handle",
                     "enforcement.decide", "enforcement.pay", "enforcement.standardize", "committee.*",
-                    "responsibility.*"],
+                    "responsibility.*", "emergency.*"],
     },
     {
         "code": "street_office", "name": "街道安办", "name_en": "Street safety office",
@@ -65,7 +65,8 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.rectify",
                     "public_reports.view", "public_reports.handle", "grids.view", "grids.manage", "grids.plan", "grids.patrol",
                     "hazards.import", "checklists.view", "enforcement.view", "committee.view", "committee.handle",
-                    "responsibility.view", "responsibility.ack", "responsibility.manage", "responsibility.self"],
+                    "responsibility.view", "responsibility.ack", "responsibility.manage", "responsibility.self",
+                    "emergency.view", "emergency.plan", "emergency.drill", "emergency.resource", "emergency.command"],
     },
     {
         "code": "regulator", "name": "行业监管部门", "name_en": "Sector regulator",
@@ -74,12 +75,14 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise", "hazards.penalty",
                     "public_reports.view", "public_reports.triage", "public_reports.handle", "public_reports.verify",
                     "hazards.import", "checklists.view", "checklists.manage", "enforcement.*", "committee.view",
-                    "committee.handle", "responsibility.view", "responsibility.ack", "responsibility.self"],
+                    "committee.handle", "responsibility.view", "responsibility.ack", "responsibility.self",
+                    "emergency.view", "emergency.plan", "emergency.file", "emergency.resource", "emergency.drill",
+                    "emergency.command", "emergency.alert"],
     },
     {
         "code": "grid_inspector", "name": "网格员", "name_en": "Grid inspector",
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "enterprises.view", "monitoring.view", "accidents.view", "accidents.report",
-                    "hazards.view", "hazards.report", "grids.view", "grids.patrol", "checklists.view"],
+                    "hazards.view", "hazards.report", "grids.view", "grids.patrol", "checklists.view", "emergency.view"],
     },
     {
         "code": "enterprise", "name": "企业用户", "name_en": "Enterprise user",
@@ -87,13 +90,14 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
                     "monitoring.view", "monitoring.change", "monitoring.ack", "accidents.view", "accidents.report", "accidents.supplement",
                     "hazards.view", "hazards.report", "hazards.rectify", "hazards.import", "checklists.view",
                     "enforcement.view", "enforcement.respond", "enforcement.pay", "enforcement.standardize",
-                    "responsibility.view", "responsibility.ack"],
+                    "responsibility.view", "responsibility.ack", "emergency.view", "emergency.plan",
+                    "emergency.drill", "emergency.resource"],
     },
     {
         "code": "custody", "name": "托管服务机构", "name_en": "Custody provider",
         "actions": ["dashboard.view", "inbox.view", "jobs.view", "enterprises.view", "enterprises.change",
                     "monitoring.view", "monitoring.change", "monitoring.ack",
-                    "hazards.view", "hazards.report", "hazards.rectify", "checklists.view"],
+                    "hazards.view", "hazards.report", "hazards.rectify", "checklists.view", "emergency.view"],
     },
     {
         "code": "hotline", "name": "热线坐席", "name_en": "Hotline operator",
@@ -109,7 +113,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
         "actions": ["dashboard.view", "inbox.view", "orgs.view", "enterprises.view", "enterprises.export",
                     "monitoring.view", "accidents.view",
                     "hazards.view", "public_reports.view", "grids.view", "checklists.view", "enforcement.view",
-                    "committee.view", "responsibility.view"],
+                    "committee.view", "responsibility.view", "emergency.view"],
     },
 ]
 

@@ -22,6 +22,7 @@ from anjian.committee.api import router as committee_router
 from anjian.core.api import require  # noqa: F401 - moved to core (issue 15); kept for apps written before
 from anjian.core.errors import DomainError
 from anjian.core.middleware import current_request_id
+from anjian.emergency.api import router as emergency_router
 from anjian.enforcement.api import router as enforcement_router
 from anjian.enterprises.api import router as enterprises_router
 from anjian.funds.api import router as funds_router
@@ -159,6 +160,7 @@ def _register() -> None:
     api.add_router("/responsibility", responsibility_router)
     api.add_router("/funds", funds_router)
     api.add_router("/training", training_router)
+    api.add_router("/emergency", emergency_router)
 
 
 _register()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "anjian.responsibility",
     "anjian.funds",
     "anjian.training",
+    "anjian.emergency",
     "anjian.dashboard",
     "anjian.demo",
 ]

@@ -23,6 +23,8 @@ urlpatterns = [
     path("enforcement/", include("anjian.enforcement.urls")),
     path("committee/", include("anjian.committee.urls")),
     path("responsibility/", include("anjian.responsibility.urls")),
+    path("emergency/", include("anjian.emergency.urls")),
+    path("public/cap/", include("anjian.emergency.public_urls")),
     path("public/", include("anjian.public_reports.public_urls")),
     path("open311/v2/", include("anjian.public_reports.open311_urls")),
     path("jobs/", include("anjian.jobs.urls")),

@@ -34,6 +34,7 @@ from anjian.accounts.services import membership_grant, roles_ensure_system, user
 from anjian.demo import geometry as geo
 from anjian.demo.activity import build_activity  # a year of activity through the services
 from anjian.demo.committee import build_committee_year
+from anjian.demo.emergency import build_emergency
 from anjian.demo.enforcement import build_enforcement
 from anjian.demo.funds_training import build_funds_training
 from anjian.demo.names import ROADS, _person
@@ -546,6 +547,7 @@ class Builder:
         self.result.counts.update(build_enforcement(self))  # 执法检查: plans, draws, inspections, cases
         self.result.counts.update(build_committee_year(self))  # the committee's year (docs/responsibility.md)
         self.result.counts.update(build_funds_training(self))  # sections 五 and 六
+        self.result.counts.update(build_emergency(self))  # section 八: plans, drills, resources, incidents, alerts
         # Settle every enterprise's risk colour against the year of activity, as the nightly job
         # does (the on-change recomputes run after commit, which a build inside an outer
         # transaction — a test, a caller's atomic block — never reaches).

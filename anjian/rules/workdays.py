@@ -24,6 +24,7 @@ __all__ = [
     "WORKING_WEEKENDS",
     "HolidayDataMissing",
     "add_working_days",
+    "add_working_days_earliest",
     "is_working_day",
     "next_working_day",
 ]
@@ -166,4 +167,24 @@ def next_working_day(day: dt.date) -> dt.date:
     """
     while not is_working_day(day):
         day += dt.timedelta(days=1)
+    return day
+
+
+def add_working_days_earliest(start: dt.date, n: int) -> dt.date:
+    """Like :func:`add_working_days`, but a year without data counts Monday–Friday.
+
+    The result is then the earliest day the period can end: a holiday only ever pushes a deadline
+    later. Right for reminders and to-do dates; never for a consequence that follows from a period
+    having run out (a plan deemed filed, a right lost) — use :func:`add_working_days` there.
+    ``n`` = 0 is ``start`` itself.
+    """
+    if n < 0:
+        raise ValueError("n must not be negative")
+    day = start
+    left = n
+    while left:
+        day += dt.timedelta(days=1)
+        known = day.year in KNOWN_YEARS
+        if (known and is_working_day(day)) or (not known and day.weekday() < 5):
+            left -= 1
     return day

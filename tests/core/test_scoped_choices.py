@@ -71,6 +71,7 @@ def rows(world):
     from anjian.monitoring.services import SubstanceRow
     from anjian.orgs.models import DepartmentKind
     from anjian.orgs.services import department_create
+    from tests.emergency.helpers import scope_rows
 
     for j, code in ((world.district_a, "a"), (world.district_b, "b")):
         dept = department_create(actor=None, name=f"{j.name}应急管理局", kind=DepartmentKind.REGULATOR, jurisdiction=j)
@@ -83,6 +84,7 @@ def rows(world):
         ms.sensor_create(actor=None, enterprise=ent, code=f"T{ent.pk}", data={"name": "温度", "kind": "temperature",
                                                                       "source": source})
         hs.hazard_report(actor=None, source="patrol", category="消防", description="灭火器过期", enterprise=ent)
+    scope_rows(world)  # section 八: plans, teams, warehouses, accidents and alarms in both districts
     return world
 
 

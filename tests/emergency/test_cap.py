@@ -1,0 +1,127 @@
+"""CAP 1.2 out (valid against the OASIS schema, Atom feed, updates and cancellations) and in
+(the shared examples; unsafe XML refused with nothing stored)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from lxml import etree
+
+from anjian.core.errors import DomainError
+from anjian.emergency import cap, services
+from anjian.emergency.models import AlertStatus, CapAlert
+
+pytestmark = pytest.mark.django_db
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "cap" / "examples_valid"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE alert [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&xxe;</identifier></alert>"""
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&lol3;</identifier></alert>"""
+
+
+def _published(world, **extra):
+    author, approver = world.user("regulator"), world.user("city_admin")
+    alert = services.alert_create(
+        actor=author, jurisdiction=world.city, event="危险化学品泄漏", urgency="Immediate", severity="Severe",
+        certainty="Observed", headline_zh="甲区化工园区氨气泄漏预警", headline_en="Ammonia leak warning",
+        description_zh="园区储罐泄漏", description_en="A storage tank is leaking",
+        instruction_zh="下风向居民关闭门窗", instruction_en="Close windows downwind", area_desc="甲区化工园区",
+        polygons=["22.05,114.05 22.06,114.05 22.06,114.06 22.05,114.06 22.05,114.05"], circles=["22.05,114.05 3"],
+        expires=timezone.now() + dt.timedelta(hours=6), **extra)
+    services.alert_approve(actor=approver, alert=alert)
+    return services.alert_publish(actor=approver, alert=alert)
+
+
+@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared CAP examples not available")
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*")) if EXAMPLES.is_dir() else [])
+def test_shared_examples_parse(name):
+    data = (EXAMPLES / name).read_bytes()
+    parsed = cap.parse(data)
+    assert parsed["identifier"] and parsed["sender"]
+    if parsed["version"] == "1.2":
+        assert cap.validate(data) == []
+
+
+def test_published_alert_is_schema_valid_and_in_the_feed(world, client):
+    alert = _published(world)
+    assert alert.status == AlertStatus.PUBLISHED
+    assert cap.validate(alert.xml.encode()) == []
+    doc = etree.fromstring(alert.xml.encode())
+    assert [i.findtext(f"{{{cap.NS12}}}language") for i in doc.findall(f"{{{cap.NS12}}}info")] == ["zh-CN", "en-US"]
+    feed = client.get("/public/cap/alerts.atom")
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("application/atom+xml")
+    root = etree.fromstring(feed.content)
+    assert root.tag == f"{ATOM}feed"
+    links = [e.find(f"{ATOM}link").get("href") for e in root.findall(f"{ATOM}entry")]
+    assert len(links) == 1 and links[0].endswith(f"/public/cap/alerts/{alert.identifier}.xml")
+    xml = client.get(links[0].split("testserver")[-1])
+    assert xml.status_code == 200 and cap.validate(xml.content) == []
+
+
+def test_update_and_cancel_reference_the_original(world, client):
+    original = _published(world)
+    update = _published(world, original=original, msg_type="Update")
+    assert update.references == f"{original.sender},{original.identifier},{cap.cap_time(original.sent)}"
+    assert cap.validate(update.xml.encode()) == []
+    cancel = _published(world, original=update, msg_type="Cancel")
+    assert cap.validate(cancel.xml.encode()) == []
+    root = etree.fromstring(client.get("/public/cap/alerts.atom").content)
+    ids = [e.findtext(f"{ATOM}id") for e in root.findall(f"{ATOM}entry")]
+    assert ids == [f"urn:anjian:cap:{original.identifier}"]  # the update is cancelled, the cancel is not an alert
+
+
+def test_author_cannot_approve_own_alert(world):
+    author = world.user("city_admin")
+    alert = services.alert_create(actor=author, jurisdiction=world.city, event="x", urgency="Expected",
+                                  severity="Minor", certainty="Likely", headline_zh="测试", area_desc="全市")
+    with pytest.raises(DomainError):
+        services.alert_approve(actor=author, alert=alert)
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.DRAFT
+
+
+def test_invalid_polygon_refused(world):
+    with pytest.raises(DomainError):
+        services.alert_create(actor=world.user("city_admin"), jurisdiction=world.city, event="x", urgency="Expected",
+                              severity="Minor", certainty="Likely", headline_zh="测试", area_desc="全市",
+                              polygons=["22,114 23,114"])
+    assert not CapAlert.objects.exists()
+
+
+@pytest.mark.parametrize("payload", [XXE, BOMB], ids=["external-entity", "entity-expansion"])
+def test_unsafe_xml_refused_and_nothing_stored(world, payload):
+    with pytest.raises(DomainError) as exc:
+        services.alert_receive(actor=world.user("city_admin"), data=payload)
+    assert "DOCTYPE" in exc.value.message
+    assert not CapAlert.objects.exists()
+
+
+def test_receive_shared_example_and_refuse_repeat(world):
+    data = (EXAMPLES / "thunderstorm.cap").read_bytes()
+    alert = services.alert_receive(actor=world.user("city_admin"), data=data)
+    assert alert.direction == "in" and alert.severity == "Severe" and alert.polygons
+    with pytest.raises(DomainError):
+        services.alert_receive(actor=world.user("city_admin"), data=data)
+    assert CapAlert.objects.count() == 1
+    with pytest.raises(DomainError):  # an enterprise may not receive alerts for the city
+        services.alert_receive(actor=world.user("enterprise"), data=(EXAMPLES / "australia.cap").read_bytes())
+
+
+def test_import_cap_command(world, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "bomb.cap"
+    out.write_bytes(BOMB)
+    with pytest.raises(SystemExit) as exc:
+        call_command("import-cap", str(out), "--as", "city_admin")
+    assert exc.value.code == 1 and not CapAlert.objects.exists()
+    call_command("import-cap", str(EXAMPLES / "earthquake-iso8859-1.cap"), "--as", "city_admin")
+    assert CapAlert.objects.filter(direction="in").count() == 1
