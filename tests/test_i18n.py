@@ -29,6 +29,8 @@ PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%%|%[sd]")
 # Translations that must quote Chinese: an example document prefix, and a ledger cell value users type.
 KEEPS_CHINESE = {
     "如：深安委办",
+    "如：深福应急责改",
+    "文号格式按 GB/T 9704-2012：机关代字〔年份〕序号号，如 %(example)s。每个序列每年从 1 号起编，已取用的文号不会重复使用。",
     "“已整改”的行按已销号导入（须填写整改完成时间）；未整改的行生成整改待办，未填整改期限的按规定期限计算。",
 }
 
