@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from anjian.core.scoping import TERRITORIAL_DEPARTMENT_KINDS
+from anjian.orgs.models import DepartmentKind
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".importlinter"
 
@@ -114,3 +117,9 @@ def test_no_function_local_imports_without_a_reason():
     """An import inside a function hides a dependency from the reader and from the contract; a
     heavy optional library imported on use says so in a comment."""
     assert function_local_imports() == []
+
+
+def test_core_names_the_territorial_department_kinds_of_orgs():
+    """``core.scoping`` names the kinds whose members reach their whole territory by value (core
+    imports no app): they must stay those of ``orgs.DepartmentKind``."""
+    assert {DepartmentKind.COMMITTEE_OFFICE, DepartmentKind.STREET_OFFICE} == TERRITORIAL_DEPARTMENT_KINDS
