@@ -337,17 +337,48 @@ def _survey(batch: ImportBatch, spec: type[ImportSpec]) -> None:
         with reader:
             batch.sheet = reader.sheet_name or ""
             batch.header_row = reader.header_row
-            batch.columns = [{"index": c.index, "letter": c.letter, "label": c.label} for c in reader.columns]
-    saved = batch.options.get("saved_mapping")
-    if saved is None and batch.options.get("source"):
-        found = ImportMapping.objects.filter(kind=batch.kind, source=batch.options["source"],
-                                             created_by=batch.created_by).first()
+            samples: list[Sequence[object]] = []
+            if reader.mapping:
+                for _n, _values in reader:
+                    samples.append(reader.current_row)
+                    if len(samples) >= 3:
+                        break
+            batch.columns = [
+                {"index": c.index, "letter": c.letter, "label": c.label,
+                 "samples": [_sample(row[c.index]) for row in samples if c.index < len(row) and not is_blank(row[c.index])]}
+                for c in reader.columns
+            ]
+    _suggest(batch, spec)
+
+
+def _suggest(batch: ImportBatch, spec: type[ImportSpec]) -> None:
+    """Propose the mapping: from the saved mapping of the batch's source, or of a source whose
+    saved headers are exactly this file's, else from labels, synonyms and closeness."""
+    saved = None
+    mine = ImportMapping.objects.filter(kind=batch.kind, created_by=batch.created_by)
+    if batch.options.get("source"):
+        found = mine.filter(source=batch.options["source"]).first()
         saved = found.mapping if found else None
+    else:
+        labels = {header_key(c["label"]) for c in batch.columns}
+        for found in mine.order_by("-updated_at")[:50]:
+            if {header_key(label) for label in found.mapping} == labels:
+                saved = found.mapping
+                batch.options = {**batch.options, "source": found.source}
+                break
     suggestions = suggest_mapping(
         [(c["index"], c["label"]) for c in batch.columns], spec.headers, spec.synonyms, saved
     )
     batch.mapping = {str(s.index): s.key for s in suggestions if s.key}
     batch.summary = {"suggested": {str(s.index): s.how for s in suggestions if s.key}}
+
+
+def _sample(value: object) -> str:
+    if isinstance(value, dt.datetime) and value.time() == dt.time.min:
+        value = value.date()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalise(value)[:40]
 
 
 def import_upload(
@@ -367,6 +398,24 @@ def import_upload(
         raise
     batch.save()
     return batch
+
+
+def import_use_saved(*, actor: Any, batch: ImportBatch, source: str) -> ImportBatch:
+    """Propose the batch's mapping again from the mapping saved for ``source``."""
+    if batch.status not in (ImportBatchStatus.UPLOADED, ImportBatchStatus.CHECKED, ImportBatchStatus.FAILED):
+        raise DomainError("该导入已在进行或已完成，不能再修改列对应", "This import is running or done: the mapping cannot change")
+    if not ImportMapping.objects.filter(kind=batch.kind, created_by=batch.created_by, source=source).exists():
+        raise DomainError("没有该来源保存的列对应", "No mapping is saved for that source")
+    batch.options = {**batch.options, "source": source}
+    _suggest(batch, import_spec(batch.kind))
+    batch.status = ImportBatchStatus.UPLOADED
+    batch.save(update_fields=["options", "mapping", "summary", "status"])
+    return batch
+
+
+def saved_sources(batch: ImportBatch) -> list[str]:
+    return list(ImportMapping.objects.filter(kind=batch.kind, created_by=batch.created_by)
+                .order_by("source").values_list("source", flat=True)[:100])
 
 
 def mapping_keys(batch: ImportBatch) -> dict[str, dict[str, Any]]:

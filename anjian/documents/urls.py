@@ -8,4 +8,6 @@ urlpatterns = [
     path("numbers/take/", views.number_take, name="number_take"),
     path("numbers/<int:pk>/void/", views.number_void_view, name="number_void"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("imports/<int:pk>/", views.import_batch_view, name="import_batch"),
+    path("imports/<int:pk>/errors.xlsx", views.import_batch_errors, name="import_batch_errors"),
 ]

@@ -168,7 +168,7 @@ class EnterpriseImport(ImportSpec):
             out["lng"], out["lat"] = normalise_point(lng, lat, crs=crs)
         except DomainError as exc:
             raise RowError(LABEL["lng"], exc.zh, exc.en, f"{lng}, {lat}") from exc
-        jcode = _text(raw, "jurisdiction_code") or str(ctx.params.get("default_area") or "")
+        jcode = _text(raw, "jurisdiction_code") or _stored_place(code, ctx) or str(ctx.params.get("default_area") or "")
         out["_jcode"] = jcode
         if jcode and jcode not in ctx.cache["jur_by_code"]:
             raise RowError(LABEL["jurisdiction_code"], f"未知的辖区代码 {jcode}", f"unknown jurisdiction code {jcode}", jcode)
@@ -264,6 +264,13 @@ class EnterpriseImport(ImportSpec):
 
         enterprises_import_undo(actor=ctx.actor, created=created, updated=updated,
                                 note=f"导入文件 {ctx.params.get('filename', '')}")
+
+
+def _stored_place(code: str, ctx: Context) -> str:
+    """When updating by key, a row without a place keeps the stored enterprise's place."""
+    if not code or not ctx.params.get("update"):
+        return ""
+    return Enterprise.objects.filter(credit_code=code).values_list("jurisdiction__code", flat=True).first() or ""
 
 
 UPDATE_LABELS = {"jurisdiction": "所属辖区", "flags": "重点监管标识"}
