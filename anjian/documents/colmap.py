@@ -21,7 +21,7 @@ from typing import Final
 
 from anjian.documents.tabular import header_key
 
-__all__ = ["Suggestion", "match_score", "suggest_mapping", "IGNORED_HEADERS"]
+__all__ = ["IGNORED_HEADERS", "Suggestion", "match_score", "suggest_mapping"]
 
 _PREFIXES: Final = ("是否涉及", "是否存在", "是否属于", "是否为", "是否有", "是否", "有无", "有否")
 _BRACKETS: Final = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]")

@@ -48,6 +48,8 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from anjian.audit.services import record_event
 from anjian.core.errors import DomainError, NotAllowed
@@ -800,8 +802,6 @@ def write_error_workbook(batch: ImportBatch) -> None:
     """The error workbook: sheet 错误报告 lists every problem (row, column, value, reason in
     Chinese and English); sheet 待修改的行 holds the refused rows as they were uploaded (the
     header row and every column) with an error column, ready to fix and upload again."""
-    from openpyxl import Workbook
-
     wb = Workbook(write_only=True)
     report = wb.create_sheet("错误报告")
     report.append(["行号 Row", "列 Column", "值 Value", "错误", "Error"])
@@ -837,8 +837,6 @@ def _typed(ws: Any, value: Any) -> Any:
     """A value for an xlsx cell as it was uploaded: text starting with ``=`` is written as a
     text cell (never a formula, and without an apostrophe that would become data)."""
     if isinstance(value, str) and value.startswith("="):
-        from openpyxl.cell import WriteOnlyCell
-
         cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
         return cell

@@ -248,3 +248,6 @@ class ImportRow(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["batch", "row_no"], name="documents_importrow_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row_no}"

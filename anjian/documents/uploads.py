@@ -25,7 +25,7 @@ def _is_import(request: Any) -> bool:
 
 
 class ImportUploadLimit(FileUploadHandler):
-    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None) -> None:  # noqa: N803
+    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any, encoding: Any = None) -> None:
         self.active = _is_import(self.request)
         self.received = 0
         if self.active and content_length and content_length > settings.IMPORT_MAX_BYTES + _SLACK:

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
-from anjian.core.scoping import can, get_in_scope
-from anjian.core.scoping import has_action
+from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, require_action
 from anjian.documents.imports import (
     IMPORTS,
@@ -28,8 +27,8 @@ from anjian.documents.imports import (
     unmapped_columns,
 )
 from anjian.documents.models import Attachment, DocumentSeries, ImportBatch, ImportBatchStatus, IssuedNumber
-from anjian.documents.uploads import too_large_message, upload_too_large
 from anjian.documents.numbering import number_issue, number_void
+from anjian.documents.uploads import too_large_message, upload_too_large
 
 
 @require_action("documents.view")

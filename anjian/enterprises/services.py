@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import Max
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -550,8 +552,6 @@ def enterprise_snapshot(ent: Enterprise) -> dict[str, Any]:
 def enterprise_stamps(ids: list[int]) -> dict[str, str]:
     """The latest history version of each enterprise (``history_id``): a later change makes a
     newer one, which is how an undo knows the record was touched since."""
-    from django.db.models import Max
-
     rows = Enterprise.history.filter(id__in=ids).values("id").annotate(last=Max("history_id"))
     return {str(r["id"]): str(r["last"]) for r in rows}
 
@@ -567,9 +567,6 @@ def enterprises_import_update(*, actor: Any, enterprise: Enterprise, data: dict[
 
 def _touched_by_others(ent: Enterprise) -> bool:
     """Whether anything refers to the enterprise (hazards, inspections, licences, users …)."""
-    from django.db import router
-    from django.db.models.deletion import Collector, ProtectedError, RestrictedError
-
     collector = Collector(using=router.db_for_write(Enterprise))
     try:
         collector.collect([ent])

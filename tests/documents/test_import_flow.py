@@ -177,8 +177,8 @@ def test_bad_command_lines_exit_2(ledger):
 
 
 def test_map_option_changes_the_mapping(ledger):
-    code, lines = _cli("enterprises", ledger.path, "--as", "district_a", "--dry-run", "--default-area", "990101001",
-                       "--map", "详细地址=", "--map", "序号=principal")
+    _code, lines = _cli("enterprises", ledger.path, "--as", "district_a", "--dry-run", "--default-area", "990101001",
+                        "--map", "详细地址=", "--map", "序号=principal")
     result = _summary(lines)
     assert "详细地址" in result["unmapped"] and "序号" not in result["unmapped"]
     batch = ImportBatch.objects.latest("created_at")

@@ -53,7 +53,7 @@ class PrintedProgress:
 
     def advance(self, done: int, message: str = "") -> None:
         percent = int(done * 100 / self.total) if self.total else 100
-        if percent // 10 != self._shown // 10 and percent < 100 or percent == 100 and self._shown != 100:
+        if (percent // 10 != self._shown // 10 and percent < 100) or (percent == 100 and self._shown != 100):
             self._shown = percent
             self.out.write(f"{min(percent, 100):3d}% {message or self.message}")
 
