@@ -757,6 +757,8 @@ def import_check(batch: ImportBatch, progress: Any) -> dict[str, Any]:
                     counts["to_create"] += row.action == "create"
                     counts["to_update"] += row.action == "update"
                     counts["unchanged"] += row.action == "same"
+                if counts["rows"] >= progress_total(progress):  # the sheet did not say its size: keep the bar moving
+                    progress.set_total(counts["rows"] * 2, "检查中 / checking")
                 progress.advance(counts["rows"], f"检查中：已检查 {counts['rows']} 行 / checking: {counts['rows']} rows checked")
             skipped_totals = list(reader.skipped_totals)
         except TableError as exc:
@@ -875,10 +877,34 @@ def import_store(batch: ImportBatch, progress: Any, *, partial: bool) -> dict[st
     stored = {"created": 0, "updated": 0}
     extra: dict[str, Any] = {}
     refused = 0
+    held: list[ImportRow] = []  # kinds that cannot undo: all valid rows in one commit, as before
+    held_results: dict[int, tuple[dict[str, Any] | None, list[RowProblem]]] = {}
+
+    def flush(good: list[ImportRow], results: dict[int, tuple[dict[str, Any] | None, list[RowProblem]]]) -> list[ImportRow]:
+        """Commit ``good``; returns the rows refused while committing (``partial``)."""
+        ctx.cache["progress_base"] = stored["created"] + stored["updated"] + refused
+        try:
+            with transaction.atomic():
+                _store_chunk(spec, ctx, progress, good, results, stored, extra)
+        except (DomainError, RowError) as exc:
+            for r in good:
+                r.problems = [{"column": "", "value": "", "zh": exc.zh, "en": exc.en}]
+            if not partial:
+                raise _StoreFailed(good) from exc
+            return good
+        return []
+
+    def refuse(bad: list[ImportRow]) -> None:
+        nonlocal refused
+        if bad:
+            refused += len(bad)
+            for r in bad:
+                r.action = ""
+            ImportRow.objects.bulk_update(bad, ["problems", "action"])
+
     try:
         with outer:
             for chunk in _staged(batch, ("create", "update"), spec_cls.batch_size):
-                ctx.cache["progress_base"] = stored["created"] + stored["updated"] + refused
                 results = validate_all(spec, [(r.row_no, _decode_row(r.raw)) for r in chunk], ctx)
                 bad = [r for r in chunk if results[r.row_no][0] is None]
                 for r in bad:
@@ -886,24 +912,17 @@ def import_store(batch: ImportBatch, progress: Any, *, partial: bool) -> dict[st
                 if bad and not partial:
                     raise _StoreFailed(bad)
                 good = [r for r in chunk if results[r.row_no][0] is not None]
-                try:
-                    with transaction.atomic():
-                        _store_chunk(spec, ctx, progress, good, results, stored, extra)
-                except (DomainError, RowError) as exc:
-                    zh, en = (exc.zh, exc.en)
-                    for r in good:
-                        r.problems = [{"column": "", "value": "", "zh": zh, "en": en}]
-                    if not partial:
-                        raise _StoreFailed(good) from exc
-                    bad += good
-                if bad:
-                    refused += len(bad)
-                    for r in bad:
-                        r.action = ""
-                    ImportRow.objects.bulk_update(bad, ["problems", "action"])
-                done = stored["created"] + stored["updated"] + refused
+                if undoable:
+                    bad += flush(good, results)
+                else:
+                    held.extend(good)
+                    held_results.update({r.row_no: results[r.row_no] for r in good})
+                refuse(bad)
+                done = stored["created"] + stored["updated"] + refused + len(held)
                 progress.advance(done, f"导入中：已保存 {stored['created'] + stored['updated']} 行 / "
                                        f"storing: {stored['created'] + stored['updated']} rows stored")
+            if held:
+                refuse(flush(held, held_results))
     except _StoreFailed as exc:
         if undoable:
             _undo_stored(spec, ctx, batch)

@@ -149,7 +149,7 @@ def import_batch_view(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": changes, "can_update": spec.can_update(), "can_undo": spec.can_undo(),
         "key_label": spec.headers[spec.key_field][0] if spec.key_field else "",
         "busy": batch.status in (ImportBatchStatus.CHECKING, ImportBatchStatus.STORING),
-        "editing": batch.status in (ImportBatchStatus.UPLOADED,) or request.GET.get("edit") == "1",
+        "editing": batch.status in (ImportBatchStatus.UPLOADED, ImportBatchStatus.FAILED) or request.GET.get("edit") == "1",
         "result": (batch.summary or {}).get("result") or {},
         "sources": saved_sources(batch),
     }
