@@ -4,6 +4,7 @@ every row, duplicates, all-or-nothing or the valid rows, update by key with its 
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import io
 import json
@@ -338,3 +339,11 @@ def test_the_size_limit_is_checked_while_the_upload_streams(login, settings, tmp
 def test_a_failed_job_shows_100_percent(world):
     job = Job.objects.create(kind="import", title="t", status=JobStatus.FAILED, total=100, done=49)
     assert job.percent == 100
+
+
+@pytest.mark.parametrize("value", [None, "文本", 12, 1.5, True, dt.date(2023, 1, 26), dt.datetime(2014, 2, 9, 8, 30),
+                                   dt.time(7, 5)])
+def test_cell_values_keep_their_type_through_the_staging_table(value):
+    from anjian.documents.imports import decode_value, encode_value
+
+    assert decode_value(json.loads(json.dumps(encode_value(value)))) == value
