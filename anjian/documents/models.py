@@ -144,3 +144,110 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.mime.startswith("image/")
+
+
+# --- imports (documents/imports.py) ------------------------------------------------------------
+
+
+class ImportMapping(models.Model):
+    """A column mapping saved for a source (a district's ledger, a ministry's export …), reused
+    when a file of that source is uploaded again: header label → field key."""
+
+    SCOPE = ScopeSpec(creator="created_by")
+
+    kind = models.CharField(_("导入类型"), max_length=64)
+    source = models.CharField(_("来源"), max_length=100)
+    mapping = models.JSONField(_("列对应"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入列对应")
+        verbose_name_plural = _("导入列对应")
+        constraints = [
+            models.UniqueConstraint(fields=["created_by", "kind", "source"], name="documents_importmapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.source
+
+
+class ImportBatchStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("待确认列对应")
+    CHECKING = "checking", _("检查中")
+    CHECKED = "checked", _("已检查，待导入")
+    STORING = "storing", _("导入中")
+    STORED = "stored", _("已导入")
+    FAILED = "failed", _("未导入")
+    UNDONE = "undone", _("已撤销")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file on its way in: the columns found, the mapping the person confirmed, the
+    options, the result of the check (dry run) and of the store, and what it changed (for undo)."""
+
+    SCOPE = ScopeSpec(creator="created_by")
+
+    kind = models.CharField(_("导入类型"), max_length=64)
+    filename = models.CharField(_("文件名"), max_length=255)
+    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ImportBatchStatus.choices, default=ImportBatchStatus.UPLOADED
+    )
+    sheet = models.CharField(_("工作表"), max_length=100, blank=True)
+    header_row = models.PositiveIntegerField(_("表头行"), default=1)
+    columns = models.JSONField(_("列"), default=list, blank=True)
+    mapping = models.JSONField(_("列对应"), default=dict, blank=True)
+    options = models.JSONField(_("选项"), default=dict, blank=True)
+    summary = models.JSONField(_("检查结果"), default=dict, blank=True)
+    errors_file = models.FileField(_("错误工作簿"), upload_to="imports/%Y/%m/", blank=True)
+    check_job = models.ForeignKey(
+        "jobs.Job", verbose_name=_("检查任务"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    store_job = models.ForeignKey(
+        "jobs.Job", verbose_name=_("导入任务"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    stored_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ImportRow(models.Model):
+    """A staged row of a batch: its cells as read, its problems, what the check found (create or
+    update which record, with the changes) and, once stored, the record and its version (undo)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    row_no = models.PositiveIntegerField()
+    raw = models.JSONField(default=dict)
+    cells = models.JSONField(default=list)
+    problems = models.JSONField(default=list, blank=True)
+    action = models.CharField(max_length=8, blank=True)  # create / update / "" (refused)
+    target_id = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    stored = models.CharField(max_length=8, blank=True)  # created / updated once stored
+    object_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    stamp = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["batch", "row_no"], name="documents_importrow_batch")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row_no}"

@@ -468,6 +468,7 @@ class TableReader:
     _workbook: Any = field(default=None, repr=False)
     _max_row: int | None = field(default=None, repr=False)
     _header_keys: tuple[str, ...] = field(default=(), repr=False)
+    current_row: Sequence[object] = field(default=(), repr=False)
     limits: Limits = field(default_factory=Limits, repr=False)
 
     @property
@@ -539,6 +540,7 @@ class TableReader:
             if self._is_header_again(row, probe):
                 self.skipped_repeated_headers.append(number)
                 continue
+            self.current_row = row  # every cell of the row, for an error workbook of whole rows
             yield number, values
 
     def count_rows(self) -> int | None:

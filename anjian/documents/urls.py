@@ -10,4 +10,6 @@ urlpatterns = [
     path("series/", views_series.series_list, name="series"),
     path("series/<int:pk>/", views_series.series_edit, name="series_edit"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("imports/<int:pk>/", views.import_batch_view, name="import_batch"),
+    path("imports/<int:pk>/errors.xlsx", views.import_batch_errors, name="import_batch_errors"),
 ]

@@ -12,8 +12,10 @@ import io
 from typing import Any
 
 from anjian.core.errors import DomainError
+from anjian.core.scoping import can
 from anjian.core.text import CellError, is_blank, parse_bool, parse_float, parse_headcount
 from anjian.documents.imports import (
+    Change,
     Context,
     ImportSpec,
     RowError,
@@ -53,6 +55,19 @@ BASE_HEADERS: dict[str, list[str]] = {
 }
 HEADERS: dict[str, list[str]] = {**BASE_HEADERS, **{k: [zh, en] for k, (zh, en) in FLAGS.items()}}
 LABEL = {key: labels[0] for key, labels in HEADERS.items()}
+# More ways ledgers write the headers (for the column mapping only; closeness finds the rest).
+SYNONYMS: dict[str, list[str]] = {
+    "name": ["单位全称", "企业(单位)名称", "生产经营单位名称", "公司名称"],
+    "credit_code": ["社会信用代码", "统一代码", "组织机构代码", "信用代码证号"],
+    "sector": ["所属行业", "行业类别", "国民经济行业代码", "行业分类"],
+    "employees": ["从业人员数", "从业人员", "员工人数", "职工总数", "在岗人数"],
+    "address": ["详细地址", "单位地址", "注册地址", "生产经营地址", "生产地址"],
+    "principal": ["法定代表人", "法人代表", "主要负责人姓名"],
+    "principal_phone": ["主要负责人联系电话", "负责人联系电话", "法人电话", "联系电话"],
+    "safety_manager": ["安全负责人", "安全管理员", "分管安全负责人"],
+    "safety_manager_phone": ["安全负责人电话", "安全管理员电话", "分管安全负责人电话"],
+    "jurisdiction_code": ["行政区划代码", "区划代码", "所属区域代码"],
+}
 
 SIZES = {
     **{str(label): value for value, label in EnterpriseSize.choices},
@@ -89,7 +104,9 @@ class EnterpriseImport(ImportSpec):
     label = "企业台账导入"
     action = "enterprises.import"
     headers = HEADERS
+    synonyms = SYNONYMS
     required = frozenset({"name"})
+    key_field = "credit_code"
 
     def prepare(self, ctx: Context) -> None:
         ctx.cache["sectors"] = {s.code: s for s in Sector.objects.all()}
@@ -143,7 +160,7 @@ class EnterpriseImport(ImportSpec):
             out["lng"], out["lat"] = normalise_point(lng, lat, crs=crs)
         except DomainError as exc:
             raise RowError(LABEL["lng"], exc.zh, exc.en, f"{lng}, {lat}") from exc
-        jcode = _text(raw, "jurisdiction_code")
+        jcode = _text(raw, "jurisdiction_code") or _stored_place(code, ctx) or str(ctx.params.get("default_area") or "")
         out["_jcode"] = jcode
         if jcode and jcode not in ctx.cache["jur_by_code"]:
             raise RowError(LABEL["jurisdiction_code"], f"未知的辖区代码 {jcode}", f"unknown jurisdiction code {jcode}", jcode)
@@ -207,35 +224,102 @@ class EnterpriseImport(ImportSpec):
             out.append((row_no, data))
         return out
 
-    def check_all(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> list[RowProblem]:
-        column = LABEL["credit_code"]
-        first: dict[str, int] = {}
-        problems: list[RowProblem] = []
-        for row_no, data in rows:
-            code = data["credit_code"]
-            if not code:
-                continue
-            if code in first:
-                problems.append(RowProblem(row_no, column, code, f"与第 {first[code]} 行的统一社会信用代码重复",
-                                           f"same credit code as row {first[code]}"))
-            else:
-                first[code] = row_no
-        codes = list(first)
-        for start in range(0, len(codes), 500):
-            for code in Enterprise.objects.filter(credit_code__in=codes[start : start + 500]).values_list("credit_code", flat=True):
-                problems.append(RowProblem(first[code], column, code, "该统一社会信用代码已在企业档案中登记",
-                                           "this credit code is already registered"))
-        return problems
-
     def commit(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, progress: Progress) -> dict[str, Any]:
         base = ctx.cache.get("progress_base", 0)
         ids = enterprises_bulk_create(
             actor=ctx.actor,
             rows=[data for _row_no, data in rows],
             note=f"导入文件 {ctx.params.get('filename', '')}",
-            on_progress=lambda n: progress.advance(base + n, f"已导入 {n} 行 / {n} rows imported"),
+            on_progress=lambda n: progress.advance(base + n, f"导入中：已保存 {base + n} 行 / storing: {base + n} rows stored"),
         )
-        return {"created": len(ids)}
+        return {"created": len(ids), "ids": ids}
+
+    # --- update by key and undo (documents.imports) ------------------------------------------
+
+    def existing(self, keys: list[str], ctx: Context) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for start in range(0, len(keys), 500):
+            for ent in Enterprise.objects.filter(credit_code__in=keys[start : start + 500]).select_related(
+                "jurisdiction", "sector"
+            ):
+                found[ent.credit_code] = ent
+        return found
+
+    def changes(self, obj: Any, data: dict[str, Any], raw: dict[str, Any], ctx: Context) -> list[Change]:
+        if ctx.actor is not None and not can(ctx.actor, "enterprises.change", obj):
+            raise RowError(LABEL["credit_code"], "该统一社会信用代码的企业已由其他单位登记，不在您的管辖范围内",
+                           "an enterprise outside your scope holds this credit code", obj.credit_code)
+        return [Change(UPDATE_LABELS.get(k, LABEL.get(k, k)), _shown(k, getattr(obj, k)), _shown(k, v))
+                for k, v in update_fields(obj, data, raw).items()]
+
+    def update(self, items: list[tuple[int, dict[str, Any], Any]], ctx: Context) -> list[tuple[str, dict[str, Any], str]]:
+        from anjian.enterprises.services import enterprise_snapshot, enterprises_import_update
+
+        out = []
+        for _row_no, data, obj in items:
+            before = enterprise_snapshot(obj)
+            ent = enterprises_import_update(actor=ctx.actor, enterprise=obj, data=update_fields(obj, data, data.get("_raw", {})),
+                                            note=f"导入文件 {ctx.params.get('filename', '')}")
+            out.append((str(ent.pk), before, self.stamps([str(ent.pk)]).get(str(ent.pk), "")))
+        return out
+
+    def stamps(self, ids: list[str]) -> dict[str, str]:
+        from anjian.enterprises.services import enterprise_stamps
+
+        return enterprise_stamps([int(i) for i in ids])
+
+    def undo(self, created: list[tuple[str, str]], updated: list[tuple[str, dict[str, Any], str]], ctx: Context) -> None:
+        from anjian.enterprises.services import enterprises_import_undo
+
+        enterprises_import_undo(actor=ctx.actor, created=created, updated=updated,
+                                note=f"导入文件 {ctx.params.get('filename', '')}")
+
+
+def _stored_place(code: str, ctx: Context) -> str:
+    """When updating by key, a row without a place keeps the stored enterprise's place."""
+    if not code or not ctx.params.get("update"):
+        return ""
+    return Enterprise.objects.filter(credit_code=code).values_list("jurisdiction__code", flat=True).first() or ""
+
+
+UPDATE_LABELS = {"jurisdiction": "所属辖区", "flags": "重点监管标识"}
+_TEXT_FIELDS = ("name", "address", "principal", "principal_phone", "safety_manager", "safety_manager_phone")
+
+
+def update_fields(obj: Any, data: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+    """What a row changes on a stored enterprise: only the cells the row fills in (a blank cell
+    keeps the stored value; a flag column says 是 or 否 for its own flag)."""
+    out: dict[str, Any] = {}
+    for key in _TEXT_FIELDS:
+        if not is_blank(raw.get(key)) and data.get(key):
+            out[key] = data[key]
+    for key in ("sector", "size", "employees"):
+        if not is_blank(raw.get(key)) and data.get(key) is not None:
+            out[key] = data[key]
+    given = [k for k in FLAGS if not is_blank(raw.get(k))]
+    if given:
+        flags = set(obj.flags or [])
+        for key in given:
+            (flags.add if key in data.get("flags", []) else flags.discard)(key)
+        out["flags"] = sorted(flags)
+    if data.get("lng") is not None and data.get("lat") is not None:
+        out["lng"], out["lat"] = data["lng"], data["lat"]
+    place = data.get("jurisdiction")
+    if place is not None and place != obj.jurisdiction and (data.get("lng") is not None or not is_blank(raw.get("jurisdiction_code"))):
+        out["jurisdiction"] = place
+    return {k: v for k, v in out.items() if getattr(obj, k) != v and not (k == "flags" and sorted(obj.flags or []) == v)}
+
+
+def _shown(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if key == "flags":
+        return "、".join(FLAGS[f][0] for f in value if f in FLAGS)
+    if key == "size":
+        return str(dict(EnterpriseSize.choices).get(value, value))
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return str(value)
 
 
 def template_workbook() -> bytes:

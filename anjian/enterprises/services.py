@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import Max
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_noop
@@ -485,3 +487,85 @@ def change_request_decide(*, actor: Any, request: Any, approve: bool, note: str 
     record_event(ent, "change_approved" if approve else "change_rejected", actor=actor,
                  summary=Msg(gettext_noop("已批准变更申请")) if approve else Msg(gettext_noop("已驳回变更申请")), note=note, data={"request": req.pk})
     return req
+
+
+# --- update by key and undo of ledger imports (documents.imports) ---------------------------------
+
+
+def enterprise_snapshot(ent: Enterprise) -> dict[str, Any]:
+    """The fields an import may change, as JSON (restored by ``enterprises_import_undo``)."""
+    out: dict[str, Any] = {}
+    for key in EDITABLE:
+        value = getattr(ent, key + "_id") if key == "sector" else getattr(ent, key)
+        out[key] = value.isoformat() if isinstance(value, dt.date) else value
+    out["jurisdiction"] = ent.jurisdiction_id
+    return out
+
+
+def enterprise_stamps(ids: list[int]) -> dict[str, str]:
+    """The latest history version of each enterprise (``history_id``): a later change makes a
+    newer one, which is how an undo knows the record was touched since."""
+    rows = Enterprise.history.filter(id__in=ids).values("id").annotate(last=Max("history_id"))
+    return {str(r["id"]): str(r["last"]) for r in rows}
+
+
+@transaction.atomic
+def enterprises_import_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any], note: str = "") -> Enterprise:
+    """An update by key from an import: ``enterprise_update`` (scope, supervision fields,
+    destination checks, history, event) with the import named as the reason."""
+    if not data:
+        return enterprise
+    return enterprise_update(actor=actor, enterprise=enterprise, data=data, reason=("导入更新：" + note)[:200])
+
+
+def _touched_by_others(ent: Enterprise) -> bool:
+    """Whether anything refers to the enterprise (hazards, inspections, licences, users …)."""
+    collector = Collector(using=router.db_for_write(Enterprise))
+    try:
+        collector.collect([ent])
+    except (ProtectedError, RestrictedError):
+        return True
+    if any(model is not Enterprise and objs for model, objs in collector.data.items()):
+        return True
+    return any(qs.exists() for qs in collector.fast_deletes)
+
+
+@transaction.atomic
+def enterprises_import_undo(
+    *, actor: Any, created: list[tuple[str, str]], updated: list[tuple[str, dict[str, Any], str]], note: str = ""
+) -> None:
+    """Undo an import: the enterprises it created are deleted, those it updated get their
+    earlier values back — only when none of them changed since (its history version is still
+    the import's) and nothing refers to a created one; otherwise nothing is undone."""
+    ids = [int(i) for i, _s in created] + [int(i) for i, _b, _s in updated]
+    current = enterprise_stamps(ids)
+    objs = Enterprise.objects.select_for_update().in_bulk(ids)
+    touched: list[str] = []
+    for pk, stamp in created:
+        ent = objs.get(int(pk))
+        if ent is None or current.get(pk) != stamp or _touched_by_others(ent):
+            touched.append(ent.name if ent else f"#{pk}")
+    for pk, _before, stamp in updated:
+        ent = objs.get(int(pk))
+        if ent is None or current.get(pk) != stamp:
+            touched.append(ent.name if ent else f"#{pk}")
+    if touched:
+        names = "、".join(touched[:5]) + ("等" if len(touched) > 5 else "")
+        raise DomainError(
+            f"{len(touched)} 家企业在导入后已被修改或已有关联记录（{names}），不能撤销",
+            f"{len(touched)} enterprises changed after the import or have related records ({', '.join(touched[:5])}): "
+            "the import cannot be undone",
+        )
+    reason = ("撤销导入：" + note)[:200]
+    for pk, before, _stamp in updated:
+        ent = objs[int(pk)]
+        data = {k: v for k, v in before.items() if k in EDITABLE}
+        data["sector"] = Sector.objects.filter(pk=before.get("sector")).first() if before.get("sector") else None
+        data["jurisdiction"] = Jurisdiction.objects.get(pk=before["jurisdiction"])
+        enterprise_update(actor=actor, enterprise=ent, data=data, reason=reason)
+    for pk, _stamp in created:
+        ent = objs[int(pk)]
+        record_event(ent, "deleted", actor=actor, note=note,
+                     summary=Msg(gettext_noop("撤销导入，删除：{name}"), name=ent.name))
+        ent._change_reason = reason  # type: ignore[attr-defined]
+        ent.delete()

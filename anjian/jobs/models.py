@@ -66,8 +66,8 @@ class Job(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.status == JobStatus.SUCCEEDED:
-            return 100
+        if self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED):
+            return 100  # a finished run is complete, whatever its result (a refusal is not "49 %")
         if not self.total:
             return 0
         return min(100, int(self.done * 100 / self.total))
