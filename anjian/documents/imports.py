@@ -976,7 +976,10 @@ def _store_chunk(
     if creates:
         result = dict(spec.commit([(r.row_no, results[r.row_no][0] or {}) for r in creates], ctx, progress) or {})
         ids = result.pop("ids", None)
-        result.pop("created", None)
+        if isinstance(made := result.pop("created", None), int):
+            # records the kind made of these rows, when it says (victim rows of one accident, the
+            # grant rows of one user): the result's "created"; "stored" stays the count of rows
+            extra["created"] = extra.get("created", 0) + made
         for k, v in result.items():
             if isinstance(v, int | float) and not isinstance(v, bool):
                 extra[k] = extra.get(k, 0) + v

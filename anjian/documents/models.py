@@ -247,6 +247,8 @@ class ImportRow(models.Model):
     stamp = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        verbose_name = _("导入行")
+        verbose_name_plural = _("导入行")
         indexes = [models.Index(fields=["batch", "row_no"], name="documents_importrow_batch")]
 
     def __str__(self) -> str:

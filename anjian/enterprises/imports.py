@@ -26,7 +26,15 @@ from anjian.documents.imports import (
 )
 from anjian.documents.values import read_sector
 from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseSize
-from anjian.enterprises.services import _scope_checker, enterprises_bulk_create, normalise_point
+from anjian.enterprises.services import (
+    _scope_checker,
+    enterprise_snapshot,
+    enterprise_stamps,
+    enterprises_bulk_create,
+    enterprises_import_undo,
+    enterprises_import_update,
+    normalise_point,
+)
 from anjian.jobs.services import Progress
 from anjian.orgs.models import Jurisdiction, Sector
 from anjian.orgs.places import PlaceError, PlaceResolver
@@ -253,8 +261,6 @@ class EnterpriseImport(ImportSpec):
                 for k, v in update_fields(obj, data, raw).items()]
 
     def update(self, items: list[tuple[int, dict[str, Any], Any]], ctx: Context) -> list[tuple[str, dict[str, Any], str]]:
-        from anjian.enterprises.services import enterprise_snapshot, enterprises_import_update
-
         out = []
         for _row_no, data, obj in items:
             before = enterprise_snapshot(obj)
@@ -264,13 +270,9 @@ class EnterpriseImport(ImportSpec):
         return out
 
     def stamps(self, ids: list[str]) -> dict[str, str]:
-        from anjian.enterprises.services import enterprise_stamps
-
         return enterprise_stamps([int(i) for i in ids])
 
     def undo(self, created: list[tuple[str, str]], updated: list[tuple[str, dict[str, Any], str]], ctx: Context) -> None:
-        from anjian.enterprises.services import enterprises_import_undo
-
         enterprises_import_undo(actor=ctx.actor, created=created, updated=updated,
                                 note=f"导入文件 {ctx.params.get('filename', '')}")
 

@@ -11,11 +11,11 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
 from anjian.core.api import require
-from anjian.core.apischema import Id, Limit
+from anjian.core.apischema import Id, Limit, Year
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.funds import selectors as sel
 from anjian.funds import services
-from anjian.funds.models import FundAllocation, SafetyCostYear, TechInstallation
+from anjian.funds.models import SafetyCostYear, TechInstallation
 
 router = Router(tags=["funds"])
 
@@ -29,13 +29,13 @@ class BalanceOut(Schema):
 
 
 class LedgerOut(Schema):
-    year: int
+    year: Year
     by_line: list[BalanceOut]
     by_district: list[BalanceOut]
 
 
 class SpendingIn(Schema):
-    allocation_id: int
+    allocation_id: Annotated[int, Ref("funds.allocations")]
     spent_on: dt.date
     amount: Decimal
     voucher_no: str
@@ -56,7 +56,7 @@ class SpendingOut(Schema):
 class CostOut(Schema):
     enterprise_id: int
     enterprise: str
-    year: int
+    year: Year
     regime: str
     required: Decimal | None
     extracted: Decimal
@@ -68,7 +68,7 @@ class CostOut(Schema):
 
 class CostIn(Schema):
     enterprise_id: Annotated[int, Ref("enterprises@funds.cost")]
-    year: int
+    year: Year
     regime: str
     category: str = ""
     base: Decimal
@@ -117,7 +117,7 @@ class InstallationOut(Schema):
 
 
 @router.get("/ledger", response=LedgerOut, summary="专项经费执行情况 / fund execution by line and district")
-def ledger(request: HttpRequest, year: int):
+def ledger(request: HttpRequest, year: Year):
     require(request, "funds.manage")
     s = sel.ledger_summary(user=request.user, year=year)
     return {"year": year, "by_line": s["line"], "by_district": s["district"]}
@@ -126,16 +126,14 @@ def ledger(request: HttpRequest, year: int):
 @router.post("/spendings", response={201: SpendingOut}, summary="登记经费支出 / record a payment")
 def spend(request: HttpRequest, payload: SpendingIn):
     require(request, "funds.manage")
-    alloc = FundAllocation.objects.restrict(request.user, "funds.manage").filter(pk=payload.allocation_id).first()
-    if alloc is None:
-        raise Http404
+    alloc = resolve_refs(request.user, payload)["allocation_id"]
     data = payload.dict()
     data.pop("allocation_id")
     return 201, services.spending_record(actor=request.user, allocation=alloc, **data)
 
 
 @router.get("/costs", response=list[CostOut], summary="企业安全生产费用 / enterprises' safety cost")
-def costs(request: HttpRequest, year: int):
+def costs(request: HttpRequest, year: Year):
     require(request, "funds.view")
     return [{**r, "enterprise_id": r["enterprise"].pk, "enterprise": r["enterprise"].name, "year": year,
              "regime": r["record"].regime} for r in sel.cost_rows(user=request.user, year=year)]

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from anjian.core.api import require
-from anjian.core.apischema import Id, Limit
+from anjian.core.apischema import Id, Limit, Year
 from anjian.training import selectors as sel
 
 router = Router(tags=["training"])
@@ -78,7 +78,7 @@ def sessions(request: HttpRequest, after_id: Id | None = None, limit: Limit = 10
 
 
 @router.get("/hours", response=list[HoursOut], summary="人员学时与应训学时 / hours against required hours")
-def hours(request: HttpRequest, year: int, short_only: bool = False):
+def hours(request: HttpRequest, year: Year, short_only: bool = False):
     require(request, "training.view")
     return [{"trainee_id": r["trainee"].pk, "name": r["trainee"].name, "role": r["trainee"].role,
              "enterprise_id": r["trainee"].enterprise_id, "required": r["required"], "attended": r["attended"],

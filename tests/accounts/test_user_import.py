@@ -14,6 +14,7 @@ from anjian.accounts.models import Membership, Role, User
 from anjian.accounts.services import membership_grant, user_create
 from anjian.audit.models import Event
 from anjian.documents.imports import IMPORTS, import_start
+from anjian.documents.models import ImportBatch
 from anjian.jobs.models import Job, JobStatus
 from anjian.testing.world import PASSWORD
 from tests.enterprises.helpers import uscc
@@ -71,7 +72,8 @@ def test_city_admin_imports_users_with_grants_and_gets_their_initial_passwords(w
     ])
     job = run(world.user("city_admin"), content, django_capture_on_commit_callbacks)
     assert job.status == JobStatus.SUCCEEDED, job.error
-    assert job.result["created"] == 4 and job.result["grants"] == 5
+    assert job.result["grants"] == 5  # five grants for four people (张三's two rows are one user)
+    assert User.objects.filter(username__in=["13800000001", "wang", "ent_li", "hot1"]).count() == 4
     zhang = User.objects.get(username="13800000001")
     assert zhang.display_name == "张三" and zhang.unit_name == "甲区应急管理局" and zhang.must_change_password
     assert sorted(zhang.memberships.values_list("role__code", "jurisdiction__code")) == [
@@ -143,11 +145,17 @@ def test_page_template_and_upload(login, world, django_capture_on_commit_callbac
     headers = [c.value for c in load_workbook(io.BytesIO(template.content)).active[1]]
     assert headers[:2] == ["用户名", "姓名*"]
     content = workbook([["g1", "网格员一", "13700000001", "", "网格员", "990101001001", None, None]])
+    response = client.post("/accounts/users/import/", {"file": SimpleUploadedFile("用户.xlsx", content)})
+    batch = ImportBatch.objects.latest("created_at")
+    assert response.status_code == 302 and response["Location"] == f"/documents/imports/{batch.pk}/"
+    form = {f"col-{i}": key for i, key in batch.mapping.items()}  # the columns as matched, unchanged
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/accounts/users/import/", {"file": SimpleUploadedFile("用户.xlsx", content)})
-    job = Job.objects.latest("id")
-    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
-    job.refresh_from_db()
-    assert job.status == JobStatus.SUCCEEDED
-    assert client.get(f"/jobs/{job.pk}/download/").status_code == 200
+        client.post(f"/documents/imports/{batch.pk}/", {**form, "do": "check"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/documents/imports/{batch.pk}/", {"do": "store"})
+    batch.refresh_from_db()
+    job = batch.store_job
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert User.objects.get(username="g1").memberships.get().role.code == "grid_inspector"
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == 200  # the initial passwords, for the starter
     assert login("district_a").get("/accounts/users/import/").status_code == 404

@@ -66,11 +66,13 @@ def rows(world):
     a district persona's scope."""
     from anjian.documents.models import DocumentSeries
     from anjian.enforcement import services as es
+    from anjian.funds.services import provider_save
     from anjian.hazards import services as hs
     from anjian.monitoring import services as ms
     from anjian.monitoring.services import SubstanceRow
     from anjian.orgs.models import DepartmentKind
     from anjian.orgs.services import department_create
+    from anjian.training.services import trainee_save
     from tests.emergency.helpers import scope_rows
 
     for j, code in ((world.district_a, "a"), (world.district_b, "b")):
@@ -84,6 +86,10 @@ def rows(world):
         ms.sensor_create(actor=None, enterprise=ent, code=f"T{ent.pk}", data={"name": "温度", "kind": "temperature",
                                                                       "source": source})
         hs.hazard_report(actor=None, source="patrol", category="消防", description="灭火器过期", enterprise=ent)
+    for j, ent in ((world.district_a, world.ent_a), (world.district_b, world.ent_b)):  # sections 五, 六
+        provider_save(actor=None, jurisdiction=j, name=f"{j.name}托管机构", qualification="安全评价", staff_count=5,
+                      capacity=20)
+        trainee_save(actor=None, name=f"{j.name}学员", role="worker", group="worker", enterprise=ent)
     scope_rows(world)  # section 八: plans, teams, warehouses, accidents and alarms in both districts
     return world
 
@@ -191,6 +197,8 @@ def _dummy(prop: dict[str, Any], defs: dict[str, Any]) -> Any:
         return dt.date.today().isoformat()
     if fmt == "date-time":
         return dt.datetime.now(dt.UTC).isoformat()
+    if kind in ("integer", "number") and "minimum" in prop:  # a bounded field (a year): its lowest valid value
+        return prop["minimum"]
     return {"string": "x", "integer": 1, "number": 1, "boolean": False, "object": {}, "array": []}.get(kind, "x")
 
 

@@ -127,7 +127,7 @@ def test_export_csv_uses_filters_and_scope(login, world, hazard):
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     lines = text.strip().splitlines()
-    assert lines[0].startswith("编号,来源,企业/场所,属地")
+    assert lines[0].startswith("编号,来源,企业/场所,统一社会信用代码,属地")
     assert len(lines) == 2 and "甲区化工有限公司" in lines[1]
     response = login("district_b").get("/hazards/export.csv")
     assert b"".join(response.streaming_content).decode("utf-8-sig").strip().count("\n") == 0

@@ -77,6 +77,8 @@ class Migration(migrations.Migration):
                 ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='documents.importbatch')),
             ],
             options={
+                'verbose_name': '导入行',
+                'verbose_name_plural': '导入行',
                 'indexes': [models.Index(fields=['batch', 'row_no'], name='documents_importrow_batch')],
             },
         ),
