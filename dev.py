@@ -124,7 +124,9 @@ def _pytest(cmd: list, env: dict[str, str]) -> int:
 
 def _postgres_ready(url: str) -> bool:
     code = subprocess.run(
-        [str(PY), "-c", "import psycopg,sys; psycopg.connect(sys.argv[1].replace('/anjian','/postgres'), connect_timeout=5).close()", url],
+        # the server's maintenance database, whatever the test database is called
+        [str(PY), "-c", "import psycopg, sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); "
+         "psycopg.connect(u.urlunsplit(p._replace(path='/postgres')), connect_timeout=5).close()", url],
         cwd=ROOT,
     ).returncode
     return code == 0

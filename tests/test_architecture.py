@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".importlinter"
 
 PLATFORM = ["inbox", "accounts", "orgs", "documents", "jobs", "audit"]
-DOMAINS = ["grids", "public_reports", "monitoring", "accidents", "hazards", "checklists"]
+DOMAINS = ["grids", "public_reports", "vehicles", "monitoring", "accidents", "hazards", "checklists"]
 
 
 def contracts() -> dict[str, configparser.SectionProxy]:

@@ -28,6 +28,7 @@ PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sd]|%%|%[sd]")
 # Translations that deliberately keep Chinese: examples of Chinese text the user must type.
 # Translations that must quote Chinese: an example document prefix, and a ledger cell value users type.
 KEEPS_CHINESE = {
+    "检查对象和执法人员均由系统按公布的随机种子抽取，任何人可按种子复核（国办发〔2015〕58号）。",  # cites the document number
     "如：深安委办",
     "如：深福应急责改",
     "文号格式按 GB/T 9704-2012：机关代字〔年份〕序号号，如 %(example)s。每个序列每年从 1 号起编，已取用的文号不会重复使用。",

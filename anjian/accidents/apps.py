@@ -39,3 +39,7 @@ class AccidentsConfig(AppConfig):
         from anjian.enterprises.risk import register_factor
 
         register_factor(FACTOR)  # counted into the enterprise risk colour
+        from anjian.accidents.follow import FOLLOWER as FOLLOW
+        from anjian.enterprises.follow import register_follower
+
+        register_follower(FOLLOW)  # accidents under investigation follow a moved enterprise

@@ -30,10 +30,11 @@ from typing import Any
 from django.utils import timezone
 
 from anjian.accidents.models import Accident
-from anjian.accidents.services import accident_report
+from anjian.accidents.services import accident_report, accident_stamps, accidents_import_undo
 from anjian.core.scoping import scope_allows
 from anjian.core.text import CellError, is_blank, normalise, parse_bool, parse_decimal, parse_int, parse_month
 from anjian.documents.imports import (
+    Change,
     Context,
     ImportSpec,
     RowError,
@@ -284,7 +285,14 @@ class AccidentImport(ImportSpec):
                            category_text)
         type_text = _text(raw, "type")
         proposal = None
-        if type_text:
+        chosen = (ctx.params.get("overrides") or {}).get(str(row_no))
+        if chosen:
+            # the type the person chose for this row in the preview
+            accident_type = chosen_type(chosen, day)
+            if type_text and type_text not in (accident_type.code, accident_type.name_zh):
+                notes.append(f"原始事故类型：{type_text}")
+            type_text = accident_type.code
+        elif type_text:
             accident_type = mapped_type(type_text, day)
         else:
             # no type given: proposed from the narrative (GB 6441 keywords), to be confirmed
@@ -320,7 +328,7 @@ class AccidentImport(ImportSpec):
         for key, label in FOREIGN_NOTES.items():
             if text := _text(raw, key):
                 notes.append(f"{label}：{text}")
-        if type_text != OTHER_1986 and type_text not in (accident_type.code, accident_type.name_zh):
+        if not chosen and type_text != OTHER_1986 and type_text not in (accident_type.code, accident_type.name_zh):
             notes.append(f"原始事故类型：{type_text}")
         if proposal is not None:
             notes.append(f"事故类型按经过推定：{accident_type.name_zh}"
@@ -331,6 +339,7 @@ class AccidentImport(ImportSpec):
             "is_imported": True,
             "type_proposal": ({"code": accident_type.code, "name": accident_type.name_zh, "keyword": proposal.keyword}
                               if proposal is not None else None),
+            "_type_how": "chosen" if chosen else ("proposed" if proposal is not None else "given"),
             "_event": event or (f"{unit_name}|{occurred_at.isoformat()}" if per_victim else ""),
             "_victim": (f"{victim or '?'}（{OUTCOME_LABEL.get(outcome or '', '伤亡情况不详')}）" if per_victim else ""),
             "_explicit": sorted(explicit),
@@ -353,6 +362,47 @@ class AccidentImport(ImportSpec):
         if data.get("_victims"):
             out.append("伤亡人员：" + "；".join(data["_victims"]))
         return out
+
+    # --- the preview the person confirms (documents.imports) --------------------------------
+
+    override_key = "type"
+
+    def override_choices(self, ctx: Context) -> list[tuple[str, str]]:
+        return [(t.code, f"{t.code} {t.name_zh}（{lst.standard}）")
+                for lst in (law.GB6441_1986, law.GB6441_2025) for t in lst.types]
+
+    def preview_rows(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> dict[int, list[Change]]:
+        """Per event (its first row): the type — proposed from the narrative with its keyword,
+        given in the file, or chosen — and the deaths and injuries counted over its victim
+        rows; the other victim rows of the event name the row they are merged into."""
+        events, _problems = merge_events(rows)
+        out: dict[int, list[Change]] = {}
+        for row_no, row in events:
+            kind = law.accident_types_for(timezone.localtime(row["occurred_at"]).date())
+            name = next((t.name_zh for t in kind.types if t.code == row["type_code"]), row["type_code"])
+            how = row.get("_type_how")
+            proposal = row.get("type_proposal") or {}
+            shown = (f"{row['type_code']} {name}"
+                     + ("（按经过推定" + (f"，关键词“{proposal.get('keyword')}”" if proposal.get("keyword") else "，未找到关键词")
+                        + "，请核对）" if how == "proposed" else "（已选择）" if how == "chosen" else ""))
+            changes = [Change("事故类型", "", shown), Change("死亡人数", "", str(row["deaths"]))]
+            for key, label in (("missing", "下落不明人数"), ("serious_injuries", "重伤人数"), ("minor_injuries", "轻伤人数")):
+                if row[key]:
+                    changes.append(Change(label, "", str(row[key])))
+            if row.get("_rows", 1) > 1:
+                changes.append(Change("伤亡人员", "", f"{row['_rows']} 行合并为一起事故：" + "；".join(row["_victims"])))
+            out[row_no] = changes
+        first_of: dict[str, int] = {}
+        for row_no, row in rows:
+            key = row.get("_event") or ""
+            if key and key in first_of:
+                out[row_no] = [Change("伤亡人员", "", f"并入第 {first_of[key]} 行的事故：{row.get('_victim', '')}")]
+            elif key:
+                first_of[key] = row_no
+        return out
+
+    def group_of(self, data: dict[str, Any]) -> str:
+        return str(data.get("_event") or "")
 
     def check_all(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> list[RowProblem]:
         events, problems = merge_events(rows)
@@ -381,12 +431,42 @@ class AccidentImport(ImportSpec):
         deaths = 0
         events, _problems = merge_events(rows)
         done = 0
-        for _row_no, row in events:
-            acc = accident_report(actor=ctx.actor, data={k: v for k, v in row.items() if not k.startswith("_")})
+        by_event: dict[str, int] = {}
+        ids_by_row: dict[int, int] = {}
+        for row_no, row in events:
+            acc = accident_report(actor=ctx.actor, data={k: v for k, v in row.items()
+                                                         if not k.startswith("_") and k != "type_proposal"})
             deaths += acc.deaths
             done += row.get("_rows", 1)
+            ids_by_row[row_no] = acc.pk
+            if row.get("_event"):
+                by_event[row["_event"]] = acc.pk
             progress.advance(base + done)
-        return {"created": len(events), "deaths": deaths}
+        # every row names the accident it went into (victim rows of one event: the same one)
+        ids = [ids_by_row.get(n) or by_event[data["_event"]] for n, data in rows]
+        return {"created": len(events), "ids": ids, "deaths": deaths}
+
+    # --- undo (documents.imports); no update by key: an accident has no number of its own that a
+    # ledger or foreign data carries over (an OSHA inspection number is kept in the notes only).
+
+    def stamps(self, ids: list[str]) -> dict[str, str]:
+        return accident_stamps([int(i) for i in ids])
+
+    def undo(self, created: list[tuple[str, str]], updated: list[tuple[str, dict[str, Any], str]], ctx: Context) -> None:
+        accidents_import_undo(actor=ctx.actor, created=created, note=f"导入文件 {ctx.params.get('filename', '')}")
+
+
+def chosen_type(code: str, day: dt.date) -> law.AccidentType:
+    """The type the person chose for a row: a code of the list in force on the day, or a
+    GB/T 6441-1986 code carried over to GB 6441—2025 on a later day."""
+    types = law.accident_types_for(day)
+    for t in types.types:
+        if t.code == code:
+            return t
+    if types is not law.GB6441_1986 and any(t.code == code for t in law.GB6441_1986.types):
+        return law.to_2025_type(code)
+    raise RowError(LABEL["type"], f"所选类型 {code} 不属于事故发生时施行的 {types.standard}",
+                   f"the type chosen, {code}, is not in {types.standard}, in force on the day", code)
 
 
 def merge_events(rows: list[tuple[int, dict[str, Any]]]) -> tuple[list[tuple[int, dict[str, Any]]], list[RowProblem]]:

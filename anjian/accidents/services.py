@@ -23,6 +23,7 @@ from anjian.accidents.choices import (
     Misreport,
     SubjectKind,
 )
+from anjian.accidents.hooks import accident_graded, supervision_raised
 from anjian.accidents.models import (
     Accident,
     AccidentMisreport,
@@ -38,6 +39,7 @@ from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, scope_allows
 from anjian.core.workflow import Owner, State, Transition, Workflow
 from anjian.documents.attachments import attachments_add
+from anjian.documents.imports import has_dependents, history_stamps
 from anjian.enterprises.risk import schedule_recompute
 from anjian.inbox import registry as due_registry
 from anjian.inbox.models import DueItem, DueState
@@ -248,6 +250,14 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
     accident_type = _accident_type((data.get("type_code") or "").strip(), _local_date(occurred_at))
     jurisdiction = _place(data, enterprise)
     sector = data.get("sector") or (enterprise.sector if enterprise is not None else None)
+    if enterprise is not None and _is_actor(actor) and not scope_allows(
+        actor, "accidents.report", jurisdiction=enterprise.jurisdiction, sector=enterprise.sector
+    ):
+        # A record about an enterprise takes the enterprise's place and sector unless staff who
+        # supervise it say otherwise: an enterprise reporting its own accident with a point in
+        # another district (or another sector) cannot route it away from its supervisors. The
+        # point it gave stays the accident's point.
+        jurisdiction, sector = enterprise.jurisdiction, enterprise.sector
     if _is_actor(actor) and not scope_allows(
         actor, "accidents.report", jurisdiction=jurisdiction, sector=sector, enterprise=enterprise
     ):
@@ -300,6 +310,7 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
     acc.supervision = _supervision(acc.deaths)
     acc._change_reason = "快报"  # type: ignore[attr-defined]
     acc.save()
+    supervision_raised(acc, before=0, actor=actor)
     schedule_recompute(acc.enterprise_id)  # accidents and deaths move the enterprise's colour
     record_event(
         acc, "reported", actor=actor,
@@ -312,6 +323,7 @@ def accident_report(*, actor: Any, data: dict[str, Any]) -> Accident:
         # 核报 to-do, raises no target warning and is never judged late.
         return acc
     _open_verify(acc, actor)
+    accident_graded(acc, actor)  # registered receivers (emergency opens an incident at or above a grade)
 
     targets_refresh_after_commit(acc.occurred_at)
     if acc.late_minutes is not None:
@@ -420,15 +432,17 @@ def accident_supplement(
     for key, value in new.items():
         setattr(acc, key, value)
     _grade(acc)
+    supervision_before = acc.supervision
     acc.supervision = _supervision(acc.deaths)
     acc.updated_at = timezone.now()
     supplement.grade_after = acc.grade
     raised = before is not None and acc.grade is not None and acc.grade > before
     if raised:
         acc.grade_raised = True
-    acc._change_reason = f"续报（{changed_on}）"  # type: ignore[attr-defined]
+    acc._change_reason = gettext_noop("续报") + f"：{changed_on}"  # type: ignore[attr-defined]
     acc.save()
     supplement.save()
+    supervision_raised(acc, before=supervision_before, actor=actor)
     schedule_recompute(acc.enterprise_id)
     record_event(
         acc, "supplemented", actor=actor,
@@ -439,6 +453,8 @@ def accident_supplement(
     )
     if raised:
         _flag_grade_raised(acc, law.AccidentGrade(before), law.AccidentGrade(acc.grade), changed_on, actor)
+    if acc.grade != before:
+        accident_graded(acc, actor)
 
     targets_refresh_after_commit(acc.occurred_at)
     return supplement
@@ -673,7 +689,7 @@ def investigation_appraisal_end(*, actor: Any, investigation: Investigation, end
     inv.appraisal_days += days
     inv.appraisal_started_on = None
     _recompute_due(inv)
-    inv._change_reason = f"技术鉴定{days}日不计入调查期限"  # type: ignore[attr-defined]
+    inv._change_reason = gettext_noop("技术鉴定不计入调查期限的天数") + f"：{days}"  # type: ignore[attr-defined]
     inv.save(update_fields=["appraisal_days", "appraisal_started_on", "due_on"])
     INVESTIGATION_WORKFLOW.apply(
         inv, InvestigationStatus.INVESTIGATING, actor=actor, note=note,
@@ -696,7 +712,7 @@ def investigation_extend(*, actor: Any, investigation: Investigation, days: int,
         _recompute_due(inv)
     except ValueError as exc:
         raise DomainError(str(exc).split(" / ")[0], str(exc).split(" / ")[-1], field="days") from exc
-    inv._change_reason = f"批准延长{days}日"  # type: ignore[attr-defined]
+    inv._change_reason = gettext_noop("批准延长的天数") + f"：{days}"  # type: ignore[attr-defined]
     inv.save(update_fields=["extension_days", "due_on"])
     due_open(inv, INVESTIGATION_REPORT_DUE.code, title=f"调查中：{inv.accident.title}", due_at=_end_of(inv.due_on),
              url=INVESTIGATION_WORKFLOW.url(inv), owner_jurisdiction=inv.lead_jurisdiction)
@@ -785,7 +801,7 @@ def investigation_publish(*, actor: Any, investigation: Investigation, published
     if inv.replied_on is None:
         raise DomainError("批复后方可公开调查报告", "Publish after the reply")
     inv.published_on = _day_arg(published_on, "published_on")
-    inv._change_reason = "公开调查报告"  # type: ignore[attr-defined]
+    inv._change_reason = gettext_noop("公开调查报告")  # type: ignore[attr-defined]
     inv.save(update_fields=["published_on"])
     record_event(inv, "published", actor=actor, summary=Msg(gettext_noop("调查报告已向社会公布（{on}）"), on=published_on))
     return inv
@@ -879,3 +895,46 @@ def reference_figure_set(*, actor: Any, year: int, jurisdiction: Jurisdiction, d
                              else gettext_noop("修改{year}年{place}统计参考数据"), year=year, place=jurisdiction.name),
                  data={k: str(v) for k, v in values.items() if k not in ("entered_by", "updated_at")})
     return figure
+
+
+def accident_stamps(ids: list[int]) -> dict[str, str]:
+    """The latest history version of each accident (undo of an import compares it)."""
+    return history_stamps(Accident, ids)
+
+
+@transaction.atomic
+def accidents_import_undo(*, actor: Any, created: list[tuple[str, str]], note: str = "") -> int:
+    """Undo an import of historical accidents: the imported accidents it created are deleted —
+    only when none changed since (history version still the import's), nothing refers to one
+    and the actor may still import accidents there; otherwise nothing is undone."""
+    ids = [int(pk) for pk, _stamp in created]
+    current = accident_stamps(ids)
+    objs = Accident.objects.select_for_update().in_bulk(ids)
+    touched: list[str] = []
+    for pk, stamp in created:
+        acc = objs.get(int(pk))
+        if acc is None or not acc.is_imported or current.get(pk) != stamp or has_dependents(acc):
+            touched.append(f"#{pk}" if acc is None else acc.unit_name)
+        elif actor is not None and not scope_allows(actor, "accidents.import", jurisdiction=acc.jurisdiction):
+            raise NotAllowed("您已无权处理这些事故记录，不能撤销", "You may no longer act on these accidents: cannot undo")
+    if touched:
+        names = "、".join(touched[:5]) + ("等" if len(touched) > 5 else "")
+        raise DomainError(
+            f"{len(touched)} 起事故在导入后已被修改或已有关联记录（{names}），不能撤销",
+            f"{len(touched)} accidents changed after the import or have related records ({', '.join(touched[:5])}): "
+            "the import cannot be undone",
+        )
+    reason = ("撤销导入" + (f"：{note}" if note else ""))[:100]
+    enterprises = set()
+    for pk, _stamp in created:
+        acc = objs[int(pk)]
+        due_close(acc, state=DueState.CANCELLED)
+        record_event(acc, "deleted", actor=actor, note=note,
+                     summary=Msg(gettext_noop("撤销导入，删除：{unit}"), unit=acc.unit_name))
+        enterprises.add(acc.enterprise_id)
+        acc._change_reason = reason  # type: ignore[attr-defined]
+        acc.delete()
+    for enterprise_id in enterprises:
+        if enterprise_id:
+            schedule_recompute(enterprise_id)
+    return len(created)

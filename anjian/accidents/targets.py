@@ -94,7 +94,7 @@ def target_set(
     target.quota, target.amber_ratio, target.red_ratio = quota, amber_ratio, red_ratio
     target.parent, target.note = parent, note[:200]
     target.set_by = actor if _is_actor(actor) else None
-    target._change_reason = "下达控制指标" if created else "调整控制指标"  # type: ignore[attr-defined]
+    target._change_reason = gettext_noop("下达控制指标") if created else gettext_noop("调整控制指标")  # type: ignore[attr-defined]
     target.save()
     record_event(target, "set", actor=actor, summary=Msg(gettext_noop("下达控制指标：{target}") if created
                                                              else gettext_noop("调整控制指标：{target}"), target=str(target)))

@@ -47,7 +47,7 @@ from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, post_form_action, require_action
 from anjian.documents.exports import Column, csv_response, xlsx_response
-from anjian.documents.imports import import_start
+from anjian.documents.imports import import_start, preview_imports
 from anjian.documents.models import Attachment
 from anjian.jobs.models import Job, JobStatus
 from anjian.orgs.models import DepartmentKind, Jurisdiction
@@ -464,7 +464,9 @@ def monthly_report_download_view(request: HttpRequest, pk: int, fmt: str) -> Htt
 
 @require_action("accidents.import")
 def accident_import_view(request: HttpRequest) -> HttpResponse:
-    """Upload a ledger (xlsx/csv) of historical accidents; the import runs as a job."""
+    """Upload a ledger (xlsx/csv) of historical accidents, then confirm it on the batch's page
+    (``documents.imports``): the column mapping, the dry run with every error, and per event the
+    accident type (proposed from the narrative, changeable per row) and the deaths counted."""
 
     jurisdictions = Jurisdiction.objects.restrict(request.user, "accidents.import").filter(level__lte=2).order_by("path")
     if request.method == "POST":
@@ -478,12 +480,14 @@ def accident_import_view(request: HttpRequest) -> HttpResponse:
                 params["jurisdiction"] = get_in_scope(Jurisdiction.objects.all(), request.user, "accidents.import", pk=raw).pk
             if (category := request.POST.get("category", "")) in Category.values:
                 params["category"] = category
-            job = import_start(kind="accidents", actor=request.user, upload=upload, params=params)
+            with preview_imports():
+                batch = import_start(kind="accidents", actor=request.user, upload=upload, params=params)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("已开始导入，请在任务页查看结果"))
-            return redirect("jobs:detail", pk=job.pk)
+            # the mapping, the dry run and the preview to confirm (type proposed from the
+            # narrative, deaths per event) come first, on the batch's page; nothing is stored yet
+            return redirect("documents:import_batch", pk=batch.pk)
 
     return render(request, "accidents/import.html", {
         "jurisdictions": jurisdictions, "categories": Categories.choices,

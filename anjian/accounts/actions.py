@@ -31,6 +31,7 @@ def register(code: str, label: str | Promise, group: str | Promise) -> None:
 
 for _code, _label, _group in [
     ("dashboard.view", _("查看首页与统计"), _("平台")),
+    ("dashboard.cockpit", _("查看领导驾驶舱"), _("平台")),
     ("inbox.view", _("查看待办"), _("平台")),
     ("jobs.view", _("查看后台任务"), _("平台")),
     ("audit.view", _("检索审计记录"), _("平台")),

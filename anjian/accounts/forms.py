@@ -15,8 +15,9 @@ class LoginForm(forms.Form):
     password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
 
 
-class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
+class PasswordSetForm(forms.Form):
+    """The new password, set through a one-time link (``services.password_link_use``)."""
+
     new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
     new_password2 = forms.CharField(label=_("确认新密码"), widget=forms.PasswordInput)
 
@@ -25,6 +26,13 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password") != data.get("new_password2"):
             self.add_error("new_password2", _("两次输入的新密码不一致"))
         return data
+
+
+class PasswordChangeForm(PasswordSetForm):
+    """The new password twice, after the old one."""
+
+    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
+    field_order = ["old_password", "new_password", "new_password2"]
 
 
 class TokenForm(forms.Form):

@@ -17,6 +17,7 @@ result workbook — a job and its files are visible only to the person who start
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
 import tempfile
@@ -24,14 +25,16 @@ from typing import Any
 
 from django.apps import apps
 from django.core.files import File
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from anjian.accounts import delegation
-from anjian.accounts.models import Role, User
+from anjian.accounts.models import Membership, Role, User
 from anjian.accounts.services import INTAKE_ROLES, initial_password, membership_grant, user_create
 from anjian.audit.display import Both
 from anjian.audit.services import Msg, record_event
+from anjian.core.errors import DomainError, NotAllowed
 from anjian.core.text import parse_date
 from anjian.documents.exports import Column, write_xlsx
 from anjian.documents.imports import (
@@ -213,10 +216,14 @@ class UserImport(ImportSpec):
                                            "this username is taken"))
         return problems
 
+    def group_of(self, data: dict[str, Any]) -> str:
+        return str(data["username"])  # the grant rows of one person: stored in one chunk
+
     def commit(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, progress: Progress) -> dict[str, Any]:
         base = ctx.cache.get("progress_base", 0)
         users: dict[str, tuple[User, str]] = {}
         grants = 0
+        ids: list[int] = []
         for n, (_row_no, data) in enumerate(rows, start=1):
             username = data["username"]
             if username not in users:
@@ -227,9 +234,77 @@ class UserImport(ImportSpec):
             membership_grant(actor=ctx.actor, user=users[username][0], role=data["role"], **data["scope"],
                              valid_from=data["valid_from"], valid_until=data["valid_until"])
             grants += 1
+            ids.append(users[username][0].pk)
             progress.advance(base + n, f"已导入 {n} 行 / {n} rows imported")
-        _save_passwords(progress.job, [(u, p) for u, p in users.values()])
-        return {"created": len(users), "grants": grants}
+        ctx.cache.setdefault("passwords", []).extend(users.values())
+        return {"created": len(users), "grants": grants, "ids": ids}
+
+    def finish(self, ctx: Context, progress: Progress) -> None:
+        """The initial passwords of every chunk, once, as the job's result workbook."""
+        job = getattr(progress, "job", None)  # the pages' job; the command has none (no workbook then)
+        if ctx.cache.get("passwords") and job is not None:
+            _save_passwords(job, ctx.cache["passwords"])
+
+    # --- undo (documents.imports): stored in chunks, undone while the people are untouched ------
+    # No update by key: a row is a grant, and which grant of a stored person a row would replace
+    # is not written in a ledger; an existing username stays an error ("该用户名已存在").
+
+    def stamps(self, ids: list[str]) -> dict[str, str]:
+        return user_stamps([int(i) for i in ids])
+
+    def undo(self, created: list[tuple[str, str]], updated: list[tuple[str, dict[str, Any], str]], ctx: Context) -> None:
+        users_import_undo(actor=ctx.actor, created=created, note=f"导入文件 {ctx.params.get('filename', '')}")
+
+
+def user_stamps(ids: list[int]) -> dict[str, str]:
+    """A fingerprint of each imported person as the import left them: their account (password,
+    last login, name, mobile, unit, active) and every grant they hold. Any later login, password
+    change, edit or grant changes it, and the import is then not undone."""
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        grants: dict[int, list[Any]] = {}
+        for m in Membership.objects.filter(user_id__in=part).order_by("pk").values_list(
+            "user_id", "pk", "role_id", "jurisdiction_id", "department_id", "enterprise_id", "valid_from", "valid_until",
+            "is_active",
+        ):
+            grants.setdefault(m[0], []).append(m[1:])
+        for u in User.objects.filter(pk__in=part).values_list(
+            "pk", "password", "last_login", "display_name", "phone", "unit_name", "is_active"
+        ):
+            text = repr((u[1:], grants.get(u[0], [])))
+            out[str(u[0])] = hashlib.sha256(text.encode()).hexdigest()[:40]
+    return out
+
+
+@transaction.atomic
+def users_import_undo(*, actor: Any, created: list[tuple[str, str]], note: str = "") -> int:
+    """Undo a user import: the people it created are deleted with their grants — only when none
+    has logged in or been changed since (``user_stamps``) and the administrator still reaches
+    every grant; otherwise nothing is undone. Audited on each person and on the administrator."""
+    ids = [int(pk) for pk, _stamp in created]
+    current = user_stamps(ids)
+    objs = User.objects.select_for_update().in_bulk(ids)
+    touched = [objs[int(pk)].username if int(pk) in objs else f"#{pk}" for pk, stamp in created
+               if int(pk) not in objs or current.get(pk) != stamp or objs[int(pk)].last_login is not None]
+    if touched:
+        names = "、".join(touched[:5]) + ("等" if len(touched) > 5 else "")
+        raise DomainError(f"{len(touched)} 个用户在导入后已登录或被修改（{names}），不能撤销",
+                          f"{len(touched)} users logged in or changed after the import ({', '.join(touched[:5])}): "
+                          "the import cannot be undone")
+    if actor is not None:
+        for m in Membership.objects.filter(user_id__in=ids).select_related("jurisdiction", "department", "enterprise"):
+            path = delegation.scope_path(**{k: getattr(m, k) for k in ("jurisdiction", "department", "enterprise")
+                                            if getattr(m, k) is not None})
+            if not delegation.reaches(actor, path):
+                raise NotAllowed("这些用户的授权超出您的管理范围，不能撤销",
+                                 "These users hold grants beyond the territory you manage: cannot undo")
+    for pk, _stamp in created:
+        user = objs[int(pk)]
+        record_event(user, "deleted", actor=actor, note=note,
+                     summary=Msg(gettext_noop("撤销导入，删除用户：{name}"), name=user.username))
+        user.delete()
+    return len(created)
 
 
 def _save_passwords(job: Job, created: list[tuple[User, str]]) -> None:

@@ -168,3 +168,27 @@ class LoginCounter(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PasswordLink(models.Model):
+    """A one-time link with which a user sets their own password (first login or after a reset),
+    handed over by an administrator instead of an initial password (no e-mail server assumed).
+    Only a SHA-256 hash of the link's key is stored; the link is shown once, works once, and
+    expires after ``PASSWORD_LINK_HOURS``; a newer link for the same user revokes the older ones."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_links")
+    key_hash = models.CharField(_("摘要"), max_length=64, unique=True)
+    created_by = models.ForeignKey(User, verbose_name=_("生成人"), null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("过期时间"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("设置密码链接")
+        verbose_name_plural = _("设置密码链接")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 
 from anjian.accounts import delegation
 from anjian.accounts.actions import ACTIONS, action_labels
-from anjian.accounts.models import ApiToken, LoginCounter, Membership, Role, User
+from anjian.accounts.models import ApiToken, LoginCounter, Membership, PasswordLink, Role, User
 from anjian.audit.display import Both
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
@@ -41,14 +41,14 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
     },
     {
         "code": "city_office", "name": "市安委办", "name_en": "City safety committee office",
-        "actions": ["dashboard.view", "inbox.view", "jobs.view", "audit.view", "orgs.view", "accounts.view",
+        "actions": ["dashboard.view", "dashboard.cockpit", "inbox.view", "jobs.view", "audit.view", "orgs.view", "accounts.view",
                     "documents.*", "enterprises.*", "monitoring.*", "accidents.*",
                     "hazards.*", "public_reports.*", "grids.*", "checklists.*", "enforcement.*", "committee.*",
                     "responsibility.*", "emergency.*"],
     },
     {
         "code": "district_office", "name": "区安委办", "name_en": "District safety office",
-        "actions": ["dashboard.view", "inbox.view", "jobs.view", "orgs.view", "orgs.risk", "accounts.view", "documents.*",
+        "actions": ["dashboard.view", "dashboard.cockpit", "inbox.view", "jobs.view", "orgs.view", "orgs.risk", "accounts.view", "documents.*",
                     "enterprises.*", "monitoring.*", "accidents.*",
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise", "hazards.penalty",
                     "public_reports.view", "public_reports.triage", "public_reports.handle", "public_reports.verify",
@@ -60,7 +60,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
     },
     {
         "code": "street_office", "name": "街道安办", "name_en": "Street safety office",
-        "actions": ["dashboard.view", "inbox.view", "jobs.view", "orgs.view", "enterprises.view",
+        "actions": ["dashboard.view", "dashboard.cockpit", "inbox.view", "jobs.view", "orgs.view", "enterprises.view",
                     "enterprises.add", "enterprises.change", "enterprises.export", "monitoring.view", "accidents.view", "accidents.report", "accidents.supplement",
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.rectify",
                     "public_reports.view", "public_reports.handle", "grids.view", "grids.manage", "grids.plan", "grids.patrol",
@@ -70,7 +70,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
     },
     {
         "code": "regulator", "name": "行业监管部门", "name_en": "Sector regulator",
-        "actions": ["dashboard.view", "inbox.view", "jobs.view", "orgs.view", "documents.*", "enterprises.*",
+        "actions": ["dashboard.view", "dashboard.cockpit", "inbox.view", "jobs.view", "orgs.view", "documents.*", "enterprises.*",
                     "monitoring.*", "accidents.view", "accidents.report", "accidents.supplement", "accidents.investigate",
                     "hazards.view", "hazards.report", "hazards.confirm", "hazards.verify", "hazards.reroute", "hazards.supervise", "hazards.penalty",
                     "public_reports.view", "public_reports.triage", "public_reports.handle", "public_reports.verify",
@@ -110,7 +110,7 @@ SYSTEM_ROLES: list[dict[str, Any]] = [
     },
     {
         "code": "leader", "name": "领导", "name_en": "Leader (read-only)",
-        "actions": ["dashboard.view", "inbox.view", "orgs.view", "enterprises.view", "enterprises.export",
+        "actions": ["dashboard.view", "dashboard.cockpit", "inbox.view", "orgs.view", "enterprises.view", "enterprises.export",
                     "monitoring.view", "accidents.view",
                     "hazards.view", "public_reports.view", "grids.view", "checklists.view", "enforcement.view",
                     "committee.view", "responsibility.view", "emergency.view"],
@@ -130,8 +130,20 @@ _FUNDS_TRAINING_ACTIONS: dict[str, list[str]] = {
     "custody": ["funds.view", "funds.visit", "funds.cost", "funds.tech", "training.view", "training.manage"],
     "leader": ["funds.view", "training.view"],
 }
+# 两客一危 vehicles (vehicles app): registering vehicles is the carrier's, geofences the government's.
+_VEHICLE_ACTIONS: dict[str, list[str]] = {
+    "city_office": ["vehicles.*"],
+    "district_office": ["vehicles.*"],
+    "regulator": ["vehicles.*"],
+    "street_office": ["vehicles.view"],
+    "grid_inspector": ["vehicles.view"],
+    "enterprise": ["vehicles.view", "vehicles.change"],
+    "leader": ["vehicles.view"],
+}
 for _spec in SYSTEM_ROLES:
     _spec["actions"] = _spec["actions"] + [a for a in _FUNDS_TRAINING_ACTIONS.get(_spec["code"], [])
+                                           if a not in _spec["actions"]]
+    _spec["actions"] = _spec["actions"] + [a for a in _VEHICLE_ACTIONS.get(_spec["code"], [])
                                            if a not in _spec["actions"]]
 
 
@@ -162,7 +174,7 @@ def roles_ensure_system() -> int:
             continue
         role.actions = sorted(set(role.actions) | set(new))
         role.offered_actions = sorted(set(role.offered_actions) | set(spec["actions"]))
-        role._change_reason = "升级：补充新增的默认操作"  # type: ignore[attr-defined]
+        role._change_reason = gettext_noop("升级补充新增的默认操作")  # type: ignore[attr-defined]
         role.save(update_fields=["actions", "offered_actions"])
         record_event(role, "defaults_added", actor=None, summary=Msg(gettext_noop("升级补充默认操作：{actions}"),
                                                                                        actions=action_labels(new)), data={"added": new})
@@ -293,12 +305,37 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
         record_event(m.user, "membership_revoked", actor=actor, summary=Msg(gettext_noop("撤销授权：{m}"), m=str(m)))
 
 
+@transaction.atomic
+def memberships_follow_unit(*, actor: Any, old: Any, new: Any, reason: str) -> list[Membership]:
+    """A merger retired ``old`` and ``new`` absorbed it: the active grants scoped to ``old`` move
+    to ``new``, its successor — same user, role and dates. The people who served the retired
+    street serve the merged one (its territory now includes theirs); a grant left on a retired
+    unit would see nothing, and ending it would lock them out on the day of the merger. Each move
+    is a history row (with the reason) and an event on the user's timeline; revoked grants stay
+    where they were (history). Called by ``grids.adjustments.merge_commit``, whose actor may
+    change both units (``orgs.change``): the grant is not new, so the delegation checks of
+    ``membership_grant`` do not apply."""
+    moved = []
+    for m in (Membership.objects.select_for_update().filter(jurisdiction=old, is_active=True)
+              .select_related("user", "role").order_by("pk")):
+        m.jurisdiction = new
+        m._change_reason = f"合并：{reason}"[:100]  # type: ignore[attr-defined]
+        m.save(update_fields=["jurisdiction"])
+        forget_grants(m.user)
+        record_event(m.user, "membership_moved", actor=actor, note=reason,
+                     summary=Msg(gettext_noop("授权随区划合并转移：{role}，{old} → {new}"), role=m.role.name,
+                                 old=old.name, new=new.name),
+                     data={"membership": m.pk, "from": old.code, "to": new.code})
+        moved.append(m)
+    return moved
+
+
 def user_update(*, actor: Any, user: User, display_name: str, phone: str, email: str = "") -> User:
     _require_user_managed(actor, user)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         user.display_name, user.phone, user.email = display_name.strip(), phone.strip(), email.strip()
-        user._change_reason = "修改用户信息"  # type: ignore[attr-defined]
+        user._change_reason = gettext_noop("修改用户信息")  # type: ignore[attr-defined]
         user.save(update_fields=["display_name", "phone", "email"])
         record_event(user, "updated", actor=actor, summary=Msg(gettext_noop("修改用户 {user} 的信息"), user=user.username))
     return user
@@ -312,7 +349,7 @@ def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         user.is_active = active
-        user._change_reason = reason or ("启用账号" if active else "停用账号")  # type: ignore[attr-defined]
+        user._change_reason = reason or (gettext_noop("启用账号") if active else gettext_noop("停用账号"))  # type: ignore[attr-defined]
         user.save(update_fields=["is_active"])
         revoked = 0
         if not active:
@@ -345,6 +382,75 @@ def user_reset_password(*, actor: Any, user: User) -> str:
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         record_event(user, "password_reset", actor=actor, summary=Msg(gettext_noop("重置用户 {user} 的初始密码，吊销其API令牌"), user=user.username))
     return raw
+
+
+def _link_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def password_link_create(*, actor: Any, user: User) -> str:
+    """A one-time link key for ``user`` to set their own password, instead of an initial password
+    the administrator reads out. The account's current password stops working at once (so that a
+    password handed over earlier cannot be used alongside the link), earlier unused links are
+    revoked, and API tokens are revoked as on a reset. Only the key's SHA-256 hash is stored; the
+    key is returned once; the link works once and for ``PASSWORD_LINK_HOURS``."""
+    _require_user_managed(actor, user)
+    raw = secrets.token_urlsafe(32)
+    now = timezone.now()
+    hours = int(settings.PASSWORD_LINK_HOURS)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        PasswordLink.objects.filter(user=user, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
+        PasswordLink.objects.create(user=user, key_hash=_link_hash(raw), created_at=now,
+                                    expires_at=now + dt.timedelta(hours=hours),
+                                    created_by=actor if getattr(actor, "pk", None) else None)
+        user.set_unusable_password()
+        user.must_change_password = True
+        user._change_reason = gettext_noop("生成设置密码链接")  # type: ignore[attr-defined]
+        user.save(update_fields=["password", "must_change_password"])
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        record_event(user, "password_link_created", actor=actor,
+                     summary=Msg(gettext_noop("为用户 {user} 生成一次性设置密码链接（{hours} 小时内有效），原密码失效"),
+                                 user=user.username, hours=hours))
+    return raw
+
+
+LINK_INVALID = ("链接无效、已使用或已过期，请联系管理员重新生成",
+                "The link is invalid, already used or expired: ask your administrator for a new one")
+
+
+def password_link_check(raw: str) -> PasswordLink:
+    """The usable link of this key, or ``DomainError`` (one message for every reason, so that the
+    page tells an outsider nothing)."""
+    link = PasswordLink.objects.select_related("user").filter(key_hash=_link_hash(raw or "")).first()
+    if (link is None or link.used_at or link.revoked_at or link.expires_at <= timezone.now()
+            or not link.user.is_active):
+        raise DomainError(*LINK_INVALID)
+    return link
+
+
+@transaction.atomic
+def password_link_use(*, raw: str, new: str) -> User:
+    """Set the password through a one-time link: checked, used up in the same transaction (a
+    second use, even a concurrent one, is refused), audited as the user's own act."""
+    link = password_link_check(raw)
+    link = PasswordLink.objects.select_for_update().select_related("user").get(pk=link.pk)
+    if link.used_at or link.revoked_at or link.expires_at <= timezone.now():
+        raise DomainError(*LINK_INVALID)
+    user = link.user
+    try:
+        validate_password(new, user)
+    except ValidationError as exc:
+        raise DomainError("；".join(exc.messages), "; ".join(exc.messages), field="new_password") from exc
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    user.set_password(new)
+    user.must_change_password = False
+    user._change_reason = gettext_noop("通过一次性链接设置密码")  # type: ignore[attr-defined]
+    user.save(update_fields=["password", "must_change_password"])
+    record_event(user, "password_set_by_link", actor=user, summary=Msg(gettext_noop("通过一次性链接设置密码")),
+                 data={"link": link.pk})
+    return user
 
 
 @transaction.atomic
@@ -429,12 +535,12 @@ def token_authenticate(raw: str) -> User | None:
 # its own colleagues' logins).
 
 
-def _counter_key(kind: str, value: str) -> str:
+def counter_key(kind: str, value: str) -> str:
     digest = hmac.new(settings.SECRET_KEY.encode(), f"login:{kind}:{value}".encode(), hashlib.sha256).hexdigest()
     return f"{kind}:{digest[:64]}"
 
 
-def _counter_bump(key: str, window: int) -> int:
+def counter_bump(key: str, window: int) -> int:
     """Add one to the counter ``key`` (a new window when absent or expired); the new count."""
     now = timezone.now()
     expires = now + dt.timedelta(seconds=window)
@@ -459,11 +565,11 @@ def login_attempt_begin(username: str, ip: str) -> bool:
     without checking the password."""
     LoginCounter.objects.filter(expires_at__lte=timezone.now() - dt.timedelta(seconds=60)).delete()
     window = settings.LOGIN_THROTTLE_WINDOW
-    account = _counter_bump(_counter_key("acct", username.strip().lower()), window)
-    address = _counter_bump(_counter_key("ip", ip or "unknown"), window)
+    account = counter_bump(counter_key("acct", username.strip().lower()), window)
+    address = counter_bump(counter_key("ip", ip or "unknown"), window)
     return account <= settings.LOGIN_THROTTLE_ATTEMPTS and address <= settings.LOGIN_THROTTLE_IP_ATTEMPTS
 
 
 def login_succeeded(username: str, ip: str) -> None:
-    LoginCounter.objects.filter(key=_counter_key("acct", username.strip().lower())).delete()
-    LoginCounter.objects.filter(key=_counter_key("ip", ip or "unknown"), count__gt=0).update(count=F("count") - 1)
+    LoginCounter.objects.filter(key=counter_key("acct", username.strip().lower())).delete()
+    LoginCounter.objects.filter(key=counter_key("ip", ip or "unknown"), count__gt=0).update(count=F("count") - 1)

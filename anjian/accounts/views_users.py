@@ -8,14 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anjian.accounts import delegation, services
-from anjian.accounts.forms import GrantForm, UserCreateForm, UserEditForm, UserImportForm
+from anjian.accounts.forms import GrantForm, PasswordSetForm, UserCreateForm, UserEditForm, UserImportForm
 from anjian.accounts.imports import UserImport, template_workbook
 from anjian.accounts.models import Membership, User
 from anjian.accounts.selectors import visible_users
@@ -64,6 +66,9 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     initial = request.session.pop("initial_password", None)
     if initial and initial.get("user") != user.pk:
         initial = None
+    link = request.session.pop("password_link", None)
+    if link and link.get("user") != user.pk:
+        link = None
     grant_form = GrantForm(user=request.user) if manageable else None
     edit_form = UserEditForm(initial={"display_name": user.display_name, "phone": user.phone, "email": user.email})
     for form in (grant_form, edit_form):
@@ -73,6 +78,7 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_detail.html", {
         "u": user, "manageable": manageable, "grant_form": grant_form, "edit_form": edit_form,
         "memberships": memberships, "initial_password": initial["password"] if initial else "",
+        "password_link": link["url"] if link else "", "link_hours": settings.PASSWORD_LINK_HOURS,
         "events": timeline_for(user), "history": history_for(user),
     })
 
@@ -131,6 +137,43 @@ def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
     return _act(request, pk, lambda u, d: services.user_set_active(actor=request.user, user=u, active=active),
                 _("账号已启用。") if active else _("账号已停用，其API令牌已吊销。"))
+
+
+@require_POST
+@require_action("accounts.manage")
+def user_link_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A one-time link for the user to set their own password, shown once on the user's page."""
+    user = _get_visible(request, pk)
+
+    def run(data: dict[str, Any]) -> Any:
+        key = services.password_link_create(actor=request.user, user=user)
+        url = request.build_absolute_uri(reverse("accounts:password_set", args=[key]))
+        request.session["password_link"] = {"user": user.pk, "url": url}
+        return key
+
+    post_form_action(request, forms.Form(request.POST), run,
+                     _("已生成一次性设置密码链接。请把它交给本人；原密码已失效。"))
+    return redirect("accounts:user", user.pk)
+
+
+def password_set_view(request: HttpRequest, key: str) -> HttpResponse:
+    """The page a one-time link opens (no login): a new password, twice. An invalid, used or
+    expired link says so, the same for every reason."""
+    try:
+        link = services.password_link_check(key)
+    except DomainError as exc:
+        return render(request, "accounts/password_set.html", {"invalid": exc.message}, status=404)
+    form = PasswordSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_link_use(raw=key, new=form.cleaned_data["new_password"])
+        except DomainError as exc:
+            form.add_error("new_password" if exc.field == "new_password" else None, exc.message)
+        else:
+            messages.success(request, _("密码已设置，请用新密码登录。"))
+            return redirect("accounts:login")
+    return render(request, "accounts/password_set.html", {"form": form, "who": link.user},
+                  status=400 if form.errors else 200)
 
 
 # --- import ------------------------------------------------------------------------------

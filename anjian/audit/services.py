@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -10,13 +12,34 @@ from django.db import models
 from anjian.audit.display import Both, Msg
 from anjian.audit.models import Event
 
-__all__ = ["Both", "Msg", "actor_label", "record_event", "set_change_reason"]
+__all__ = ["ATTRIBUTIONS", "Attribution", "Both", "Msg", "actor_label", "record_event", "register_attribution",
+           "set_change_reason"]
 
 
 def actor_label(actor: Any) -> str:
     if actor is None:
         return "系统"
     return getattr(actor, "display_name", "") or actor.get_username()
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Somebody an action is done for (a custody provider's staff member acting for the
+    enterprise): merged into the event's ``data``; ``summary`` rewrites the event's text so that it
+    names both."""
+
+    data: dict[str, Any]
+    summary: Callable[[str | Msg], str | Msg]
+
+
+# Registered by the apps that know such relations (funds: custody); each is asked, in order, for
+# an event of an object by a person, and the first answer counts.
+ATTRIBUTIONS: list[Callable[[models.Model, Any], Attribution | None]] = []
+
+
+def register_attribution(fn: Callable[[models.Model, Any], Attribution | None]) -> None:
+    if fn not in ATTRIBUTIONS:
+        ATTRIBUTIONS.append(fn)
 
 
 def record_event(
@@ -33,6 +56,14 @@ def record_event(
     ``summary`` is a ``Msg`` (shown in the reader's language) or, for text that is data only, a
     string. ``verb`` must have a label (``anjian.audit.display.register_verb``).
     """
+    data = dict(data or {})
+    if getattr(actor, "pk", None) and "on_behalf_of" not in data:  # (a service may name both itself)
+        for attribute in ATTRIBUTIONS:
+            extra = attribute(obj, actor)
+            if extra is not None:
+                data.update(extra.data)
+                summary = extra.summary(summary)
+                break
     message = {}
     if isinstance(summary, Msg):
         message = summary.encode()
@@ -43,7 +74,7 @@ def record_event(
         verb=verb,
         summary=summary[:300],
         note=note,
-        data=data or {},
+        data=data,
         message=message,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor),

@@ -200,7 +200,7 @@ def version_publish(
                 .filter(template=v.template, status=VersionStatus.PUBLISHED).first())
     if previous is not None:
         previous.status, previous.retired_at = VersionStatus.RETIRED, now
-        previous._change_reason = f"被 v{v.number} 取代"  # type: ignore[attr-defined]
+        previous._change_reason = gettext_noop("被新版本取代") + f"：v{v.number}"  # type: ignore[attr-defined]
         previous.save(update_fields=["status", "retired_at"])
     v.status, v.published_at = VersionStatus.PUBLISHED, now
     v.effective_date = effective_date or timezone.localdate()

@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,9 +38,9 @@ from anjian.core.pagination import keyset_page
 from anjian.core.scoping import has_action
 from anjian.core.views import partial_or_full, post_form_action, require_action
 from anjian.documents.exports import bytes_response
+from anjian.documents.uploads import refuse_oversize
 from anjian.documents.views import import_page
 
-JSON_MAX_BYTES = 2 * 1024 * 1024
 JSON_MAX_DEPTH = 32  # a 浙里办 file nests five levels; deeper is refused before any work on it
 JSON_TOO_DEEP = (f"JSON 嵌套超过 {JSON_MAX_DEPTH} 层，不是检查表文件",
                  f"The JSON is nested deeper than {JSON_MAX_DEPTH} levels: not a checklist file")
@@ -204,11 +205,13 @@ def version_import_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action("checklists.manage")
 def json_load_view(request: HttpRequest) -> HttpResponse:
     form = JsonLoadForm(request.POST or None, request.FILES or None, user=request.user)
+    refuse_oversize(request, form)  # too large: refused while it streamed in (documents.uploads)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            if upload.size > JSON_MAX_BYTES:
-                raise DomainError("文件过大（上限 2 MB）", "The file is too large (2 MB at most)", field="file")
+            limit = settings.CHECKLIST_JSON_MAX_BYTES // 1048576
+            if upload.size > settings.CHECKLIST_JSON_MAX_BYTES:
+                raise DomainError(f"文件过大（上限 {limit} MB）", f"The file is too large ({limit} MB at most)", field="file")
             try:
                 data = json.loads(upload.read().decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:

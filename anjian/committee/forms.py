@@ -9,8 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.committee.models import CaseSource, MeetingKind, MemberRole, NoticeKind, VisitFocus
-from anjian.core.forms import DateInput, QueryForm, bootstrap
+from anjian.core.forms import DateInput, QueryForm, ScopedModelChoiceField, bootstrap
 from anjian.documents.models import DocumentSeries
+from anjian.hazards.models import HazardLevel
 from anjian.orgs.models import Department, DepartmentKind, Jurisdiction, JurisdictionLevel
 
 ROWS = 5
@@ -276,12 +277,34 @@ class VisitRecordForm(forms.Form):
     unit = forms.ChoiceField(label=_("交办单位"), required=False)
     requirement = forms.CharField(label=_("整改要求"), max_length=500, required=False)
     deadline = forms.DateField(label=_("整改期限"), widget=DateInput(), required=False)
+    # a finding at an enterprise: registered as a hazard (source 督导检查) and routed to its regulator
+    hazard_enterprise = ScopedModelChoiceField("enterprises@hazards.report", search=True, required=False,
+                                               label=_("发现隐患的企业"))
+    hazard_category = forms.CharField(label=_("隐患类别"), max_length=200, required=False)
+    hazard_description = forms.CharField(label=_("隐患描述"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    hazard_level = forms.ChoiceField(label=_("隐患等级"), choices=HazardLevel.choices, initial=HazardLevel.GENERAL,
+                                     required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["unit"].choices = [("", _("（不交办）")), *unit_choices(user, "committee.view")]
+        self.fields["hazard_enterprise"].bind(user)
         bootstrap(self, size="lg")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("hazard_enterprise") is not None and not (data.get("hazard_description") or "").strip():
+            self.add_error("hazard_description", _("请填写隐患描述"))
+        return data
+
+    def hazards(self) -> list[dict[str, Any]]:
+        enterprise = self.cleaned_data.get("hazard_enterprise")
+        if enterprise is None:
+            return []
+        return [{"enterprise": enterprise, "category": self.cleaned_data.get("hazard_category") or "督导发现",
+                 "description": self.cleaned_data["hazard_description"].strip(),
+                 "level": self.cleaned_data.get("hazard_level") or HazardLevel.GENERAL}]
 
     def tasks(self) -> list[dict[str, Any]]:
         value = self.cleaned_data.get("unit")

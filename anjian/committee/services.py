@@ -34,6 +34,7 @@ from anjian.committee.models import (
     VisitFocus,
     VisitStatus,
 )
+from anjian.committee.policy import terms_for
 from anjian.committee.workflow import (
     DUE_MINUTES,
     DUE_NOTICE,
@@ -48,9 +49,10 @@ from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
 from anjian.documents.numbering import number_issue
+from anjian.hazards.models import HazardLevel, HazardSource
+from anjian.hazards.services import hazard_report
 from anjian.inbox.services import due_close, due_open
 from anjian.orgs.models import Department, Jurisdiction
-from anjian.rules import assessment as rules
 
 register_verbs([
     ("committee.member_set", gettext_lazy("调整安委会成员单位")),
@@ -62,6 +64,7 @@ register_verbs([
     ("committee.task_read", gettext_lazy("签收督办任务")),
     ("committee.task_escalated", gettext_lazy("逾期升级督办")),
     ("committee.case_closed", gettext_lazy("督办事项办结")),
+    ("committee.case_deadline", gettext_lazy("调整办理期限")),
     ("committee.notice", gettext_lazy("印发通报")),
     ("committee.notice_read", gettext_lazy("通报已阅")),
     ("committee.interview", gettext_lazy("约谈")),
@@ -353,6 +356,25 @@ def task_return(*, actor: Any, task: Task, note: str, deadline: dt.date | None =
 
 
 @transaction.atomic
+def task_deadline_shorten(*, actor: Any, case: Case, deadline: dt.date, reason: str) -> int:
+    """Bring the deadline of the matter's unanswered tasks forward to ``deadline`` (an accident
+    raised from 重点 to 挂牌 督办); their to-dos follow. Returns how many tasks moved."""
+    c = _lock(Case, case, actor)
+    _require_issuer(actor, c)
+    moved = 0
+    for t in c.tasks.select_for_update().filter(status=TaskStatus.ASSIGNED, deadline__gt=deadline):
+        t.deadline = deadline
+        t._change_reason = reason[:100]  # type: ignore[attr-defined]
+        t.save(update_fields=["deadline"])
+        _open_task_due(t)
+        moved += 1
+    if moved:
+        record_event(c, "committee.case_deadline", actor=actor,
+                     summary=Msg(gettext_noop("{n} 项任务办理期限提前至 {due}"), n=moved, due=deadline), note=reason)
+    return moved
+
+
+@transaction.atomic
 def case_close(*, actor: Any, case: Case, note: str = "") -> Case:
     """The issuer closes the matter once every task is closed."""
     c = _lock(Case, case, actor)
@@ -391,7 +413,8 @@ def tasks_escalate_overdue(*, today: dt.date | None = None) -> int:
                          summary=Msg(gettext_noop("{unit} 逾期未反馈（期限 {deadline}），升级督办"), unit=t.unit_name,
                                      deadline=t.deadline))
             due_open(t, DUE_OVERDUE, title=f"逾期未反馈：{TASK_WORKFLOW.title(t)}",
-                     due_at=timezone.now() + dt.timedelta(days=2), url=TASK_WORKFLOW.url(t),
+                     due_at=timezone.now() + dt.timedelta(days=terms_for(t.case.jurisdiction).overdue_answer_days),
+                     url=TASK_WORKFLOW.url(t),
                      owner_jurisdiction=t.case.jurisdiction)
             done += 1
     return done
@@ -429,7 +452,7 @@ def notice_issue(
     n.number = _issue_number(actor, series, n.title, n)
     n.save(update_fields=["number"])
     url = reverse("committee:notice", args=[n.pk])
-    due_at = end_of(timezone.localdate() + dt.timedelta(days=rules.DEFAULT_POLICY.notice_read_days))
+    due_at = end_of(timezone.localdate() + dt.timedelta(days=terms_for(jurisdiction).notice_read_days))
     for unit in recipients:
         jur, dept = _task_unit(unit)
         r = NoticeReceipt.objects.create(notice=n, jurisdiction=jur, department=dept)
@@ -518,9 +541,12 @@ def visit_plan(*, actor: Any, jurisdiction: Jurisdiction, focus: str, title: str
 
 @transaction.atomic
 def visit_record(*, actor: Any, visit: Visit, findings: str, done_on: dt.date | None = None,
-                 files: Iterable[Any] = (), tasks: Iterable[dict[str, Any]] = ()) -> Visit:
+                 files: Iterable[Any] = (), tasks: Iterable[dict[str, Any]] = (),
+                 hazards: Iterable[dict[str, Any]] = ()) -> Visit:
     """Record the visit (on a phone, with photos); the findings given to units become a
-    supervised matter with their tasks."""
+    supervised matter with their tasks, and those found at an enterprise become hazards
+    (source 督导检查, found by the leading leader, routed to their regulator like any hazard):
+    ``hazards`` = ``[{"enterprise", "category", "description", "level"}]``."""
     v = _lock(Visit, visit, actor, "committee.supervise")
     if v.status == VisitStatus.DONE:
         raise DomainError("该督导已记录", "The visit is already recorded", field="visit")
@@ -535,10 +561,18 @@ def visit_record(*, actor: Any, visit: Visit, findings: str, done_on: dt.date | 
                              content=v.findings, jurisdiction=v.jurisdiction, tasks=tasks, instructed_on=v.done_on)
     v._change_reason = "记录督导情况"  # type: ignore[attr-defined]
     v.save()
+    found_at = timezone.make_aware(dt.datetime.combine(v.done_on, dt.time(9))) if v.done_on < timezone.localdate() \
+        else timezone.now()
+    hazard_ids = [hazard_report(
+        actor=actor, source=HazardSource.SUPERVISION, enterprise=h["enterprise"], category=h["category"],
+        description=h["description"], level=h.get("level") or HazardLevel.GENERAL, finder_name=v.leader,
+        found_at=found_at).pk for h in hazards]
     files = list(files)
     if files:
         attachments_add(owner=v, files=files, actor=actor)
-    record_event(v, "committee.visit_done", actor=actor,
-                 summary=Msg(gettext_noop("督导完成，交办 {n} 个单位"), n=len(tasks)), note=v.findings)
+    record_event(v, "committee.visit_done", actor=actor, data={"hazards": hazard_ids},
+                 summary=Msg(gettext_noop("督导完成，交办 {n} 个单位，登记隐患 {h} 项"), n=len(tasks), h=len(hazard_ids))
+                 if hazard_ids else Msg(gettext_noop("督导完成，交办 {n} 个单位"), n=len(tasks)),
+                 note=v.findings)
     due_close(v, DUE_VISIT)
     return v

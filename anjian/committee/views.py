@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anjian.audit.models import Event
 from anjian.audit.selectors import timeline_for
 from anjian.committee import services
 from anjian.committee.documents import interview_document, notice_document
@@ -53,23 +54,12 @@ from anjian.committee.selectors import (
 )
 from anjian.committee.workflow import TASK_WORKFLOW
 from anjian.core.errors import DomainError
-from anjian.core.pagination import keyset_page
+from anjian.core.pagination import keyset_page, list_query
 from anjian.core.scoping import can, has_action
 from anjian.core.views import post_form_action, require_action
-from anjian.documents.exports import Column, bytes_response, xlsx_response
+from anjian.documents.exports import bytes_response, column, xlsx_response
 from anjian.documents.models import Attachment
-
-
-def C(value: Any, header: str) -> Column:
-    """An export column: an attribute name or a function of the row."""
-    return Column(header, value if callable(value) else (lambda row, attr=value: getattr(row, attr)))
-
-
-def _query(request: HttpRequest) -> str:
-    q = request.GET.copy()
-    q.pop("after", None)
-    q.pop("before", None)
-    return q.urlencode()
+from anjian.hazards.models import Hazard
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, back: str, template: str = "committee/form.html",
@@ -84,8 +74,8 @@ def _refused(form: Any, exc: DomainError) -> None:
 # --- cases and tasks -----------------------------------------------------------------------------
 
 CASE_COLUMNS = [
-    C("number", "督办文号"), C("title", "督办事项"), C(lambda c: c.get_source_display(), "来源"),
-    C("leader", "批示领导"), C("instructed_on", "批示/决定日期"), C(lambda c: c.get_status_display(), "状态"),
+    column("number", "督办文号"), column("title", "督办事项"), column(lambda c: c.get_source_display(), "来源"),
+    column("leader", "批示领导"), column("instructed_on", "批示/决定日期"), column(lambda c: c.get_status_display(), "状态"),
 ]
 
 
@@ -97,7 +87,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         return xlsx_response(qs.order_by("-created_at"), CASE_COLUMNS, "督办事项.xlsx")
     page = keyset_page(qs, request.GET, sort="-created_at", size=20)
     return render(request, "committee/cases.html", {
-        "form": form, "page": page, "query": _query(request),
+        "form": form, "page": page, "query": list_query(request.GET),
         "can_create": has_action(request.user, "committee.supervise"),
     })
 
@@ -157,11 +147,11 @@ def task_list_view(request: HttpRequest) -> HttpResponse:
     qs = task_list(user=request.user, filters={"status": status} if status in TaskStatus.values else None)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(qs.order_by("deadline"), [
-            C(lambda t: t.case.title, "督办事项"), C(lambda t: t.unit_name, "承办单位"),
-            C("requirement", "办理要求"), C("deadline", "办理期限"), C(lambda t: t.get_status_display(), "状态"),
+            column(lambda t: t.case.title, "督办事项"), column(lambda t: t.unit_name, "承办单位"),
+            column("requirement", "办理要求"), column("deadline", "办理期限"), column(lambda t: t.get_status_display(), "状态"),
         ], "督办任务.xlsx")
     page = keyset_page(qs, request.GET, sort="deadline", size=20)
-    return render(request, "committee/tasks.html", {"page": page, "status": status, "query": _query(request),
+    return render(request, "committee/tasks.html", {"page": page, "status": status, "query": list_query(request.GET),
                                                     "statuses": TaskStatus.choices})
 
 
@@ -235,11 +225,11 @@ def task_review_view(request: HttpRequest, pk: int, target: str) -> HttpResponse
 def meeting_list_view(request: HttpRequest) -> HttpResponse:
     qs = meeting_list(user=request.user)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(qs, [C("title", "会议名称"), C(lambda m: m.get_kind_display(), "会议类型"),
-                                  C("held_at", "召开时间"), C("place", "地点"),
-                                  C(lambda m: m.get_status_display(), "状态")], "安委会会议.xlsx")
+        return xlsx_response(qs, [column("title", "会议名称"), column(lambda m: m.get_kind_display(), "会议类型"),
+                                  column("held_at", "召开时间"), column("place", "地点"),
+                                  column(lambda m: m.get_status_display(), "状态")], "安委会会议.xlsx")
     page = keyset_page(qs, request.GET, sort="-held_at", size=20)
-    return render(request, "committee/meetings.html", {"page": page, "query": _query(request),
+    return render(request, "committee/meetings.html", {"page": page, "query": list_query(request.GET),
                                                        "can_create": has_action(request.user, "committee.manage")})
 
 
@@ -306,11 +296,11 @@ def meeting_minutes_view(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_list_view(request: HttpRequest) -> HttpResponse:
     qs = notice_list(user=request.user)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(qs, [C("number", "文号"), C("title", "标题"),
-                                  C(lambda n: n.get_kind_display(), "类型"), C("issued_on", "发文日期")],
+        return xlsx_response(qs, [column("number", "文号"), column("title", "标题"),
+                                  column(lambda n: n.get_kind_display(), "类型"), column("issued_on", "发文日期")],
                              "通报.xlsx")
     page = keyset_page(qs, request.GET, sort="-issued_on", size=20)
-    return render(request, "committee/notices.html", {"page": page, "query": _query(request),
+    return render(request, "committee/notices.html", {"page": page, "query": list_query(request.GET),
                                                       "can_create": has_action(request.user, "committee.supervise")})
 
 
@@ -372,11 +362,11 @@ def notice_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
 def interview_list_view(request: HttpRequest) -> HttpResponse:
     qs = interview_list(user=request.user)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(qs, [C("number", "编号"), C(lambda i: i.target_name, "被约谈单位"),
-                                  C("interviewees", "被约谈人"), C("held_on", "约谈日期"),
-                                  C("follow_up_on", "跟踪检查日期")], "约谈.xlsx")
+        return xlsx_response(qs, [column("number", "编号"), column(lambda i: i.target_name, "被约谈单位"),
+                                  column("interviewees", "被约谈人"), column("held_on", "约谈日期"),
+                                  column("follow_up_on", "跟踪检查日期")], "约谈.xlsx")
     page = keyset_page(qs, request.GET, sort="-held_on", size=20)
-    return render(request, "committee/interviews.html", {"page": page, "query": _query(request),
+    return render(request, "committee/interviews.html", {"page": page, "query": list_query(request.GET),
                                                          "can_create": has_action(request.user, "committee.supervise")})
 
 
@@ -425,10 +415,10 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
     current = request.GET.get("all") != "1"
     qs = member_list(user=request.user, current=current)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(qs, [C(lambda m: m.jurisdiction.name, "安委会"), C(lambda m: m.department.name, "成员单位"),
-                                  C(lambda m: m.get_role_display(), "身份"), C("representative", "安委会成员"),
-                                  C("representative_post", "成员职务"), C("liaison", "联络员"),
-                                  C("liaison_phone", "联络员电话")], "安委会成员单位.xlsx")
+        return xlsx_response(qs, [column(lambda m: m.jurisdiction.name, "安委会"), column(lambda m: m.department.name, "成员单位"),
+                                  column(lambda m: m.get_role_display(), "身份"), column("representative", "安委会成员"),
+                                  column("representative_post", "成员职务"), column("liaison", "联络员"),
+                                  column("liaison_phone", "联络员电话")], "安委会成员单位.xlsx")
     return render(request, "committee/members.html", {"members": qs[:500], "current": current,
                                                       "can_manage": has_action(request.user, "committee.manage")})
 
@@ -478,11 +468,11 @@ def member_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_list_view(request: HttpRequest) -> HttpResponse:
     qs = Visit.objects.restrict(request.user, "committee.view")
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(qs, [C("title", "督导事项"), C(lambda v: v.get_focus_display(), "督导类型"),
-                                  C("target", "督导对象"), C("leader", "带队领导"), C("planned_on", "计划日期"),
-                                  C(lambda v: v.get_status_display(), "状态"), C("findings", "发现问题")], "督导.xlsx")
+        return xlsx_response(qs, [column("title", "督导事项"), column(lambda v: v.get_focus_display(), "督导类型"),
+                                  column("target", "督导对象"), column("leader", "带队领导"), column("planned_on", "计划日期"),
+                                  column(lambda v: v.get_status_display(), "状态"), column("findings", "发现问题")], "督导.xlsx")
     page = keyset_page(qs, request.GET, sort="-planned_on", size=20)
-    return render(request, "committee/visits.html", {"page": page, "query": _query(request),
+    return render(request, "committee/visits.html", {"page": page, "query": list_query(request.GET),
                                                      "can_create": has_action(request.user, "committee.supervise")})
 
 
@@ -514,7 +504,7 @@ def visit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 tasks = form.tasks()
                 services.visit_record(actor=request.user, visit=v, findings=form.cleaned_data["findings"],
-                                      files=request.FILES.getlist("files"), tasks=tasks)
+                                      files=request.FILES.getlist("files"), tasks=tasks, hazards=form.hazards())
             except ValidationError as exc:
                 form.add_error("unit", exc)
             except DomainError as exc:
@@ -523,7 +513,12 @@ def visit_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已记录督导情况"))
                 return redirect("committee:visit", pk=v.pk)
     files = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(Visit), object_id=str(v.pk))
-    return render(request, "committee/visit.html", {"v": v, "form": form, "files": files, "events": timeline_for(v)})
+    done = Event.objects.filter(content_type=ContentType.objects.get_for_model(Visit), object_id=str(v.pk),
+                                verb="committee.visit_done").first()
+    hazard_ids = (done.data or {}).get("hazards", []) if done else []
+    hazards = Hazard.objects.restrict(request.user, "hazards.view").filter(pk__in=hazard_ids).select_related("enterprise")
+    return render(request, "committee/visit.html", {"v": v, "form": form, "files": files, "events": timeline_for(v),
+                                                    "hazards": hazards})
 
 
 __all__ = ["TASK_WORKFLOW"]

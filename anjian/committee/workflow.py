@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.committee.models import Meeting, Task, TaskStatus
+from anjian.committee.policy import terms_for
 from anjian.core.workflow import Owner, State, Transition, Workflow
 from anjian.inbox import registry as due_registry
-from anjian.rules import assessment as rules
 
 S = TaskStatus
 
@@ -63,7 +63,7 @@ def _deadline(t: Task) -> dt.datetime:
 
 
 def _review_deadline(t: Task) -> dt.datetime:
-    return (t.submitted_at or timezone.now()) + dt.timedelta(days=rules.DEFAULT_POLICY.task_review_days)
+    return (t.submitted_at or timezone.now()) + dt.timedelta(days=terms_for(t.case.jurisdiction).task_review_days)
 
 
 def _has_feedback(t: Task) -> str | None:

@@ -22,6 +22,7 @@ from anjian.committee.api import router as committee_router
 from anjian.core.api import require  # noqa: F401 - moved to core (issue 15); kept for apps written before
 from anjian.core.errors import DomainError
 from anjian.core.middleware import current_request_id
+from anjian.documents.api import router as exports_router
 from anjian.emergency.api import router as emergency_router
 from anjian.enforcement.api import router as enforcement_router
 from anjian.enterprises.api import router as enterprises_router
@@ -35,6 +36,7 @@ from anjian.orgs.api import router as orgs_router
 from anjian.public_reports.api import router as public_reports_router
 from anjian.responsibility.api import router as responsibility_router
 from anjian.training.api import router as training_router
+from anjian.vehicles.api import router as vehicles_router
 
 log = logging.getLogger(__name__)
 
@@ -149,11 +151,13 @@ def _register() -> None:
     api.add_router("/enterprises", enterprises_router)
     api.add_router("/inbox", inbox_router)
     api.add_router("/jobs", jobs_router)
+    api.add_router("/exports", exports_router)
     api.add_router("/grids", grids_router)
     api.add_router("/hazards", hazards_router)
     api.add_router("/checklists", checklists_router)
     api.add_router("/accidents", accidents_router)
     api.add_router("/monitoring", monitoring_router)
+    api.add_router("/vehicles", vehicles_router)
     api.add_router("/reports", public_reports_router)
     api.add_router("/enforcement", enforcement_router)
     api.add_router("/committee", committee_router)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "anjian.orgs",
     "anjian.accounts",
     "anjian.audit",
+    "anjian.offline",
     "anjian.inbox",
     "anjian.jobs",
     "anjian.documents",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "anjian.hazards",
     "anjian.accidents",
     "anjian.monitoring",
+    "anjian.vehicles",
     "anjian.public_reports",
     "anjian.enforcement",
     "anjian.committee",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "anjian.documents.uploads.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -159,6 +162,16 @@ if TESTING:
 # sensor and minute, ``anjian.monitoring.simulate.demo_tick``); never set in production.
 DEMO_SENSOR_SIMULATOR = env_bool("ANJIAN_DEMO_SENSOR_SIMULATOR", False)
 
+# --- 两客一危 vehicles (docs/vehicles.md) ------------------------------------------------------
+# Speed limits per vehicle kind in km/h and the tolerance above them. City choices, not law: the
+# regulations summary gives no figures (anjian/rules/vehicles.py). A geofence's own limit is lower.
+VEHICLE_SPEED_LIMITS_KMH = {
+    "hazmat": env_int("VEHICLE_SPEED_LIMIT_HAZMAT_KMH", 80),
+    "coach": env_int("VEHICLE_SPEED_LIMIT_COACH_KMH", 100),
+    "bus": env_int("VEHICLE_SPEED_LIMIT_BUS_KMH", 100),
+}
+VEHICLE_SPEED_TOLERANCE_KMH = env_int("VEHICLE_SPEED_TOLERANCE_KMH", 0)
+
 # --- auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
@@ -218,22 +231,44 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# The import size limit is checked while an upload streams in (anjian/documents/uploads.py).
+# Upload size limits are checked while an upload streams in (anjian/documents/uploads.py): each
+# route's kind of upload has its per-file limit below; UploadLimitMiddleware answers a refusal.
 FILE_UPLOAD_HANDLERS = [
-    "anjian.documents.uploads.ImportUploadLimit",
+    "anjian.documents.uploads.UploadLimit",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# A one-time link to set one's password (accounts.services.password_link_create) works this long.
+PASSWORD_LINK_HOURS = env_int("PASSWORD_LINK_HOURS", 72)
+# All files of one request together (a form may carry several attachments).
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 100 * 1024 * 1024)
+CAP_MAX_BYTES = env_int("CAP_MAX_BYTES", 2 * 1024 * 1024)  # one CAP alert (XML)
+BOUNDARY_MAX_BYTES = env_int("BOUNDARY_MAX_BYTES", 50 * 1024 * 1024)  # a GeoJSON or zipped Shapefile
+CHECKLIST_JSON_MAX_BYTES = env_int("CHECKLIST_JSON_MAX_BYTES", 2 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 4096)
+# An image whose header declares more pixels than this is refused before it is decoded (a tiny
+# PNG can declare 12,000 x 12,000 pixels and take hundreds of MB to decode); 50 MP photos pass.
+IMAGE_MAX_DECODE_PIXELS = env_int("IMAGE_MAX_DECODE_PIXELS", 50_000_000)
 # Imports (documents/imports.py, docs/mechanisms/import-export.md): what one uploaded sheet may cost.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED = env_int("IMPORT_MAX_UNCOMPRESSED", 200 * 1024 * 1024)
 IMPORT_MAX_RATIO = env_int("IMPORT_MAX_RATIO", 100)
 IMPORT_MAX_MEMBERS = env_int("IMPORT_MAX_MEMBERS", 1000)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+# Staged rows (documents.ImportRow) of a finished batch are removed by a nightly job: a stored
+# batch keeps them (what its undo needs) for IMPORT_UNDO_DAYS, after which it can no longer be
+# undone; a refused, undone or abandoned batch keeps them (its error list) for
+# IMPORT_STAGING_RETENTION_DAYS.
+IMPORT_UNDO_DAYS = env_int("IMPORT_UNDO_DAYS", 30)
+IMPORT_STAGING_RETENTION_DAYS = env_int("IMPORT_STAGING_RETENTION_DAYS", 7)
 IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 5_000_000)
+# Exports (documents/export_jobs.py): a list export of more rows than this runs as a job that
+# writes the file (offered on 我的导出 for EXPORT_RETENTION_DAYS, then removed); up to this many
+# rows it is streamed in the request, well inside the web server's timeout.
+EXPORT_IMMEDIATE_MAX_ROWS = env_int("EXPORT_IMMEDIATE_MAX_ROWS", 5_000)
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 7)
 # Jobs: a running job whose heartbeat is older than this is marked failed by the watchdog.
 JOB_STALE_AFTER_S = env_int("JOB_STALE_AFTER_S", 15 * 60)
 

@@ -8,12 +8,16 @@ database has, so bad input is a 422 with a message and never reaches the databas
   Floats must be finite. No string anywhere in the body may contain a NUL character
   (PostgreSQL refuses it), JSON nested deeper than ``MAX_DEPTH`` is refused, and ``null`` is
   refused for a field whose column cannot be NULL (a PATCH omits a field to leave it alone).
-* ``Limit``, ``Id``, ``Year``, ``Month``, ``Param`` — annotated types for query and path
-  parameters.
+* Dates and times, in a body or a query, lie between ``DATE_MIN`` and ``DATE_MAX``: a shift that
+  ends on 9999-12-31 cannot be shown in Beijing time (it overflows), and no record of a
+  supervision office is dated before 1900 or after 2199.
+* ``Limit``, ``Id``, ``Year``, ``Month``, ``Param``, ``Day``, ``When`` — annotated types for query
+  and path parameters.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Union, get_args, get_origin
@@ -37,6 +41,21 @@ Id = Annotated[int, Field(ge=1, le=INT64)]
 Year = Annotated[int, Field(ge=1949, le=2100, description="1949–2100")]
 Month = Annotated[int, Field(ge=1, le=12)]
 Level = Annotated[int, Field(ge=0, le=9)]
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2199, 12, 31)
+
+
+def _sane_date(value: dt.date | None) -> dt.date | None:
+    if value is None:  # an optional date given as null (the validator sits on the whole field)
+        return value
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(f"a date between {DATE_MIN} and {DATE_MAX} / 日期须在 {DATE_MIN} 至 {DATE_MAX} 之间")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_sane_date)]
+When = Annotated[dt.datetime, AfterValidator(_sane_date)]
 
 
 def _int_range(field: models.Field[Any, Any]) -> tuple[int, int]:
@@ -86,6 +105,8 @@ def _bound(name: str, info: FieldInfo, model_field: models.Field[Any, Any] | Non
         meta.extend(Field(allow_inf_nan=False).metadata)
         if isinstance(model_field, models.DecimalField):
             meta.extend(Field(max_digits=model_field.max_digits, decimal_places=model_field.decimal_places).metadata)
+    elif base in (dt.date, dt.datetime):
+        meta.append(AfterValidator(_sane_date))
     elif get_origin(base) is list and not _has(meta, MaxLen):
         meta.append(MaxLen(LIST_MAX))
 

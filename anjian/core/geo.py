@@ -627,6 +627,32 @@ class PolygonIndex(Generic[K]):
         out[found] = self._by_rank[best_rank[found]]
         return out
 
+    def locate_all_indices(
+        self, lngs: npt.ArrayLike, lats: npt.ArrayLike
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """Every (point, polygon) pair where the polygon contains or touches the point, for
+        overlapping layers (geofences: a point may lie in several): two arrays of equal length,
+        the point's position in the input and the polygon's in the constructor's input. Non-finite
+        coordinates match nothing."""
+        x = np.asarray(lngs, dtype=np.float64).ravel()
+        y = np.asarray(lats, dtype=np.float64).ravel()
+        if x.shape != y.shape:
+            raise ValueError(f"locate: {x.size} longitudes but {y.size} latitudes / 经度与纬度数量不一致")
+        empty = np.empty(0, dtype=np.intp)
+        if x.size == 0 or not self._keys:
+            return empty, empty
+        finite = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+        points_out: list[npt.NDArray[np.intp]] = []
+        polys_out: list[npt.NDArray[np.intp]] = []
+        for start in range(0, finite.size, _CHUNK):
+            sel = finite[start : start + _CHUNK]
+            point_idx, tree_idx = self._tree.query(shapely.points(x[sel], y[sel]), predicate="intersects")
+            points_out.append(sel[point_idx])
+            polys_out.append(tree_idx.astype(np.intp))
+        if not points_out:
+            return empty, empty
+        return np.concatenate(points_out), np.concatenate(polys_out)
+
     def locate_many(self, lngs: npt.ArrayLike, lats: npt.ArrayLike) -> list[K | None]:
         """``locate`` for many points: sequences or numpy arrays of equal length."""
         idx = self.locate_indices(lngs, lats)

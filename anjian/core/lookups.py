@@ -296,6 +296,9 @@ def resolve_refs(user: Any, payload: Any, *, only: Iterable[str] | None = None) 
             continue
         value = getattr(payload, name, None)
         if value is None or value == "":
+            info = type(payload).model_fields.get(name)
+            if value == "" and info is not None and info.is_required():
+                raise DomainError("请填写此项", "This field is required", field=name)
             found[name] = None
             continue
         entry = lookup(ref.lookup)

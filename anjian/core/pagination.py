@@ -42,6 +42,19 @@ def _decode(cursor: str) -> list[Any] | None:
     return value if isinstance(value, list) and len(value) == 2 else None
 
 
+def without_cursor(params: QueryDict) -> QueryDict:
+    """A copy of a list's query parameters without the page cursor (filters only)."""
+    q = params.copy()
+    q.pop("after", None)
+    q.pop("before", None)
+    return q
+
+
+def list_query(params: QueryDict) -> str:
+    """The list's filters as a query string (for the export link and the filter form)."""
+    return without_cursor(params).urlencode()
+
+
 def _after_q(field: str, desc: bool, value: Any, pk: Any) -> Q:
     op = "lt" if desc else "gt"
     if field == "id":
@@ -90,15 +103,11 @@ def keyset_page(
         rows = rows[:size]
 
     def url(key: str, row: Any) -> str:
-        q = params.copy()
-        q.pop("after", None)
-        q.pop("before", None)
+        q = without_cursor(params)
         q[key] = _encode([getattr(row, field), row.pk])
         return "?" + q.urlencode()
 
-    first = params.copy()
-    first.pop("after", None)
-    first.pop("before", None)
+    first = without_cursor(params)
     return Page(
         rows=rows,
         total=total,

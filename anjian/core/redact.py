@@ -13,6 +13,7 @@ SECRET_PARAMS = ("api_key", "apikey", "access_token", "token", "secret", "passwo
 _QUERY = re.compile(r"(?i)((?:^|[?&;])(?:" + "|".join(SECRET_PARAMS) + r")=)[^&;\s\"']*")
 _BEARER = re.compile(r"(?i)(bearer\s+)[^\s\"',]+")
 _TOKEN = re.compile(r"\baj_[A-Za-z0-9_-]{16,}")
+_SET_LINK = re.compile(r"(/accounts/password/set/)[A-Za-z0-9_-]+")  # a one-time password link's key
 REDACTED = "[redacted]"
 
 
@@ -22,6 +23,7 @@ def redact(text: str) -> str:
         return text
     text = _QUERY.sub(lambda m: m.group(1) + REDACTED, text)
     text = _BEARER.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _SET_LINK.sub(lambda m: m.group(1) + REDACTED, text)
     return _TOKEN.sub(REDACTED, text)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from anjian.accounts.models import User
 from anjian.committee import services as cs
 from anjian.committee.models import Case, CaseSource
 from anjian.documents.models import DocumentSeries
+from anjian.enterprises.models import Enterprise
 from anjian.responsibility import services as rs
 from anjian.responsibility.models import Letter, LetterLevel, Result
 
@@ -78,6 +80,19 @@ def build_committee_year(builder: Any) -> dict[str, int]:
                                           issued_on=day(0.1))
         for lt in street_letters[:1]:
             rs.letter_acknowledge(actor=None, letter=lt, signatory=f"{lt.recipient_name}主任")
+        # an enterprise of district 1 issues its post letters (企业→岗位); two holders have signed
+        ent = Enterprise.objects.filter(jurisdiction__path__startswith=districts[0].path,
+                                        status="operating").order_by("id").first()
+        if ent is not None:
+            t_post = rs.template_create(actor=None, year=today.year, level=LetterLevel.ENTERPRISE_POST,
+                                        title=f"{today.year}年度岗位安全生产责任书", enterprise=ent, issuer=ent.name,
+                                        posts="主要负责人\n安全管理员\n生产班组长\n设备维修工",
+                                        body="遵守安全操作规程\n参加安全培训和应急演练\n及时报告事故隐患", targets=[])
+            post_letters = rs.letters_issue(actor=None, template=t_post, issued_on=day(0.1))
+            for lt in post_letters[:2]:
+                scan = SimpleUploadedFile(f"{lt.post}-签字.pdf", b"%PDF-1.4\n% demo signed post letter\n",
+                                          content_type="application/pdf")
+                rs.letter_acknowledge(actor=None, letter=lt, method="scan", signatory=f"{lt.post}张工", files=[scan])
         counts["responsibility_letters"] = Letter.objects.count()
 
         # two meetings with minutes and decisions being chased
@@ -167,7 +182,7 @@ def build_committee_year(builder: Any) -> dict[str, int]:
         mid_end = min(dt.date(today.year, 6, 30), today)
         for subjects, name in (("district", "各区"), ("department", "市直部门")):
             scheme = rs.scheme_create(actor=office, year=today.year, name=f"{today.year}年度{name}安全生产考核方案",
-                                      jurisdiction=city, subjects=subjects, indicators=rs.default_indicators())
+                                      jurisdiction=city, subjects=subjects)
             rs.round_open(actor=office, scheme=scheme, stage="mid", period_start=year_start, period_end=mid_end,
                           self_due=today + dt.timedelta(days=10))
         counts["assessment_results"] = Result.objects.count()

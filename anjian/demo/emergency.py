@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from anjian.accounts.models import User
 from anjian.emergency import services
+from anjian.emergency.cap import build_xml
+from anjian.emergency.models import CapAlert
 
 
 def _users() -> dict[str, Any]:
@@ -56,7 +58,7 @@ def build_emergency(builder: Any) -> dict[str, int]:
 
     drills = [
         (comprehensive, "综合应急预案桌面推演", today - days(330), "comprehensive", "tabletop", ""),
-        (comprehensive, "火灾爆炸综合演练", today - days(150), "comprehensive", "live", ""),
+        (comprehensive, "火灾爆炸综合演练", today - days(160), "comprehensive", "live", ""),
         (special, "液氨泄漏处置演练", today - days(380), "single", "live", "喷淋水幕启动时间超过3分钟"),
     ]
     for p, title, held, content, form, problems in drills:
@@ -121,5 +123,39 @@ def build_emergency(builder: Any) -> dict[str, int]:
         expires=timezone.now() + days(1))
     services.alert_approve(actor=None, alert=alert)
     services.alert_publish(actor=None, alert=alert)
+    # a warning received from the (synthetic) weather service: drawn on the resource map
+    ring = " ".join(f"{lat0 + dy:.4f},{lng0 + dx:.4f}" for dx, dy in ((-.05, -.04), (.06, -.04), (.06, .05), (-.05, .05), (-.05, -.04)))
+    received = CapAlert(
+        identifier=f"demo-weather-{today:%Y%m%d}", sender="weather@demo.invalid", sent=timezone.now(), msg_type="Alert",
+        category="Met", event="暴雨", urgency="Expected", severity="Severe", certainty="Likely",
+        headline_zh=f"{district.name}暴雨橙色预警", headline_en="Orange rainstorm warning",
+        description_zh="未来6小时将出现50毫米以上降雨。", description_en="Over 50 mm of rain in the next 6 hours.",
+        instruction_zh="停止户外作业，检查排水设施，危化品仓库做好防汛。", instruction_en="Stop outdoor work; check drainage.",
+        area_desc=f"{district.name}", polygons=[ring], expires=timezone.now() + days(2))
+    services.alert_receive(actor=None, data=build_xml(received).encode("utf-8"))
+    services.law_catalogue_sync()
+    services.law_create(actor=None, kind="local", title=f"{builder.city.name}生产安全事故应急预案管理实施细则（示范）",
+                        number=f"{builder.city.name[:1]}应急规〔2024〕1号", issuer=f"{builder.city.name}应急管理局",
+                        issued_on=dt.date(2024, 5, 20), effective_on=dt.date(2024, 7, 1),
+                        summary="演示数据：本市对预案备案、演练报告和值班的补充规定。")
+    shifts = _duty_roster(builder, today)
     return {"emergency_plans": len(plans), "emergency_drills": len(drills), "emergency_teams": len(teams),
-            "emergency_incidents": 2, "cap_alerts": 1}
+            "emergency_incidents": 2, "cap_alerts": 2, "emergency_duty_shifts": shifts}
+
+
+def _duty_roster(builder: Any, today: dt.date) -> int:
+    """A fortnight of 24-hour shifts (08:00–08:00) for the city office and the first district office."""
+    leaders = ("张副局长", "李副局长", "王副主任")
+    officers = (("陈值班", "0755-88880001"), ("林值班", "0755-88880002"), ("黄值班", "0755-88880003"),
+                ("吴值班", "0755-88880004"))
+    n = 0
+    for offset, unit in enumerate((builder.city, builder.districts[0])):
+        for day in range(-3, 11):
+            start = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=day), dt.time(8, 0)))
+            officer, phone = officers[(day + offset) % len(officers)]
+            services.duty_shift_create(actor=None, jurisdiction=unit, starts_at=start,
+                                       ends_at=start + dt.timedelta(days=1), leader=leaders[(day + offset) % 3],
+                                       leader_phone=f"1380000{(day + 3) % 10}{offset}00", officer=officer,
+                                       officer_phone=phone)
+            n += 1
+    return n

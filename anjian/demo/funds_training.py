@@ -9,18 +9,23 @@ for a seed: rows are chosen by position in id order and the builder's seeded gen
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from anjian.accounts.models import Membership, User
 from anjian.accounts.services import membership_revoke
 from anjian.enterprises.models import Enterprise
 from anjian.funds import services as fs
 from anjian.funds.models import CostUse, TechKind
+from anjian.monitoring.models import Sensor
+from anjian.orgs.models import Department, DepartmentKind
 from anjian.rules.funds import required_extraction
 from anjian.training import services as ts
 
@@ -32,8 +37,34 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
+def builder_regulator(district: Any) -> Any:
+    """The 应急管理局 serving ``district`` (the district's own, else the city's), if any: the
+    government sessions for hazardous-chemicals firms are held for it."""
+    for place in (district, district.parent):
+        dept = Department.objects.filter(jurisdiction=place, kind=DepartmentKind.REGULATOR,
+                                         name__contains="应急").order_by("id").first()
+        if dept is not None:
+            return dept
+    return None
+
+
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _picture(name: str, rng: random.Random) -> SimpleUploadedFile:
+    """A small synthetic photo or scan (a PNG of coloured blocks), for the demo's attachments."""
+    img = Image.new("RGB", (320, 220), (240, 240, 235))
+    draw = ImageDraw.Draw(img)
+    for _k in range(6):
+        x, y = rng.randint(0, 260), rng.randint(0, 170)
+        draw.rectangle((x, y, x + rng.randint(30, 60), y + rng.randint(20, 50)),
+                       fill=(rng.randint(60, 220), rng.randint(60, 220), rng.randint(60, 220)))
+    for k in range(5):
+        draw.line((20, 30 + 35 * k, 300, 30 + 35 * k), fill=(90, 90, 90), width=2)
+    out = io.BytesIO()
+    img.save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue())
 
 
 def build_funds_training(builder: Any) -> dict[str, int]:
@@ -60,10 +91,12 @@ def build_funds_training(builder: Any) -> dict[str, int]:
                                              amount=share)
                 for k in range(rng.randint(1, 4)):
                     amount = (share * Decimal(rng.randint(5, 20)) / 100).quantize(Decimal(1))
+                    voucher = f"记-{line.code}-{district.code[-2:]}-{k + 1:03d}"
                     fs.spending_record(actor=admin, allocation=alloc, spent_on=today - dt.timedelta(days=rng.randint(5, 200)),
-                                       amount=amount, voucher_no=f"记-{line.code}-{district.code[-2:]}-{k + 1:03d}",
+                                       amount=amount, voucher_no=voucher,
                                        payee=rng.choice(["安全技术服务中心", "宣传印务公司", "消防器材公司", "培训学校"]),
-                                       purpose=f"{line.name}支出")
+                                       purpose=f"{line.name}支出",
+                                       files=[_picture(f"凭证{voucher}.png", rng)] if k == 0 else None)
                     n_spend += 1
         first = lines[0].allocations.order_by("id").first()
         s = first.spendings.order_by("id").first() if first else None
@@ -112,7 +145,8 @@ def build_funds_training(builder: Any) -> dict[str, int]:
                     found = rng.randint(0, 5)
                     fs.visit_record(actor=custody, contract=contract,
                                     visited_on=today - dt.timedelta(days=30 * (3 - k)), content="月度上门检查与指导",
-                                    hazards_found=found, hazards_fixed=rng.randint(0, found))
+                                    hazards_found=found, hazards_fixed=rng.randint(0, found),
+                                    files=[_picture("现场检查照片.png", rng)] if k == 2 else None)
             counts["custody_contracts"] = len(old)
 
         # --- safety technology: gas alarms at restaurants, a campaign for the rest
@@ -121,9 +155,11 @@ def build_funds_training(builder: Any) -> dict[str, int]:
             fs.installation_add(actor=None, enterprise=e, kind=TechKind.GAS_ALARM, quantity=rng.randint(1, 4),
                                 installed_on=today - dt.timedelta(days=rng.randint(30, 400)), supplier="燃气安全设备公司",
                                 maintenance_every_days=180)
-        for e in chem[:8]:
+        for e in chem[:8]:  # a leak shut-off linked to the enterprise's gas detector where it has one
+            point = Sensor.objects.filter(enterprise=e, kind__in=("combustible_gas", "toxic_gas")).order_by("id").first()
             fs.installation_add(actor=None, enterprise=e, kind=TechKind.LEAK_SHUTOFF,
-                                installed_on=today - dt.timedelta(days=rng.randint(30, 400)), supplier="自控工程公司")
+                                installed_on=today - dt.timedelta(days=rng.randint(30, 400)), supplier="自控工程公司",
+                                sensor_code=point.code if point else "")
             fs.installation_add(actor=None, enterprise=e, kind=TechKind.VIDEO, quantity=rng.randint(4, 20),
                                 installed_on=today - dt.timedelta(days=rng.randint(30, 400)))
         if restaurants:
@@ -146,15 +182,34 @@ def build_funds_training(builder: Any) -> dict[str, int]:
                                           jurisdiction=district1))
         counts["trainees"] = len(people)
         managers = [p for p in people if p.role in ("principal", "safety_manager")]
+        # the trainer registry and the course catalogue the sessions are opened from
+        expert = ts.trainer_save(actor=d1, name="陈安", organisation="市安全生产培训中心", title="注册安全工程师",
+                                 subjects="危险化学品、有限空间", jurisdiction=district1)
+        lecturer = ts.trainer_save(actor=d1, name="林平", organisation="区消防救援大队", title="消防宣传员",
+                                   subjects="消防、应急疏散", jurisdiction=district1)
+        ts.trainer_save(actor=ent_user, name=_name(rng), organisation=showcase.name, title="安全管理人员",
+                        subjects="车间级安全教育", enterprise=showcase)
+        courses = [
+            ts.course_save(actor=d1, code="AQ-01", title="危险化学品企业主要负责人和安全管理人员再培训",
+                           subject="法律法规更新、事故案例、重大危险源管理", hours=Decimal(16), role="principal",
+                           high_risk=True, refresher=True, group="enterprise_key", trainer=expert, jurisdiction=district1),
+            ts.course_save(actor=d1, code="AQ-02", title="新上岗从业人员安全培训", subject="岗位安全操作规程、劳动防护、应急处置",
+                           hours=Decimal(24), role="worker", group="worker", trainer=expert, jurisdiction=district1),
+            ts.course_save(actor=d1, code="AQ-03", title="社区居民安全知识讲座", subject="用电用气、消防、防灾减灾",
+                           hours=Decimal(2), group="resident", trainer=lecturer, jurisdiction=district1),
+            ts.course_save(actor=d1, code="AQ-04", title="有限空间作业安全专题培训", subject="有限空间辨识、通风检测、监护与救援",
+                           hours=Decimal(8), role="safety_manager", group="enterprise_key", trainer=expert,
+                           jurisdiction=district1),
+        ]
+        regulator = builder_regulator(district1)
         sessions = []
-        for k, (title, hours, group, who) in enumerate((
-                ("危险化学品企业主要负责人和安全管理人员再培训", Decimal(16), "enterprise_key", managers),
-                ("新上岗从业人员安全培训", Decimal(24), "worker", [p for p in people if p.role == "worker"][:20]),
-                ("社区居民安全知识讲座", Decimal(2), "resident", [p for p in people if p.role == "other"]))):
+        for k, (course, who) in enumerate((
+                (courses[0], managers), (courses[1], [p for p in people if p.role == "worker"][:20]),
+                (courses[2], [p for p in people if p.role == "other"]))):
             start = _at(today - dt.timedelta(days=40 + 20 * k), 9)
-            s = ts.session_create(actor=d1, title=title, hours=hours, place="区应急管理局培训中心", starts_at=start,
-                                  ends_at=start + dt.timedelta(hours=8), jurisdiction=district1, group=group,
-                                  refresher=k == 0, trainer="安全生产专家", has_exam=k < 2)
+            s = ts.session_create(actor=d1, course=course, place="区应急管理局培训中心", starts_at=start,
+                                  ends_at=start + dt.timedelta(hours=8), jurisdiction=district1, has_exam=k < 2,
+                                  department=regulator if k == 0 else None)
             ts.session_enrol(actor=d1, session=s, trainees=who)
             for a in s.attendances.order_by("id"):
                 present = rng.random() < 0.85
@@ -163,9 +218,10 @@ def build_funds_training(builder: Any) -> dict[str, int]:
                                      score=rng.randint(50, 100) if present and s.has_exam else None)
             ts.session_close(actor=d1, session=s)
             sessions.append(s)
-        upcoming = ts.session_create(actor=d1, title="有限空间作业安全专题培训", hours=Decimal(8), place="区应急管理局培训中心",
+        upcoming = ts.session_create(actor=d1, course=courses[3], place="区应急管理局培训中心",
                                      starts_at=_at(today + dt.timedelta(days=7), 9),
-                                     ends_at=_at(today + dt.timedelta(days=7), 17), jurisdiction=district1)
+                                     ends_at=_at(today + dt.timedelta(days=7), 17), jurisdiction=district1,
+                                     department=regulator)
         ts.session_enrol(actor=d1, session=upcoming, trainees=managers[:10])
         own = [p for p in people if p.enterprise_id == showcase.pk]
         inhouse = ts.session_create(actor=ent_user, title="车间级安全教育", hours=Decimal(8), place="厂区会议室",
@@ -173,6 +229,7 @@ def build_funds_training(builder: Any) -> dict[str, int]:
                                     ends_at=_at(today + dt.timedelta(days=3), 18), enterprise=showcase, group="worker")
         ts.session_enrol(actor=ent_user, session=inhouse, trainees=own)
         counts["training_sessions"] = len(sessions) + 2
+        counts["training_courses"] = len(courses)
 
         # --- certificates: some due for renewal soon, some special operations awaiting 复审
         n_cert = 0
@@ -208,6 +265,7 @@ def build_funds_training(builder: Any) -> dict[str, int]:
         for kind, title, start, end, reach, materials in activities:
             ts.activity_save(actor=d1, jurisdiction=district1, kind=kind, title=title, organiser=f"{district1.name}安委办",
                              place=f"{district1.name}文化广场", starts_on=start, ends_on=end, reach=reach, materials=materials,
-                             description="现场咨询、展板展示、发放宣传资料")
+                             description="现场咨询、展板展示、发放宣传资料",
+                             files=[_picture(f"{title}现场照片.png", rng)] if start <= today else None)
         counts["publicity_activities"] = len(activities)
     return counts

@@ -38,6 +38,7 @@ from anjian.demo.emergency import build_emergency
 from anjian.demo.enforcement import build_enforcement
 from anjian.demo.funds_training import build_funds_training
 from anjian.demo.names import ROADS, _person
+from anjian.demo.vehicles import build_vehicles
 from anjian.documents.models import DocumentSeries
 from anjian.enterprises.models import Enterprise, LicenceKind
 from anjian.enterprises.risk import RiskInputs, enterprise_set_risk, evaluate, recompute_all, risk_flags
@@ -548,6 +549,7 @@ class Builder:
         self.result.counts.update(build_committee_year(self))  # the committee's year (docs/responsibility.md)
         self.result.counts.update(build_funds_training(self))  # sections 五 and 六
         self.result.counts.update(build_emergency(self))  # section 八: plans, drills, resources, incidents, alerts
+        self.result.counts.update(build_vehicles(self))  # 两客一危 vehicles, geofences, positions, alarms
         # Settle every enterprise's risk colour against the year of activity, as the nightly job
         # does (the on-change recomputes run after commit, which a build inside an outer
         # transaction — a test, a caller's atomic block — never reaches).

@@ -31,6 +31,8 @@ ATTACHMENT_ROLES = {
     "report": gettext_lazy("报告"),
     "patrol": gettext_lazy("巡查照片"),
     "reward_receipt": gettext_lazy("奖励领取凭证"),
+    "voucher": gettext_lazy("支出凭证"),
+    "publicity": gettext_lazy("活动照片与资料"),
 }
 """What an attachment is for, as people read it (``Attachment.role`` stores the key)."""
 
@@ -66,7 +68,14 @@ def _reencode(data: bytes, mime: str, name: str) -> tuple[bytes, str, int, int]:
     """Decode and re-encode an image: drops metadata and anything hidden in the file, applies
     the EXIF orientation, limits the longest side."""
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with Image.open(io.BytesIO(data)) as img:  # reads the header only
+            width, height = img.size
+            if width * height > settings.IMAGE_MAX_DECODE_PIXELS:
+                raise DomainError(
+                    f"图片像素过多（{width}×{height}），请缩小后上传：{name}",
+                    f"The image has too many pixels ({width}×{height}): scale it down and upload it again: {name}",
+                    field="files",
+                )
             img = ImageOps.exif_transpose(img)
             limit = settings.IMAGE_MAX_PIXELS
             if max(img.size) > limit:

@@ -24,6 +24,13 @@ class Column:
     value: Callable[[Any], Any]
 
 
+def column(value: str | Callable[[Any], Any], header: str) -> Column:
+    """An export column from an attribute name (``"number"``) or a function of the row."""
+    if callable(value):
+        return Column(header, value)
+    return Column(header, lambda row, attr=value: getattr(row, attr))
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

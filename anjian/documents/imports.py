@@ -36,6 +36,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import decimal
+import hashlib
 import logging
 import os
 import tempfile
@@ -45,7 +46,9 @@ from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import Max, ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -200,6 +203,28 @@ class ImportSpec:
     def update(self, items: list[tuple[int, dict[str, Any], Any]], ctx: Context) -> list[tuple[str, dict[str, Any], str]]:
         raise NotImplementedError
 
+    # -- confirmation before storing (optional) --
+
+    override_key: ClassVar[str | None] = None  # a field the person may set per row in the preview
+
+    def override_choices(self, ctx: Context) -> list[tuple[str, str]]:
+        """The values the person may choose for ``override_key`` (value, label)."""
+        return []
+
+    def preview_rows(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context) -> dict[int, list[Change]]:
+        """What the person should confirm for rows to be created (shown with the dry run, e.g.
+        the accident type proposed from the narrative and the deaths of each event). Called
+        with the valid rows of kinds without ``key_field``."""
+        return {}
+
+    def group_of(self, data: dict[str, Any]) -> str:
+        """Rows that make one record (the victim rows of one accident, the grant rows of one
+        user) return the same non-empty text: they are stored in the same chunk."""
+        return ""
+
+    def finish(self, ctx: Context, progress: Progress) -> None:
+        """Called once after the last chunk is stored (e.g. the initial passwords workbook)."""
+
     def stamps(self, ids: list[str]) -> dict[str, str]:
         """The current version of each record (compared at undo: a record changed since is kept)."""
         raise NotImplementedError
@@ -224,6 +249,31 @@ IMPORTS: dict[str, type[ImportSpec]] = {}
 def register_import(cls: type[ImportSpec]) -> type[ImportSpec]:
     IMPORTS[cls.kind] = cls
     return cls
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """An import of a whole file that is not a ledger of rows (a CAP alert): no column mapping, no
+    dry run. ``receive(actor, data, filename)`` stores it through the app's service and returns
+    the JSON summary the command prints (``{"stored": true, ...}``), or raises ``DomainError``
+    with nothing stored. Registered by the app that owns it (above this one)."""
+
+    kind: str
+    label: str
+    max_bytes_setting: str  # the setting that bounds the file (``CAP_MAX_BYTES``)
+    receive: Callable[[Any, bytes, str], dict[str, Any]]
+
+    @property
+    def max_bytes(self) -> int:
+        return int(getattr(settings, self.max_bytes_setting))
+
+
+FILE_IMPORTS: dict[str, FileImport] = {}
+
+
+def register_file_import(entry: FileImport) -> FileImport:
+    FILE_IMPORTS[entry.kind] = entry
+    return entry
 
 
 def import_spec(kind: str) -> type[ImportSpec]:
@@ -476,6 +526,37 @@ def import_set_mapping(
 _IGNORED = frozenset({header_key("错误 Errors")})
 
 
+def import_override_choices(batch: ImportBatch) -> list[tuple[str, str]]:
+    """The per-row choices of the batch's kind (``override_key``), for the preview."""
+    spec_cls = import_spec(batch.kind)
+    return spec_cls().override_choices(_context(batch)) if spec_cls.override_key else []
+
+
+def import_set_overrides(*, actor: Any, batch: ImportBatch, overrides: Mapping[str, str]) -> ImportBatch:
+    """Keep the values the person chose per row for the spec's ``override_key`` (row number →
+    value; ``""`` keeps the proposal). The dry run is then run again so the preview shows them."""
+    spec_cls = import_spec(batch.kind)
+    if actor is not None and not has_action(actor, spec_cls.action):
+        raise NotAllowed("您无权执行该导入", "You may not run this import")
+    if spec_cls.override_key is None:
+        raise DomainError("该类导入没有可逐行修改的字段", "This import has no per-row choice")
+    if batch.status != ImportBatchStatus.CHECKED:
+        raise DomainError("该导入的状态已改变，请刷新页面", "The import has moved on: reload the page")
+    allowed = {value for value, _label in spec_cls().override_choices(_context(batch))}
+    rows = set(ImportRow.objects.filter(batch=batch).values_list("row_no", flat=True))
+    clean = dict(batch.options.get("overrides") or {})
+    for row_no, value in overrides.items():
+        if not str(row_no).isdigit() or int(row_no) not in rows or (value and value not in allowed):
+            raise DomainError("逐行选择的值无效", "A value chosen for a row is not valid")
+        if value:
+            clean[str(int(row_no))] = value
+        else:
+            clean.pop(str(int(row_no)), None)
+    batch.options = {**batch.options, "overrides": clean}
+    batch.save(update_fields=["options"])
+    return batch
+
+
 # --- the job --------------------------------------------------------------------------------------
 
 
@@ -584,7 +665,7 @@ def _refuse_with_errors(job: Job, batch: ImportBatch, result: dict[str, Any]) ->
 
 def _context(batch: ImportBatch) -> Context:
     params = {**batch.options.get("params", {}), "filename": batch.filename}
-    for option in ("update", "partial", "default_area"):
+    for option in ("update", "partial", "default_area", "overrides"):
         if batch.options.get(option):
             params[option] = batch.options[option]
     params["mapped"] = sorted(mapping_keys(batch))
@@ -723,7 +804,8 @@ def import_check(batch: ImportBatch, progress: Any) -> dict[str, Any]:
                         else:
                             first_key[key] = n
                     row = ImportRow(batch=batch, row_no=n, raw={k: encode_value(v) for k, v in raw.items()}, cells=cells,
-                                    problems=[_problem_json(p) for p in problems], action="" if problems else "create")
+                                    problems=[_problem_json(p) for p in problems], action="" if problems else "create",
+                                    group=_group(spec, data))
                     staged.append(row)
                     if key and first_key[key] == n:
                         keyed[key] = (row, data or {}, raw)
@@ -778,6 +860,14 @@ def import_check(batch: ImportBatch, progress: Any) -> dict[str, Any]:
             row.action = ""
             counts["errors"] += len(by_row[row.row_no])
             row.save(update_fields=["problems", "action"])
+        previews = spec.preview_rows([(n, d) for n, d in legacy_good if n not in by_row], ctx)
+        previewed = sorted(previews)
+        for start in range(0, len(previewed), 500):
+            part = previewed[start : start + 500]
+            rows_ = list(ImportRow.objects.filter(batch=batch, row_no__in=part, action="create"))
+            for row in rows_:
+                row.changes = [{"column": c.column, "old": c.old, "new": c.new} for c in previews[row.row_no]]
+            ImportRow.objects.bulk_update(rows_, ["changes"])
     del legacy_good
     if counts["rows"] == 0:
         raise JobRejected("文件中没有数据行 / the file has no data rows", {"rows": 0, "errors": 0})
@@ -798,6 +888,13 @@ def import_check(batch: ImportBatch, progress: Any) -> dict[str, Any]:
     progress.advance(counts["rows"], f"检查完成：{counts['rows']} 行，{counts['failed_rows']} 行有错 / "
                                      f"checked: {counts['rows']} rows, {counts['failed_rows']} with errors")
     return summary
+
+
+def _group(spec: ImportSpec, data: dict[str, Any] | None) -> str:
+    if data is None:
+        return ""
+    group = spec.group_of(data)
+    return group if len(group) <= 64 else hashlib.sha256(group.encode()).hexdigest()
 
 
 def write_error_workbook(batch: ImportBatch) -> None:
@@ -846,14 +943,29 @@ def _typed(ws: Any, value: Any) -> Any:
 
 
 def _staged(batch: ImportBatch, actions: Sequence[str], size: int) -> Iterator[list[ImportRow]]:
+    """The staged rows in chunks of about ``size``; the rows of one group (``group_of``) come in
+    the chunk of the group's first row, wherever they are in the file."""
     last = 0
     qs = ImportRow.objects.filter(batch=batch, action__in=list(actions)).order_by("pk")
+    taken: set[int] = set()  # rows of a group already taken with an earlier chunk
     while True:
-        chunk = list(qs.filter(pk__gt=last)[:size])
-        if not chunk:
+        fetched = list(qs.filter(pk__gt=last)[:size])
+        if not fetched:
             return
-        yield chunk
-        last = chunk[-1].pk
+        last = fetched[-1].pk
+        chunk = [r for r in fetched if r.pk not in taken]
+        groups = {r.group for r in chunk if r.group}
+        if groups:
+            have = {r.pk for r in chunk}
+            ordered = sorted(groups)
+            for start_ in range(0, len(ordered), 500):
+                part = ordered[start_ : start_ + 500]
+                for r in qs.filter(group__in=part, pk__gt=last):
+                    if r.pk not in have:
+                        chunk.append(r)
+                        taken.add(r.pk)
+        if chunk:
+            yield chunk
 
 
 def import_store(batch: ImportBatch, progress: Any, *, partial: bool) -> dict[str, Any]:
@@ -923,6 +1035,7 @@ def import_store(batch: ImportBatch, progress: Any, *, partial: bool) -> dict[st
                                        f"storing: {stored['created'] + stored['updated']} rows stored")
             if held:
                 refuse(flush(held, held_results))
+        spec.finish(ctx, progress)
     except _StoreFailed as exc:
         if undoable:
             _undo_stored(spec, ctx, batch)
@@ -1017,11 +1130,37 @@ def _rewrite(rows: list[ImportRow]) -> None:
 
 def _undo_stored(spec: ImportSpec, ctx: Context, batch: ImportBatch) -> None:
     rows = ImportRow.objects.filter(batch=batch).exclude(stored="")
-    created = [(r.object_id, r.stamp) for r in rows if r.stored == "created"]
-    updated = [(r.object_id, r.before, r.stamp) for r in rows if r.stored == "updated"]
+    created = list(dict.fromkeys((r.object_id, r.stamp) for r in rows.iterator(chunk_size=2000)
+                                 if r.stored == "created" and r.object_id))
+    updated = [(r.object_id, r.before, r.stamp) for r in rows.iterator(chunk_size=2000) if r.stored == "updated"]
     with transaction.atomic():
         spec.undo(created, updated, ctx)
         rows.update(stored="", object_id="", before={}, stamp="")
+
+
+def history_stamps(model: Any, ids: Sequence[int]) -> dict[str, str]:
+    """The latest history version (``history_id``) of each record of a model with
+    ``simple_history``: a later change makes a newer one, which is how undo knows a record
+    was touched after the import."""
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        rows = (model.history.filter(id__in=list(ids[start : start + 500])).values("id")
+                .annotate(last=Max("history_id")))
+        out.update({str(r["id"]): str(r["last"]) for r in rows})
+    return out
+
+
+def has_dependents(obj: Any) -> bool:
+    """Whether any other record refers to ``obj`` (what deleting it would cascade to or is
+    protected by): an imported record that has gained records of its own is not undone."""
+    collector = Collector(using=router.db_for_write(type(obj)))
+    try:
+        collector.collect([obj])
+    except (ProtectedError, RestrictedError):
+        return True
+    if any(model is not type(obj) and objs for model, objs in collector.data.items()):
+        return True
+    return any(qs.exists() for qs in collector.fast_deletes)
 
 
 def _record(batch: ImportBatch, verb: str, summary: str) -> None:
@@ -1038,6 +1177,9 @@ def import_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
         raise DomainError("只能撤销已完成的导入", "Only a stored import can be undone")
     if not spec_cls.can_undo():
         raise DomainError("该类导入不能撤销", "This kind of import cannot be undone")
+    if not batch_undoable(batch):
+        days = settings.IMPORT_UNDO_DAYS
+        raise DomainError(f"导入已超过 {days} 天，不能再撤销", f"The import is more than {days} days old: it can no longer be undone")
     spec = spec_cls()
     ctx = _context(batch)
     ctx.actor = actor
@@ -1052,6 +1194,61 @@ def import_undo(*, actor: Any, batch: ImportBatch) -> ImportBatch:
         record_event(locked, "import.undone", actor=actor, summary=f"撤销导入 {locked.filename}")
     batch.refresh_from_db()
     return batch
+
+
+def batch_undoable(batch: ImportBatch, now: dt.datetime | None = None) -> bool:
+    """A stored batch of a kind that can undo, within ``IMPORT_UNDO_DAYS`` of its store (after
+    that its staged rows — what undo needs — are removed by ``import_staging_cleanup``)."""
+    if batch.status != ImportBatchStatus.STORED or not import_spec(batch.kind).can_undo():
+        return False
+    if (batch.summary or {}).get("staging_removed"):
+        return False
+    stored_at = batch.stored_at or batch.created_at
+    return stored_at >= (now or timezone.now()) - dt.timedelta(days=settings.IMPORT_UNDO_DAYS)
+
+
+def import_staging_cleanup(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Remove the staged rows (``ImportRow``) of finished batches (the nightly job):
+
+    * a stored batch keeps them for ``IMPORT_UNDO_DAYS`` after its store — what its undo needs
+      (the records' ids, versions and earlier values); then they go and the batch can no longer
+      be undone;
+    * a refused, undone or abandoned (uploaded or checked, never stored) batch keeps them — its
+      error list and preview — for ``IMPORT_STAGING_RETENTION_DAYS`` after its upload; an
+      abandoned one is then marked not imported (it can be checked again from its file).
+
+    Batches being checked or stored are never touched. The batch itself, its file and its error
+    workbook stay. Returns the number of batches and rows removed."""
+    now = now or timezone.now()
+    undo_before = now - dt.timedelta(days=settings.IMPORT_UNDO_DAYS)
+    keep_before = now - dt.timedelta(days=settings.IMPORT_STAGING_RETENTION_DAYS)
+    done = {"batches": 0, "rows": 0}
+    stored = ImportBatch.objects.filter(status=ImportBatchStatus.STORED, stored_at__lt=undo_before)
+    ended = ImportBatch.objects.filter(
+        status__in=(ImportBatchStatus.FAILED, ImportBatchStatus.UNDONE, ImportBatchStatus.UPLOADED, ImportBatchStatus.CHECKED),
+        created_at__lt=keep_before,
+    )
+    for qs in (stored, ended):
+        for batch in qs.filter(rows__isnull=False).distinct().iterator(chunk_size=200):
+            with transaction.atomic():
+                locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+                if locked.status != batch.status:
+                    continue  # moved on meanwhile (a store started)
+                while True:  # in chunks: a big batch never holds the write lock long
+                    pks = list(ImportRow.objects.filter(batch=locked).values_list("pk", flat=True)[:5000])
+                    if not pks:
+                        break
+                    done["rows"] += ImportRow.objects.filter(pk__in=pks).delete()[0]
+                locked.summary = {**(locked.summary or {}), "staging_removed": now.isoformat()}
+                fields = ["summary"]
+                if locked.status in (ImportBatchStatus.UPLOADED, ImportBatchStatus.CHECKED):
+                    locked.status = ImportBatchStatus.FAILED
+                    fields.append("status")
+                locked.save(update_fields=fields)
+                done["batches"] += 1
+    if done["batches"]:
+        log.info("import staging cleanup: %(batches)s batches, %(rows)s rows removed", done)
+    return done
 
 
 def import_cli_result(batch: ImportBatch) -> dict[str, Any]:

@@ -245,6 +245,9 @@ class ImportRow(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     before = models.JSONField(default=dict, blank=True)
     stamp = models.CharField(max_length=64, blank=True)
+    # rows that make one record (victim rows of one accident, grant rows of one user): stored in
+    # the same chunk (``ImportSpec.group_of``)
+    group = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("导入行")

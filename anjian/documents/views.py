@@ -16,9 +16,12 @@ from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, require_action
 from anjian.documents.imports import (
     IMPORTS,
+    batch_undoable,
     import_columns,
+    import_override_choices,
     import_run,
     import_set_mapping,
+    import_set_overrides,
     import_undo,
     import_use_saved,
     mapping_keys,
@@ -28,7 +31,7 @@ from anjian.documents.imports import (
 )
 from anjian.documents.models import Attachment, DocumentSeries, ImportBatch, ImportBatchStatus, IssuedNumber
 from anjian.documents.numbering import number_issue, number_void
-from anjian.documents.uploads import too_large_message, upload_too_large
+from anjian.documents.uploads import refuse_oversize
 
 
 @require_action("documents.view")
@@ -60,12 +63,15 @@ def number_void_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """An attachment is readable by whoever may view its owner; anyone else gets a 404."""
+    """An attachment is readable by whoever may view its owner (an owner model may name a
+    narrower action in ``ATTACHMENT_ACTION``, e.g. the fund ledger's ``funds.manage``); anyone
+    else gets a 404."""
     if not request.user.is_authenticated:
         raise Http404
     att = Attachment.objects.select_related("content_type").filter(pk=pk).first()
     owner = att.owner if att is not None else None
-    if owner is None or not hasattr(type(owner), "SCOPE") or not can(request.user, "view", owner):
+    action = getattr(type(owner), "ATTACHMENT_ACTION", "view")
+    if owner is None or not hasattr(type(owner), "SCOPE") or not can(request.user, action, owner):
         raise Http404
     return FileResponse(att.file.open("rb"), filename=att.original_name, content_type=att.mime,
                         as_attachment=not att.is_image)
@@ -86,10 +92,8 @@ def import_page(
     no permission, too large — measured while the upload streams in …) shows under the file
     field. The page lists the accepted columns (``import_columns``)."""
     form = form_class(request.POST or None, request.FILES or None)
-    if request.method == "POST" and upload_too_large(request):
-        form = form_class(request.POST, {})
-        form.is_valid()
-        form.add_error("file", too_large_message())
+    if request.method == "POST" and refuse_oversize(request, form):
+        pass  # the message is under the file field
     elif request.method == "POST" and form.is_valid():
         try:
             with preview_imports():
@@ -139,6 +143,9 @@ def import_batch_view(request: HttpRequest, pk: int) -> HttpResponse:
     for row in rows.exclude(problems=[]).order_by("row_no")[:PREVIEW_PROBLEMS]:
         problems.extend((row.row_no, {**p, "reason": p["en"] if english else p["zh"]}) for p in row.problems)
     changes = list(rows.filter(action="update").order_by("row_no")[:PREVIEW_CHANGES])
+    chosen = batch.options.get("overrides") or {}
+    confirm = [(row, chosen.get(str(row.row_no), "")) for row in
+               rows.filter(action="create").exclude(changes=[]).order_by("row_no")[:PREVIEW_CHANGES]]
     mapped = batch.mapping
     columns = [{**c, "key": mapped.get(str(c["index"]), ""), "how": (batch.summary.get("suggested") or {}).get(str(c["index"]), "")}
                for c in batch.columns]
@@ -146,12 +153,16 @@ def import_batch_view(request: HttpRequest, pk: int) -> HttpResponse:
         "batch": batch, "spec": spec, "job": job, "columns": columns, "fields": _field_choices(spec),
         "unmapped": unmapped_columns(batch), "missing": [spec.headers[k][0] for k in spec.required if k not in mapping_keys(batch)],
         "problems": problems[:PREVIEW_PROBLEMS], "more_problems": max(0, (batch.summary.get("errors") or 0) - PREVIEW_PROBLEMS),
-        "changes": changes, "can_update": spec.can_update(), "can_undo": spec.can_undo(),
+        "changes": changes, "can_update": spec.can_update(), "can_undo": batch_undoable(batch),
         "key_label": spec.headers[spec.key_field][0] if spec.key_field else "",
         "busy": batch.status in (ImportBatchStatus.CHECKING, ImportBatchStatus.STORING),
         "editing": batch.status in (ImportBatchStatus.UPLOADED, ImportBatchStatus.FAILED) or request.GET.get("edit") == "1",
         "result": (batch.summary or {}).get("result") or {},
         "sources": saved_sources(batch),
+        "confirm": confirm, "more_confirm": max(0, rows.filter(action="create").exclude(changes=[]).count() - PREVIEW_CHANGES)
+        if len(confirm) >= PREVIEW_CHANGES else 0,
+        "override_label": spec.headers[spec.override_key][0] if spec.override_key else "",
+        "override_choices": import_override_choices(batch) if confirm else [],
     }
     template = partial_or_full(request, "documents/import_batch.html", "documents/_import_state.html")
     return render(request, template, context)
@@ -166,6 +177,10 @@ def _batch_post(request: HttpRequest, batch: ImportBatch, spec: Any) -> HttpResp
                        "default_area": request.POST.get("default_area", "").strip()[:20]}
             import_set_mapping(actor=request.user, batch=batch, mapping=mapping, options=options,
                                save_as=request.POST.get("save_as", "").strip())
+            import_run(actor=request.user, batch=batch, phase="check")
+        elif do == "overrides":
+            overrides = {k[3:]: v for k, v in request.POST.items() if k.startswith("ov-")}
+            import_set_overrides(actor=request.user, batch=batch, overrides=overrides)
             import_run(actor=request.user, batch=batch, phase="check")
         elif do == "use_saved":
             import_use_saved(actor=request.user, batch=batch, source=request.POST.get("source", ""))

@@ -10,13 +10,22 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from anjian.core.api import require
-from anjian.core.apischema import Id, In, Limit, Param
-from anjian.core.errors import DomainError
+from anjian.core.apischema import Day, Id, In, Limit, Param, When
+from anjian.core.errors import DomainError, NotFoundInScope
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
 from anjian.emergency import services
-from anjian.emergency.models import CapAlert, EmergencyPlan, Incident, PlanStatus
-from anjian.emergency.selectors import drill_obligations, nearest_resources, plan_list
+from anjian.emergency.models import CapAlert, DutyShift, EmergencyPlan, Incident, LawEntry, PlanStatus
+from anjian.emergency.selectors import (
+    drill_obligations,
+    duty_shifts,
+    law_citations,
+    law_list,
+    nearest_resources,
+    on_duty_now,
+    plan_list,
+    resource_points,
+)
 
 router = Router(tags=["emergency"])
 
@@ -195,9 +204,128 @@ def list_alerts(request: HttpRequest, direction: Param = "", limit: Limit = 100)
     return list(qs[: max(1, min(limit, 1000))])
 
 
-@router.post("/alerts/receive", response={201: AlertOut},
+@router.post("/alerts/receive", response={201: AlertOut}, url_name="emergency_alert_receive",
              summary="接收 CAP 预警（请求体为 CAP 1.1/1.2 XML） / receive a CAP alert (body: the XML)")
 def receive_alert(request: HttpRequest):
     require(request, "emergency.alert_import")
     alert = services.alert_receive(actor=request.user, data=request.body)
     return Status(201, alert)
+
+
+class LawOut(Schema):
+    key: str
+    kind: str
+    title: str
+    number: str
+    issuer: str
+    issued_on: dt.date | None
+    effective_on: dt.date
+    repealed_on: dt.date | None
+    replaced_by: str | None
+    in_force: bool
+    cited_by: list[dict[str, str]]
+
+    @staticmethod
+    def resolve_replaced_by(obj: LawEntry) -> str | None:
+        return obj.replaced_by.key if obj.replaced_by_id else None
+
+    @staticmethod
+    def resolve_cited_by(obj: LawEntry) -> list[dict[str, str]]:
+        return [{"rule": c["rule"], "article": c["article"]} for c in law_citations(obj)]
+
+
+class LawIn(In):
+    db_model = LawEntry
+    kind: str = "local"
+    title: str
+    number: str = ""
+    issuer: str = ""
+    issued_on: Day | None = None
+    effective_on: dt.date
+    repealed_on: Day | None = None
+    summary: str = ""
+
+
+class DutyOut(Schema):
+    id: int
+    unit_name: str
+    jurisdiction_code: str
+    department_id: int | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    leader: str
+    leader_phone: str
+    officer: str
+    officer_phone: str
+    note: str
+
+    @staticmethod
+    def resolve_jurisdiction_code(obj: DutyShift) -> str:
+        return obj.jurisdiction.code
+
+
+class DutyIn(In):
+    db_model = DutyShift
+    jurisdiction_code: Annotated[str | None, Ref("orgs.jurisdictions@emergency.resource", by="code")] = None
+    department_id: Annotated[int | None, Ref("orgs.departments@emergency.resource")] = None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    leader: str
+    leader_phone: str = ""
+    officer: str
+    officer_phone: str
+    note: str = ""
+
+
+@router.get("/laws", response=list[LawOut],
+            summary="法律法规标准库 / the law library (q: words of the title or number; state: in_force, repealed, pending)")
+def list_laws(request: HttpRequest, q: Param = "", kind: Param = "", state: Param = "", on: Day | None = None,
+              limit: Limit = 200):
+    require(request, "emergency.view")
+    return list(law_list(q=q, kind=kind, state=state, on=on)[: max(1, min(limit, 1000))])
+
+
+@router.get("/laws/{key}", response=LawOut, summary="一部法规 / one text, with the rules citing it")
+def get_law(request: HttpRequest, key: Param):
+    require(request, "emergency.view")
+    entry = LawEntry.objects.select_related("replaced_by").filter(key=key).first()
+    if entry is None:
+        raise NotFoundInScope()
+    return entry
+
+
+@router.post("/laws", response={201: LawOut}, summary="收录法规（如地方规定） / add a text (e.g. a local rule)")
+def create_law(request: HttpRequest, payload: LawIn):
+    require(request, "emergency.law")
+    entry = services.law_create(actor=request.user, **payload.dict())
+    return Status(201, entry)
+
+
+@router.get("/duty", response=list[DutyOut], summary="值班表 / shifts in scope overlapping [start, end)")
+def list_duty(request: HttpRequest, start: When | None = None, end: When | None = None,
+              limit: Limit = 500):
+    require(request, "emergency.view")
+    return list(duty_shifts(user=request.user, start=start, end=end)[: max(1, min(limit, 2000))])
+
+
+@router.get("/duty/now", response=list[DutyOut], summary="当前值班 / who is on duty now in each unit in scope")
+def duty_now(request: HttpRequest):
+    require(request, "emergency.view")
+    return on_duty_now(user=request.user)
+
+
+@router.post("/duty", response={201: DutyOut}, summary="排班 / add a shift (shifts of one unit never overlap)")
+def create_duty(request: HttpRequest, payload: DutyIn):
+    require(request, "emergency.resource")
+    refs = resolve_refs(request.user, payload)
+    shift = services.duty_shift_create(
+        actor=request.user, jurisdiction=refs["jurisdiction_code"], department=refs["department_id"],
+        starts_at=payload.starts_at, ends_at=payload.ends_at, leader=payload.leader, leader_phone=payload.leader_phone,
+        officer=payload.officer, officer_phone=payload.officer_phone, note=payload.note)
+    return Status(201, DutyShift.objects.select_related("jurisdiction", "department").get(pk=shift.pk))
+
+
+@router.get("/resources/map", summary="应急资源点位与接收预警区域（GeoJSON） / teams, warehouses, experts, shelters and received alerts' areas in scope")
+def resources_map(request: HttpRequest):
+    require(request, "emergency.view")
+    return resource_points(user=request.user)

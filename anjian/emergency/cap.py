@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
@@ -27,7 +28,6 @@ NS12 = "urn:oasis:names:tc:emergency:cap:1.2"
 NS11 = "urn:oasis:names:tc:emergency:cap:1.1"
 SENDER = "anjian@safety.example.gov.cn"
 XSD_PATH = Path(__file__).with_name("cap") / "CAP-v1.2.xsd"
-MAX_BYTES = 2 * 1024 * 1024
 
 URGENCY = ("Immediate", "Expected", "Future", "Past", "Unknown")
 SEVERITY = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
@@ -134,7 +134,7 @@ def validate(data: bytes) -> list[str]:
 def safe_parse(data: bytes) -> Any:
     """Parse untrusted XML: refused (``DomainError``) when too large, when it declares a DOCTYPE
     or an entity, or when it is not well-formed."""
-    if len(data) > MAX_BYTES:
+    if len(data) > settings.CAP_MAX_BYTES:
         raise DomainError("文件过大", "The file is too large")
     head = data[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in data.lower():

@@ -15,6 +15,7 @@ from anjian.emergency.models import (
     DrillForm,
     DrillPurpose,
     DrillTopic,
+    LawKind,
     LogKind,
     PlanStatus,
     PlanType,
@@ -202,3 +203,82 @@ class AlertForm(_Form):
 
 class AlertImportForm(forms.Form):
     file = forms.FileField(label=_("CAP 文件"))
+
+
+class TeamMemberForm(_Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    role = forms.CharField(label=_("职务"), max_length=50, required=False)
+    specialty = forms.CharField(label=_("专长"), max_length=100, required=False)
+    phone = forms.CharField(label=_("电话"), max_length=30, required=False)
+    certified = forms.BooleanField(label=_("经培训考核合格"), required=False)
+
+
+class ReadinessForm(_Form):
+    readiness = forms.ChoiceField(label=_("战备状态"), choices=Readiness.choices)
+
+
+class ExpertForm(_Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    specialties = forms.CharField(label=_("专业领域"), max_length=300)
+    organisation = forms.CharField(label=_("工作单位"), max_length=200, required=False)
+    title = forms.CharField(label=_("职称"), max_length=50, required=False)
+    phone = forms.CharField(label=_("电话"), max_length=30, required=False)
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions@emergency.resource", label=_("所在地"))
+    lng = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180)
+    lat = forms.FloatField(label=_("纬度"), required=False, min_value=-90, max_value=90)
+
+
+class ShelterForm(_Form):
+    name = forms.CharField(label=_("避难场所"), max_length=200)
+    capacity = forms.IntegerField(label=_("容纳人数"), min_value=0, max_value=10_000_000)
+    address = forms.CharField(label=_("地址"), max_length=300, required=False)
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions@emergency.resource", label=_("属地"), required=False)
+    lng = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180)
+    lat = forms.FloatField(label=_("纬度"), required=False, min_value=-90, max_value=90)
+
+
+class LawFilterForm(QueryForm):
+    q = forms.CharField(label=_("名称或文号"), required=False)
+    kind = forms.ChoiceField(label=_("类别"), choices=[("", _("全部")), *LawKind.choices], required=False)
+    state = forms.ChoiceField(label=_("效力"), required=False, choices=[
+        ("", _("全部")), ("in_force", _("现行有效")), ("repealed", _("已废止或失效")), ("pending", _("尚未施行"))])
+    on = forms.DateField(label=_("截至日期"), widget=DATE, required=False)
+
+    def filters(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_valid() else {}
+
+
+class LawForm(_Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=LawKind.choices, initial=LawKind.LOCAL)
+    title = forms.CharField(label=_("名称"), max_length=200)
+    number = forms.CharField(label=_("文号或标准号"), max_length=100, required=False)
+    issuer = forms.CharField(label=_("发布机关"), max_length=200, required=False)
+    issued_on = forms.DateField(label=_("发布日期"), widget=DATE, required=False)
+    effective_on = forms.DateField(label=_("施行日期"), widget=DATE)
+    repealed_on = forms.DateField(label=_("废止或失效日期"), widget=DATE, required=False)
+    replaced_by = ScopedModelChoiceField("emergency.laws", search=True, label=_("被替代为"), required=False)
+    summary = forms.CharField(label=_("摘要"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    link = forms.URLField(label=_("全文链接"), required=False)
+
+
+class DutyFilterForm(QueryForm):
+    start = forms.DateField(label=_("起始日期"), widget=DATE, required=False)
+    days = forms.IntegerField(label=_("天数"), min_value=1, max_value=62, required=False)
+
+
+class DutyShiftForm(_Form):
+    jurisdiction = ScopedModelChoiceField("orgs.jurisdictions@emergency.resource", label=_("值班单位（辖区应急办）"),
+                                          required=False)
+    department = ScopedModelChoiceField("orgs.departments@emergency.resource", label=_("值班单位（部门）"),
+                                        required=False, help_text=_("部门值班时选择部门，否则选择辖区"))
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    leader = forms.CharField(label=_("带班领导"), max_length=50)
+    leader_phone = forms.CharField(label=_("带班领导电话"), max_length=30, required=False)
+    officer = forms.CharField(label=_("值班员"), max_length=50)
+    officer_phone = forms.CharField(label=_("值班电话"), max_length=30)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+
+class ReasonForm(_Form):
+    reason = forms.CharField(label=_("原因"), max_length=200)

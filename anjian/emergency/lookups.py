@@ -7,11 +7,13 @@ from django.apps import apps
 from django.utils import timezone
 
 from anjian.core.lookups import Lookup, register
-from anjian.emergency.models import EmergencyPlan, Team, Warehouse
+from anjian.emergency.models import EmergencyPlan, LawEntry, Team, Warehouse
 
 register(Lookup(key="emergency.plans", model=EmergencyPlan, action="emergency.view", search=("title",),
                 order=("-id",), base=lambda qs: qs.exclude(status__in=("draft", "superseded")),
                 label=lambda p: f"{p.unit_name} · {p.title}", select_related=("enterprise", "jurisdiction", "department")))
+register(Lookup(key="emergency.laws", model=LawEntry, action=None, search=("title", "number"), order=("title",),
+                label=lambda e: f"{e.title}（{e.number}）" if e.number else e.title))  # the library serves everyone
 register(Lookup(key="emergency.teams", model=Team, action="emergency.view", order=("name",)))
 register(Lookup(key="emergency.warehouses", model=Warehouse, action="emergency.view", order=("name",)))
 register(Lookup(
@@ -21,7 +23,7 @@ register(Lookup(
 ))
 register(Lookup(
     key="emergency.alarms", model=apps.get_model("monitoring", "Alarm"), action="monitoring.view",
-    search=("sensor__name",), order=("-raised_at",), base=lambda qs: qs.filter(active=True),
-    select_related=("enterprise", "sensor"),
-    label=lambda a: f"{timezone.localtime(a.raised_at):%Y-%m-%d %H:%M} {a.enterprise.name} {a.sensor.name}",
+    search=("sensor__name", "subject"), order=("-raised_at",), base=lambda qs: qs.filter(active=True),
+    select_related=("enterprise", "sensor"),  # a vehicle's alarm names a subject instead of a sensor
+    label=lambda a: f"{timezone.localtime(a.raised_at):%Y-%m-%d %H:%M} {a.enterprise.name} {a.subject_name}",
 ))

@@ -7,6 +7,8 @@ territory, sector and regulator; a government body's rows by its jurisdiction an
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -476,12 +478,22 @@ class Incident(models.Model):
     review = models.TextField(_("处置评估"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    automatic = models.BooleanField(_("自动启动"), default=False)
 
     objects = RestrictedQuerySet.as_manager()
     history = HistoricalRecords(bases=[HistoryBase])
 
     class Meta:
+        verbose_name = _("应急事件")
+        verbose_name_plural = _("应急事件")
         ordering = ["-id"]
+        constraints = [
+            # one incident per accident and per alarm: opening it again (by hand or automatically) finds it
+            models.UniqueConstraint(fields=["accident"], condition=models.Q(accident__isnull=False),
+                                    name="em_incident_one_per_accident"),
+            models.UniqueConstraint(fields=["alarm"], condition=models.Q(alarm__isnull=False),
+                                    name="em_incident_one_per_alarm"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -591,3 +603,98 @@ class CapAlert(models.Model):
     def active(self) -> bool:
         return self.status == AlertStatus.PUBLISHED and self.msg_type != "Cancel" and (
             self.expires is None or self.expires > timezone.now())
+
+
+class LawKind(models.TextChoices):
+    """``anjian.rules.laws.KINDS``."""
+
+    LAW = "law", _("法律")
+    REGULATION = "regulation", _("行政法规")
+    RULE = "rule", _("部门规章")
+    NORMATIVE = "normative", _("规范性文件")
+    STANDARD = "standard", _("标准")
+    LOCAL = "local", _("地方性法规、规章与文件")
+
+
+class LawEntry(models.Model):
+    """One text of the law library (plan item 32). Entries with a ``key`` come from the catalogue
+    ``anjian.rules.laws.LAWS`` (the texts the rules cite); the office adds the local ones. Everyone
+    who may view emergency management reads the library (the texts are public)."""
+
+    key = models.CharField(_("编码"), max_length=40, unique=True)
+    kind = models.CharField(_("类别"), max_length=12, choices=LawKind.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    number = models.CharField(_("文号或标准号"), max_length=100, blank=True)
+    issuer = models.CharField(_("发布机关"), max_length=200, blank=True)
+    issued_on = models.DateField(_("发布日期"), null=True, blank=True)
+    effective_on = models.DateField(_("施行日期"))
+    repealed_on = models.DateField(_("废止或失效日期"), null=True, blank=True)
+    replaced_by = models.ForeignKey("self", verbose_name=_("被替代为"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="replaces")
+    summary = models.TextField(_("摘要"), blank=True)
+    link = models.URLField(_("全文链接"), blank=True)
+    from_catalogue = models.BooleanField(_("规则引用目录"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("法律法规标准")
+        verbose_name_plural = _("法律法规标准")
+        ordering = ["kind", "-effective_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(repealed_on__isnull=True)
+                                   | models.Q(repealed_on__gt=models.F("effective_on")),
+                                   name="em_law_repealed_after_effective"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.number}）" if self.number else self.title
+
+    def in_force_on(self, day: Any) -> bool:
+        return self.effective_on <= day and (self.repealed_on is None or day < self.repealed_on)
+
+    @property
+    def in_force(self) -> bool:
+        return self.in_force_on(timezone.localdate())
+
+
+class DutyShift(models.Model):
+    """One shift of an emergency duty roster (值班表, 应急条例 Art. 14): the office of a jurisdiction
+    (``department`` empty) or a department; the leader on duty (带班领导) and the officer on duty
+    (值班员) with their phones."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction", department="department")
+    jurisdiction = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("值班单位属地"), on_delete=models.PROTECT,
+                                     related_name="+")
+    department = models.ForeignKey("orgs.Department", verbose_name=_("值班部门"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    leader = models.CharField(_("带班领导"), max_length=50)
+    leader_phone = models.CharField(_("带班领导电话"), max_length=30, blank=True)
+    officer = models.CharField(_("值班员"), max_length=50)
+    officer_phone = models.CharField(_("值班电话"), max_length=30)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("值班")
+        verbose_name_plural = _("值班表")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["jurisdiction", "department", "starts_at"], name="em_duty_unit_start"),
+                   models.Index(fields=["starts_at", "ends_at"], name="em_duty_span")]
+        constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                              name="em_duty_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} {self.officer}"
+
+    @property
+    def unit_name(self) -> str:
+        return self.department.name if self.department_id else self.jurisdiction.name

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -29,12 +29,15 @@ from anjian.emergency.models import (
     AlertStatus,
     CapAlert,
     Drill,
+    DutyShift,
     EmergencyPlan,
     Expert,
     Incident,
     IncidentLog,
     IncidentSource,
     IncidentStatus,
+    LawEntry,
+    LawKind,
     LogKind,
     MovementKind,
     PlanReview,
@@ -53,6 +56,7 @@ from anjian.emergency.models import (
 from anjian.emergency.workflow import (
     DUE_DRILL,
     DUE_EVALUATE,
+    DUE_INCIDENT,
     DUE_REVISE,
     PLAN_WORKFLOW,
     end_of_day,
@@ -63,6 +67,7 @@ from anjian.inbox.services import due_close, due_open
 from anjian.orgs.models import Department, Jurisdiction, Sector
 from anjian.orgs.services import locate_jurisdiction
 from anjian.rules import emergency as rules
+from anjian.rules import laws
 from anjian.rules.workdays import KNOWN_YEARS
 
 register_verbs([
@@ -79,6 +84,9 @@ register_verbs([
     ("emergency.log", _("处置记录")),
     ("emergency.closed", _("结束处置")),
     ("emergency.alert", _("预警")),
+    ("emergency.auto_incident", _("自动启动应急处置")),
+    ("emergency.law", _("法规库")),
+    ("emergency.duty", _("值班")),
 ])
 
 # 预案管理办法 Art. 36 sets no time for a revision; the city gives the unit 30 days (local setting).
@@ -713,11 +721,17 @@ def drill_record(*, actor: Any, title: str, held_on: dt.date, content: str, form
 @transaction.atomic
 def incident_open(*, actor: Any, title: str, lng: float, lat: float, source: str = IncidentSource.DIRECT,
                   accident: Any = None, alarm: Any = None, enterprise: Enterprise | None = None,
-                  description: str = "", needs: str = "", address: str = "", commander: str = "") -> Incident:
+                  description: str = "", needs: str = "", address: str = "", commander: str = "",
+                  automatic: bool = False) -> Incident:
     """Open an incident: from an accident report or a monitoring alarm (the caller has looked it
-    up in the actor's scope), from a received alert, or entered directly at a point."""
+    up in the actor's scope), from a received alert, or entered directly at a point. An accident
+    or an alarm has one incident at most."""
     if source not in IncidentSource.values:
         raise DomainError("未知的事件来源", "Unknown source", field="source")
+    if accident is not None and Incident.objects.filter(accident=accident).exists():
+        raise DomainError("该事故已启动应急处置", "An incident is already open for this accident", field="accident")
+    if alarm is not None and Incident.objects.filter(alarm=alarm).exists():
+        raise DomainError("该报警已启动应急处置", "An incident is already open for this alarm", field="alarm")
     sector = department = None
     jurisdiction = None
     if accident is not None:
@@ -738,10 +752,78 @@ def incident_open(*, actor: Any, title: str, lng: float, lat: float, source: str
         source=source, accident=accident, alarm=alarm, title=title.strip()[:200], description=description,
         needs=needs, enterprise=enterprise, jurisdiction=jurisdiction, sector=sector, department=department,
         address=address, lng=lng, lat=lat, commander=commander, created_by=actor if getattr(actor, "pk", None) else None,
+        automatic=automatic,
     )
-    record_event(incident, "emergency.created", actor=actor,
+    record_event(incident, "emergency.auto_incident" if automatic else "emergency.created", actor=actor,
                  summary=Msg(gettext_noop("启动应急处置：{title}"), title=incident.title))
+    if automatic:
+        due_open(incident, DUE_INCIDENT, title=f"应急事件待处置：{incident.title}"[:300],
+                 due_at=incident.opened_at + dt.timedelta(minutes=30),
+                 url=reverse("emergency:incident_detail", args=[incident.pk]),
+                 owner_jurisdiction=jurisdiction, sector=sector)
     return incident
+
+
+# A local setting: an accident of this grade or above (条例493 Art. 3: 1 一般, 2 较大, 3 重大, 4 特别重大)
+# opens an incident by itself, as does an alarm of the highest level (高高报).
+AUTO_INCIDENT_GRADE = 2
+AUTO_INCIDENT_ALARM_KINDS = ("high_high",)
+
+
+def _auto_place(lng: float | None, lat: float | None, enterprise: Any, jurisdiction: Any) -> tuple[float, float] | None:
+    if lng is not None and lat is not None:
+        return lng, lat
+    if enterprise is not None and enterprise.lng is not None and enterprise.lat is not None:
+        return enterprise.lng, enterprise.lat
+    if jurisdiction is not None and jurisdiction.center_lng is not None and jurisdiction.center_lat is not None:
+        return jurisdiction.center_lng, jurisdiction.center_lat
+    return None
+
+
+def _auto_open(origin: Any, *, lookup: dict[str, Any], place: tuple[float, float] | None, **kwargs: Any) -> Incident | None:
+    """Open the incident of an accident or an alarm once (idempotent: a second call, or a race with
+    another writer, finds the existing one). Runs inside the caller's transaction; a refusal
+    (no place known) is written on the origin's timeline and does not undo the caller's work."""
+    existing = Incident.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing
+    if place is None:
+        record_event(origin, "emergency.auto_incident", actor=None,
+                     summary=Msg(gettext_noop("未能自动启动应急处置：位置不明，请值班人员手工启动")))
+        return None
+    try:
+        with transaction.atomic():
+            return incident_open(actor=None, lng=place[0], lat=place[1], automatic=True, **lookup, **kwargs)
+    except IntegrityError:  # another writer opened it a moment ago
+        return Incident.objects.filter(**lookup).first()
+    except DomainError as exc:
+        if Incident.objects.filter(**lookup).exists():
+            return Incident.objects.filter(**lookup).first()
+        record_event(origin, "emergency.auto_incident", actor=None,
+                     summary=Msg(gettext_noop("未能自动启动应急处置：{reason}"), reason=exc.message))
+        return None
+
+
+def incident_for_accident(accident: Any, actor: Any = None) -> Incident | None:
+    """The receiver of ``accidents.hooks``: an accident at or above ``AUTO_INCIDENT_GRADE`` opens
+    an incident in the duty office's inbox (once). Lower grades and imported records open none."""
+    if accident.grade is None or accident.grade < AUTO_INCIDENT_GRADE or getattr(accident, "is_imported", False):
+        return None
+    ent = accident.enterprise if accident.enterprise_id else None
+    return _auto_open(accident, lookup={"accident": accident},
+                      place=_auto_place(accident.lng, accident.lat, ent, accident.jurisdiction),
+                      source=IncidentSource.ACCIDENT, title=f"{accident.title}（{accident.get_grade_display()}）",
+                      description=accident.grade_reason, address=accident.place)
+
+
+def incident_for_alarm(alarm: Any) -> Incident | None:
+    """The receiver of ``monitoring.hooks``: a high-high alarm opens an incident (once)."""
+    if alarm.kind not in AUTO_INCIDENT_ALARM_KINDS:
+        return None
+    ent = alarm.enterprise
+    return _auto_open(alarm, lookup={"alarm": alarm}, place=_auto_place(None, None, ent, ent.jurisdiction),
+                      source=IncidentSource.ALARM, title=f"{ent.name} {alarm.subject_name} {alarm.get_kind_display()}",
+                      address=ent.address or "")
 
 
 @transaction.atomic
@@ -759,6 +841,7 @@ def incident_log_add(*, actor: Any, incident: Incident, kind: str, text: str, te
         raise DomainError("请填写内容", "The text is required", field="text")
     log = IncidentLog.objects.create(incident=incident, kind=kind, team=team, text=text.strip(), at=at or timezone.now(),
                                      actor=actor if getattr(actor, "pk", None) else None)
+    due_close(incident, DUE_INCIDENT)
     record_event(incident, "emergency.log", actor=actor, summary=Msg(gettext_noop("{kind}：{text}"),
                                                                      kind=LogKind(kind).label, text=log.text[:100]))
     return log
@@ -775,6 +858,7 @@ def incident_close(*, actor: Any, incident: Incident, review: str) -> Incident:
     incident.status, incident.closed_at, incident.review = IncidentStatus.CLOSED, timezone.now(), review.strip()
     incident._change_reason = "结束处置"  # type: ignore[attr-defined]
     incident.save(update_fields=["status", "closed_at", "review"])
+    due_close(incident, DUE_INCIDENT)
     record_event(incident, "emergency.closed", actor=actor, summary=Msg(gettext_noop("结束处置：{title}"), title=incident.title))
     return incident
 
@@ -897,3 +981,152 @@ def alert_receive(*, actor: Any, data: bytes, jurisdiction: Jurisdiction | None 
     )
     record_event(alert, "emergency.alert", actor=actor, summary=Msg(gettext_noop("接收预警：{h}"), h=alert.headline_zh))
     return alert
+
+
+# --- the law library ------------------------------------------------------------------------
+
+
+def law_catalogue_sync() -> int:
+    """Bring the library's catalogue entries in line with ``anjian.rules.laws.LAWS`` (the texts the
+    rules cite); returns how many were created or changed. Idempotent; local entries untouched."""
+    changed = 0
+    by_key: dict[str, LawEntry] = {}
+    for law in laws.LAWS:
+        values = {"kind": law.kind, "title": law.title, "number": law.number, "issuer": law.issuer,
+                  "issued_on": law.issued_on, "effective_on": law.effective_on, "repealed_on": law.repealed_on,
+                  "from_catalogue": True}
+        entry = LawEntry.objects.filter(key=law.key).first()
+        if entry is None:
+            entry = LawEntry.objects.create(key=law.key, **values)
+            changed += 1
+        elif any(getattr(entry, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(entry, k, v)
+            entry._change_reason = "规则引用目录更新"  # type: ignore[attr-defined]
+            entry.save()
+            changed += 1
+        by_key[law.key] = entry
+    for law in laws.LAWS:
+        target = by_key.get(law.replaced_by) if law.replaced_by else None
+        entry = by_key[law.key]
+        if entry.replaced_by_id != (target.pk if target else None):
+            LawEntry.objects.filter(pk=entry.pk).update(replaced_by=target)
+    return changed
+
+
+def _law_clean(kind: str, title: str, effective_on: Any, repealed_on: Any, replaced_by: LawEntry | None,
+               entry: LawEntry | None = None) -> None:
+    if kind not in LawKind.values:
+        raise DomainError("请选择类别", "Choose the kind", field="kind")
+    if not title.strip():
+        raise DomainError("请填写名称", "The title is required", field="title")
+    if effective_on is None:
+        raise DomainError("请填写施行日期", "The date in force is required", field="effective_on")
+    if repealed_on is not None and repealed_on <= effective_on:
+        raise DomainError("废止日期须晚于施行日期", "The repeal date must be after the date in force", field="repealed_on")
+    if replaced_by is not None and entry is not None and replaced_by.pk == entry.pk:
+        raise DomainError("不能被自身替代", "An entry cannot replace itself", field="replaced_by")
+
+
+@transaction.atomic
+def law_create(*, actor: Any, kind: str, title: str, effective_on: dt.date, number: str = "", issuer: str = "",
+               issued_on: dt.date | None = None, repealed_on: dt.date | None = None,
+               replaced_by: LawEntry | None = None, summary: str = "", link: str = "") -> LawEntry:
+    """Add a text to the library (typically a local rule of the city)."""
+    if actor is not None and not has_action(actor, "emergency.law"):
+        raise NotAllowed("您无权维护法规标准库", "You may not maintain the law library")
+    _law_clean(kind, title, effective_on, repealed_on, replaced_by)
+    entry = LawEntry.objects.create(
+        key=f"local-{uuid.uuid4().hex[:12]}", kind=kind, title=title.strip(), number=number.strip(),
+        issuer=issuer.strip(), issued_on=issued_on, effective_on=effective_on, repealed_on=repealed_on,
+        replaced_by=replaced_by, summary=summary, link=link, created_by=actor if getattr(actor, "pk", None) else None)
+    record_event(entry, "emergency.law", actor=actor, summary=Msg(gettext_noop("收录：{title}"), title=entry.title))
+    return entry
+
+
+@transaction.atomic
+def law_update(*, actor: Any, entry: LawEntry, **fields: Any) -> LawEntry:
+    """Change a local entry (catalogue entries follow the rules' catalogue and are read-only here)."""
+    entry = LawEntry.objects.select_for_update().get(pk=entry.pk)
+    if actor is not None and not has_action(actor, "emergency.law"):
+        raise NotAllowed("您无权维护法规标准库", "You may not maintain the law library")
+    if entry.from_catalogue:
+        raise DomainError("规则引用的法规随规则目录更新，不能在此修改", "A text cited by the rules follows the rules' catalogue")
+    allowed = {"kind", "title", "number", "issuer", "issued_on", "effective_on", "repealed_on", "replaced_by",
+               "summary", "link"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise DomainError("未知的字段", "Unknown field")
+    merged = {f: fields.get(f, getattr(entry, f)) for f in allowed}
+    _law_clean(merged["kind"], merged["title"], merged["effective_on"], merged["repealed_on"], merged["replaced_by"],
+               entry)
+    for k, v in merged.items():
+        setattr(entry, k, v.strip() if isinstance(v, str) else v)
+    entry._change_reason = "修改"  # type: ignore[attr-defined]
+    entry.save()
+    record_event(entry, "emergency.law", actor=actor, summary=Msg(gettext_noop("修改：{title}"), title=entry.title))
+    return entry
+
+
+# --- duty rosters ---------------------------------------------------------------------------
+
+
+def _duty_unit_allowed(actor: Any, jurisdiction: Jurisdiction, department: Department | None) -> bool:
+    if actor is None:
+        return True
+    if department is not None:
+        return has_action(actor, "emergency.resource") and (
+            scope_allows(actor, "emergency.resource", jurisdiction=department.jurisdiction)
+            or Membership.objects.filter(user=actor, department=department, is_active=True).exists())
+    return scope_allows(actor, "emergency.resource", jurisdiction=jurisdiction)
+
+
+@transaction.atomic
+def duty_shift_create(*, actor: Any, jurisdiction: Jurisdiction | None, department: Department | None = None,
+                      starts_at: dt.datetime, ends_at: dt.datetime, leader: str, officer: str, officer_phone: str,
+                      leader_phone: str = "", note: str = "") -> DutyShift:
+    """Add a shift to the roster of an office (a jurisdiction) or a department. Shifts of one unit
+    never overlap (the unit's row is locked while checking)."""
+    if department is not None:
+        jurisdiction = department.jurisdiction
+    if jurisdiction is None:
+        raise DomainError("请选择值班单位", "Choose the unit on duty", field="jurisdiction")
+    if not _duty_unit_allowed(actor, jurisdiction, department):
+        raise NotAllowed("您无权编排该单位的值班", "You may not keep that unit's roster")
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        raise DomainError("结束时间须晚于开始时间", "The shift must end after it starts", field="ends_at")
+    if ends_at - starts_at > dt.timedelta(days=7):
+        raise DomainError("一个班次不超过7天", "A shift lasts at most 7 days", field="ends_at")
+    if not leader.strip() or not officer.strip() or not officer_phone.strip():
+        raise DomainError("请填写带班领导、值班员和值班电话", "The leader, the officer and the duty phone are required",
+                          field="officer")
+    (Department.objects.select_for_update().filter(pk=department.pk) if department is not None
+     else Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk)).first()
+    clash = DutyShift.objects.filter(jurisdiction=jurisdiction, department=department, starts_at__lt=ends_at,
+                                     ends_at__gt=starts_at).first()
+    if clash is not None:
+        raise DomainError(f"与已有班次（{timezone.localtime(clash.starts_at):%m-%d %H:%M}–"
+                          f"{timezone.localtime(clash.ends_at):%m-%d %H:%M}，{clash.officer}）重叠",
+                          "The shift overlaps an existing one", field="starts_at")
+    shift = DutyShift.objects.create(
+        jurisdiction=jurisdiction, department=department, starts_at=starts_at, ends_at=ends_at, leader=leader.strip(),
+        leader_phone=leader_phone.strip(), officer=officer.strip(), officer_phone=officer_phone.strip(),
+        note=note.strip(), created_by=actor if getattr(actor, "pk", None) else None)
+    record_event(shift, "emergency.duty", actor=actor,
+                 summary=Msg(gettext_noop("排班：{unit} {leader}带班，{officer}值班"), unit=shift.unit_name,
+                             leader=shift.leader, officer=shift.officer))
+    return shift
+
+
+@transaction.atomic
+def duty_shift_delete(*, actor: Any, shift: DutyShift, reason: str) -> None:
+    shift = DutyShift.objects.select_for_update(of=("self",)).select_related("jurisdiction", "department").get(pk=shift.pk)
+    if actor is not None and not can(actor, "emergency.resource", shift) and not _duty_unit_allowed(
+            actor, shift.jurisdiction, shift.department):
+        raise NotAllowed("您无权编排该单位的值班", "You may not keep that unit's roster")
+    if not reason.strip():
+        raise DomainError("请填写撤销原因", "The reason is required", field="reason")
+    record_event(shift, "emergency.duty", actor=actor, note=reason.strip(),
+                 summary=Msg(gettext_noop("撤销班次：{unit} {officer}"), unit=shift.unit_name, officer=shift.officer))
+    shift._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]
+    shift.delete()

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,36 +18,47 @@ from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import post_form_action, require_action
-from anjian.documents.exports import bytes_response
+from anjian.documents.exports import Column, bytes_response, xlsx_response
+from anjian.documents.uploads import refuse_oversize
 from anjian.emergency import services
-from anjian.emergency.cap import MAX_BYTES
 from anjian.emergency.documents import registration_bytes
 from anjian.emergency.forms import (
     AlertForm,
     AlertImportForm,
     CloseForm,
     DrillRecordForm,
+    DutyFilterForm,
+    DutyShiftForm,
     EvaluateForm,
+    ExpertForm,
     IncidentForm,
+    LawFilterForm,
+    LawForm,
     LogForm,
     MovementForm,
     NoteForm,
     PlanFilterForm,
     PlanForm,
     PublishForm,
+    ReadinessForm,
+    ReasonForm,
     ReviewForm,
     RevisionForm,
+    ShelterForm,
     TeamForm,
+    TeamMemberForm,
     WarehouseForm,
 )
 from anjian.emergency.models import (
     AlertStatus,
     CapAlert,
     Drill,
+    DutyShift,
     EmergencyPlan,
     Expert,
     Incident,
     IncidentSource,
+    LawEntry,
     PlanStatus,
     Shelter,
     StockMovement,
@@ -55,10 +68,19 @@ from anjian.emergency.models import (
 from anjian.emergency.selectors import (
     active_alerts,
     compliance,
+    compliance_by_area,
     coverage_gaps,
     drill_obligations,
+    duty_shifts,
+    incident_points,
+    law_citations,
+    law_list,
     nearest_resources,
+    on_duty_now,
     plan_list,
+    resource_points,
+    risk_gaps,
+    rule_index,
     stock_alerts,
 )
 from anjian.emergency.workflow import PLAN_WORKFLOW
@@ -210,7 +232,8 @@ def _supersede(user: Any, p: EmergencyPlan, note: str) -> None:
 
 @require_action("emergency.view")
 def coverage_gaps_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "emergency/gaps.html", {"gaps": coverage_gaps(user=request.user)})
+    return render(request, "emergency/gaps.html", {"gaps": coverage_gaps(user=request.user),
+                                                   "risks": risk_gaps(user=request.user)})
 
 
 # --- drills --------------------------------------------------------------------------------
@@ -246,7 +269,8 @@ def drill_new_view(request: HttpRequest) -> HttpResponse:
 def obligations_view(request: HttpRequest) -> HttpResponse:
     rows = drill_obligations(user=request.user)
     return render(request, "emergency/obligations.html", {"rows": rows[:500], "total": len(rows),
-                                                          "summary": compliance(rows)})
+                                                          "summary": compliance(rows),
+                                                          "areas": compliance_by_area(rows, user=request.user)})
 
 
 # --- teams, experts, warehouses --------------------------------------------------------------
@@ -280,7 +304,8 @@ def expert_list_view(request: HttpRequest) -> HttpResponse:
     experts = Expert.objects.restrict(request.user, "emergency.view").select_related("jurisdiction")
     page = keyset_page(experts, request.GET, sort="-id", size=20)
     shelters = Shelter.objects.restrict(request.user, "emergency.view").select_related("jurisdiction")[:50]
-    return render(request, "emergency/experts.html", {"page": page, "query": _query(request), "shelters": shelters})
+    return render(request, "emergency/experts.html", {"page": page, "query": _query(request), "shelters": shelters,
+                                                      "can_add": has_action(request.user, "emergency.resource")})
 
 
 @require_action("emergency.view")
@@ -522,9 +547,10 @@ def alert_action_view(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 @require_action("emergency.alert_import")
 def alert_import_view(request: HttpRequest) -> HttpResponse:
     form = AlertImportForm(request.POST or None, request.FILES or None)
+    refuse_oversize(request, form)  # too large: refused while it streamed in (documents.uploads)
 
     def do(d: dict[str, Any]) -> HttpResponse:
-        alert = services.alert_receive(actor=request.user, data=d["file"].read(MAX_BYTES + 1))
+        alert = services.alert_receive(actor=request.user, data=d["file"].read(settings.CAP_MAX_BYTES + 1))
         messages.success(request, _("预警已接收"))
         return redirect("emergency:alert_detail", pk=alert.pk)
 
@@ -552,3 +578,224 @@ def public_alert_xml_view(request: HttpRequest, identifier: str) -> HttpResponse
     if a is None:
         raise Http404
     return HttpResponse(a.xml, content_type="application/cap+xml; charset=utf-8")
+
+
+# --- teams: detail and members; experts and shelters: forms ---------------------------------
+
+
+@require_action("emergency.view")
+def team_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_in_scope(Team.objects.select_related("jurisdiction", "enterprise", "department"), request.user,
+                        "emergency.view", pk=pk)
+    may = can(request.user, "emergency.resource", team)
+    return render(request, "emergency/team_detail.html", {
+        "t": team, "members": team.members.all(), "events": timeline_for(team),
+        "member_form": TeamMemberForm() if may else None,
+        "readiness_form": ReadinessForm(initial={"readiness": team.readiness}) if may else None,
+    })
+
+
+@require_POST
+@require_action("emergency.resource")
+def team_member_view(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_in_scope(Team.objects.all(), request.user, "emergency.view", pk=pk)
+    form = TeamMemberForm(request.POST)
+    post_form_action(request, form, lambda d: services.team_member_add(
+        actor=request.user, team=team, name=d["name"], role=d["role"], specialty=d["specialty"], phone=d["phone"],
+        certified=d["certified"]), _("队员已登记"))
+    return redirect("emergency:team_detail", pk=team.pk)
+
+
+@require_POST
+@require_action("emergency.resource")
+def team_readiness_view(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_in_scope(Team.objects.all(), request.user, "emergency.view", pk=pk)
+    form = ReadinessForm(request.POST)
+    post_form_action(request, form, lambda d: services.team_set_readiness(
+        actor=request.user, team=team, readiness=d["readiness"]), _("战备状态已更新"))
+    return redirect("emergency:team_detail", pk=team.pk)
+
+
+@require_action("emergency.resource")
+def expert_new_view(request: HttpRequest) -> HttpResponse:
+    form = ExpertForm(request.POST or None, user=request.user)
+
+    def do(d: dict[str, Any]) -> HttpResponse:
+        services.expert_create(actor=request.user, name=d["name"], specialties=d["specialties"],
+                               jurisdiction=d["jurisdiction"], organisation=d["organisation"], title=d["title"],
+                               phone=d["phone"], lng=d["lng"], lat=d["lat"])
+        messages.success(request, _("专家已登记"))
+        return redirect("emergency:experts")
+
+    return _save_form(request, form, "emergency/form.html", do, {"title": _("登记应急专家"), "back": "emergency:experts"})
+
+
+@require_action("emergency.resource")
+def shelter_new_view(request: HttpRequest) -> HttpResponse:
+    form = ShelterForm(request.POST or None, user=request.user)
+
+    def do(d: dict[str, Any]) -> HttpResponse:
+        services.shelter_create(actor=request.user, name=d["name"], capacity=d["capacity"], address=d["address"],
+                                jurisdiction=d["jurisdiction"], lng=d["lng"], lat=d["lat"])
+        messages.success(request, _("避难场所已登记"))
+        return redirect("emergency:experts")
+
+    return _save_form(request, form, "emergency/form.html", do, {"title": _("登记避难场所"), "back": "emergency:experts"})
+
+
+# --- maps -----------------------------------------------------------------------------------
+
+
+@require_action("emergency.view")
+def resource_map_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "emergency/map.html")
+
+
+@require_action("emergency.view")
+def resource_points_view(request: HttpRequest) -> JsonResponse:
+    kinds = {k for k in request.GET.getlist("kind") if k in ("team", "warehouse", "expert", "shelter", "alert")} or None
+    return JsonResponse(resource_points(user=request.user, kinds=kinds))
+
+
+@require_action("emergency.view")
+def incident_points_view(request: HttpRequest, pk: int) -> JsonResponse:
+    inc = _incident(request, pk)
+    return JsonResponse(incident_points(near=nearest_resources(user=request.user, incident=inc), incident=inc))
+
+
+# --- the law library ------------------------------------------------------------------------
+
+
+@require_action("emergency.view")
+def law_list_view(request: HttpRequest) -> HttpResponse:
+    form = LawFilterForm(request.GET or None)
+    f = form.filters()
+    on = f.get("on") or timezone.localdate()
+    qs = law_list(q=f.get("q") or "", kind=f.get("kind") or "", state=f.get("state") or "", on=on)
+    page = keyset_page(qs, request.GET, sort="-id", size=30)
+    return render(request, "emergency/laws.html", {"form": form, "page": page, "query": _query(request), "on": on,
+                                                   "can_add": has_action(request.user, "emergency.law")})
+
+
+def _law(key: str) -> LawEntry:
+    entry = LawEntry.objects.select_related("replaced_by").filter(key=key).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@require_action("emergency.view")
+def law_detail_view(request: HttpRequest, key: str) -> HttpResponse:
+    entry = _law(key)
+    return render(request, "emergency/law_detail.html", {
+        "e": entry, "citations": law_citations(entry), "replaces": entry.replaces.all(), "events": timeline_for(entry),
+        "can_edit": has_action(request.user, "emergency.law") and not entry.from_catalogue,
+        "today": timezone.localdate(),
+    })
+
+
+@require_action("emergency.view")
+def rule_index_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "emergency/law_rules.html", {"rules": rule_index()})
+
+
+@require_action("emergency.law")
+def law_new_view(request: HttpRequest) -> HttpResponse:
+    form = LawForm(request.POST or None, user=request.user)
+
+    def do(d: dict[str, Any]) -> HttpResponse:
+        entry = services.law_create(actor=request.user, **d)
+        messages.success(request, _("已收录"))
+        return redirect("emergency:law_detail", key=entry.key)
+
+    return _save_form(request, form, "emergency/form.html", do, {"title": _("收录法规标准"), "back": "emergency:laws"})
+
+
+@require_action("emergency.law")
+def law_edit_view(request: HttpRequest, key: str) -> HttpResponse:
+    entry = _law(key)
+    if entry.from_catalogue:
+        raise Http404
+    initial = {f: getattr(entry, f) for f in ("kind", "title", "number", "issuer", "issued_on", "effective_on",
+                                              "repealed_on", "summary", "link")}
+    initial["replaced_by"] = entry.replaced_by_id
+    form = LawForm(request.POST or None, user=request.user, initial=initial)
+
+    def do(d: dict[str, Any]) -> HttpResponse:
+        services.law_update(actor=request.user, entry=entry, **d)
+        messages.success(request, _("已保存"))
+        return redirect("emergency:law_detail", key=entry.key)
+
+    return _save_form(request, form, "emergency/form.html", do, {"title": _("修改法规标准"), "back": "emergency:laws"})
+
+
+# --- duty rosters ---------------------------------------------------------------------------
+
+
+def _duty_window(request: HttpRequest) -> tuple[DutyFilterForm, dt.datetime, dt.datetime]:
+    form = DutyFilterForm(request.GET or None)
+    f = form.cleaned_data if form.is_valid() else {}
+    start_day = f.get("start") or timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(start_day, dt.time(0, 0)))
+    return form, start, start + dt.timedelta(days=f.get("days") or 7)
+
+
+@require_action("emergency.view")
+def duty_list_view(request: HttpRequest) -> HttpResponse:
+    form, start, end = _duty_window(request)
+    shifts = list(duty_shifts(user=request.user, start=start, end=end)[:1000])
+    return render(request, "emergency/duty.html", {
+        "form": form, "shifts": shifts, "start": start, "end": end - dt.timedelta(seconds=1), "query": _query(request),
+        "now": timezone.now(), "can_add": has_action(request.user, "emergency.resource"),
+        "reason_form": ReasonForm() if has_action(request.user, "emergency.resource") else None,
+    })
+
+
+@require_action("emergency.view")
+def duty_now_view(request: HttpRequest) -> HttpResponse:
+    """The duty officer's phone page: who is on duty now in each unit, with the phones."""
+    now = timezone.now()
+    return render(request, "emergency/duty_now.html", {"shifts": on_duty_now(user=request.user, at=now), "now": now})
+
+
+@require_action("emergency.resource")
+def duty_new_view(request: HttpRequest) -> HttpResponse:
+    form = DutyShiftForm(request.POST or None, user=request.user)
+
+    def do(d: dict[str, Any]) -> HttpResponse:
+        services.duty_shift_create(actor=request.user, **d)
+        messages.success(request, _("班次已排定"))
+        return redirect("emergency:duty")
+
+    return _save_form(request, form, "emergency/form.html", do, {"title": _("排班"), "back": "emergency:duty"})
+
+
+@require_POST
+@require_action("emergency.resource")
+def duty_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = get_in_scope(DutyShift.objects.all(), request.user, "emergency.view", pk=pk)
+    form = ReasonForm(request.POST)
+    post_form_action(request, form, lambda d: services.duty_shift_delete(actor=request.user, shift=shift,
+                                                                         reason=d["reason"]), _("班次已撤销"))
+    return redirect("emergency:duty")
+
+
+def duty_columns() -> list[Column]:
+    """The roster export's columns, headed in the active language."""
+    return [
+    Column(_("值班单位"), lambda s: s.unit_name),
+    Column(_("开始时间"), lambda s: s.starts_at),
+    Column(_("结束时间"), lambda s: s.ends_at),
+    Column(_("带班领导"), lambda s: s.leader),
+    Column(_("带班领导电话"), lambda s: s.leader_phone),
+    Column(_("值班员"), lambda s: s.officer),
+    Column(_("值班电话"), lambda s: s.officer_phone),
+    Column(_("备注"), lambda s: s.note),
+    ]
+
+
+@require_action("emergency.view")
+def duty_export_view(request: HttpRequest) -> HttpResponse:
+    _form, start, end = _duty_window(request)
+    rows = duty_shifts(user=request.user, start=start, end=end)[:5000]
+    return xlsx_response(rows, duty_columns(), f"{_('值班表')}-{timezone.localtime(start):%Y%m%d}.xlsx")

@@ -47,6 +47,13 @@ DUE_EVALUATE = _kind("emergency.evaluate_plan", _("应急预案三年评估"), "
                      remind_days=60)
 DUE_REVISE = _kind("emergency.revise_plan", _("应急预案待修订"), "emergency.plan", _("发布新版本"), remind_days=7)
 DUE_DRILL = _kind("emergency.drill", _("应急演练到期"), "emergency.drill", _("记录演练"), remind_days=30)
+# An incident opened automatically (an accident at or above the grade, a high-high alarm) waits in the
+# duty office's inbox (the district office of its territory) until somebody logs the first action.
+DUE_INCIDENT = due_registry.register(due_registry.DueKind(
+    code="emergency.incident", label=_("应急事件待处置"), action="emergency.command", closed_by=_("记录调派或态势"),
+    unit_level=JurisdictionLevel.DISTRICT, remind_before=dt.timedelta(0), escalate_after=dt.timedelta(minutes=30),
+    escalate_every=dt.timedelta(hours=1), max_level=2,
+)).code
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

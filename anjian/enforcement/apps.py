@@ -29,6 +29,10 @@ class EnforcementConfig(AppConfig):
             lookups,  # noqa: F401 - registers the inspector look-up
             workflow,  # noqa: F401 - registers the due-item kinds
         )
+        from anjian.enforcement.views import hazard_links
+        from anjian.hazards.links import register_hazard_links
+
+        register_hazard_links("enforcement", hazard_links)  # a hazard's penalty belongs to its case file
 
         section = _("四、执法检查")
         menu_register(Entry(section, _("现场检查"), "enforcement:inspections", "enforcement.inspect",
@@ -42,5 +46,7 @@ class EnforcementConfig(AppConfig):
                             territorial=True))
         menu_register(Entry(section, _("安全生产标准化"), "enforcement:standardization", "enforcement.view",
                             "bi-award", 45))
+        menu_register(Entry(section, _("信用名单"), "enforcement:credit", "enforcement.view", "bi-shield-exclamation",
+                            45))
         menu_register(Entry(section, _("职业病危害申报"), "enforcement:occupational", "enforcement.view",
                             "bi-lungs", 46))

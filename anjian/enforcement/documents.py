@@ -25,6 +25,11 @@ def _d(value: Any) -> str:
     return format_cn_date(value) if isinstance(value, dt.date) else ""
 
 
+def _dt(value: dt.datetime) -> str:
+    """``2026年3月12日10时00分`` (the date as official documents write it, then the time)."""
+    return f"{format_cn_date(value.date())}{value.hour}时{value.minute:02d}分"
+
+
 def _party(doc: OfficialDocument, case: Case) -> None:
     e = case.enterprise
     doc.paragraph("\n".join([
@@ -91,7 +96,8 @@ def case_document(d: CaseDocument) -> OfficialDocument:
     doc = OfficialDocument(str(kind.label), d.number or None, case.department.name, d.issued_on,
                            letterhead=case.department.name, imprint=False,
                            addressee=None if kind in (DocKind.FILING, DocKind.CLOSING, DocKind.STATEMENT,
-                                                      DocKind.RECEIPT, DocKind.DECISION, DocKind.SIMPLE)
+                                                      DocKind.RECEIPT, DocKind.DECISION, DocKind.SIMPLE,
+                                                      DocKind.HEARING_RECORD, DocKind.HEARING_REPORT)
                            else f"{case.enterprise.name}：")
     if kind == DocKind.FILING:
         _party(doc, case)
@@ -128,17 +134,71 @@ def case_document(d: CaseDocument) -> OfficialDocument:
         doc.paragraph(_sentence(f"经查，你单位{f.get('facts', '')}"))
         doc.paragraph(f"以上事实违反了{f.get('legal_basis') or '有关规定'}。依据{f.get('penalty_basis', '')}的规定，"
                       f"本机关拟对你单位作出{_penalty_text(f.get('penalty_kind', ''), f.get('proposed_fine'))}的行政处罚。")
-        doc.paragraph("依据《中华人民共和国行政处罚法》第四十四条、第四十五条、第六十三条和第六十四条的规定，你单位有权进行"
-                      "陈述和申辩，并有权要求举行听证。你单位如要求听证，应当"
-                      + (f"在{_d(f['hearing_due'])}前（收到本告知书之日起五个工作日内）" if f.get("hearing_due")
-                         else "自收到本告知书之日起五个工作日内")
-                      + "向本机关提出；逾期视为放弃上述权利。")
+        within = (f"在{_d(f['hearing_due'])}前（收到本告知书之日起五个工作日内）" if f.get("hearing_due")
+                  else "自收到本告知书之日起五个工作日内")
+        if f.get("hearing_right", "large_fine"):  # notices made before the Art. 63 check told of the hearing
+            doc.paragraph("依据《中华人民共和国行政处罚法》第四十四条、第四十五条、第六十三条和第六十四条的规定，你单位有权进行"
+                          "陈述和申辩，并有权要求举行听证。你单位如要求听证，应当" + within
+                          + "向本机关提出；逾期视为放弃上述权利。")
+        else:
+            doc.paragraph("依据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你单位有权进行陈述和申辩。"
+                          "你单位如陈述、申辩，应当" + within + "向本机关提出；逾期视为放弃上述权利。"
+                          "拟作出的行政处罚不属于该法第六十三条规定的听证范围。")
         doc.paragraph("联系人：__________    联系电话：__________", indent=False)
     elif kind == DocKind.STATEMENT:
         _party(doc, case)
         doc.paragraph(f"陈述申辩意见：{f.get('statement') or '—'}", indent=False)
         doc.paragraph("申请听证：" + ("是" if f.get("hearing_requested") else "否"), indent=False)
         doc.paragraph("当事人（签名）：__________    记录人：__________", indent=False)
+    elif kind == DocKind.HEARING_NOTICE:
+        at = dt.datetime.fromisoformat(f["hearing_at"]) if f.get("hearing_at") else None
+        doc.paragraph(("你单位于" + _d(f.get("requested_on")) + "提出的" if f.get("requested_on") else "你单位提出的")
+                      + f"听证申请收悉。根据《中华人民共和国行政处罚法》第六十四条的规定，本机关决定就{case.cause}一案举行听证，"
+                      "现将有关事项通知如下：")
+        doc.table(["项目", "内容"], [
+            ["听证时间", _dt(at) if at else "—"],
+            ["听证地点", f.get("place", "")],
+            ["听证主持人", f.get("host", "")],
+            ["案件编号", case.code],
+        ], col_widths_mm=[40, 116])
+        doc.paragraph("听证不公开举行，涉及国家秘密、商业秘密或者个人隐私依法予以保密的除外。你单位可以亲自参加听证，也可以委托"
+                      "一至二人代理，委托代理人的须提交授权委托书。你单位认为主持人与本案有直接利害关系的，有权申请回避。"
+                      "你单位无正当理由拒不出席听证或者未经许可中途退出听证的，视为放弃听证权利，本机关终止听证"
+                      "（第六十四条第（四）（五）（七）项）。")
+        doc.paragraph("联系人：__________    联系电话：__________", indent=False)
+    elif kind == DocKind.HEARING_RECORD:
+        _party(doc, case)
+        at = dt.datetime.fromisoformat(f["hearing_at"]) if f.get("hearing_at") else None
+        doc.paragraph("\n".join([
+            f"案由：{case.cause}",
+            f"听证时间：{_dt(at)}" if at else f"听证日期：{_d(f.get('held_on'))}",
+            f"听证地点：{f.get('place', '')}",
+            f"主持人：{f.get('host', '')}",
+            f"出席人员：{f.get('attendees') or '—'}",
+        ]), indent=False)
+        if f.get("party_absent"):
+            doc.paragraph("当事人经依法通知，无正当理由未出席听证，视为放弃听证权利，听证终止（《中华人民共和国行政处罚法》"
+                          "第六十四条第（七）项）。")
+        doc.heading("听证过程", 1)
+        doc.paragraph(f.get("proceedings") or "—")
+        if f.get("party_absent"):
+            sign = "当事人（签名）：未出席"
+        elif f.get("party_signed"):
+            sign = "当事人（签名或者盖章）：__________"
+        else:
+            sign = f"当事人拒绝签字或者盖章。{f.get('refusal_note', '')}"
+        doc.paragraph("本笔录已交当事人审核（第六十四条第（八）项）。\n" + sign
+                      + "\n主持人（签名）：__________    记录人（签名）：__________", indent=False)
+    elif kind == DocKind.HEARING_REPORT:
+        _party(doc, case)
+        doc.paragraph(f"案由：{case.cause}\n主持人：{f.get('host', '')}", indent=False)
+        doc.heading("听证基本情况", 1)
+        doc.paragraph(("当事人未出席听证，视为放弃听证权利。" if f.get("waived") else "")
+                      + (f.get("opinion") or "—"))
+        doc.heading("处理建议", 1)
+        doc.paragraph(f.get("recommendation") or "—")
+        doc.paragraph("本报告连同听证笔录报本机关负责人，依照《中华人民共和国行政处罚法》第六十五条、第五十七条作出决定。\n"
+                      "主持人（签名）：__________", indent=False)
     elif kind in (DocKind.DECISION, DocKind.SIMPLE):
         _party(doc, case)
         doc.paragraph(_sentence(f"经查，你单位{f.get('facts', '')}"))
@@ -148,7 +208,8 @@ def case_document(d: CaseDocument) -> OfficialDocument:
             said = f.get("statement") or ""
             doc.paragraph("本机关已告知你单位拟作出行政处罚的事实、理由、依据及依法享有的权利。"
                           + (f"你单位提出陈述申辩：{said}。经复核，" if said else "你单位在法定期限内未提出陈述申辩。")
-                          + ("你单位申请了听证，本机关依法组织了听证。" if f.get("hearing_requested") else ""))
+                          + (("你单位申请了听证，经依法通知未出席，视为放弃听证权利。" if f.get("hearing_waived")
+                              else "你单位申请了听证，本机关依法组织了听证。") if f.get("hearing_requested") else ""))
         doc.paragraph(f"依据{f.get('penalty_basis') or '有关规定'}，本机关决定对你单位给予"
                       f"{_penalty_text(f.get('penalty_kind', ''), f.get('fine'))}的行政处罚。")
         if Decimal(str(f.get("fine") or 0)) > 0:

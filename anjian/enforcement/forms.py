@@ -11,12 +11,15 @@ from anjian.core.forms import DateInput, ScopedModelChoiceField, bootstrap, scop
 from anjian.enforcement.models import (
     CampaignField,
     CaseClass,
+    CreditKind,
     Disposition,
     InspectionKind,
     OhKind,
     PenaltyKind,
     StdGrade,
 )
+from anjian.enforcement.services import may_act_for
+from anjian.enterprises.models import RiskColour, flag_choices
 
 
 class _Form(forms.Form):
@@ -32,6 +35,10 @@ class InspectionStartForm(_Form):
     inspector_2 = ScopedModelChoiceField("enforcement.inspectors", label=_("执法人员二"))
     kind = forms.ChoiceField(label=_("检查类型"), choices=InspectionKind.choices)
     place = forms.CharField(label=_("检查场所"), required=False, max_length=200)
+    draw_pick = ScopedModelChoiceField("enforcement.draw_picks", required=False, label=_("双随机抽查结果"),
+                                       help_text=_("为抽中的检查对象检查时选择，计入该次抽查的进度"))
+    campaign = ScopedModelChoiceField("enforcement.campaigns", required=False, label=_("专项整治"),
+                                      help_text=_("为专项整治的整治对象检查时选择，计入整治进度"))
 
 
 class FindingForm(_Form):
@@ -58,6 +65,20 @@ class CaseFileForm(_Form):
     cause = forms.CharField(label=_("案由"), max_length=200)
     facts = forms.CharField(label=_("违法事实"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     legal_basis = forms.CharField(label=_("违反的规定"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HazardCaseForm(CaseFileForm):
+    """立案 from a hazard's page: the department (one the user may open cases for) and the case."""
+
+    department = ScopedModelChoiceField("orgs.regulators", label=_("执法部门"))
+    field_order = ["department", "cause", "facts", "legal_basis"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        field = self.fields["department"]
+        ids = [d.pk for d in field.queryset if user is not None and may_act_for(user, "enforcement.handle", d)]  # type: ignore[attr-defined]
+        field.bind(user, narrow=lambda qs: qs.filter(pk__in=ids))  # type: ignore[attr-defined]
+        self.order_fields(self.field_order)
 
 
 class OnTheSpotForm(_Form):
@@ -92,6 +113,32 @@ class NotifyForm(_Form):
 class RespondForm(_Form):
     statement = forms.CharField(label=_("陈述申辩意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     hearing_requested = forms.BooleanField(label=_("申请听证"), required=False)
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class HearingNoticeForm(_Form):
+    hearing_at = forms.DateTimeField(label=_("听证时间"), widget=DATETIME,
+                                     help_text=_("至少在七个工作日之后（行政处罚法第六十四条）"))
+    place = forms.CharField(label=_("听证地点"), max_length=200)
+    host = forms.CharField(label=_("听证主持人"), max_length=50, help_text=_("非本案调查人员"))
+
+
+class HearingRecordForm(_Form):
+    held_on = forms.DateField(label=_("听证日期"), widget=DateInput())
+    attendees = forms.CharField(label=_("出席人员"), max_length=1000, required=False,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    proceedings = forms.CharField(label=_("听证过程"), widget=forms.Textarea(attrs={"rows": 5}),
+                                  help_text=_("调查人员提出的事实、证据和处罚建议，当事人的陈述、申辩和质证"))
+    party_absent = forms.BooleanField(label=_("当事人无正当理由未出席（视为放弃听证）"), required=False)
+    party_signed = forms.BooleanField(label=_("当事人已审核签字"), required=False, initial=True)
+    refusal_note = forms.CharField(label=_("拒绝签字情况"), max_length=200, required=False)
+
+
+class HearingReportForm(_Form):
+    opinion = forms.CharField(label=_("听证基本情况及意见"), widget=forms.Textarea(attrs={"rows": 4}))
+    recommendation = forms.CharField(label=_("处理建议"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DecideForm(_Form):
@@ -145,6 +192,21 @@ class StdCertForm(_Form):
     issuer = forms.CharField(label=_("定级部门"), max_length=100)
     issued_on = forms.DateField(label=_("定级日期"), widget=DateInput())
     standard = forms.CharField(label=_("定级标准"), required=False, max_length=200)
+
+
+class CreditListForm(_Form):
+    enterprise = ScopedModelChoiceField("enterprises", search=True, label=_("企业"))
+    kind = forms.ChoiceField(label=_("名单"), choices=CreditKind.choices)
+    decision_number = forms.CharField(label=_("决定文号"), max_length=80)
+    authority = forms.CharField(label=_("作出决定的部门"), max_length=100)
+    reason = forms.CharField(label=_("列入事由"), max_length=300)
+    listed_on = forms.DateField(label=_("列入日期"), widget=DateInput())
+
+
+class CreditRemoveForm(_Form):
+    reason = forms.CharField(label=_("移出事由"), max_length=300)
+    revoked = forms.BooleanField(label=_("决定撤销（不受满12个月限制）"), required=False)
+    removed_on = forms.DateField(label=_("移出日期"), widget=DateInput(), required=False)
 
 
 class OhDeclareForm(_Form):
@@ -218,3 +280,110 @@ class SelfAssessForm(_Form):
         na = [c.strip() for c in (self.cleaned_data.get("not_applicable") or "").replace("，", ",").split(",")
               if c.strip()]
         return deductions, na
+
+
+# --- the classification rule set (分类分级规则) ------------------------------------------------
+
+GRADE_CHOICES = [("none", _("未评级")), ("1", _("一级")), ("2", _("二级")), ("3", _("三级"))]
+CREDIT_CHOICES = [("good", _("守信")), ("normal", _("一般")), ("bad", _("失信"))]
+
+
+class RulesDepartmentForm(_Form):
+    """The department whose rule set the page shows: a regulator the user may plan for."""
+
+    department = ScopedModelChoiceField("orgs.regulators", label=_("执法部门"))
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        field = self.fields["department"]
+        from anjian.enforcement.services import may_act_for  # the check rules_set makes
+
+        ids = [d.pk for d in field.queryset if user is not None and may_act_for(user, "enforcement.plan", d)]  # type: ignore[attr-defined]
+        field.bind(user, narrow=lambda qs: qs.filter(pk__in=ids))  # type: ignore[attr-defined]
+
+
+class RuleRowForm(forms.Form):
+    """One row of a department's rule set as the page edits it; ``rule_rows`` turns the rows into
+    what ``services.rules_set`` takes."""
+
+    order = forms.IntegerField(label=_("顺序"), min_value=0, max_value=32767)
+    label = forms.CharField(label=_("规则说明"), max_length=100)
+    klass = forms.ChoiceField(label=_("分类"), choices=CaseClass.choices)
+    quota = forms.IntegerField(label=_("年度检查次数"), min_value=0, max_value=52)
+    sector = ScopedModelChoiceField("orgs.sectors", search=True, required=False, label=_("行业（含下级）"))
+    risk_colours = forms.MultipleChoiceField(label=_("风险等级"), required=False, widget=forms.CheckboxSelectMultiple)
+    grades = forms.MultipleChoiceField(label=_("标准化等级"), required=False, choices=GRADE_CHOICES,
+                                       widget=forms.CheckboxSelectMultiple)
+    credits = forms.MultipleChoiceField(label=_("信用状况"), required=False, choices=CREDIT_CHOICES,
+                                        widget=forms.CheckboxSelectMultiple)
+    min_accidents_3y = forms.IntegerField(label=_("三年内事故起数不少于"), required=False, min_value=0, max_value=1000)
+    min_penalties_1y = forms.IntegerField(label=_("一年内行政处罚次数不少于"), required=False, min_value=0, max_value=1000)
+    flag = forms.ChoiceField(label=_("重点监管标识"), required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["risk_colours"].choices = RiskColour.choices
+        self.fields["flag"].choices = [("", _("不限")), *flag_choices()]
+        for name in ("risk_colours", "grades", "credits"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+        scope_fields(self, user)
+        bootstrap(self, size="sm")
+
+    def has_changed(self) -> bool:
+        """An added row counts only once it has a label ("说明留空的新行不保存"): the editor's
+        renumbering alone does not make a blank row a rule."""
+        return bool(str(self.data.get(self.add_prefix("label"), "")).strip()) and super().has_changed()
+
+
+class _RuleRows(forms.BaseFormSet):  # type: ignore[type-arg]
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "user": self.user}
+
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
+RuleRows = forms.formset_factory(RuleRowForm, formset=_RuleRows, extra=1, can_delete=True, max_num=100,
+                                 validate_max=True)
+
+
+class RulesNoteForm(forms.Form):
+    note = forms.CharField(label=_("修改说明（留痕）"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+def rule_initial(row: Any) -> dict[str, Any]:
+    """A stored (or default) rule as the initial values of a row form."""
+    get = (lambda k: row.get(k)) if isinstance(row, dict) else (lambda k: getattr(row, k, None))
+    return {"order": get("order"), "label": get("label"), "klass": get("klass"), "quota": get("quota"),
+            "sector": get("sector_code") or None, "risk_colours": list(get("risk_colours") or []),
+            "grades": ["none" if g == "" else g for g in (get("grades") or [])],
+            "credits": ["normal" if c == "" else c for c in (get("credits") or [])],
+            "min_accidents_3y": get("min_accidents_3y"), "min_penalties_1y": get("min_penalties_1y"),
+            "flag": get("flag") or ""}
+
+
+def rule_rows(formset: Any) -> list[dict[str, Any]]:
+    """The kept rows of a valid formset, in their order, as ``services.rules_set`` rows (blank
+    added rows and rows marked for deletion are left out)."""
+    rows = []
+    for form in formset.forms:
+        d = form.cleaned_data
+        if not d or d.get("DELETE"):
+            continue
+        rows.append({"order": d["order"], "label": d["label"], "klass": d["klass"], "quota": d["quota"],
+                     "sector_code": d["sector"].code if d.get("sector") else "",
+                     "risk_colours": list(d["risk_colours"]),
+                     "grades": ["" if g == "none" else g for g in d["grades"]],
+                     "credits": ["" if c == "normal" else c for c in d["credits"]],
+                     "min_accidents_3y": d.get("min_accidents_3y"), "min_penalties_1y": d.get("min_penalties_1y"),
+                     "flag": d.get("flag") or ""})
+    return sorted(rows, key=lambda r: r["order"])

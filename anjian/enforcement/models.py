@@ -8,10 +8,12 @@
 * ``InspectableMatter`` / ``RandomDraw`` / ``DrawPick`` — 一单两库 and the recorded, seeded draws.
 * ``Inspection`` / ``Finding`` — an inspection on site (现场检查记录, Art. 68) and what it found.
 * ``Case`` / ``CaseDocument`` — the case file (案卷) from 立案 to 结案 with its numbered documents.
+* ``CreditListing`` — an enterprise on the 严重失信主体名单 or a trust list (the rule set's credit).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -317,6 +319,7 @@ class Finding(models.Model):
     is_major = models.BooleanField(_("重大隐患"), default=False)
     lng = models.FloatField(_("经度(WGS-84)"), null=True, blank=True)
     lat = models.FloatField(_("纬度(WGS-84)"), null=True, blank=True)
+    accuracy_m = models.FloatField(_("定位精度(米)"), null=True, blank=True)
     hazard = models.ForeignKey("hazards.Hazard", verbose_name=_("隐患"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     case = models.ForeignKey("Case", verbose_name=_("案件"), null=True, blank=True, on_delete=models.SET_NULL,
@@ -342,6 +345,7 @@ class Procedure(models.TextChoices):
 class CaseStatus(models.TextChoices):
     FILED = "filed", _("已立案·调查中")
     NOTIFIED = "notified", _("已告知·待陈述申辩")
+    HEARING = "hearing", _("已申请听证·待听证")
     HEARD = "heard", _("待作出决定")
     DECIDED = "decided", _("已决定·待送达")
     DELIVERED = "delivered", _("已送达·待缴款")
@@ -349,7 +353,7 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("已结案")
 
 
-OPEN_CASE_STATUSES = (CaseStatus.FILED, CaseStatus.NOTIFIED, CaseStatus.HEARD, CaseStatus.DECIDED,
+OPEN_CASE_STATUSES = (CaseStatus.FILED, CaseStatus.NOTIFIED, CaseStatus.HEARING, CaseStatus.HEARD, CaseStatus.DECIDED,
                       CaseStatus.DELIVERED, CaseStatus.PAID)
 
 
@@ -390,6 +394,10 @@ class Case(models.Model):
     statement = models.TextField(_("陈述申辩"), blank=True)
     hearing_requested = models.BooleanField(_("申请听证"), default=False)
     responded_on = models.DateField(_("陈述申辩日期"), null=True, blank=True)
+    hearing_at = models.DateTimeField(_("听证时间"), null=True, blank=True)
+    hearing_place = models.CharField(_("听证地点"), max_length=200, blank=True)
+    hearing_host = models.CharField(_("听证主持人"), max_length=50, blank=True)
+    hearing_waived = models.BooleanField(_("视为放弃听证"), default=False)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     delivered_on = models.DateField(_("送达日期"), null=True, blank=True)
     delivery_method = models.CharField(_("送达方式"), max_length=40, blank=True)
@@ -427,6 +435,9 @@ class DocKind(models.TextChoices):
     RECHECK = "recheck", _("整改复查意见书")
     NOTICE = "notice", _("行政处罚告知书")
     STATEMENT = "statement", _("陈述申辩笔录")
+    HEARING_NOTICE = "h_notice", _("听证会通知书")
+    HEARING_RECORD = "h_record", _("听证笔录")
+    HEARING_REPORT = "h_report", _("听证会报告书")
     DECISION = "decision", _("行政处罚决定书")
     SIMPLE = "simple", _("当场行政处罚决定书")
     RECEIPT = "receipt", _("送达回执")
@@ -504,6 +515,48 @@ class StandardizationCert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.get_grade_display()}"
+
+
+class CreditKind(models.TextChoices):
+    BAD = "bad", _("严重失信主体名单")
+    GOOD = "good", _("守信激励名单")
+
+
+class CreditListing(models.Model):
+    """An enterprise on a credit list (信用): the 安全生产严重失信主体名单 (应急管理部令第11号: three
+    years, early removal after 12 months) or a trust list. The classification rule set reads the
+    status in force on the plan's first day (``rules.enforcement.credit_status``)."""
+
+    SCOPE = ScopeSpec(territory="enterprise__jurisdiction", sector="enterprise__sector", enterprise="enterprise")
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="credit_listings")
+    kind = models.CharField(_("名单"), max_length=4, choices=CreditKind.choices, default=CreditKind.BAD)
+    decision_number = models.CharField(_("决定文号"), max_length=80)
+    authority = models.CharField(_("作出决定的部门"), max_length=100)
+    reason = models.CharField(_("列入事由"), max_length=300)
+    listed_on = models.DateField(_("列入日期"))
+    ends_on = models.DateField(_("管理期限至"))
+    removed_on = models.DateField(_("移出日期"), null=True, blank=True)
+    removal_reason = models.CharField(_("移出事由"), max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("信用名单")
+        verbose_name_plural = _("信用名单")
+        ordering = ["-listed_on", "-id"]
+        indexes = [models.Index(fields=["enterprise", "listed_on"], name="enf_credit_ent_listed")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_kind_display()}"
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.listed_on <= on <= self.ends_on and (self.removed_on is None or on < self.removed_on)
 
 
 class SelfAssessment(models.Model):

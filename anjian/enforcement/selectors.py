@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from anjian.enforcement.models import (
     Campaign,
@@ -71,9 +72,9 @@ def case_deadlines_estimated(case: Case) -> list[tuple[str, dt.date, bool]]:
             out.append((key, day, False))
             continue
         start = {"decision": case.filed_on, "hearing": case.notified_on, "delivery": case.decided_on,
-                 "payment": case.delivered_on}.get(key)
+                 "payment": case.delivered_on, "hearing_hold": case.responded_on}.get(key)
         fn = {"decision": rules.decision_due, "hearing": rules.hearing_request_due, "delivery": rules.delivery_due,
-              "payment": rules.payment_due}.get(key)
+              "payment": rules.payment_due, "hearing_hold": rules.hearing_hold_due}.get(key)
         if start is not None and fn is not None:
             out.append((key, due_date(fn, start), True))
     return out
@@ -89,6 +90,11 @@ def _case_deadlines(case: Case) -> list[tuple[str, dt.date | None]]:
         ("review", rules.review_application_due, case.delivered_on),
         ("lawsuit", rules.lawsuit_due, case.delivered_on),
     ]
+    if case.hearing_requested and case.responded_on:
+        if case.hearing_at is not None:
+            out.append(("hearing_on", timezone.localdate(case.hearing_at)))
+        else:
+            items.insert(2, ("hearing_hold", rules.hearing_hold_due, case.responded_on))
     for key, fn, start in items:
         if start is None:
             continue
@@ -163,3 +169,15 @@ def campaign_progress(campaign: Campaign) -> dict[str, Any]:
         "violations": findings.filter(disposition="violation").count(),
         "tasks": tasks, "tasks_done": sum(1 for t in tasks if t.done_on),
     }
+
+
+def draw_progress(draw: RandomDraw) -> dict[str, Any]:
+    """How far the inspections of a draw's targets have got: targets inspected (an inspection
+    started for the pick and finished), hazards and violations found."""
+    picks = draw.picks.count()
+    done = Inspection.objects.filter(draw_pick__draw=draw, status=InspectionStatus.DONE)
+    inspected = done.values("draw_pick").distinct().count()
+    findings = Finding.objects.filter(inspection__draw_pick__draw=draw)
+    return {"targets": picks, "inspected": inspected, "percent": round(100 * inspected / picks) if picks else 0,
+            "hazards": findings.filter(disposition="hazard").count(),
+            "violations": findings.filter(disposition="violation").count()}

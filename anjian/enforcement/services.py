@@ -14,12 +14,14 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from anjian.audit.display import register_verbs
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.lookups import within_choice
@@ -37,6 +39,8 @@ from anjian.enforcement.models import (
     CaseDocument,
     CaseStatus,
     ClassificationRule,
+    CreditKind,
+    CreditListing,
     Disposition,
     DocKind,
     DrawPick,
@@ -62,6 +66,8 @@ from anjian.enforcement.models import (
 from anjian.enforcement.workflow import (
     CASE_WORKFLOW,
     DUE_CAMPAIGN_TASK,
+    DUE_HEARING,
+    DUE_HEARING_ATTEND,
     DUE_OH_ANNUAL,
     DUE_OH_CHANGE,
     DUE_OH_INITIAL,
@@ -76,6 +82,7 @@ from anjian.enforcement.workflow import (
     safe,
 )
 from anjian.enterprises.models import Enterprise, EnterpriseKind, EnterpriseStatus
+from anjian.enterprises.models import RiskColour as EnterpriseRiskColour
 from anjian.hazards import services as hazard_services
 from anjian.inbox.models import DueItem, DueState
 from anjian.inbox.services import due_close, due_open
@@ -86,12 +93,24 @@ from anjian.rules import standardization as std_rules
 
 PHOTO = "finding"
 
+register_verbs([  # the timeline's names for events written here (the workflows register their own)
+    ("enforcement.rules_set", gettext_lazy("分类分级规则")),
+    ("enforcement.rules_reset", gettext_lazy("分类分级规则恢复默认")),
+    ("hazard.case_opened", gettext_lazy("立案")),
+    ("hazard.case_attached", gettext_lazy("执法案件")),
+    ("case.hazard_attached", gettext_lazy("涉及隐患")),
+    ("credit.listed", gettext_lazy("列入信用名单")),
+    ("credit.removed", gettext_lazy("移出信用名单")),
+])
+
 # Series per document kind: 机关代字 + this abbreviation, e.g. 示应急罚决〔2026〕3号.
 SERIES_ABBR = {
     DocKind.FILING: ("立", "立案审批表"),
     DocKind.ORDER: ("责改", "责令限期整改指令书"),
     DocKind.RECHECK: ("复查", "整改复查意见书"),
     DocKind.NOTICE: ("罚告", "行政处罚告知书"),
+    DocKind.HEARING_NOTICE: ("听通", "听证会通知书"),
+    DocKind.HEARING_REPORT: ("听报", "听证会报告书"),
     DocKind.DECISION: ("罚决", "行政处罚决定书"),
     DocKind.SIMPLE: ("简罚", "当场行政处罚决定书"),
     DocKind.DUNNING: ("催缴", "罚款催缴通知书"),
@@ -102,6 +121,7 @@ SERIES_ABBR = {
 # The default rule set (regulations.md §10.2, after 山西省应急管理厅 2025 for hazardous
 # chemicals and non-high-risk sectors); each department may edit its own copy.
 DEFAULT_RULES: list[dict[str, Any]] = [
+    {"order": 5, "label": "列入严重失信主体名单", "klass": "D", "quota": 12, "credits": ["bad"]},
     {"order": 10, "label": "危险化学品企业·未达标", "klass": "D", "quota": 12, "flag": "hazardous_chemicals",
      "grades": [""]},
     {"order": 20, "label": "危险化学品企业·三级", "klass": "C", "quota": 8, "flag": "hazardous_chemicals",
@@ -239,6 +259,55 @@ def rules_reset_default(*, actor: Any, department: Department) -> list[Classific
     return out
 
 
+RULE_CREDITS = ("good", "", "bad")
+RULE_FIELDS = ("order", "label", "klass", "quota", "sector_code", "risk_colours", "grades", "credits",
+               "min_accidents_3y", "min_penalties_1y", "flag")
+
+
+@transaction.atomic
+def rules_set(*, actor: Any, department: Department, rows: Sequence[dict[str, Any]], note: str = "") -> list[ClassificationRule]:
+    """Replace the department's classification rule set (安全生产法 Art. 62(2)): each row gives a
+    class A–D and an annual quota 0–52 to the enterprises matching all of its conditions (sector
+    code and below, risk colours, standardisation grades — "" for not graded —, credit, accidents
+    in three years, penalties in one year, a key-supervision flag); the first matching row by
+    order decides. The last row should match everything."""
+    _require_dept(actor, "enforcement.plan", department, "您无权维护该部门的分类分级规则",
+                  "You may not edit this department's classification rules")
+    if not rows or len(rows) > 100:
+        raise DomainError("规则须有 1–100 条", "Give 1–100 rules", field="rows")
+    colours = set(EnterpriseRiskColour.values)
+    clean: list[dict[str, Any]] = []
+    for n, row in enumerate(rows, start=1):
+        unknown = set(row) - set(RULE_FIELDS)
+        if unknown:
+            raise DomainError(f"第 {n} 条规则有未知的项：{'、'.join(sorted(unknown))}", f"Rule {n}: unknown keys {sorted(unknown)}",
+                              field="rows")
+        label, klass = str(row.get("label", "")).strip(), str(row.get("klass", ""))
+        try:
+            quota, order = int(row.get("quota", -1)), int(row.get("order", n * 10))
+            mins = {k: (None if row.get(k) in (None, "") else int(row[k])) for k in ("min_accidents_3y", "min_penalties_1y")}
+        except (TypeError, ValueError) as exc:
+            raise DomainError(f"第 {n} 条规则的数字无效", f"Rule {n}: invalid number", field="rows") from exc
+        lists = {k: [str(v) for v in (row.get(k) or [])] for k in ("risk_colours", "grades", "credits")}
+        if (not label or klass not in ("A", "B", "C", "D") or not 0 <= quota <= 52 or not 0 <= order <= 32767
+                or any(v is not None and not 0 <= v <= 1000 for v in mins.values())
+                or not set(lists["risk_colours"]) <= colours or not set(lists["grades"]) <= {"", "1", "2", "3"}
+                or not set(lists["credits"]) <= set(RULE_CREDITS)):
+            raise DomainError(f"第 {n} 条规则无效：须有说明，分类为 A–D，年度检查次数 0–52，风险等级、标准化等级、信用状况取规定的值",
+                              f"Rule {n} is invalid: a label, class A–D, quota 0–52 and known colours, grades and credit "
+                              "values are required", field="rows")
+        clean.append({"order": order, "label": label[:100], "klass": klass, "quota": quota,
+                      "sector_code": str(row.get("sector_code") or "").strip().upper()[:10], **lists, **mins,
+                      "flag": str(row.get("flag") or "").strip()[:40]})
+    before = list(ClassificationRule.objects.filter(department=department).values(*RULE_FIELDS))
+    ClassificationRule.objects.filter(department=department).delete()
+    out = [ClassificationRule.objects.create(department=department, **spec) for spec in clean]
+    record_event(department, "enforcement.rules_set", actor=actor, note=note,
+                 summary=Msg(gettext_noop("分类分级规则更新：{n} 条"), n=len(out)),
+                 data={"before": before, "after": clean})
+    return out
+
+
 def _rule_objects(department: Department) -> list[tuple[rules.ClassRule, ClassificationRule]]:
     rows = list(ClassificationRule.objects.filter(department=department))
     if not rows:
@@ -255,18 +324,26 @@ def standardization_grade(enterprise: Enterprise) -> str:
     return standardization_grade_on(enterprise, timezone.localdate())
 
 
+def credit_statuses(enterprise_ids: Any, on: dt.date) -> dict[int, str]:
+    """Each enterprise's credit status on a day ("bad", "good"; absent: normal), from the listings."""
+    by_enterprise: dict[int, list[tuple[str, dt.date, dt.date, dt.date | None]]] = {}
+    for ent_id, kind, listed_on, ends_on, removed_on in CreditListing.objects.filter(
+            enterprise__in=enterprise_ids, listed_on__lte=on, ends_on__gte=on).values_list(
+            "enterprise_id", "kind", "listed_on", "ends_on", "removed_on"):
+        by_enterprise.setdefault(ent_id, []).append((kind, listed_on, ends_on, removed_on))
+    statuses = {ent_id: rules.credit_status(rows, on) for ent_id, rows in by_enterprise.items()}
+    return {ent_id: status for ent_id, status in statuses.items() if status}
+
+
 def enterprise_facts(enterprise: Enterprise, *, penalties_1y: int = 0, accidents_3y: int = 0,
-                     grade: str | None = None) -> rules.EnterpriseFacts:
+                     grade: str | None = None, credit: str = "") -> rules.EnterpriseFacts:
     sector = enterprise.sector
-    ancestors: list[str] = []
-    node = sector
-    while node is not None and node.parent_id:
-        node = node.parent
-        ancestors.append(node.code)
+    # the codes above the sector, nearest first, from its path (/C/17/171/1713/): no query per level
+    ancestors = list(reversed(sector.path.strip("/").split("/")[:-1])) if sector is not None and sector.path else []
     return rules.EnterpriseFacts(
         sector_code=sector.code if sector else "", sector_ancestors=tuple(ancestors),
         risk_colour=enterprise.risk_colour,
-        standardization_grade=standardization_grade(enterprise) if grade is None else grade,
+        standardization_grade=standardization_grade(enterprise) if grade is None else grade, credit=credit,
         accidents_3y=accidents_3y, penalties_1y=penalties_1y, flags=tuple(enterprise.flags or ()),
     )
 
@@ -289,15 +366,24 @@ def plan_generate(*, actor: Any, department: Department, jurisdiction: Jurisdict
     since = dt.date(year - 1, 1, 1)
     penalties = dict(Case.objects.filter(decided_on__gte=since, department__isnull=False)
                      .values("enterprise").annotate(n=Count("id")).values_list("enterprise", "n"))
+    # accidents of the last three years (the accidents app's model through the app registry: a
+    # domain app reads, not imports, its peers)
+    accident_model = apps.get_model("accidents", "Accident")
+    accidents = dict(accident_model.objects.filter(
+        enterprise__isnull=False, occurred_at__date__gte=dt.date(year - 3, 1, 1))
+        .values("enterprise").annotate(n=Count("id")).values_list("enterprise", "n"))
     today = timezone.localdate()
     grades: dict[int, str] = {}
     for ent_id, grade in StandardizationCert.objects.filter(
             revoked_on__isnull=True, issued_on__lte=today, valid_until__gte=today,
             enterprise__in=enterprises_of(department, jurisdiction)).values_list("enterprise_id", "grade"):
         grades[ent_id] = min(grade, grades.get(ent_id, grade))
+    # credit as on the plan's first day (or today, for a plan drawn up during its year)
+    credits = credit_statuses(enterprises_of(department, jurisdiction), max(dt.date(year, 1, 1), today))
     targets = []
-    for ent in enterprises_of(department, jurisdiction).select_related("sector__parent"):
-        facts = enterprise_facts(ent, penalties_1y=penalties.get(ent.pk, 0), grade=grades.get(ent.pk, ""))
+    for ent in enterprises_of(department, jurisdiction).select_related("sector"):
+        facts = enterprise_facts(ent, penalties_1y=penalties.get(ent.pk, 0), accidents_3y=accidents.get(ent.pk, 0),
+                                 grade=grades.get(ent.pk, ""), credit=credits.get(ent.pk, ""))
         match = rules.classify(facts, [r for r, _row in rule_set])
         if match is None:
             continue
@@ -418,6 +504,19 @@ def draw_run(*, actor: Any, department: Department, jurisdiction: Jurisdiction, 
     return draw
 
 
+@transaction.atomic
+def draw_recheck(*, actor: Any, draw: RandomDraw) -> bool:
+    """Re-run a stored draw from its seed (anyone who may see it) and put the result on its
+    timeline: reproduced or not."""
+    if actor is not None and not can(actor, "enforcement.view", draw):
+        raise NotFoundInScope()
+    ok = draw_verify(draw)
+    record_event(draw, "draw.rechecked", actor=actor,
+                 summary=Msg(gettext_noop("复核抽查：结果一致") if ok else gettext_noop("复核抽查：结果不一致")),
+                 data={"reproduced": ok})
+    return ok
+
+
 def draw_verify(draw: RandomDraw) -> bool:
     """Whether re-running the stored draw gives the stored result (same targets, same pairs)."""
     stored = [(p.enterprise_id, sorted(i.pk for i in p.inspectors.all()))
@@ -454,6 +553,22 @@ def inspection_start(*, actor: Any, department: Department, enterprise: Enterpri
         raise NotFoundInScope()
     if kind not in InspectionKind.values:
         raise DomainError("未知的检查类型", "Unknown inspection kind", field="kind")
+    if draw_pick is not None:
+        if draw_pick.draw.department_id != department.pk:
+            raise DomainError("抽查结果属于其他部门", "The draw is another department's", field="draw_pick")
+        kind = InspectionKind.RANDOM
+        if not inspectors:  # the officers drawn for this target
+            inspectors = list(draw_pick.inspectors.all())
+    if campaign is not None:
+        if campaign.status != CampaignStatus.ACTIVE:
+            raise DomainError("专项整治已总结", "The campaign is closed", field="campaign")
+        if not campaign.targets.filter(enterprise=enterprise).exists():
+            raise DomainError("该企业不是本次专项整治的整治对象", "The enterprise is not a target of the campaign",
+                              field="campaign")
+        if (actor is not None and not can(actor, "enforcement.view", campaign)
+                and not campaign.tasks.filter(department=department).exists()):
+            raise NotFoundInScope()  # neither seen by the actor nor tasking the inspecting department
+        kind = InspectionKind.CAMPAIGN
     officers = list({i.pk: i for i in inspectors}.values())
     if len(officers) < rules.MIN_INSPECTORS:
         raise DomainError("执法检查须有两名以上执法人员（行政处罚法第四十二条）",
@@ -486,9 +601,11 @@ def inspection_start(*, actor: Any, department: Department, enterprise: Enterpri
 def finding_add(*, actor: Any, inspection: Inspection, description: str, disposition: str,
                 checklist_item: Any = None, legal_basis: str = "", is_major: bool = False,
                 lng: float | None = None, lat: float | None = None, accuracy_m: float | None = None,
-                photos: Iterable[Any] = ()) -> Finding:
+                photos: Iterable[Any] = (), recorded_at: dt.datetime | None = None) -> Finding:
     """Record what the inspection found. A hazard goes into the hazard lifecycle (as found by
-    执法检查); a violation waits to be put in a case."""
+    执法检查); a violation waits to be put in a case. ``recorded_at``: when the finding was noted
+    on the phone (offline, docs/mechanisms/offline.md), never later than now nor before the
+    inspection started."""
     insp = _lock(Inspection, inspection, actor)
     _need(actor, "enforcement.inspect", insp, "您无权记录该检查", "You may not record this inspection")
     if insp.status != InspectionStatus.OPEN:
@@ -500,17 +617,22 @@ def finding_add(*, actor: Any, inspection: Inspection, description: str, disposi
         description = checklist_item.as_category()
     if not description:
         raise DomainError("请描述发现的问题", "Describe what was found", field="description")
+    if accuracy_m is not None and not 0 <= accuracy_m <= 100_000:
+        raise DomainError("定位精度超出范围", "The location accuracy is out of range", field="accuracy")
     photos = list(photos)
+    now = timezone.now()
+    when = now if recorded_at is None else max(min(recorded_at, now), insp.started_at)
     f = Finding.objects.create(inspection=insp, checklist_item=checklist_item, description=description,
                                legal_basis=legal_basis.strip()[:300] or (checklist_item.legal_basis[:300]
                                                                          if checklist_item is not None else ""),
-                               disposition=disposition, is_major=is_major, lng=lng, lat=lat)
+                               disposition=disposition, is_major=is_major, lng=lng, lat=lat, accuracy_m=accuracy_m,
+                               created_at=when)
     if disposition == Disposition.HAZARD:
         hazard = hazard_services.hazard_report(
             actor=actor, source="inspection", category="" if checklist_item else description[:200],
             description=description, level="major" if is_major else "general",  # hazards' HazardSource/HazardLevel
             enterprise=insp.enterprise, lng=lng, lat=lat, accuracy_m=accuracy_m, checklist_item=checklist_item,
-            finder_name="、".join(i.name for i in insp.inspectors.all())[:50], photos=photos,
+            found_at=when, finder_name="、".join(i.name for i in insp.inspectors.all())[:50], photos=photos,
         )
         f.hazard = hazard
         f.save(update_fields=["hazard"])
@@ -594,9 +716,11 @@ def _fine(value: Any, field: str = "fine") -> Decimal:
 @transaction.atomic
 def case_file(*, actor: Any, department: Department, enterprise: Enterprise, cause: str, facts: str = "",
               legal_basis: str = "", inspection: Inspection | None = None, findings: Iterable[Finding] = (),
-              filed_on: dt.date | None = None) -> Case:
+              filed_on: dt.date | None = None, hazards: Iterable[Any] = ()) -> Case:
     """立案: open a case (立案审批表, numbered; the case number is that number). The decision is due
-    within 90 days (行政处罚法 Art. 60) — a to-do in the department's inbox."""
+    within 90 days (行政处罚法 Art. 60) — a to-do in the department's inbox. ``hazards``: hazards of
+    the enterprise the case is about (opened from a hazard's page); the decision is recorded
+    against them (安全生产法 Art. 113)."""
     _require_dept(actor, "enforcement.handle", department, "您无权以该部门名义立案", "You may not open cases for this department")
     if actor is not None and not scope_allows(actor, "enforcement.handle", jurisdiction=enterprise.jurisdiction,
                                               sector=enterprise.sector, enterprise=enterprise):
@@ -609,6 +733,9 @@ def case_file(*, actor: Any, department: Department, enterprise: Enterprise, cau
     findings = list(findings)
     if any(f.inspection_id != getattr(inspection, "pk", None) for f in findings):
         raise DomainError("检查发现不属于该检查", "A finding belongs to another inspection", field="findings")
+    hazards = list(hazards)
+    for h in hazards:
+        _check_hazard(actor, h, enterprise)
     filed_on = filed_on or timezone.localdate()
     case = Case.objects.create(department=department, enterprise=enterprise, jurisdiction=enterprise.jurisdiction,
                                sector=enterprise.sector, inspection=inspection, cause=cause.strip()[:200],
@@ -619,13 +746,48 @@ def case_file(*, actor: Any, department: Department, enterprise: Enterprise, cau
         f.save(update_fields=["case"])
         if f.hazard_id:
             case.hazards.add(f.hazard_id)
+    case.hazards.add(*hazards)
     doc = _doc(case, DocKind.FILING, actor, {"cause": case.cause, "facts": case.facts, "source":
-                                              inspection.code if inspection else ""}, issued_on=filed_on)
+                                              inspection.code if inspection else
+                                              "、".join(h.code for h in hazards)}, issued_on=filed_on)
     case.number = doc.number
     case.save(update_fields=["number"])
     record_event(case, "case.filed", actor=actor, summary=Msg(gettext_noop("立案 {number}"), number=case.number))
+    for h in hazards:
+        record_event(h, "hazard.case_opened", actor=actor,
+                     summary=Msg(gettext_noop("立案查处：{number}"), number=case.number))
     _open_due(case)
     return case
+
+
+def _check_hazard(actor: Any, hazard: Any, enterprise: Enterprise) -> None:
+    """A hazard a case may be about: one the actor sees (else 404), of the case's party."""
+    if actor is not None and not can(actor, "hazards.view", hazard):
+        raise NotFoundInScope()
+    if hazard.enterprise_id != enterprise.pk:
+        raise DomainError("隐患不属于本案当事人", "The hazard is not the party's", field="hazard")
+
+
+CASE_OPEN_FOR_HAZARDS = (CaseStatus.FILED, CaseStatus.NOTIFIED, CaseStatus.HEARING, CaseStatus.HEARD)
+
+
+@transaction.atomic
+def case_attach_hazard(*, actor: Any, case: Case, hazard: Any, note: str = "") -> Case:
+    """Attach a hazard of the party to a case not yet decided (the penalty for it belongs to the
+    case file: the decision is then recorded against the hazard, 安全生产法 Art. 113)."""
+    c = _case(case, actor, "enforcement.handle")
+    _check_hazard(actor, hazard, c.enterprise)
+    if c.procedure != Procedure.GENERAL or c.status not in CASE_OPEN_FOR_HAZARDS:
+        raise InvalidTransition("该案件已作出决定，不能再关联隐患；请另行立案",
+                                "The case has been decided; open a new case for this hazard")
+    if c.hazards.filter(pk=hazard.pk).exists():
+        raise DomainError("该隐患已关联本案", "The hazard is already part of this case", field="hazard")
+    c.hazards.add(hazard)
+    record_event(c, "case.hazard_attached", actor=actor, note=note,
+                 summary=Msg(gettext_noop("关联隐患 {code}"), code=hazard.code))
+    record_event(hazard, "hazard.case_attached", actor=actor, note=note,
+                 summary=Msg(gettext_noop("关联执法案件：{number}"), number=c.number))
+    return c
 
 
 def _case(case: Case, actor: Any, action: str) -> Case:
@@ -711,16 +873,30 @@ def case_notify(*, actor: Any, case: Case, facts: str, legal_basis: str, penalty
     fine = _fine(proposed_fine, "proposed_fine")
     notified_on = notified_on or timezone.localdate()
     hearing_due = maybe(rules.hearing_request_due, notified_on)
+    ground = hearing_right(c, penalty_kind, fine)
     c.facts, c.legal_basis, c.penalty_basis = facts.strip(), legal_basis.strip(), penalty_basis.strip()
     c.penalty_kind, c.proposed_fine, c.notified_on = penalty_kind, fine, notified_on
     c.save(update_fields=["facts", "legal_basis", "penalty_basis", "penalty_kind", "proposed_fine", "notified_on"])
     _doc(c, DocKind.NOTICE, actor, {"facts": c.facts, "legal_basis": c.legal_basis, "penalty_basis": c.penalty_basis,
                                     "penalty_kind": penalty_kind, "proposed_fine": str(fine),
-                                    "hearing_due": hearing_due.isoformat() if hearing_due else ""},
+                                    "hearing_due": hearing_due.isoformat() if hearing_due else "",
+                                    "hearing_right": ground,
+                                    "hearing_ground": rules.HEARING_GROUNDS.get(ground, "")},
          deadline=hearing_due, issued_on=notified_on)
     c._change_reason = "送达行政处罚告知书"  # type: ignore[attr-defined]
     CASE_WORKFLOW.apply(c, CaseStatus.NOTIFIED, actor=actor)
     return c
+
+
+def hearing_right(case: Case, penalty_kind: str | None = None, fine: Any = None) -> str:
+    """The ground of 行政处罚法 Art. 63(1) on which the penalty carries the party's right to a
+    hearing (``rules.enforcement.hearing_right``) — of the penalty given, else of the one notified —
+    or "" (none, or nothing notified yet)."""
+    kind = penalty_kind if penalty_kind is not None else case.penalty_kind
+    if kind not in PenaltyKind.values:
+        return ""
+    amount = fine if penalty_kind is not None else case.proposed_fine
+    return rules.hearing_right(kind, amount or 0, organisation=case.enterprise.kind != EnterpriseKind.INDIVIDUAL)
 
 
 @transaction.atomic
@@ -730,14 +906,120 @@ def case_respond(*, actor: Any, case: Case, statement: str, hearing_requested: b
     c = _lock(Case, case, actor)
     if not statement.strip() and not hearing_requested:
         raise DomainError("请填写陈述申辩意见或申请听证", "Give a statement or ask for a hearing", field="statement")
+    if hearing_requested and c.status == CaseStatus.NOTIFIED and not hearing_right(c):
+        raise DomainError("告知的处罚不属于听证范围（行政处罚法第六十三条：较大数额罚款、责令停产停业等），可以陈述、申辩",
+                          "The notified penalty carries no right to a hearing (Administrative Penalty Law Art. 63: "
+                          "large fines, orders to stop production …); the party may state its case",
+                          field="hearing_requested")
     window_end = maybe(rules.hearing_request_due, c.notified_on) if c.notified_on else None
     if window_end is not None and timezone.localdate() > window_end and hearing_requested:
         raise DomainError("已超过听证申请期限", "The hearing request period is over", field="hearing_requested")
     c.statement, c.hearing_requested, c.responded_on = statement.strip(), hearing_requested, timezone.localdate()
     c.save(update_fields=["statement", "hearing_requested", "responded_on"])
-    CASE_WORKFLOW.apply(c, CaseStatus.HEARD, actor=actor)
+    CASE_WORKFLOW.apply(c, CaseStatus.HEARING if hearing_requested else CaseStatus.HEARD, actor=actor)
     _doc(c, DocKind.STATEMENT, actor, {"statement": c.statement, "hearing_requested": hearing_requested},
          numbered=False)
+    return c
+
+
+def _hearing_case(case: Case, actor: Any) -> Case:
+    c = _case(case, actor, "enforcement.handle")
+    if c.status != CaseStatus.HEARING:
+        raise InvalidTransition("该案件不在听证程序中", "The case is not awaiting a hearing")
+    return c
+
+
+@transaction.atomic
+def case_hearing_notice(*, actor: Any, case: Case, hearing_at: dt.datetime, place: str, host: str,
+                        notice_on: dt.date | None = None) -> CaseDocument:
+    """听证会通知书 (行政处罚法 Art. 64(2)): the time and place, given at least 7 working days before
+    the hearing (Art. 85); the hearing is chaired by someone who did not investigate the case
+    (Art. 64(4)). The party gets a to-do for the hearing day; the department's to-do moves to
+    that day."""
+    c = _hearing_case(case, actor)
+    if timezone.is_naive(hearing_at):
+        hearing_at = timezone.make_aware(hearing_at)
+    notice_on = notice_on or timezone.localdate()
+    if notice_on > timezone.localdate():
+        raise DomainError("通知日期不能晚于今天", "The notice date cannot be in the future", field="notice_on")
+    if c.responded_on and notice_on < c.responded_on:
+        raise DomainError("通知日期不能早于听证申请日期", "The notice cannot precede the request", field="notice_on")
+    place, host = place.strip(), host.strip()
+    if not place or not host:
+        raise DomainError("须填写听证地点和主持人", "The place and the presiding officer are required", field="place")
+    hearing_on = timezone.localdate(hearing_at)
+    earliest = safe(rules.hearing_earliest, notice_on)
+    if hearing_on < earliest:
+        raise DomainError(f"应当在举行听证的七个工作日前通知当事人，最早可于 {earliest:%Y-%m-%d} 举行（行政处罚法第六十四条、第八十五条）",
+                          f"The party must be told 7 working days before the hearing; the earliest date is {earliest}"
+                          " (Administrative Penalty Law Art. 64, 85)", field="hearing_at")
+    investigators = set()
+    if c.inspection_id:
+        investigators = {i.name for i in c.inspection.inspectors.all()}
+    if host in investigators:
+        raise DomainError("听证应当由非本案调查人员主持（行政处罚法第六十四条）",
+                          "The hearing is chaired by someone who did not investigate the case (Art. 64)", field="host")
+    if c.documents.filter(kind=DocKind.HEARING_RECORD).exists():
+        raise InvalidTransition("听证已举行", "The hearing has been held")
+    c.hearing_at, c.hearing_place, c.hearing_host = hearing_at, place[:200], host[:50]
+    c.save(update_fields=["hearing_at", "hearing_place", "hearing_host"])
+    local = timezone.localtime(hearing_at)
+    doc = _doc(c, DocKind.HEARING_NOTICE, actor, {
+        "hearing_at": local.isoformat(), "place": c.hearing_place, "host": c.hearing_host,
+        "requested_on": c.responded_on.isoformat() if c.responded_on else ""},
+        deadline=hearing_on, issued_on=notice_on)
+    url = CASE_WORKFLOW.url(c)
+    due_open(c, DUE_HEARING, title=f"举行听证：{c.enterprise.name} {c.cause}（{local:%m-%d %H:%M}）",
+             due_at=end_of_day(hearing_on), url=url, owner_department=c.department)
+    due_open(doc, DUE_HEARING_ATTEND, title=f"参加听证：{c.cause}（{local:%Y-%m-%d %H:%M}，{c.hearing_place}）",
+             due_at=end_of_day(hearing_on), url=url, owner_enterprise=c.enterprise, owner_jurisdiction=c.jurisdiction,
+             sector=c.sector)
+    return doc
+
+
+@transaction.atomic
+def case_hearing_record(*, actor: Any, case: Case, held_on: dt.date, attendees: str, proceedings: str,
+                        party_absent: bool = False, party_signed: bool = True, refusal_note: str = "") -> CaseDocument:
+    """听证笔录 (行政处罚法 Art. 64(8)): who attended, the investigators' case, the party's statement
+    and cross-examination; the party signs it after checking it, a refusal is noted. A party who
+    does not attend without good reason is deemed to waive the hearing (Art. 64(7))."""
+    c = _hearing_case(case, actor)
+    notice = c.documents.filter(kind=DocKind.HEARING_NOTICE).order_by("-id").first()
+    if notice is None or c.hearing_at is None:
+        raise InvalidTransition("须先送达听证会通知书", "Send the hearing notice first")
+    if c.documents.filter(kind=DocKind.HEARING_RECORD).exists():
+        raise InvalidTransition("听证笔录已制作", "The hearing record exists")
+    if held_on < timezone.localdate(c.hearing_at) or held_on > timezone.localdate():
+        raise DomainError("听证日期须在通知的听证时间之后、今天之前", "The hearing date must be between the noticed date "
+                          "and today", field="held_on")
+    if not proceedings.strip():
+        raise DomainError("请记录听证过程", "Record the proceedings", field="proceedings")
+    if not party_absent and not party_signed and not refusal_note.strip():
+        raise DomainError("当事人拒绝签字的，须记录情况", "Note the party's refusal to sign", field="refusal_note")
+    c.hearing_waived = party_absent
+    c.save(update_fields=["hearing_waived"])
+    doc = _doc(c, DocKind.HEARING_RECORD, actor, {
+        "held_on": held_on.isoformat(), "hearing_at": timezone.localtime(c.hearing_at).isoformat(),
+        "place": c.hearing_place, "host": c.hearing_host, "attendees": attendees.strip()[:1000],
+        "proceedings": proceedings.strip(), "party_absent": party_absent, "party_signed": party_signed and not party_absent,
+        "refusal_note": refusal_note.strip()[:200]}, numbered=False, issued_on=held_on)
+    due_close(notice, DUE_HEARING_ATTEND)
+    return doc
+
+
+@transaction.atomic
+def case_hearing_report(*, actor: Any, case: Case, opinion: str, recommendation: str) -> Case:
+    """听证会报告书: the presiding officer's account and recommendation; the department then decides
+    on the record (行政处罚法 Art. 65) — the case moves on to 待决定."""
+    c = _hearing_case(case, actor)
+    if not c.documents.filter(kind=DocKind.HEARING_RECORD).exists():
+        raise InvalidTransition("须先制作听证笔录", "Record the hearing first")
+    if not opinion.strip() or not recommendation.strip():
+        raise DomainError("须填写听证意见和处理建议", "The findings and the recommendation are required", field="opinion")
+    _doc(c, DocKind.HEARING_REPORT, actor, {"opinion": opinion.strip(), "recommendation": recommendation.strip(),
+                                            "host": c.hearing_host, "waived": c.hearing_waived})
+    c._change_reason = "听证会报告"  # type: ignore[attr-defined]
+    CASE_WORKFLOW.apply(c, CaseStatus.HEARD, actor=actor)
     return c
 
 
@@ -755,6 +1037,13 @@ def case_decide(*, actor: Any, case: Case, penalty_kind: str, fine: Any, penalty
         raise DomainError("警告不处罚款", "A warning carries no fine", field="fine")
     if penalty_kind != PenaltyKind.WARNING and not money:
         raise DomainError("须填写罚款金额", "The fine is required", field="fine")
+    ground = hearing_right(c, penalty_kind, money)
+    if ground and not c.hearing_requested and not hearing_right(c):  # Art. 63 grounds the notice lacked
+        raise DomainError(f"该处罚决定属于听证范围（{rules.HEARING_GROUNDS[ground]}），但告知书告知的处罚不含听证权利；"
+                          "不能作出未告知的较重处罚（行政处罚法第四十四条、第六十二条、第六十三条）",
+                          "This decision carries the right to a hearing (Administrative Penalty Law Art. 63) but the "
+                          "notice did not: a heavier penalty than notified cannot be decided (Art. 44, 62, 63)",
+                          field="fine")
     decided_on = decided_on or timezone.localdate()
     c.penalty_kind, c.fine, c.decided_on = penalty_kind, money, decided_on
     if penalty_basis.strip():
@@ -765,7 +1054,7 @@ def case_decide(*, actor: Any, case: Case, penalty_kind: str, fine: Any, penalty
     doc = _doc(c, DocKind.DECISION, actor, {
         "facts": c.facts, "legal_basis": c.legal_basis, "penalty_basis": c.penalty_basis,
         "penalty_kind": penalty_kind, "fine": str(money), "statement": c.statement,
-        "hearing_requested": c.hearing_requested}, issued_on=decided_on)
+        "hearing_requested": c.hearing_requested, "hearing_waived": c.hearing_waived}, issued_on=decided_on)
     _feed_hazard_penalty(c, doc, actor)
     return c
 
@@ -959,6 +1248,62 @@ def std_cert_revoke(*, actor: Any, cert: StandardizationCert, reason: str) -> St
     due_close(c, DUE_STD_EXPIRY)
     record_event(c.enterprise, "standardization.revoked", actor=actor, note=reason,
                  summary=Msg(gettext_noop("撤销安全生产标准化等级 {number}"), number=c.number))
+    return c
+
+
+@transaction.atomic
+def credit_list(*, actor: Any, enterprise: Enterprise, kind: str, decision_number: str, authority: str, reason: str,
+                listed_on: dt.date) -> CreditListing:
+    """Put an enterprise on the 严重失信主体名单 (three years, 应急管理部令第11号) or a trust list
+    (also three years here, a local choice) by a decision already taken; the plan's rule set reads it."""
+    if actor is not None and not scope_allows(actor, "enforcement.plan", jurisdiction=enterprise.jurisdiction,
+                                              sector=enterprise.sector, enterprise=enterprise):
+        raise NotAllowed("您无权将该企业列入信用名单", "You may not list this enterprise")
+    if kind not in CreditKind.values:
+        raise DomainError("未知的信用名单", "Unknown list", field="kind")
+    if not decision_number.strip() or not authority.strip() or not reason.strip():
+        raise DomainError("须填写决定文号、作出决定的部门和列入事由", "The decision number, authority and reason are required",
+                          field="decision_number")
+    if listed_on > timezone.localdate():
+        raise DomainError("列入日期不能晚于今天", "The date cannot be in the future", field="listed_on")
+    ends_on = rules.credit_listing_ends(listed_on)
+    if CreditListing.objects.filter(enterprise=enterprise, kind=kind, removed_on__isnull=True,
+                                    ends_on__gte=listed_on, listed_on__lte=ends_on).exists():
+        raise DomainError("该企业已在此名单中", "The enterprise is already on this list", field="enterprise")
+    listing = CreditListing.objects.create(
+        enterprise=enterprise, kind=kind, decision_number=decision_number.strip()[:80],
+        authority=authority.strip()[:100], reason=reason.strip()[:300], listed_on=listed_on, ends_on=ends_on,
+        created_by=_user(actor))
+    record_event(enterprise, "credit.listed", actor=actor,
+                 summary=Msg(gettext_noop("列入{kind}（{number}），管理期限至 {until}"), kind=listing.get_kind_display(),
+                             number=listing.decision_number, until=listing.ends_on))
+    return listing
+
+
+@transaction.atomic
+def credit_remove(*, actor: Any, listing: CreditListing, reason: str, revoked: bool = False,
+                  removed_on: dt.date | None = None) -> CreditListing:
+    """Take an enterprise off a list before its term: early removal after credit repair (a
+    严重失信 listing only after 12 months), or ``revoked`` when the decision itself was annulled."""
+    c = _lock(CreditListing, listing, actor)
+    _need(actor, "enforcement.plan", c, "您无权移出该名单", "You may not remove this listing")
+    day = removed_on or timezone.localdate()
+    if not reason.strip():
+        raise DomainError("须说明移出事由", "Give the reason", field="reason")
+    if c.removed_on is not None or day > c.ends_on:
+        raise InvalidTransition("该名单已移出或已期满", "The listing has already ended")
+    if day < c.listed_on or day > timezone.localdate():
+        raise DomainError("移出日期须在列入日期与今天之间", "The date must be between the listing and today",
+                          field="removed_on")
+    earliest = rules.credit_early_removal_from(c.listed_on)
+    if c.kind == CreditKind.BAD and not revoked and day < earliest:
+        raise DomainError(f"列入严重失信主体名单满12个月（{earliest:%Y-%m-%d} 起）方可提前移出；决定被撤销的请选择“决定撤销”",
+                          f"Early removal is possible from {earliest:%Y-%m-%d} (12 months on the list); "
+                          "choose 'decision annulled' if the decision was revoked", field="removed_on")
+    c.removed_on, c.removal_reason = day, (("决定撤销：" if revoked else "") + reason.strip())[:300]
+    c.save(update_fields=["removed_on", "removal_reason"])
+    record_event(c.enterprise, "credit.removed", actor=actor, note=reason,
+                 summary=Msg(gettext_noop("移出{kind}（{number}）"), kind=c.get_kind_display(), number=c.decision_number))
     return c
 
 

@@ -4,7 +4,10 @@ Case (普通程序):
   filed (立案, the department investigates; decision due: 行政处罚法 Art. 60)
   → notified (告知书 served; the party may state its case or ask for a hearing within 5 working
     days, Art. 64/85 — a to-do in the enterprise's inbox)
-  → heard (the party has stated its case; the department decides; Art. 60's 90 days still run)
+  → hearing (the party asked for a hearing within the window: the department gives notice 7
+    working days before it (Art. 64(2), 85), holds it, keeps the 听证笔录 and reports (听证会报告书);
+    the internal target for holding it is 15 days from the request, 15号令)
+  → heard (the party has stated its case, or the hearing is reported; the department decides; Art. 60's 90 days still run)
     — or, the window over without a statement, straight to
   → decided (决定书; delivery within 7 working days, Art. 61/85)
   → delivered (the party pays within 15 days, Art. 67 — the enterprise's to-do)
@@ -47,6 +50,8 @@ def _kind(code: str, label: Any, action: str, closed_by: Any, remind_days: int =
 DUE_DECIDE = _kind("enforcement.decide", _("案件待决定"), "enforcement.decide", _("送达行政处罚告知书、作出行政处罚决定"), 10)
 DUE_RESPOND = _kind("enforcement.respond", _("陈述申辩与听证申请期限"), "enforcement.respond", _("陈述申辩 / 申请听证"), 1, 0)
 DUE_DELIVER = _kind("enforcement.deliver", _("处罚决定书待送达"), "enforcement.handle", _("送达决定书"))
+DUE_HEARING = _kind("enforcement.hearing", _("听证待举行"), "enforcement.handle", _("听证会报告书"), 3)
+DUE_HEARING_ATTEND = _kind("enforcement.hearing_attend", _("参加听证"), "enforcement.respond", _("听证笔录"), 2, 0)
 DUE_PAY = _kind("enforcement.pay", _("罚款待缴纳"), "enforcement.pay", _("缴纳罚款"), 3)
 DUE_CLOSE = _kind("enforcement.close", _("案件待结案"), "enforcement.handle", _("结案"))
 DUE_RECTIFY = _kind("enforcement.rectify", _("责令限期整改"), "enforcement.respond", _("申请复查"), 3)
@@ -103,6 +108,7 @@ _EARLIEST: dict[Any, Any] = {
     rules.decision_due: lambda d: d + dt.timedelta(days=rules.DECISION_DAYS),
     rules.hearing_request_due: lambda d: _weekdays(d, rules.HEARING_REQUEST_WORKING_DAYS),
     rules.delivery_due: lambda d: _weekdays(d, rules.DELIVERY_WORKING_DAYS),
+    rules.hearing_hold_due: lambda d: d + dt.timedelta(days=rules.HEARING_HOLD_DAYS),
     rules.payment_due: lambda d: d + dt.timedelta(days=rules.PAYMENT_DAYS),
     rules.recheck_due: lambda d, applied=None: min(d, applied or d) + dt.timedelta(days=rules.RECHECK_DAYS),
 }
@@ -140,6 +146,17 @@ def _decision_deadline(c: Case) -> dt.datetime:
 
 def _respond_deadline(c: Case) -> dt.datetime | None:
     return end_of_day(due_date(rules.hearing_request_due, c.notified_on)) if c.notified_on else None
+
+
+def _hearing_deadline(c: Case) -> dt.datetime | None:
+    """The hearing's date once noticed; before that the internal 15-day target (15号令)."""
+    if c.hearing_at is not None:
+        return end_of_day(timezone.localdate(c.hearing_at))
+    return end_of_day(due_date(rules.hearing_hold_due, c.responded_on)) if c.responded_on else None
+
+
+def _hearing_reported(c: Case) -> str | None:
+    return None if c.documents.filter(kind="h_report").exists() else "须先制作听证会报告书"
 
 
 def _delivery_deadline(c: Case) -> dt.datetime | None:
@@ -187,6 +204,7 @@ CASE_WORKFLOW = Workflow(
     states=[
         State(S.FILED, S.FILED.label, owner=_department, deadline=_decision_deadline, due_kind=DUE_DECIDE),
         State(S.NOTIFIED, S.NOTIFIED.label, owner=_party, deadline=_respond_deadline, due_kind=DUE_RESPOND),
+        State(S.HEARING, S.HEARING.label, owner=_department, deadline=_hearing_deadline, due_kind=DUE_HEARING),
         State(S.HEARD, S.HEARD.label, owner=_department, deadline=_decision_deadline, due_kind=DUE_DECIDE),
         State(S.DECIDED, S.DECIDED.label, owner=_department, deadline=_delivery_deadline, due_kind=DUE_DELIVER),
         State(S.DELIVERED, S.DELIVERED.label, owner=_party, deadline=_payment_deadline, due_kind=DUE_PAY),
@@ -196,6 +214,8 @@ CASE_WORKFLOW = Workflow(
     transitions=[
         Transition((S.FILED,), S.NOTIFIED, "enforcement.handle", _("送达行政处罚告知书")),
         Transition((S.NOTIFIED,), S.HEARD, "enforcement.respond", _("陈述申辩")),
+        Transition((S.NOTIFIED,), S.HEARING, "enforcement.respond", _("申请听证")),
+        Transition((S.HEARING,), S.HEARD, "enforcement.handle", _("听证会报告"), guards=(_hearing_reported,)),
         Transition((S.NOTIFIED,), S.DECIDED, "enforcement.decide", _("作出行政处罚决定"), guards=(_window_over,)),
         Transition((S.HEARD,), S.DECIDED, "enforcement.decide", _("作出行政处罚决定")),
         Transition((S.DECIDED,), S.DELIVERED, "enforcement.handle", _("送达决定书"), guards=(_has_fine,)),

@@ -8,7 +8,8 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("企业档案")
 
     def ready(self) -> None:
-        from anjian.enterprises import (  # noqa: F401 - registers the import and the detail tabs
+        from anjian.enterprises import (  # noqa: F401 - registers the import, the export and the detail tabs
+            exports,
             imports,
             risk,  # registers the recompute job
             tabs,

@@ -161,7 +161,7 @@ def enterprise_set_risk(
         return ent
     old = ent.risk_colour
     ent.risk_colour, ent.risk_explanation, ent.risk_computed_at = colour, explanation, now
-    ent._change_reason = "风险等级重算"  # type: ignore[attr-defined]
+    ent._change_reason = gettext_noop("风险等级重算")  # type: ignore[attr-defined]
     ent.save(update_fields=["risk_colour", "risk_explanation", "risk_computed_at"])
     if old != colour:
         record_event(ent, "risk_changed", actor=actor, summary=risk_change_summary(old, colour),
@@ -287,7 +287,7 @@ def recompute_all(
             if changed:
                 bulk_update_with_history(
                     changed, Enterprise, ["risk_colour", "risk_explanation", "risk_computed_at"],
-                    batch_size=500, default_user=actor_obj, default_change_reason="风险等级重算",
+                    batch_size=500, default_user=actor_obj, default_change_reason=gettext_noop("风险等级重算"),
                 )
                 Event.objects.bulk_create(events, batch_size=1000)
                 stats["changed"] += len(changed)

@@ -210,7 +210,7 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: dict[str, Any
     if not changed:
         return ent
     ent.updated_at = timezone.now()
-    ent._change_reason = reason or "修改档案"  # type: ignore[attr-defined]
+    ent._change_reason = reason or gettext_noop("修改档案")  # type: ignore[attr-defined]
     ent.save()
     record_event(ent, "updated", actor=actor, note=reason, data={**notes, "changed": changed},
                  summary=Msg(gettext_noop("修改档案：{fields}"),

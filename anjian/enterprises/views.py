@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,10 +13,13 @@ from anjian.core.errors import DomainError
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, require_action
-from anjian.documents.exports import Column, bytes_response, csv_response, xlsx_response
+from anjian.documents.export_jobs import FORMATS
+from anjian.documents.exports import bytes_response
 from anjian.documents.imports import import_start
 from anjian.documents.views import import_page
+from anjian.documents.views_exports import export_or_start
 from anjian.enterprises import services
+from anjian.enterprises.exports import EXPORT
 from anjian.enterprises.filters import EnterpriseFilterForm
 from anjian.enterprises.forms import (
     ChangeRequestForm,
@@ -67,43 +69,11 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
 
 # --- export ------------------------------------------------------------------------------
 
-def _yes(flag: str) -> Column:
-    return Column(FLAGS[flag][0], lambda e: flag in (e.flags or []))
-
-
-EXPORT_COLUMNS = [
-    Column("单位名称", lambda e: e.name),
-    Column("统一社会信用代码", lambda e: e.credit_code),
-    Column("类型", lambda e: e.get_kind_display()),
-    Column("行业代码", lambda e: e.sector.code if e.sector_id else ""),
-    Column("行业名称", lambda e: e.sector.name if e.sector_id else ""),
-    Column("规模", lambda e: e.get_size_display()),
-    Column("从业人数", lambda e: e.employees),
-    Column("经营状态", lambda e: e.get_status_display()),
-    Column("地址", lambda e: e.address),
-    Column("经度", lambda e: e.lng),
-    Column("纬度", lambda e: e.lat),
-    Column("坐标系", lambda e: "WGS-84" if e.lng is not None else ""),
-    Column("所属辖区代码", lambda e: e.jurisdiction.code),
-    Column("属地", lambda e: e.jurisdiction.name),
-    Column("行业监管部门", lambda e: e.department.name if e.department_id else ""),
-    Column("主要负责人", lambda e: e.principal),
-    Column("负责人电话", lambda e: e.principal_phone),
-    Column("安全管理人员", lambda e: e.safety_manager),
-    Column("安全管理人员电话", lambda e: e.safety_manager_phone),
-    *[_yes(f) for f in FLAGS],
-    Column("风险等级", lambda e: e.get_risk_colour_display()),
-]
-
-
 @require_action("enterprises.export")
 def enterprise_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
-    form = EnterpriseFilterForm(request.GET or None, user=request.user)
-    rows = enterprise_list(user=request.user, filters=form.filters(), action="enterprises.export").order_by("id")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        return csv_response(rows.iterator(chunk_size=2000), EXPORT_COLUMNS, f"企业档案-{stamp}.csv")
-    return xlsx_response(rows.iterator(chunk_size=2000), EXPORT_COLUMNS, f"企业档案-{stamp}.xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    return export_or_start(request, EXPORT, fmt)  # a job above EXPORT_IMMEDIATE_MAX_ROWS rows
 
 
 # --- create / edit -----------------------------------------------------------------------

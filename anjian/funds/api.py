@@ -8,14 +8,15 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 
 from anjian.core.api import require
-from anjian.core.apischema import Id, Limit, Year
+from anjian.core.apischema import Id, In, Limit, Year
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.funds import selectors as sel
 from anjian.funds import services
-from anjian.funds.models import SafetyCostYear, TechInstallation
+from anjian.funds.models import CustodyVisit, FundSpending, SafetyCostYear, TechInstallation
 
 router = Router(tags=["funds"])
 
@@ -53,6 +54,22 @@ class SpendingOut(Schema):
     reverses_id: int | None
 
 
+class FileOut(Schema):
+    id: int
+    name: str
+    mime: str
+    size: int
+    url: str
+
+    @staticmethod
+    def resolve_name(obj: object) -> str:
+        return obj.original_name  # type: ignore[attr-defined, no-any-return]
+
+    @staticmethod
+    def resolve_url(obj: object) -> str:
+        return f"/documents/attachments/{obj.pk}/"  # type: ignore[attr-defined]
+
+
 class CostOut(Schema):
     enterprise_id: int
     enterprise: str
@@ -66,7 +83,8 @@ class CostOut(Schema):
     usage_rate: Decimal | None
 
 
-class CostIn(Schema):
+class CostIn(In):
+    db_model = SafetyCostYear
     enterprise_id: Annotated[int, Ref("enterprises@funds.cost")]
     year: Year
     regime: str
@@ -132,6 +150,16 @@ def spend(request: HttpRequest, payload: SpendingIn):
     return 201, services.spending_record(actor=request.user, allocation=alloc, **data)
 
 
+@router.post("/spendings/{pk}/vouchers", response={201: list[FileOut]},
+             summary="上传支出凭证扫描件 / upload voucher scans (multipart, field files)")
+def spending_vouchers(request: HttpRequest, pk: Id, files: list[UploadedFile] = File(...)):  # noqa: B008 - ninja's way
+    require(request, "funds.manage")
+    s = FundSpending.objects.restrict(request.user, "funds.manage").filter(pk=pk).first()
+    if s is None:
+        raise Http404
+    return 201, services.spending_attach(actor=request.user, spending=s, files=files)
+
+
 @router.get("/costs", response=list[CostOut], summary="企业安全生产费用 / enterprises' safety cost")
 def costs(request: HttpRequest, year: Year):
     require(request, "funds.view")
@@ -167,6 +195,17 @@ def visit(request: HttpRequest, pk: Id, payload: VisitIn):
     if c is None:
         raise Http404
     return 201, services.visit_record(actor=request.user, contract=c, **payload.dict())
+
+
+@router.post("/visits/{pk}/evidence", response={201: list[FileOut]},
+             summary="上传托管服务佐证 / upload evidence for a custody visit (multipart, field files)")
+def visit_evidence(request: HttpRequest, pk: Id, files: list[UploadedFile] = File(...)):  # noqa: B008 - ninja's way
+    require(request, "funds.visit")
+    v = CustodyVisit.objects.restrict(request.user, "funds.visit").filter(pk=pk).select_related(
+        "contract__enterprise", "contract__provider").first()
+    if v is None:
+        raise Http404
+    return 201, services.visit_attach(actor=request.user, visit=v, files=files)
 
 
 @router.get("/installations", response=list[InstallationOut], summary="安全技术装备 / safety technology")

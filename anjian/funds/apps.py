@@ -9,9 +9,12 @@ class FundsConfig(AppConfig):
 
     def ready(self) -> None:
         from anjian.accounts.actions import register
+        from anjian.audit.services import register_attribution
         from anjian.core.menu import Entry
         from anjian.core.menu import register as menu_register
-        from anjian.funds import services  # noqa: F401 - registers due kinds and verbs
+        from anjian.funds import services  # registers due kinds and verbs
+
+        register_attribution(services.custody_attribution)  # events by custody staff name both parties
 
         group = _("安全投入与托管")
         for code, label in [

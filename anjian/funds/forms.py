@@ -28,6 +28,33 @@ CATEGORY_CHOICES = [("", _("（不适用）")),
                     *[(k, CATEGORY_LABELS[k]) for k in CONSTRUCTION_RATES], *[(k, CATEGORY_LABELS[k]) for k in TRANSPORT_RATES]]
 
 
+class MultiFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files in one input; the cleaned value is the list of uploads (the attachments
+    mechanism checks their type and size)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultiFileInput(attrs={"accept": "image/*,.pdf,.docx,.xlsx"}))
+        kwargs.setdefault("help_text", _("可选多个文件：图片、PDF、Word、Excel，单个不超过 20 MB"))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        one = super().clean
+        if isinstance(data, (list, tuple)):
+            if data:
+                return [one(d, initial) for d in data]
+            data = None
+        got = one(data, initial)
+        return [got] if got else []
+
+
+def files_field(label: Any, *, required: bool = False) -> FilesField:
+    return FilesField(label=label, required=required)
+
+
 class _Form(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,6 +92,12 @@ class SpendingForm(_Form):
     voucher_no = forms.CharField(label=_("凭证号"), max_length=60)
     payee = forms.CharField(label=_("收款单位"), max_length=200, required=False)
     purpose = forms.CharField(label=_("用途"), max_length=300)
+    files = files_field(_("凭证扫描件"))
+
+
+class VoucherForm(_Form):
+    pk = forms.IntegerField(label=_("支出记录序号"), min_value=1)
+    files = files_field(_("凭证扫描件"), required=True)
 
 
 class ReverseForm(_Form):
@@ -119,6 +152,12 @@ class VisitForm(_Form):
     content = forms.CharField(label=_("服务内容"), widget=forms.Textarea(attrs={"rows": 2}))
     hazards_found = forms.IntegerField(label=_("发现隐患数"), min_value=0, initial=0)
     hazards_fixed = forms.IntegerField(label=_("整改隐患数"), min_value=0, initial=0)
+    files = files_field(_("现场照片与服务单"))
+
+
+class EvidenceForm(_Form):
+    visit = forms.TypedChoiceField(label=_("托管服务记录"), coerce=int)
+    files = files_field(_("现场照片与服务单"), required=True)
 
 
 class ReasonForm(_Form):

@@ -87,9 +87,11 @@ class FundAllocation(models.Model):
 
 
 class FundSpending(models.Model):
-    """A payment out of an allocation, with its voucher; a reversal has the negative amount."""
+    """A payment out of an allocation, with its voucher (number, and scans as attachments with the
+    role ``voucher``); a reversal has the negative amount."""
 
     SCOPE = ScopeSpec(territory="allocation__jurisdiction")
+    ATTACHMENT_ACTION = "funds.manage"  # voucher scans are read by those who keep the ledger
 
     allocation = models.ForeignKey(FundAllocation, verbose_name=_("经费下达"), on_delete=models.PROTECT,
                                    related_name="spendings")

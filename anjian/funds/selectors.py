@@ -6,11 +6,14 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from anjian.core.scoping import has_action
 from anjian.enterprises.models import Enterprise
 from anjian.funds.models import (
+    CampaignTarget,
     ContractStatus,
     CustodyContract,
     CustodyProvider,
@@ -20,6 +23,7 @@ from anjian.funds.models import (
     FundSpending,
     SafetyCostUse,
     SafetyCostYear,
+    TechCampaign,
     TechInstallation,
 )
 from anjian.orgs.models import Jurisdiction
@@ -103,9 +107,37 @@ def providers(*, user: Any) -> Any:
     return _scoped(CustodyProvider, user, "funds.view")
 
 
+def client_accidents(*, user: Any) -> dict[int, dict[str, int]] | None:
+    """Per provider: accidents (and deaths) at its clients while under its contract — the
+    contract's start to its end (or termination) — among the accidents the user may read; None
+    when the user reads no accidents at all. Accidents are read through the app registry
+    (``accidents`` is a sibling domain app)."""
+    if user is not None and not has_action(user, "accidents.view"):
+        return None
+    accident = apps.get_model("accidents", "Accident")
+    spans: dict[int, list[tuple[int, Any, Any]]] = defaultdict(list)
+    for provider_id, enterprise_id, starts_at, ends_at in contracts(user=user).values_list(
+            "provider_id", "enterprise_id", "starts_at", "ends_at"):
+        spans[enterprise_id].append((provider_id, starts_at, ends_at))
+    out: dict[int, dict[str, int]] = defaultdict(lambda: {"accidents": 0, "deaths": 0})
+    readable = accident.objects.restrict(user, "accidents.view") if user is not None else accident.objects.all()
+    ids = list(spans)
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        first = min(s[1] for e in part for s in spans[e])
+        for enterprise_id, occurred_at, deaths in readable.filter(enterprise_id__in=part, occurred_at__gte=first
+                                                                  ).values_list("enterprise_id", "occurred_at", "deaths"):
+            for provider_id, starts_at, ends_at in spans[enterprise_id]:
+                if starts_at <= occurred_at < ends_at:
+                    out[provider_id]["accidents"] += 1
+                    out[provider_id]["deaths"] += deaths
+    return dict(out)
+
+
 def provider_performance(*, user: Any) -> list[dict[str, Any]]:
-    """Per provider: clients in force, visits, hazards found and fixed at its clients (within the
-    user's scope)."""
+    """Per provider: clients in force, visits, hazards found and fixed at its clients, accidents
+    and deaths at its clients under contract (None when the user reads no accidents) — within
+    the user's scope."""
     now = timezone.now()
     visits = _scoped(CustodyVisit, user, "funds.view").values("contract__provider_id").annotate(
         n=Count("id"), found=Sum("hazards_found"), fixed=Sum("hazards_fixed"))
@@ -113,11 +145,14 @@ def provider_performance(*, user: Any) -> list[dict[str, Any]]:
     clients = contracts(user=user).filter(status=ContractStatus.ACTIVE, starts_at__lte=now, ends_at__gt=now).values(
         "provider_id").annotate(n=Count("id"))
     active = {c["provider_id"]: c["n"] for c in clients}
+    accidents = client_accidents(user=user)
     out = []
     for p in providers(user=user):
         v = per.get(p.pk, {})
+        a = None if accidents is None else accidents.get(p.pk, {"accidents": 0, "deaths": 0})
         out.append({"provider": p, "clients": active.get(p.pk, 0), "visits": v.get("n", 0),
-                    "found": v.get("found") or 0, "fixed": v.get("fixed") or 0})
+                    "found": v.get("found") or 0, "fixed": v.get("fixed") or 0,
+                    "accidents": None if a is None else a["accidents"], "deaths": None if a is None else a["deaths"]})
     return out
 
 
@@ -152,5 +187,18 @@ def tech_coverage(*, user: Any, kind: str) -> list[dict[str, Any]]:
         k = (district_of(e.jurisdiction).name, e.sector.name if e.sector else "—")
         acc[k][0] += 1
         acc[k][1] += int(bool(e.has))
+    return [{"area": a, "sector": s, "total": v[0], "equipped": v[1],
+             "rate": rules.execution_rate(allocated=Decimal(v[0]), spent=Decimal(v[1]))} for (a, s), v in sorted(acc.items())]
+
+
+def campaign_coverage(*, user: Any, campaign: TechCampaign) -> list[dict[str, Any]]:
+    """A campaign's targets the user sees, per district and sector: how many, how many equipped."""
+    targets = CampaignTarget.objects.restrict(user, "funds.view") if user else CampaignTarget.objects.all()
+    acc: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for t in targets.filter(campaign=campaign).select_related("enterprise__jurisdiction", "enterprise__sector"):
+        e = t.enterprise
+        k = (district_of(e.jurisdiction).name, e.sector.name if e.sector else "—")
+        acc[k][0] += 1
+        acc[k][1] += int(t.done_at is not None)
     return [{"area": a, "sector": s, "total": v[0], "equipped": v[1],
              "rate": rules.execution_rate(allocated=Decimal(v[0]), spent=Decimal(v[1]))} for (a, s), v in sorted(acc.items())]

@@ -17,9 +17,10 @@ from django.utils.translation import gettext_noop
 from anjian.accounts.models import Membership, Role
 from anjian.accounts.services import membership_grant
 from anjian.audit.display import register_verbs
-from anjian.audit.services import Msg, record_event
+from anjian.audit.services import Attribution, Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, forget_grants, scope_allows
+from anjian.documents.attachments import attachments_add
 from anjian.funds.models import (
     CampaignTarget,
     ContractStatus,
@@ -37,6 +38,7 @@ from anjian.funds.models import (
 )
 from anjian.inbox import registry as due_registry
 from anjian.inbox.services import due_close, due_open
+from anjian.monitoring.models import Sensor
 from anjian.rules import funds as rules
 
 CUSTODY_VISIT = due_registry.register(due_registry.DueKind(
@@ -58,6 +60,8 @@ register_verbs([
     ("fund_allocation_reversed", _("冲销下达")),
     ("fund_spent", _("登记支出")),
     ("fund_spending_reversed", _("冲销支出")),
+    ("fund_voucher_added", _("上传支出凭证")),
+    ("custody_evidence_added", _("上传托管服务佐证")),
     ("safety_cost_saved", _("填报安全生产费用")),
     ("safety_cost_used", _("登记费用使用")),
     ("custody_provider_saved", _("登记托管机构")),
@@ -166,8 +170,9 @@ def allocation_reverse(*, actor: Any, allocation: FundAllocation, reason: str) -
 
 @transaction.atomic
 def spending_record(*, actor: Any, allocation: FundAllocation, spent_on: dt.date, amount: Decimal, voucher_no: str,
-                    purpose: str, payee: str = "") -> FundSpending:
-    """Pay out of an allocation, with the voucher number; never more than it has left."""
+                    purpose: str, payee: str = "", files: list[Any] | None = None) -> FundSpending:
+    """Pay out of an allocation, with the voucher number (and its scans, ``files``); never more
+    than it has left."""
     if actor is not None and not can(actor, "funds.manage", allocation):
         raise NotFoundInScope()
     allocation = FundAllocation.objects.select_for_update().get(pk=allocation.pk)
@@ -182,10 +187,27 @@ def spending_record(*, actor: Any, allocation: FundAllocation, spent_on: dt.date
                           field="amount")
     s = FundSpending.objects.create(allocation=allocation, spent_on=spent_on, amount=amount, voucher_no=voucher_no.strip(),
                                     payee=payee.strip(), purpose=purpose.strip(), created_by=_uid(actor))
+    if files:
+        attachments_add(owner=s, files=files, actor=actor, role="voucher")
     record_event(allocation.line, "fund_spent", actor=actor, summary=Msg(
         gettext_noop("支出 {amount} 元（凭证 {voucher}，{project}）"), amount=str(amount), voucher=s.voucher_no,
         project=allocation.project))
     return s
+
+
+@transaction.atomic
+def spending_attach(*, actor: Any, spending: FundSpending, files: list[Any]) -> list[Any]:
+    """Add voucher scans to a spending entry (a voucher often arrives after the payment); the
+    ledger's amounts are not touched."""
+    if actor is not None and not can(actor, "funds.manage", spending):
+        raise NotFoundInScope()
+    if not files:
+        raise DomainError("请选择凭证文件", "Choose the voucher files", field="files")
+    spending = FundSpending.objects.select_for_update().select_related("allocation__line").get(pk=spending.pk)
+    added = attachments_add(owner=spending, files=files, actor=actor, role="voucher")
+    record_event(spending.allocation.line, "fund_voucher_added", actor=actor, summary=Msg(
+        gettext_noop("上传支出凭证 {n} 个（凭证 {voucher}）"), n=len(added), voucher=spending.voucher_no))
+    return added
 
 
 @transaction.atomic
@@ -287,6 +309,34 @@ def acting_for(actor: Any, enterprise: Any, at: dt.datetime | None = None) -> Cu
     at = at or timezone.now()
     return (CustodyContract.objects.filter(enterprise=enterprise, provider__staff=actor, status=ContractStatus.ACTIVE,
                                            starts_at__lte=at, ends_at__gt=at).select_related("provider").first())
+
+
+def custody_attribution(obj: Any, actor: Any) -> Attribution | None:
+    """For ``audit.record_event``: an event about an enterprise or one of its records (a hazard,
+    a training record…) written by a provider's staff member while a contract has them act for
+    that enterprise names both — the person and the enterprise in the text, ``on_behalf_of``,
+    ``provider`` and ``contract`` in its data. Custody's own records name both themselves. The
+    actor's contracts in force are read once per actor object (one request, one job)."""
+    if obj._meta.app_label == "funds":
+        return None
+    enterprise_id = obj.pk if obj._meta.label_lower == "enterprises.enterprise" else getattr(obj, "enterprise_id", None)
+    if not enterprise_id:
+        return None
+    cached = getattr(actor, "_custody_contracts", None)
+    if cached is None:
+        now = timezone.now()
+        cached = {c.enterprise_id: c for c in CustodyContract.objects.filter(
+            provider__staff=actor, status=ContractStatus.ACTIVE, starts_at__lte=now, ends_at__gt=now,
+        ).select_related("provider", "enterprise")}
+        actor._custody_contracts = cached
+    contract = cached.get(enterprise_id)
+    if contract is None or not (contract.starts_at <= timezone.now() < contract.ends_at):
+        return None
+    person = getattr(actor, "display_name", "") or str(actor)
+    return Attribution(
+        data={"on_behalf_of": contract.enterprise_id, "provider": contract.provider_id, "contract": contract.pk},
+        summary=lambda what: Msg(gettext_noop("托管服务人员 {person} 代 {enterprise}：{what}"), person=person,
+                                 enterprise=contract.enterprise.name, what=what))
 
 
 def _visit_due(contract: CustodyContract, after: dt.date) -> None:
@@ -394,7 +444,7 @@ def contracts_expire(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def visit_record(*, actor: Any, contract: CustodyContract, visited_on: dt.date, content: str, hazards_found: int = 0,
-                 hazards_fixed: int = 0) -> CustodyVisit:
+                 hazards_fixed: int = 0, files: list[Any] | None = None) -> CustodyVisit:
     """The provider's staff record a service visit, in the contract's time only; the record and
     its event name both the provider (and its staff member) and the enterprise."""
     acting = acting_for(actor, contract.enterprise)
@@ -408,12 +458,35 @@ def visit_record(*, actor: Any, contract: CustodyContract, visited_on: dt.date, 
                                     hazards_found=hazards_found, hazards_fixed=hazards_fixed, created_by=_uid(actor))
     _visit_due(contract, visited_on)
     data = {"on_behalf_of": contract.enterprise_id, "provider": contract.provider_id, "contract": contract.pk}
+    if files:
+        attachments_add(owner=v, files=files, actor=actor, role="evidence")
     for target in (contract, contract.enterprise):
         record_event(target, "custody_visit_recorded", actor=actor, data=data, summary=Msg(
             gettext_noop("{provider}（{person}）代 {enterprise} 填报托管服务：发现隐患 {found} 项，整改 {fixed} 项"),
             provider=contract.provider.name, person=getattr(actor, "display_name", "") or str(actor),
             enterprise=contract.enterprise.name, found=hazards_found, fixed=hazards_fixed))
     return v
+
+
+@transaction.atomic
+def visit_attach(*, actor: Any, visit: CustodyVisit, files: list[Any]) -> list[Any]:
+    """Add evidence (photos, signed service sheets) to a visit record: only the provider's staff,
+    while the contract is in force; the event names the person, the provider and the enterprise."""
+    contract = visit.contract
+    acting = acting_for(actor, contract.enterprise)
+    if acting is None or acting.pk != contract.pk:
+        raise NotAllowed("仅托管合同有效期内的托管机构服务人员可上传", "Only the provider's staff, while the contract is in force")
+    if not files:
+        raise DomainError("请选择佐证文件", "Choose the evidence files", field="files")
+    visit = CustodyVisit.objects.select_for_update().get(pk=visit.pk)
+    added = attachments_add(owner=visit, files=files, actor=actor, role="evidence")
+    data = {"on_behalf_of": contract.enterprise_id, "provider": contract.provider_id, "contract": contract.pk}
+    for target in (contract, contract.enterprise):
+        record_event(target, "custody_evidence_added", actor=actor, data=data, summary=Msg(
+            gettext_noop("{provider}（{person}）代 {enterprise} 上传托管服务佐证 {n} 个（{day}）"),
+            provider=contract.provider.name, person=getattr(actor, "display_name", "") or str(actor),
+            enterprise=contract.enterprise.name, n=len(added), day=str(visit.visited_on)))
+    return added
 
 
 # --------------------------------------------------------------------------- safety technology
@@ -435,6 +508,11 @@ def installation_add(*, actor: Any, enterprise: Any, kind: str, installed_on: dt
         raise NotFoundInScope()
     if installed_on > timezone.localdate():
         raise DomainError("安装日期不能晚于今天", "The installation date is in the future", field="installed_on")
+    sensor_code = sensor_code.strip()
+    if sensor_code and not Sensor.objects.filter(code=sensor_code, enterprise=enterprise).exists():
+        raise DomainError(f"该企业没有编码为 {sensor_code} 的联网测点（请先在监测预警中登记测点）",
+                          f"the enterprise has no monitoring point {sensor_code} (register it under monitoring first)",
+                          field="sensor_code")
     inst = TechInstallation.objects.create(
         enterprise=enterprise, kind=kind, installed_on=installed_on, quantity=max(1, quantity), supplier=supplier.strip(),
         maintained_on=maintained_on, maintenance_every_days=maintenance_every_days, sensor_code=sensor_code.strip(),
@@ -496,8 +574,26 @@ def campaign_create(*, actor: Any, jurisdiction: Any, name: str, kind: str, dead
 
 
 __all__ = [
-    "CUSTODY_VISIT", "TECH_CAMPAIGN", "TECH_MAINTENANCE", "acting_for", "allocation_create", "allocation_reverse",
-    "campaign_create", "contract_register", "contract_terminate", "contracts_expire", "cost_use_add", "cost_year_save",
-    "installation_add", "installation_maintain", "line_create", "provider_save", "spending_correct", "spending_record",
-    "spending_reverse", "visit_record",
+    "CUSTODY_VISIT",
+    "TECH_CAMPAIGN",
+    "TECH_MAINTENANCE",
+    "acting_for",
+    "allocation_create",
+    "allocation_reverse",
+    "campaign_create",
+    "contract_register",
+    "contract_terminate",
+    "contracts_expire",
+    "cost_use_add",
+    "cost_year_save",
+    "installation_add",
+    "installation_maintain",
+    "line_create",
+    "provider_save",
+    "spending_attach",
+    "spending_correct",
+    "spending_record",
+    "spending_reverse",
+    "visit_attach",
+    "visit_record",
 ]

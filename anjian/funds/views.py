@@ -7,7 +7,9 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,12 +25,14 @@ from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, has_action, has_action_over_territory
 from anjian.core.views import post_form_action, require_action
 from anjian.documents.exports import bytes_response
+from anjian.documents.models import Attachment
 from anjian.enterprises.models import Enterprise
 from anjian.funds import forms as f
 from anjian.funds import selectors as sel
 from anjian.funds import services
 from anjian.funds.models import (
     ContractStatus,
+    CustodyVisit,
     FundAllocation,
     FundLine,
     FundSpending,
@@ -36,7 +40,8 @@ from anjian.funds.models import (
     TechCampaign,
     TechKind,
 )
-from anjian.rules.funds import execution_rate
+from anjian.monitoring.models import Sensor
+from anjian.rules.funds import CUSTODY_STAFF_LIMIT, execution_rate
 
 
 def _money(v: Any) -> str:
@@ -52,6 +57,19 @@ def _year(request: HttpRequest) -> int:
         return int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         return timezone.localdate().year
+
+
+def files_of(model: Any, pks: list[int]) -> dict[str, list[Attachment]]:
+    """The attachments of these rows of ``model``, by the row's pk (as text)."""
+    out: dict[str, list[Attachment]] = {}
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    for att in Attachment.objects.filter(content_type=ct, object_id__in=[str(pk) for pk in pks]).order_by("id"):
+        out.setdefault(att.object_id, []).append(att)
+    return out
+
+
+def _links(atts: list[Attachment]) -> Any:
+    return {"files": [(reverse("documents:attachment", args=[a.pk]), a.original_name) for a in atts]} if atts else "—"
 
 
 def _form_page(request: HttpRequest, form: Any, title: str, crumbs: list[tuple[str, str]], do: Any) -> HttpResponse | None:
@@ -131,9 +149,12 @@ def line_view(request: HttpRequest, pk: int) -> HttpResponse:
          "button": _("下达"), "testid": "allocate-form"},
         {"title": _("登记支出"), "url": reverse("funds:spend", args=[pk]), "form": spending_form, "button": _("登记"),
          "testid": "spend-form"},
+        {"title": _("补传凭证"), "url": reverse("funds:voucher", args=[pk]), "form": f.VoucherForm(user=request.user),
+         "button": _("上传"), "testid": "voucher-form"},
         {"title": _("冲销（更正）"), "url": reverse("funds:reverse", args=[pk]), "form": f.ReverseForm(user=request.user),
          "button": _("冲销"), "style": "danger", "testid": "reverse-form"},
     ]
+    vouchers = files_of(FundSpending, [s.pk for s in spends])
     tables = [
         {"title": _("经费下达"), "testid": "allocations",
          "headers": [_("记录序号"), _("下达辖区"), _("项目"), _("下达金额（元）"), _("说明"), _("录入时间")],
@@ -141,9 +162,11 @@ def line_view(request: HttpRequest, pk: int) -> HttpResponse:
                              (_("冲销 #%(n)s：") % {"n": a.reverses_id} if a.reverses_id else "") + a.note,
                              timezone.localtime(a.created_at).strftime("%Y-%m-%d %H:%M")]} for a in allocs]},
         {"title": _("经费支出"), "testid": "spendings",
-         "headers": [_("记录序号"), _("支出日期"), _("项目"), _("支出金额（元）"), _("凭证号"), _("收款单位"), _("用途")],
+         "headers": [_("记录序号"), _("支出日期"), _("项目"), _("支出金额（元）"), _("凭证号"), _("收款单位"), _("用途"),
+                     _("凭证扫描件")],
          "rows": [{"cells": [s.pk, s.spent_on.strftime("%Y-%m-%d"), s.allocation.project, _money(s.amount), s.voucher_no,
-                             s.payee, (_("冲销 #%(n)s：") % {"n": s.reverses_id} if s.reverses_id else "") + s.purpose]}
+                             s.payee, (_("冲销 #%(n)s：") % {"n": s.reverses_id} if s.reverses_id else "") + s.purpose,
+                             _links(vouchers.get(str(s.pk), []))]}
                   for s in spends]},
     ]
     allocated = sum((a.amount for a in allocs), Decimal(0))
@@ -176,7 +199,7 @@ def _allocation(request: HttpRequest, line: FundLine, pk: int) -> FundAllocation
 @require_action("funds.manage")
 def spend_view(request: HttpRequest, pk: int) -> HttpResponse:
     line = _line(request, pk)
-    form = f.SpendingForm(request.POST, user=request.user)
+    form = f.SpendingForm(request.POST, request.FILES, user=request.user)
     form.fields["allocation"].choices = [(str(a), str(a)) for a in
                                          FundAllocation.objects.restrict(request.user, "funds.manage")
                                          .filter(line=line).values_list("pk", flat=True)]
@@ -186,6 +209,22 @@ def spend_view(request: HttpRequest, pk: int) -> HttpResponse:
         return services.spending_record(actor=request.user, allocation=alloc, **d)
 
     post_form_action(request, form, do, _("已登记支出"))
+    return redirect("funds:line", pk=pk)
+
+
+@require_POST
+@require_action("funds.manage")
+def voucher_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add voucher scans to a spending entry of this line."""
+    line = _line(request, pk)
+
+    def do(d: dict[str, Any]) -> Any:
+        s = FundSpending.objects.restrict(request.user, "funds.manage").filter(allocation__line=line, pk=d["pk"]).first()
+        if s is None:
+            raise Http404
+        return services.spending_attach(actor=request.user, spending=s, files=d["files"])
+
+    post_form_action(request, f.VoucherForm(request.POST, request.FILES, user=request.user), do, _("已上传凭证"))
     return redirect("funds:line", pk=pk)
 
 
@@ -326,14 +365,19 @@ def contracts_view(request: HttpRequest) -> HttpResponse:
                                    timezone.localtime(c.starts_at).strftime("%Y-%m-%d %H:%M"),
                                    timezone.localtime(c.ends_at).strftime("%Y-%m-%d %H:%M"), state(c)]} for c in page.rows]}]
     if has_action_over_territory(request.user, "funds.view"):
-        tables.append({"title": _("托管覆盖（从业人员 300 人以下企业）"), "testid": "coverage",
+        limit = getattr(settings, "ANJIAN_CUSTODY_STAFF_LIMIT", CUSTODY_STAFF_LIMIT)
+        tables.append({"title": _("托管覆盖（从业人员 %(n)s 人以下企业）") % {"n": limit}, "testid": "coverage",
                        "headers": [_("辖区"), _("符合条件企业"), _("已托管"), _("覆盖率")],
                        "rows": [{"cells": [r["area"], r["eligible"], r["covered"], _rate(r["rate"])]}
-                                for r in sel.custody_coverage(user=request.user)]})
+                                for r in sel.custody_coverage(user=request.user, staff_limit=limit)]})
         tables.append({"title": _("托管机构履职情况"), "testid": "performance",
-                       "headers": [_("机构名称"), _("资质"), _("在托企业"), _("可托管企业数"), _("服务次数"), _("发现隐患"), _("整改隐患")],
+                       "headers": [_("机构名称"), _("资质"), _("在托企业"), _("可托管企业数"), _("服务次数"), _("发现隐患"), _("整改隐患"),
+                                   _("托管期间事故"), _("死亡人数")],
                        "rows": [{"cells": [p["provider"].name, p["provider"].qualification, p["clients"], p["provider"].capacity,
-                                           p["visits"], p["found"], p["fixed"]]} for p in sel.provider_performance(user=request.user)]})
+                                           p["visits"], p["found"], p["fixed"],
+                                           "—" if p["accidents"] is None else p["accidents"],
+                                           "—" if p["deaths"] is None else p["deaths"]]}
+                                for p in sel.provider_performance(user=request.user)]})
     buttons = []
     if has_action(request.user, "funds.custody"):
         buttons = [{"label": _("托管合同备案"), "url": reverse("funds:contract_new"), "testid": "btn-new"},
@@ -379,21 +423,30 @@ def contract_view(request: HttpRequest, pk: int) -> HttpResponse:
              (_("终止时间"), timezone.localtime(c.ends_at).strftime("%Y-%m-%d %H:%M")), (_("状态"), c.get_status_display()),
              (_("服务费（元）"), _money(c.fee)), (_("上门服务周期（天）"), c.visit_every_days), (_("服务内容"), c.services)]
     actions = []
+    visit_rows = list(c.visits.select_related("created_by"))
     if services.acting_for(request.user, c.enterprise) == c:
         actions.append({"title": _("填报托管服务记录"), "url": reverse("funds:visit", args=[pk]), "open": True,
                         "form": f.VisitForm(user=request.user), "button": _("提交"), "testid": "visit-form"})
+        if visit_rows:
+            ev = f.EvidenceForm(user=request.user)
+            ev.fields["visit"].choices = [(v.pk, f"{v.visited_on:%Y-%m-%d} {v.content[:20]}") for v in visit_rows]
+            actions.append({"title": _("补传服务佐证"), "url": reverse("funds:evidence", args=[pk]), "form": ev,
+                            "button": _("上传"), "testid": "evidence-form"})
     if c.status == ContractStatus.ACTIVE and has_action(request.user, "funds.custody") and \
             can(request.user, "funds.custody", c):
         actions.append({"title": _("解除合同（服务机构权限立即终止）"), "url": reverse("funds:terminate", args=[pk]),
                         "form": f.ReasonForm(user=request.user), "button": _("解除"), "style": "danger",
                         "testid": "terminate-form"})
+    evidence = files_of(CustodyVisit, [v.pk for v in visit_rows])
     visits = [{"cells": [v.visited_on.strftime("%Y-%m-%d"), v.content, v.hazards_found, v.hazards_fixed,
-                         v.created_by.display_name if v.created_by else "—"]} for v in c.visits.all()]
+                         v.created_by.display_name if v.created_by else "—", _links(evidence.get(str(v.pk), []))]}
+              for v in visit_rows]
     return render(request, "funds/page.html", {
         "title": f"{c.number} {c.enterprise.name}", "crumbs": [(_("安全生产托管"), reverse("funds:contracts"))],
         "facts": facts, "actions": actions,
         "tables": [{"title": _("托管服务记录"), "testid": "visits",
-                    "headers": [_("服务日期"), _("服务内容"), _("发现隐患数"), _("整改隐患数"), _("服务人员")], "rows": visits}],
+                    "headers": [_("服务日期"), _("服务内容"), _("发现隐患数"), _("整改隐患数"), _("服务人员"), _("佐证材料")],
+                    "rows": visits}],
         "events": timeline_for(c)})
 
 
@@ -403,8 +456,22 @@ def visit_view(request: HttpRequest, pk: int) -> HttpResponse:
     c = sel.contracts(user=request.user).filter(pk=pk).first()
     if c is None:
         raise Http404
-    post_form_action(request, f.VisitForm(request.POST, user=request.user),
+    post_form_action(request, f.VisitForm(request.POST, request.FILES, user=request.user),
                      lambda d: services.visit_record(actor=request.user, contract=c, **d), _("已填报"))
+    return redirect("funds:contract", pk=pk)
+
+
+@require_POST
+@require_action("funds.visit")
+def evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The provider's staff add evidence to a visit record of this contract."""
+    c = sel.contracts(user=request.user).filter(pk=pk).first()
+    if c is None:
+        raise Http404
+    form = f.EvidenceForm(request.POST, request.FILES, user=request.user)
+    form.fields["visit"].choices = [(v, v) for v in c.visits.values_list("pk", flat=True)]
+    post_form_action(request, form, lambda d: services.visit_attach(
+        actor=request.user, visit=c.visits.get(pk=d["visit"]), files=d["files"]), _("已上传"))
     return redirect("funds:contract", pk=pk)
 
 
@@ -433,10 +500,18 @@ def tech_view(request: HttpRequest) -> HttpResponse:
     if request.GET.get("enterprise", "").isdigit():
         qs = qs.filter(enterprise_id=int(request.GET["enterprise"]))
     page = keyset_page(qs, request.GET, sort="-installed_on", size=30)
+    points = dict(Sensor.objects.restrict(request.user, "monitoring.view")
+                  .filter(code__in=[i.sensor_code for i in page.rows if i.sensor_code]).values_list("code", "pk"))
+
+    def point(code: str) -> Any:  # the monitoring point's page, when the user may read it
+        if code in points:
+            return {"files": [(reverse("monitoring:sensor", args=[points[code]]), code)]}
+        return code or "—"
+
     tables = [{"title": _("安全技术装备"), "testid": "installations", "page": page,
                "headers": [_("企业"), _("技术类型"), _("数量"), _("安装日期"), _("最近维护日期"), _("联网测点编码")],
                "rows": [{"cells": [i.enterprise.name, i.get_kind_display(), i.quantity, i.installed_on.strftime("%Y-%m-%d"),
-                                   i.maintained_on.strftime("%Y-%m-%d") if i.maintained_on else "—", i.sensor_code or "—"]}
+                                   i.maintained_on.strftime("%Y-%m-%d") if i.maintained_on else "—", point(i.sensor_code)]}
                         for i in page.rows]}]
     if has_action_over_territory(request.user, "funds.view"):
         cov_kind = kind or TechKind.GAS_ALARM
@@ -472,12 +547,39 @@ def campaigns_view(request: HttpRequest) -> HttpResponse:
     for c in TechCampaign.objects.restrict(request.user, "funds.campaign").select_related("jurisdiction")[:200]:
         total = c.targets.count()
         done = c.targets.filter(done_at__isnull=False).count()
-        rows.append({"cells": [c.name, c.get_kind_display(), c.jurisdiction.name, c.deadline.strftime("%Y-%m-%d"), total, done,
+        rows.append({"url": reverse("funds:campaign", args=[c.pk]),
+                     "cells": [c.name, c.get_kind_display(), c.jurisdiction.name, c.deadline.strftime("%Y-%m-%d"), total, done,
                                _rate(execution_rate(allocated=Decimal(total), spent=Decimal(done)))]})
     return render(request, "funds/page.html", {
         "title": _("安全技术推广"), "buttons": [{"label": _("发起推广行动"), "url": reverse("funds:campaign_new"), "testid": "btn-new"}],
         "tables": [{"testid": "campaigns", "headers": [_("推广行动"), _("技术类型"), _("组织辖区"), _("完成期限"), _("推广对象"),
                                                          _("已完成"), _("完成率")], "rows": rows}]})
+
+
+@require_action("funds.campaign")
+def campaign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One campaign: coverage of its target list by district and sector, and each target."""
+    c = TechCampaign.objects.restrict(request.user, "funds.campaign").filter(pk=pk).select_related("jurisdiction").first()
+    if c is None:
+        raise Http404
+    targets = c.targets.select_related("enterprise__jurisdiction", "enterprise__sector", "installation").order_by(
+        "done_at", "enterprise__name")[:2000]
+    facts = [(_("推广行动"), c.name), (_("技术类型"), c.get_kind_display()), (_("组织辖区"), c.jurisdiction.name),
+             (_("完成期限"), c.deadline.strftime("%Y-%m-%d")), (_("说明"), c.description)]
+    today = timezone.localdate()
+    return render(request, "funds/page.html", {
+        "title": c.name, "crumbs": [(_("安全技术推广"), reverse("funds:campaigns"))], "facts": facts,
+        "tables": [
+            {"title": _("覆盖情况（按辖区和行业）"), "testid": "campaign-coverage",
+             "headers": [_("辖区"), _("行业"), _("推广对象"), _("已完成"), _("完成率")],
+             "rows": [{"cells": [r["area"], r["sector"], r["total"], r["equipped"], _rate(r["rate"])]}
+                      for r in sel.campaign_coverage(user=request.user, campaign=c)]},
+            {"title": _("推广对象"), "testid": "targets", "headers": [_("企业"), _("辖区"), _("行业"), _("状态")],
+             "rows": [{"cells": [t.enterprise.name, t.enterprise.jurisdiction.name,
+                                 t.enterprise.sector.name if t.enterprise.sector_id else "—",
+                                 {"tag": "success", "text": _("已安装")} if t.done_at else (
+                                     {"tag": "danger", "text": _("逾期未安装")} if c.deadline < today
+                                     else {"tag": "warning", "text": _("待安装")})]} for t in targets]}]})
 
 
 @require_action("funds.campaign")

@@ -5,6 +5,7 @@ objects are 404."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
@@ -13,15 +14,16 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from anjian.core.api import require
-from anjian.core.apischema import Id, In, Limit, Year
+from anjian.core.apischema import Day, Id, In, Limit, Year
 from anjian.core.errors import DomainError
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
-from anjian.grids import services
-from anjian.grids.models import GridRole, PatrolRecord, PatrolStatus, PatrolTask
+from anjian.grids import adjustments, services
+from anjian.grids.models import Adjustment, GridRole, PatrolRecord, PatrolStatus, PatrolTask
 from anjian.grids.selectors import staff_candidates
 from anjian.hazards.models import Hazard
 from anjian.jobs.api import JobOut
+from anjian.orgs.adjust import jurisdiction_rename, parse_geometry
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel
 
 router = Router(tags=["grids"])
@@ -116,7 +118,7 @@ def record_patrol(request: HttpRequest, pk: Id, payload: PatrolIn):
 
 
 @router.get("/coverage", response=list[CoverageOut], summary="网格巡查覆盖率 / coverage per grid")
-def coverage(request: HttpRequest, start: dt.date, end: dt.date):
+def coverage(request: HttpRequest, start: Day, end: Day):
     require(request, "grids.view")
     return [
         {"grid_id": r["grid_id"], "grid_code": r["grid__code"], "grid_name": r["grid__name"], "planned": r["planned"],
@@ -157,7 +159,7 @@ def _period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.dat
 
 @router.get("/coverage/inspectors", response=InspectorCoverageReport,
             summary="网格员巡查覆盖率 / coverage per inspector (planned, done, on time, overdue) with totals")
-def coverage_inspectors(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None):
+def coverage_inspectors(request: HttpRequest, start: Day | None = None, end: Day | None = None):
     require(request, "grids.view")
     first, last = _period(start, end)
     rows = services.inspector_coverage(user=request.user, start=first, end=last)
@@ -170,7 +172,7 @@ def coverage_inspectors(request: HttpRequest, start: dt.date | None = None, end:
 
 @router.get("/coverage/geojson", summary="网格覆盖率地图（GeoJSON，简化边界）/ grids with coverage as GeoJSON",
             response={200: dict})
-def coverage_geojson(request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None):
+def coverage_geojson(request: HttpRequest, start: Day | None = None, end: Day | None = None):
     require(request, "grids.view")
     first, last = _period(start, end)
     text = services.coverage_geojson(user=request.user, start=first, end=last,
@@ -226,7 +228,7 @@ def _staff(rows: list[Any]) -> list[dict[str, Any]]:
 
 @router.get("/{pk}", response=GridSummaryOut,
             summary="网格概况：人员、风险分级、重点场所、重大危险源、巡查覆盖、未销号隐患 / one grid's summary")
-def grid_summary(request: HttpRequest, pk: Id, start: dt.date | None = None, end: dt.date | None = None):
+def grid_summary(request: HttpRequest, pk: Id, start: Day | None = None, end: Day | None = None):
     require(request, "grids.view")
     grid = get_in_scope(Jurisdiction.objects.filter(level=JurisdictionLevel.GRID), request.user, "grids.view", pk=pk)
     first, last = _period(start, end)
@@ -283,3 +285,106 @@ class PlanYearIn(In):
 def plans_year(request: HttpRequest, payload: PlanYearIn):
     require(request, "grids.plan")
     return Status(202, services.patrol_plans_year_start(actor=request.user, year=payload.year))
+
+
+# --- 行政区划调整: split, merge (grids.adjustments) --------------------------------------------
+
+
+class SplitIn(In):
+    unit_code: Annotated[str, Ref("orgs.jurisdictions@orgs.change", by="code")]
+    name: str
+    code: str
+    geometry: dict[str, Any]
+    reason: str = ""
+
+
+class MergeIn(In):
+    unit_code: Annotated[str, Ref("orgs.jurisdictions@orgs.change", by="code")]
+    other_code: Annotated[str, Ref("orgs.jurisdictions@orgs.change", by="code")]
+    reason: str = ""
+
+
+class AdjustmentOut(Schema):
+    id: int
+    kind: str
+    unit_code: str
+    other_code: str
+    other_active: bool
+    reason: str
+    children_moved: list[str]
+    job_id: int | None
+    job_status: str | None
+    report: dict[str, Any]
+
+
+def _adjustment_out(a: Adjustment) -> dict[str, Any]:
+    return {"id": a.pk, "kind": a.kind, "unit_code": a.unit.code, "other_code": a.other.code,
+            "other_active": a.other.is_active, "reason": a.reason, "children_moved": a.children_moved,
+            "job_id": a.job_id, "job_status": a.job.status if a.job else None, "report": a.report}
+
+
+def _split_args(request: HttpRequest, payload: SplitIn) -> dict[str, Any]:
+    require(request, "orgs.change")
+    unit = resolve_refs(request.user, payload)["unit_code"]
+    geometry = parse_geometry(json.dumps(payload.geometry))
+    return {"actor": request.user, "unit": unit, "geometry": geometry, "name": payload.name, "code": payload.code}
+
+
+@router.post("/adjustments/split/preview", response=dict[str, Any],
+             summary="预览街道拆分（不保存） / preview splitting a unit: what would move")
+def split_preview(request: HttpRequest, payload: SplitIn):
+    return adjustments.split_preview(**_split_args(request, payload)).as_dict()
+
+
+@router.post("/adjustments/split", response={202: AdjustmentOut},
+             summary="拆分街道并启动重新归属任务 / split a unit and start moving enterprises and open records")
+def split(request: HttpRequest, payload: SplitIn):
+    a = adjustments.split_commit(**_split_args(request, payload), reason=payload.reason)
+    return Status(202, _adjustment_out(a))
+
+
+def _merge_args(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
+    require(request, "orgs.change")
+    refs = resolve_refs(request.user, payload)
+    return {"actor": request.user, "unit": refs["unit_code"], "other": refs["other_code"]}
+
+
+@router.post("/adjustments/merge/preview", response=dict[str, Any],
+             summary="预览街道合并（不保存） / preview merging two units: what would move")
+def merge_preview(request: HttpRequest, payload: MergeIn):
+    return adjustments.merge_preview(**_merge_args(request, payload)).as_dict()
+
+
+@router.post("/adjustments/merge", response={202: AdjustmentOut},
+             summary="合并街道并启动重新归属任务 / merge two units and start moving enterprises and open records")
+def merge(request: HttpRequest, payload: MergeIn):
+    a = adjustments.merge_commit(**_merge_args(request, payload), reason=payload.reason)
+    return Status(202, _adjustment_out(a))
+
+
+class RenameIn(In):
+    unit_code: Annotated[str, Ref("orgs.jurisdictions@orgs.change", by="code")]
+    name: str
+    reason: str = ""
+
+
+class RenameOut(Schema):
+    code: str
+    name: str
+
+
+@router.post("/adjustments/rename", response=RenameOut,
+             summary="辖区更名（代码、隶属和记录不变） / rename a unit (its code, tree and records stay)")
+def rename(request: HttpRequest, payload: RenameIn):
+    require(request, "orgs.change")
+    unit = resolve_refs(request.user, payload)["unit_code"]
+    j = jurisdiction_rename(actor=request.user, jurisdiction=unit, name=payload.name, reason=payload.reason)
+    return {"code": j.code, "name": j.name}
+
+
+@router.get("/adjustments/{pk}", response=AdjustmentOut,
+            summary="一次行政区划调整及其结果 / one adjustment and its report of what moved")
+def adjustment_detail(request: HttpRequest, pk: Id):
+    require(request, "orgs.change")
+    a = get_in_scope(Adjustment.objects.select_related("unit", "other", "job"), request.user, "orgs.change", pk=pk)
+    return _adjustment_out(a)

@@ -25,4 +25,8 @@ class GridsConfig(AppConfig):
         menu_register(Entry(_("三、隐患排查与监测"), _("网格巡查覆盖"), "grids:coverage", "grids.view",
                             "bi-grid-3x3", 11))
         menu_register(Entry(_("三、隐患排查与监测"), _("网格"), "grids:list", "grids.view", "bi-bounding-box", 12))
+        from anjian.enterprises.follow import register_follower
         from anjian.grids import services  # noqa: F401 - registers the due kind and the job handler
+        from anjian.grids.follow import FOLLOWER
+
+        register_follower(FOLLOWER)  # open patrol tasks follow a moved enterprise into its new grid

@@ -146,3 +146,43 @@ class PatrolRecord(models.Model):
         labels = {"ok": _("合格"), "bad": _("不合格"), "na": _("不涉及")}
         texts = {i.code: i.short_text for i in self.checklist_version.items.all()}
         return [(f"{k} {texts.get(k, '')}".strip(), str(labels.get(v, v))) for k, v in (self.answers or {}).items()]
+
+
+class AdjustmentKind(models.TextChoices):
+    SPLIT = "split", _("拆分")
+    MERGE = "merge", _("合并")
+
+
+class Adjustment(models.Model):
+    """One 行政区划调整 of two sibling units (``grids.adjustments``): a street split in two (``unit``
+    keeps the rest, ``other`` is the new unit) or two merged (``unit`` absorbs ``other``, which is
+    retired, kept for history). The units change in one transaction; the enterprises and their open
+    records then move through the reassignment job (``job``), whose report is kept here."""
+
+    SCOPE = ScopeSpec(territory="parent", creator="created_by")
+
+    kind = models.CharField(_("调整类型"), max_length=8, choices=AdjustmentKind.choices)
+    parent = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("上级辖区"), on_delete=models.PROTECT,
+                               related_name="+")
+    unit = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("保留单位"), on_delete=models.PROTECT,
+                             related_name="+")
+    other = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("新设或撤销的单位"), on_delete=models.PROTECT,
+                              related_name="+")
+    reason = models.CharField(_("调整依据"), max_length=300)
+    children_moved = models.JSONField(_("改变上级的下级单位"), default=list, blank=True)
+    job = models.ForeignKey("jobs.Job", verbose_name=_("重新归属任务"), null=True, blank=True,
+                            on_delete=models.SET_NULL, related_name="+")
+    report = models.JSONField(_("调整结果"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("调整时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("行政区划调整")
+        verbose_name_plural = _("行政区划调整")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit} / {self.other}"

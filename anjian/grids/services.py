@@ -6,15 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Length
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from anjian.audit.services import Msg, record_event
@@ -23,16 +25,28 @@ from anjian.core.geo import distance_m
 from anjian.core.middleware import current_request_id
 from anjian.core.scoping import can, has_action, scope_allows
 from anjian.documents.attachments import attachments_add
+from anjian.documents.exports import Column, write_xlsx
+from anjian.enterprises.follow import FollowReport, Moved, follow_enterprises, follow_unit, followers
 from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseStatus
 from anjian.enterprises.selectors import _json_contains_supported
-from anjian.grids.models import GridRole, GridStaff, PatrolRecord, PatrolStatus, PatrolTask
+from anjian.grids.models import (
+    Adjustment,
+    AdjustmentKind,
+    GridRole,
+    GridStaff,
+    PatrolRecord,
+    PatrolStatus,
+    PatrolTask,
+)
 from anjian.hazards.models import OPEN_STATUSES, Hazard
 from anjian.hazards.services import hazard_report
 from anjian.inbox import registry as due_registry
-from anjian.inbox.services import due_close, due_open
+from anjian.inbox.services import due_close, due_move_unit, due_open
+from anjian.jobs.models import Job
 from anjian.jobs.registry import job_handler
 from anjian.jobs.services import JobRejected, Progress, job_start
 from anjian.monitoring.models import HazardSource
+from anjian.offline.services import Conflict
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel
 from anjian.orgs.services import invalidate_locator, locate_jurisdiction_ids
 from anjian.rules.risk import PATROL_INTERVAL_MONTHS, RiskColour, next_patrol_due
@@ -154,6 +168,11 @@ def _open_task_due(task: PatrolTask) -> None:
 # --- patrol records ----------------------------------------------------------------------
 
 
+def enterprise_version(enterprise: Enterprise) -> str:
+    """The enterprise's version as a page shows it (its last change, microseconds)."""
+    return str(int(enterprise.updated_at.timestamp() * 1_000_000))
+
+
 def _patrol_msg(name: str, distance: float | None, far: bool) -> Msg:
     if distance is None:
         return Msg(gettext_noop("巡查 {name}，无定位"), name=name)
@@ -176,11 +195,20 @@ def patrol_record_create(
     photos: Iterable[Any] = (),
     findings: Sequence[Mapping[str, Any]] = (),
     checklist_version: Any = None,
+    checked_in_at: dt.datetime | None = None,
+    expected_inspector: str | None = None,
+    expected_enterprise: str | None = None,
 ) -> PatrolRecord:
     """Record a patrol on site. The check-in is compared with the enterprise's position and
     flagged when farther than ``PATROL_CHECKIN_MAX_M``. Each finding (``category``,
     ``description``, optional ``level``, ``standard_item``) becomes a hazard via
-    ``hazard_report`` in this same transaction; the task and its inbox item are closed."""
+    ``hazard_report`` in this same transaction; the task and its inbox item are closed.
+
+    A record filled offline (docs/mechanisms/offline.md) carries when it was filled
+    (``checked_in_at``, never in the future) and what the phone's page showed: the task's
+    inspector (``expected_inspector``, "" for none) and the enterprise's version
+    (``expected_enterprise``, ``enterprise_version``). If either changed meanwhile the record is
+    refused as a ``Conflict`` (409) that says which value to resend to confirm it."""
 
     if actor is not None and not can(actor, "enterprises.view", enterprise):
         raise NotFoundInScope()
@@ -192,6 +220,18 @@ def patrol_record_create(
             raise DomainError("巡查任务与企业不符", "The task is for another enterprise", field="task")
         if task.status != PatrolStatus.OPEN:
             raise InvalidTransition("该巡查任务已办结", "The task is already closed")
+        current = str(task.inspector_id or "")
+        if expected_inspector is not None and expected_inspector != current:
+            raise Conflict("该巡查任务已改派给其他网格员，本记录尚未保存；如确属本人现场巡查，请核对后重新发送",
+                           "This patrol task was reassigned to another inspector; the record is not stored. "
+                           "If you did patrol on site, check and send it again",
+                           accept={"task_inspector": current}, field="task")
+    if expected_enterprise is not None and expected_enterprise != enterprise_version(enterprise):
+        when = timezone.localtime(enterprise.updated_at).strftime("%Y-%m-%d %H:%M")
+        raise Conflict(f"企业信息已于 {when} 变更（名称、地址或位置等），本记录尚未保存；请核对后重新发送",
+                       f"The enterprise's details were changed at {when} (name, address or location); "
+                       "the record is not stored. Check and send it again",
+                       accept={"enterprise_stamp": enterprise_version(enterprise)}, field="enterprise")
     if (lng is None) != (lat is None):
         raise DomainError("经纬度须同时填写", "Give both longitude and latitude", field="lng")
     grid = enterprise.jurisdiction
@@ -206,7 +246,9 @@ def patrol_record_create(
         lng=lng, lat=lat, accuracy_m=accuracy_m, distance_m=distance, far_from_site=far,
         answers=dict(answers or {}), note=note.strip(), checklist_version=checklist_version,
     )
-    record._change_reason = "巡查签到"  # type: ignore[attr-defined]
+    if checked_in_at is not None:
+        record.checked_in_at = min(checked_in_at, timezone.now())
+    record._change_reason = gettext_noop("巡查签到")  # type: ignore[attr-defined]
     record.save()
     record_event(record, "patrol_recorded", actor=actor,
                  summary=_patrol_msg(enterprise.name, distance, far),
@@ -221,17 +263,18 @@ def patrol_record_create(
             description=str(finding.get("description", "")), level=str(finding.get("level") or "general"),
             standard_item=str(finding.get("standard_item") or ""), lng=lng, lat=lat, accuracy_m=accuracy_m,
             photos=finding.get("photos") or (), checklist_item=finding.get("checklist_item"),
+            found_at=record.checked_in_at,
         ))
     if hazards:
         record.hazard_count = len(hazards)
-        record._change_reason = "登记发现隐患"  # type: ignore[attr-defined]
+        record._change_reason = gettext_noop("登记发现隐患")  # type: ignore[attr-defined]
         record.save(update_fields=["hazard_count"])
         record_event(record, "patrol_findings", actor=actor, summary=Msg(gettext_noop("发现隐患 {n} 项"), n=len(hazards)),
                      data={"hazards": [h.pk for h in hazards]})
     if task is not None:
         task.status = PatrolStatus.DONE
         task.done_at = record.checked_in_at
-        task._change_reason = "已巡查"  # type: ignore[attr-defined]
+        task._change_reason = gettext_noop("已巡查")  # type: ignore[attr-defined]
         task.save(update_fields=["status", "done_at"])
         due_close(task, DUE_PATROL)
     return record
@@ -565,38 +608,167 @@ def _move_enterprises(changes: Mapping[int, int], *, reason: str) -> int:
     return len(ids)
 
 
-@job_handler("grids.reassign", results={"total": gettext_lazy("企业数"), "moved": gettext_lazy("已调整"),
-                                       "unplaced": gettext_lazy("未能落格")})
-def reassign_enterprises_job(job: Any, progress: Progress) -> dict[str, Any]:
-    """Re-locate every enterprise with coordinates into the deepest jurisdiction containing
-    it (STRtree via ``locate_jurisdiction_ids``), in chunks, updating only those that move."""
+REASSIGN_RESULTS: dict[str, Any] = {
+    "total": gettext_lazy("企业数"), "moved": gettext_lazy("已调整"), "unplaced": gettext_lazy("未能落格"),
+    "hazards": gettext_lazy("随迁未销号隐患"), "public_reports": gettext_lazy("随迁办理中的举报"),
+    "accidents": gettext_lazy("随迁调查未结案的事故"), "patrol_tasks": gettext_lazy("随迁未完成的巡查任务"),
+    "regrouped": gettext_lazy("随下级单位改属的企业"), "todos": gettext_lazy("转入新单位的待办"),
+}
 
-    invalidate_locator()
-    qs = Enterprise.objects.filter(lng__isnull=False, lat__isnull=False)
+
+def _moved_columns() -> list[Column]:
+    return [Column("类别 / kind", lambda r: r.kind_label), Column("编号 / id", lambda r: r.pk),
+            Column("名称 / record", lambda r: r.title), Column("企业 / enterprise", lambda r: r.enterprise),
+            Column("原属地 / from", lambda r: r.from_unit), Column("新属地 / to", lambda r: r.to_unit)]
+
+
+def _write_moved(job: Any, rows: list[Moved]) -> None:
+    """The list of what moved, as the job's downloadable workbook."""
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
+        write_xlsx(rows, _moved_columns(), tmp.name, sheet="moved")
+        with open(tmp.name, "rb") as fh:
+            job.result_file.save(f"reassign-moved-{job.pk}.xlsx", File(fh), save=False)
+    Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
+
+
+def _relocate(job: Any, progress: Progress, qs: Any, *, reason: str, report: FollowReport,
+              names: dict[int, str]) -> dict[str, int]:
     total = qs.count()
-    if total == 0:
-        raise JobRejected("没有带坐标的企业", {"total": 0})
-    progress.set_total(total, "重新归属网格")
+    progress.set_total(max(total, 1), "重新归属网格")
     chunk = int(job.params.get("chunk", 5000))
     moved = unplaced = done = 0
     last_id = 0
     while True:
-        rows = list(qs.filter(id__gt=last_id).order_by("id").values_list("id", "lng", "lat", "jurisdiction_id")[:chunk])
+        rows = list(qs.filter(id__gt=last_id).order_by("id")
+                    .values_list("id", "lng", "lat", "jurisdiction_id", "name")[:chunk])
         if not rows:
             break
-        located = locate_jurisdiction_ids([(lng, lat) for _pk, lng, lat, _j in rows])
+        located = locate_jurisdiction_ids([(lng, lat) for _pk, lng, lat, _j, _n in rows])
         changes: dict[int, int] = {}
-        for (pk, _lng, _lat, current), new in zip(rows, located, strict=True):
+        pairs: dict[int, tuple[int, int]] = {}
+        for (pk, _lng, _lat, current, name), new in zip(rows, located, strict=True):
             if new is None:
                 unplaced += 1
             elif new != current:
                 changes[pk] = new
+                pairs[pk] = (current, new)
+                names[pk] = name
         if changes:
-            moved += _move_enterprises(changes, reason=f"网格重新归属（任务 {job.pk}）")
+            with transaction.atomic():
+                moved += _move_enterprises(changes, reason=reason)
+                _report_enterprises(pairs, names, report)
+                follow_enterprises(pairs, reason=reason, report=report)
         done += len(rows)
         last_id = rows[-1][0]
         progress.advance(done, f"已处理 {done}/{total}，调整 {moved}")
     return {"total": total, "moved": moved, "unplaced": unplaced}
+
+
+def _report_enterprises(pairs: Mapping[int, tuple[int, int]], names: Mapping[int, str], report: FollowReport) -> None:
+    units = Jurisdiction.objects.in_bulk({u for pair in pairs.values() for u in pair})
+    for pk, (old, new) in pairs.items():
+        report.add(Moved("enterprises", "企业", pk, names.get(pk, ""), names.get(pk, ""), units[old].name,
+                         units[new].name))
+
+
+def _result(counts: Mapping[str, int], report: FollowReport) -> dict[str, Any]:
+    out: dict[str, Any] = dict(counts)
+    for f in followers():
+        out[f.code] = report.counts.get(f.code, 0)
+    out["todos"] = report.todos
+    return out
+
+
+@job_handler("grids.reassign", results=REASSIGN_RESULTS)
+def reassign_enterprises_job(job: Any, progress: Progress) -> dict[str, Any]:
+    """Re-locate every enterprise with coordinates into the deepest jurisdiction containing
+    it (STRtree via ``locate_jurisdiction_ids``), in chunks, updating only those that move; the
+    open records of a moved enterprise move with it (``enterprises.follow``). With
+    ``params["adjustment"]`` only that adjustment's units are re-located, all in one transaction,
+    and its report is kept on the adjustment."""
+
+    invalidate_locator()
+    report = FollowReport()
+    names: dict[int, str] = {}
+    adjustment_id = job.params.get("adjustment")
+    if adjustment_id:
+        adjustment = Adjustment.objects.select_related("unit", "other").get(pk=adjustment_id)
+        pairs, regrouped, counts = _locate_adjustment(progress, adjustment, names=names)
+        progress.advance(progress.job.done, f"正在写入：企业 {len(pairs) + len(regrouped)} 家及其未办结记录")
+        with transaction.atomic():  # all or nothing: the enterprises, their records, the report
+            _apply_adjustment(job, adjustment, pairs, regrouped, report=report, names=names)
+            result = _result(counts, report)
+            Adjustment.objects.filter(pk=adjustment.pk).update(report={**result, "rows": len(report.rows)})
+            record_event(adjustment.unit, "reassigned", actor=job.created_by,
+                         summary=Msg(gettext_noop("区划调整后重新归属：企业 {n} 家，记录 {r} 条"), n=counts["moved"],
+                                     r=sum(v for k, v in report.counts.items() if k != "enterprises")),
+                         data=result)
+    else:
+        qs = Enterprise.objects.filter(lng__isnull=False, lat__isnull=False)
+        if not qs.exists():
+            raise JobRejected("没有带坐标的企业", {"total": 0})
+        counts = _relocate(job, progress, qs, reason=gettext_noop("网格重新归属"), report=report, names=names)
+        result = _result(counts, report)
+    _write_moved(job, report.rows)
+    return result
+
+
+def _locate_adjustment(progress: Progress, adjustment: Adjustment, *,
+                       names: dict[int, str]) -> tuple[dict[int, tuple[int, int]], dict[int, tuple[int, int]], dict[str, int]]:
+    """Which enterprises of the adjusted units move where (nothing is written): by coordinates
+    into the deepest unit now containing them; for a merger, the retired unit's enterprises
+    without coordinates go to the unit that absorbed it."""
+    unit, other = adjustment.unit, adjustment.other
+    area = Q(jurisdiction__path__startswith=unit.path) | Q(jurisdiction__path__startswith=other.path)
+    qs = Enterprise.objects.filter(area)
+    total = qs.count()
+    progress.set_total(max(total, 1), "定位企业")
+    pairs: dict[int, tuple[int, int]] = {}
+    regrouped: dict[int, tuple[int, int]] = {}
+    unplaced = done = 0
+    last_id = 0
+    while True:
+        rows = list(qs.filter(id__gt=last_id).order_by("id")
+                    .values_list("id", "lng", "lat", "jurisdiction_id", "name", "jurisdiction__path")[:5000])
+        if not rows:
+            break
+        placed = [r for r in rows if r[1] is not None and r[2] is not None]
+        located = dict(zip([r[0] for r in placed], locate_jurisdiction_ids([(r[1], r[2]) for r in placed]), strict=True))
+        for pk, _lng, _lat, current, name, path in rows:
+            new = located.get(pk)
+            if new is None and adjustment.kind == AdjustmentKind.MERGE and current == other.pk:
+                new = unit.pk
+            if new is None:
+                unplaced += 1
+            elif new != current:
+                pairs[pk] = (current, new)
+                names[pk] = name
+            if (new is None or new == current) and adjustment.kind == AdjustmentKind.SPLIT \
+                    and path.startswith(other.path) and current != other.pk:
+                regrouped[pk] = (unit.pk, other.pk)  # its grid went with the split: its street changed
+                names[pk] = name
+        done += len(rows)
+        last_id = rows[-1][0]
+        progress.advance(done, f"已定位 {done}/{total}，需调整 {len(pairs)}")
+    return pairs, regrouped, {"total": total, "moved": len(pairs), "unplaced": unplaced, "regrouped": len(regrouped)}
+
+
+def _apply_adjustment(job: Any, adjustment: Adjustment, pairs: Mapping[int, tuple[int, int]],
+                      regrouped: Mapping[int, tuple[int, int]], *, report: FollowReport, names: Mapping[int, str]) -> None:
+    # stored in Chinese, shown in the reader's language (audit.display.reason_text): "拆分：<why>"
+    with translation.override("zh-hans"):
+        reason = f"{adjustment.get_kind_display()}：{adjustment.reason}"
+    if pairs:
+        _move_enterprises({pk: new for pk, (_old, new) in pairs.items()}, reason=reason)
+        _report_enterprises(pairs, names, report)
+        follow_enterprises(pairs, reason=reason, actor=job.created_by, report=report)
+    if regrouped:
+        _report_enterprises(regrouped, names, report)
+        follow_enterprises(regrouped, reason=reason, actor=job.created_by, report=report)
+    if adjustment.kind == AdjustmentKind.MERGE:
+        # Open records that sit with the retired unit itself, and its to-dos, go to the unit that absorbed it.
+        follow_unit(old=adjustment.other, new=adjustment.unit, reason=reason, actor=job.created_by, report=report)
+        due_move_unit(old_unit=adjustment.other, new_unit=adjustment.unit)
 
 
 def reassign_start(*, actor: Any) -> Any:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anjian.grids import views, views_staff
+from anjian.grids import views, views_adjust, views_staff
 
 app_name = "grids"
 urlpatterns = [
@@ -14,6 +14,10 @@ urlpatterns = [
     path("coverage/map.geojson", views.coverage_geojson_view, name="coverage_geojson"),
     path("coverage/export.<str:fmt>", views.coverage_export_view, name="coverage_export"),
     path("reassign/", views.reassign_view, name="reassign"),
+    path("adjustments/", views_adjust.adjustment_list_view, name="adjustments"),
+    path("adjustments/<int:pk>/split/", views_adjust.split_view, name="adjust_split"),
+    path("adjustments/<int:pk>/merge/", views_adjust.merge_view, name="adjust_merge"),
+    path("adjustments/<int:pk>/geojson/", views_adjust.adjust_geojson, name="adjust_geojson"),
     path("staff/", views_staff.staff_view, name="staff"),
     path("staff/set/", views_staff.staff_set_view, name="staff_set"),
     path("staff/plan/", views_staff.plan_year_view, name="plan_year"),

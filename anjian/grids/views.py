@@ -25,6 +25,8 @@ from anjian.documents.exports import Column, csv_response, xlsx_response
 from anjian.grids import services
 from anjian.grids.models import PatrolRecord, PatrolStatus, PatrolTask
 from anjian.hazards.models import Hazard
+from anjian.offline.services import Conflict, captured_time, replay, submit_once
+from anjian.offline.views import answer, refusal, wants_json
 from anjian.orgs.models import Jurisdiction, JurisdictionLevel
 from anjian.orgs.services import boundary_feature
 
@@ -58,6 +60,64 @@ def _float(value: str | None) -> float | None:
         return None
 
 
+def _patrol_post(request: HttpRequest, task: PatrolTask, items: list[tuple[int, str, Any]],
+                 version: Any) -> HttpResponse | None:
+    """The patrol form's post: stored once per phone key (a replay answers the first record, even
+    after the task closed), a refusal as JSON for the offline queue; None shows the page again."""
+    for_queue = wants_json(request)
+    key = request.POST.get("idempotency_key")
+    try:
+        first = replay(actor=request.user, form="grids.patrol", client_key=key)
+    except DomainError as exc:
+        return refusal(exc)
+    if first is not None:
+        return answer(request, first)
+    if task.status != PatrolStatus.OPEN:
+        if for_queue:
+            return refusal(Conflict("该巡查任务已办结，本记录未保存", "The patrol task is already closed; "
+                                    "the record is not stored", field="task"))
+        return None
+    findings: list[dict[str, Any]] = []
+    if version is not None:
+        answers = {item.code: request.POST.get(f"q{i}", "") for i, _t, item in items}
+        answers = {k: v if v in dict(ANSWERS) else "" for k, v in answers.items()}
+        for i, _text, item in items:
+            if answers[item.code] == "bad" and request.POST.get(f"b{i}_report"):
+                level = request.POST.get(f"b{i}_level") or ("major" if item.is_major_criterion else "general")
+                findings.append({"category": "", "checklist_item": item, "level": level,
+                                 "description": request.POST.get(f"b{i}_description", "").strip() or item.text,
+                                 "photos": request.FILES.getlist(f"b{i}_photos")})
+    else:
+        answers = {text: dict(ANSWERS).get(request.POST.get(f"q{i}", ""), "") for i, text, _o in items}
+    for i in range(MAX_FINDINGS):
+        category = request.POST.get(f"f{i}_category", "").strip()
+        description = request.POST.get(f"f{i}_description", "").strip()
+        if category or description:
+            findings.append({"category": category, "description": description or category,
+                             "level": request.POST.get(f"f{i}_level", "general"),
+                             "photos": request.FILES.getlist(f"f{i}_photos")})
+    try:
+        captured = captured_time(request.POST.get("captured_at"))
+        outcome = submit_once(
+            actor=request.user, form="grids.patrol", client_key=key, captured_at=captured,
+            run=lambda: services.patrol_record_create(
+                actor=request.user, enterprise=task.enterprise, task=task, lng=_float(request.POST.get("lng")),
+                lat=_float(request.POST.get("lat")), accuracy_m=_float(request.POST.get("accuracy_m")),
+                answers={k: str(v) for k, v in answers.items()}, note=request.POST.get("note", ""),
+                photos=request.FILES.getlist("photos"), findings=findings, checklist_version=version,
+                checked_in_at=captured, expected_inspector=request.POST.get("task_inspector"),
+                expected_enterprise=request.POST.get("enterprise_stamp"),
+            ),
+            url=lambda record: reverse("grids:record", args=[record.pk]),
+        )
+    except DomainError as exc:
+        if for_queue:
+            return refusal(exc)
+        messages.error(request, exc.message)
+        return None
+    return answer(request, outcome)
+
+
 @require_action("grids.patrol")
 def patrol_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The phone patrol page. The checklist is the published hazard-inspection version for the
@@ -73,40 +133,14 @@ def patrol_view(request: HttpRequest, pk: int) -> HttpResponse:
         [(i, item.text, item) for i, item in enumerate(objs)] if version is not None
         else [(i, text, None) for i, text in enumerate(checklist())]
     )
-    if request.method == "POST" and task.status == PatrolStatus.OPEN:
-        findings: list[dict[str, Any]] = []
-        if version is not None:
-            answers = {item.code: request.POST.get(f"q{i}", "") for i, _t, item in items}
-            answers = {k: v if v in dict(ANSWERS) else "" for k, v in answers.items()}
-            for i, _text, item in items:
-                if answers[item.code] == "bad" and request.POST.get(f"b{i}_report"):
-                    level = request.POST.get(f"b{i}_level") or ("major" if item.is_major_criterion else "general")
-                    findings.append({"category": "", "checklist_item": item, "level": level,
-                                     "description": request.POST.get(f"b{i}_description", "").strip() or item.text,
-                                     "photos": request.FILES.getlist(f"b{i}_photos")})
-        else:
-            answers = {text: dict(ANSWERS).get(request.POST.get(f"q{i}", ""), "") for i, text, _o in items}
-        for i in range(MAX_FINDINGS):
-            category = request.POST.get(f"f{i}_category", "").strip()
-            description = request.POST.get(f"f{i}_description", "").strip()
-            if category or description:
-                findings.append({"category": category, "description": description or category,
-                                 "level": request.POST.get(f"f{i}_level", "general"),
-                                 "photos": request.FILES.getlist(f"f{i}_photos")})
-        try:
-            record = services.patrol_record_create(
-                actor=request.user, enterprise=task.enterprise, task=task, lng=_float(request.POST.get("lng")),
-                lat=_float(request.POST.get("lat")), accuracy_m=_float(request.POST.get("accuracy_m")),
-                answers={k: str(v) for k, v in answers.items()}, note=request.POST.get("note", ""),
-                photos=request.FILES.getlist("photos"), findings=findings, checklist_version=version,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            return redirect("grids:record", pk=record.pk)
+    if request.method == "POST":
+        answered = _patrol_post(request, task, items, version)
+        if answered is not None:
+            return answered
     return render(request, "grids/patrol.html", {
         "task": task, "items": items, "answers": ANSWERS, "findings": range(MAX_FINDINGS),
         "max_m": int(services.checkin_max_m()), "post": request.POST, "version": version,
+        "enterprise_stamp": services.enterprise_version(task.enterprise),
     })
 
 

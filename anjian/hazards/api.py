@@ -18,7 +18,7 @@ from anjian.core.errors import DomainError
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
 from anjian.hazards import services
-from anjian.hazards.models import Hazard, HazardListing, HazardPenalty, HazardStatus, RepeatOffenderFlag
+from anjian.hazards.models import Hazard, HazardListing, HazardStatus
 from anjian.hazards.selectors import hazard_list, hazard_transitions, listing_list
 from anjian.hazards.stats import as_json, hazard_statistics
 from anjian.orgs.models import Jurisdiction, Sector
@@ -259,36 +259,6 @@ def reroute(request: HttpRequest, pk: Id, payload: RerouteIn):
     if not Hazard.objects.restrict(request.user, "hazards.view").filter(pk=h.pk).exists():
         return Status(202, {"detail": "已改派，该隐患已移出您的管辖范围 / Re-routed; the hazard is now outside your scope"})
     return _get(request, h.pk)
-
-
-class PenaltyIn(In):
-    db_model = HazardPenalty
-    decided_on: dt.date
-    amount: Decimal
-    document_number: str
-    note: str = ""
-
-
-class PenaltyOut(Schema):
-    id: int
-    hazard_id: int
-    enterprise_id: int
-    decided_on: dt.date
-    amount: Decimal
-    document_number: str
-    repeat_offender: bool
-
-
-@router.post("/{pk}/penalties", response={201: PenaltyOut},
-             summary="录入隐患行政处罚（检查安全生产法第113条）/ record a penalty decision (Art. 113 check)")
-def record_penalty(request: HttpRequest, pk: Id, payload: PenaltyIn):
-    require(request, "hazards.penalty")
-    h = _get(request, pk)
-    p = services.hazard_penalty_record(actor=request.user, hazard=h, decided_on=payload.decided_on,
-                                       amount=payload.amount, document_number=payload.document_number,
-                                       note=payload.note)
-    p.repeat_offender = RepeatOffenderFlag.objects.filter(enterprise_id=p.enterprise_id).exists()  # type: ignore[attr-defined]
-    return Status(201, p)
 
 
 class ListingIn(In):

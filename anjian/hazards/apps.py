@@ -18,13 +18,14 @@ class HazardsConfig(AppConfig):
             ("hazards.verify", _("验收、现场核查与销号")),
             ("hazards.reroute", _("改派隐患属地与监管部门")),
             ("hazards.supervise", _("挂牌督办")),
-            ("hazards.penalty", _("录入隐患行政处罚")),
+            ("hazards.penalty", _("重复处罚企业提请关闭（安全生产法第一百一十三条）")),
             ("hazards.import", _("导入隐患台账")),
         ]:
             register(code, label, _("隐患"))
         from anjian.core.menu import Entry
         from anjian.core.menu import register as menu_register
         from anjian.hazards import (
+            exports,  # noqa: F401 - registers the list's export (large ones run as a job)
             imports,  # noqa: F401 - registers the ledger import
             workflow,  # noqa: F401 - registers the due-item kinds
         )
@@ -40,6 +41,11 @@ class HazardsConfig(AppConfig):
         from anjian.hazards.risk_factors import FACTOR
 
         register_factor(FACTOR)  # counted into the enterprise risk colour
+
+        from anjian.enterprises.follow import register_follower
+        from anjian.hazards.follow import FOLLOWER
+
+        register_follower(FOLLOWER)  # open hazards follow a moved enterprise
 
         from anjian.enterprises.tabs import DetailTab, register_tab
 

@@ -133,17 +133,6 @@ class RerouteForm(forms.Form):
         scope_fields(self, user)
 
 
-class PenaltyForm(forms.Form):
-    document_number = forms.CharField(label=_("处罚决定书文号"), max_length=100)
-    decided_on = forms.DateField(label=_("处罚决定日期"), widget=DateInput())
-    amount = forms.DecimalField(label=_("罚款金额(元)"), min_value=0, decimal_places=2)
-    note = forms.CharField(label=_("说明"), required=False, max_length=300)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        bootstrap(self, size="lg")
-
-
 class ListingForm(forms.Form):
     level = forms.ChoiceField(label=_("督办层级"), choices=ListingLevel.choices)
     series = ScopedModelChoiceField("documents.series", label=_("文号序列"))

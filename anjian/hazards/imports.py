@@ -18,8 +18,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from anjian.core.text import normalise, parse_float
+from anjian.core.scoping import scope_allows
+from anjian.core.text import is_blank, normalise, parse_float
 from anjian.documents.imports import (
+    Change,
     Context,
     ImportSpec,
     RowError,
@@ -30,11 +32,19 @@ from anjian.documents.imports import (
 )
 from anjian.documents.values import parse_ledger_date
 from anjian.enterprises.models import Enterprise
-from anjian.hazards.models import HazardLevel, HazardSource, HazardStatus
-from anjian.hazards.services import hazards_import_ledger
+from anjian.hazards.models import OPEN_STATUSES, Hazard, HazardLevel, HazardSource, HazardStatus
+from anjian.hazards.services import (
+    IMPORT_UPDATABLE,
+    hazard_import_snapshot,
+    hazard_import_update,
+    hazard_stamps,
+    hazards_import_ledger,
+    hazards_import_undo,
+)
 from anjian.jobs.services import Progress
 
 HEADERS: dict[str, list[str]] = {
+    "code": ["隐患编号", "编号", "hazard number", "number"],
     "enterprise_name": ["企业名称", "单位名称", "被检查单位", "企业/场所", "enterprise", "enterprise name",
                         "enterprise/site"],
     "credit_code": ["统一社会信用代码", "信用代码", "uscc", "credit code"],
@@ -74,6 +84,10 @@ SOURCES = {**{str(label): value for value, label in HazardSource.choices}, **{v:
 TEXT_LIMITS = {"enterprise_name": 200, "category": 200, "responsible_person": 50, "finder_name": 50,
                "address": 300, "standard_item": 300}
 DEFAULT_CATEGORY = "其他"
+_CODE = re.compile(r"^YH(\d{4})-(\d{1,12})$")
+# the ledger states of a stored hazard (an update may not move it: the workflow does)
+_LEDGER_STATE = {HazardStatus.REPORTED: HazardStatus.REPORTED, HazardStatus.CONFIRMED: HazardStatus.CONFIRMED,
+                 HazardStatus.WRITTEN_OFF: HazardStatus.WRITTEN_OFF}
 _TIME = re.compile(r"(\d{1,2})[:：](\d{2})")
 _PAIR = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[,，;；\s]\s*([+-]?\d+(?:\.\d+)?)\s*$")
 
@@ -132,6 +146,7 @@ class HazardLedgerImport(ImportSpec):
     action = "hazards.import"
     headers = HEADERS
     required = frozenset({"description"})
+    key_field = "code"  # the register's 编号 (YH2026-000123): an export imports back as an update
 
     def prepare(self, ctx: Context) -> None:
         ctx.cache["now"] = timezone.now()
@@ -229,8 +244,12 @@ class HazardLedgerImport(ImportSpec):
                            "give both longitude and latitude", None)
         if lng is not None and lat is not None and not (-180 <= lng <= 180 and -90 <= lat <= 90):
             raise RowError(LABEL["lnglat"], "经纬度超出范围", "longitude/latitude out of range", f"{lng},{lat}")
+        code_text = _text(raw, "code").upper()
+        if code_text and not _CODE.match(code_text):
+            raise RowError(LABEL["code"], "隐患编号应形如 YH2026-000123（新隐患留空）",
+                           "a hazard number looks like YH2026-000123 (leave it blank for a new hazard)", code_text)
         return {
-            "enterprise": enterprise, "description": description,
+            "code": code_text, "enterprise": enterprise, "description": description,
             "category": _text(raw, "category") or DEFAULT_CATEGORY, "level": level, "status": status,
             "source": source, "found_at": found_at, "deadline": deadline, "written_off_at": done,
             "responsible_person": _text(raw, "responsible_person"), "measures": _text(raw, "measures", newlines=True),
@@ -245,7 +264,90 @@ class HazardLedgerImport(ImportSpec):
             on_progress=lambda n: progress.advance(base + n, f"已导入 {n} 行 / {n} rows imported"),
         )
         open_count = sum(1 for _n, d in rows if d["status"] != HazardStatus.WRITTEN_OFF)
-        return {"created": len(ids), "open": open_count, "written_off": len(ids) - open_count}
+        return {"created": len(ids), "ids": ids, "open": open_count, "written_off": len(ids) - open_count}
+
+    # --- update by 编号 and undo (documents.imports) --------------------------------------------
+    # A row carrying the 编号 of a hazard in the importer's scope is that hazard (an export edited
+    # and imported back); a number the importer cannot see is a new hazard, as a blank one is.
+
+    def existing(self, keys: list[str], ctx: Context) -> dict[str, Any]:
+        wanted = {int(m[2]): key for key in keys if (m := _CODE.match(key))}
+        found: dict[str, Any] = {}
+        scope = Hazard.objects.restrict(ctx.actor, "hazards.view") if ctx.actor is not None else Hazard.objects.all()
+        for start in range(0, len(wanted), 500):
+            part = list(wanted)[start:start + 500]
+            for h in scope.filter(pk__in=part).select_related("enterprise", "jurisdiction", "sector"):
+                if h.code == wanted[h.pk]:
+                    found[h.code] = h
+        return found
+
+    def changes(self, obj: Any, data: dict[str, Any], raw: dict[str, Any], ctx: Context) -> list[Change]:
+        if ctx.actor is not None and not scope_allows(ctx.actor, self.action, jurisdiction=obj.jurisdiction,
+                                                      sector=obj.sector, enterprise=obj.enterprise):
+            raise RowError(LABEL["code"], "您无权修改该隐患", "you may not change this hazard", obj.code)
+        if data["enterprise"] != obj.enterprise:
+            raise RowError(LABEL["enterprise_name"], f"隐患 {obj.code} 属于「{obj.unit_name}」，不能改到其他企业",
+                           f"hazard {obj.code} belongs to {obj.unit_name}: it cannot move to another enterprise",
+                           raw.get("enterprise_name") or raw.get("credit_code"))
+        workflow = "，请在隐患页面按流程办理"
+        workflow_en = ": use the hazard's page (the workflow's own step)"
+        if not is_blank(raw.get("level")) and data["level"] != obj.level:
+            raise RowError(LABEL["level"], f"隐患等级不能通过导入修改{workflow}",
+                           f"the level cannot be changed by an import{workflow_en}", raw.get("level"))
+        if not is_blank(raw.get("status")) and data["status"] != _LEDGER_STATE.get(obj.status, HazardStatus.RECTIFYING):
+            raise RowError(LABEL["status"], f"隐患状态（{obj.get_status_display()}）不能通过导入修改{workflow}",
+                           f"the state ({obj.status}) cannot be changed by an import{workflow_en}", raw.get("status"))
+        if not is_blank(raw.get("deadline")) and obj.deadline is not None and data["deadline"] is not None and (
+                timezone.localtime(data["deadline"]).date() != timezone.localtime(obj.deadline).date()):
+            raise RowError(LABEL["deadline"], f"整改期限不能通过导入修改（延期须经审批）{workflow}",
+                           f"the deadline cannot be changed by an import (an extension is approved){workflow_en}",
+                           raw.get("deadline"))
+        new = _updates(obj, data, raw)
+        if new and obj.status not in OPEN_STATUSES:
+            raise RowError(LABEL["status"], "已销号或不予确认的隐患不能通过导入修改",
+                           "a closed hazard cannot be changed by an import", obj.get_status_display())
+        return [Change(str(Hazard._meta.get_field(k).verbose_name), _shown(getattr(obj, k)), _shown(v))
+                for k, v in new.items()]
+
+    def update(self, items: list[tuple[int, dict[str, Any], Any]], ctx: Context) -> list[tuple[str, dict[str, Any], str]]:
+        out = []
+        note = f"导入文件 {ctx.params.get('filename', '')}"
+        for _row_no, data, obj in items:
+            before = hazard_import_snapshot(obj)
+            h = hazard_import_update(actor=ctx.actor, hazard=obj, data=_updates(obj, data, data.get("_raw", {})), note=note)
+            out.append((str(h.pk), before, self.stamps([str(h.pk)]).get(str(h.pk), "")))
+        return out
+
+    def stamps(self, ids: list[str]) -> dict[str, str]:
+        return hazard_stamps([int(i) for i in ids])
+
+    def undo(self, created: list[tuple[str, str]], updated: list[tuple[str, dict[str, Any], str]], ctx: Context) -> None:
+        hazards_import_undo(actor=ctx.actor, created=created, updated=updated,
+                            note=f"导入文件 {ctx.params.get('filename', '')}")
+
+
+def _updates(obj: Any, data: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+    """What a row changes on a stored hazard: the wording cells the row fills in (a blank cell
+    keeps the stored value); the position when both coordinates are given."""
+    out: dict[str, Any] = {}
+    for key in IMPORT_UPDATABLE:
+        if key in ("lng", "lat"):
+            continue
+        if not is_blank(raw.get(key)) and data.get(key):
+            out[key] = data[key]
+    if data.get("lng") is not None and data.get("lat") is not None:
+        out["lng"], out["lat"] = data["lng"], data["lat"]
+    return {k: v for k, v in out.items() if not _same(getattr(obj, k), v)}
+
+
+def _same(old: Any, new: Any) -> bool:
+    if isinstance(old, float) or isinstance(new, float):
+        return old is not None and new is not None and round(float(old), 6) == round(float(new), 6)
+    return bool(old == new)
+
+
+def _shown(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def template_workbook() -> bytes:

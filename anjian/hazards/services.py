@@ -19,10 +19,12 @@ from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFo
 from anjian.core.lookups import within_choice
 from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
+from anjian.documents.imports import has_dependents, history_stamps
 from anjian.documents.numbering import number_issue
 from anjian.enterprises.models import Enterprise
 from anjian.enterprises.risk import schedule_recompute
 from anjian.hazards.models import (
+    OPEN_STATUSES,
     Hazard,
     HazardLevel,
     HazardListing,
@@ -36,6 +38,7 @@ from anjian.hazards.models import (
     RepeatOffenderFlag,
 )
 from anjian.hazards.workflow import HAZARD_WORKFLOW
+from anjian.inbox.models import DueState
 from anjian.inbox.services import due_close, due_open
 from anjian.orgs.models import Department, Jurisdiction, JurisdictionLevel, Sector
 from anjian.orgs.risk import resolve_bands
@@ -282,7 +285,7 @@ def hazard_confirm(
         if funds < 0:
             raise DomainError("整改资金不能为负", "Funds cannot be negative", field="funds")
         h.funds = funds
-    _save(h, "确认", ["level", "standard_item", "deadline", "responsible_person", "measures", "funds"])
+    _save(h, gettext_noop("确认"), ["level", "standard_item", "deadline", "responsible_person", "measures", "funds"])
     _apply(
         h,
         HazardStatus.CONFIRMED,
@@ -398,7 +401,7 @@ def hazard_apply_writeoff(*, actor: Any, hazard: Hazard, note: str, photos: Iter
     if not note.strip():
         raise InvalidTransition("销号申请须说明治理情况", "Describe the treatment", field="note")
     h.applied_at = timezone.now()
-    _save(h, "销号申请", ["applied_at"])
+    _save(h, gettext_noop("销号申请"), ["applied_at"])
     _apply(h, HazardStatus.APPLIED, actor=actor, note=note,
            data={"review_due": timezone.localtime(rules.review_due(h.applied_at)).isoformat()})
     for listing in HazardListing.objects.filter(hazard=h, status=ListingStatus.LISTED):
@@ -416,7 +419,7 @@ def hazard_review(*, actor: Any, hazard: Hazard, passed: bool, note: str) -> Haz
     if h.status != HazardStatus.APPLIED:
         raise InvalidTransition("当前状态不能现场核查", "No review is pending")
     h.reviewed_at = timezone.now()
-    _save(h, "现场核查", ["reviewed_at"])
+    _save(h, gettext_noop("现场核查"), ["reviewed_at"])
     _apply(h, HazardStatus.REVIEWED if passed else HazardStatus.RECTIFYING, actor=actor, note=note,
            data={"passed": passed})
     return h
@@ -429,7 +432,7 @@ def hazard_write_off(*, actor: Any, hazard: Hazard, note: str = "") -> Hazard:
     h.written_off_at = timezone.now()
     if h.status not in (HazardStatus.SUBMITTED, HazardStatus.REVIEWED):
         raise InvalidTransition("当前状态不能销号", "Cannot write off in this state")
-    _save(h, "销号", ["written_off_at"])
+    _save(h, gettext_noop("销号"), ["written_off_at"])
     _apply(h, HazardStatus.WRITTEN_OFF, actor=actor, note=note)
     _write_off_listings(h, actor)
     return h
@@ -510,7 +513,7 @@ def hazard_reroute(
     }
     if after == before:
         raise DomainError("改派前后没有变化", "Nothing changes", field="department")
-    _save(h, f"改派：{reason.strip()}"[:100], ["jurisdiction", "sector", "department", "routing_rule"])
+    _save(h, (gettext_noop("改派") + f"：{reason.strip()}")[:100], ["jurisdiction", "sector", "department", "routing_rule"])
     record_event(
         h,
         "hazard.rerouted",
@@ -583,7 +586,7 @@ def hazard_penalty_record(
         raise DomainError("罚款金额不能为负数", "The amount cannot be negative", field="amount")
     penalty = HazardPenalty(hazard=h, enterprise=h.enterprise, decided_on=decided_on, amount=money,
                             document_number=number, note=note.strip()[:300], created_by=actor if getattr(actor, "pk", None) else None)
-    penalty._change_reason = "录入行政处罚"  # type: ignore[attr-defined]
+    penalty._change_reason = gettext_noop("录入行政处罚")  # type: ignore[attr-defined]
     penalty.save()
     data = {"document_number": number, "decided_on": decided_on.isoformat(), "amount": str(money),
             "hazard": h.pk}
@@ -719,7 +722,7 @@ def _write_off_listings(h: Hazard, actor: Any) -> None:
     for listing in HazardListing.objects.select_for_update().filter(hazard=h, status=ListingStatus.LISTED):
         listing.status = ListingStatus.WRITTEN_OFF
         listing.written_off_at = timezone.now()
-        listing._change_reason = "隐患销号，摘牌"  # type: ignore[attr-defined]
+        listing._change_reason = gettext_noop("隐患销号，摘牌")  # type: ignore[attr-defined]
         listing.save(update_fields=["status", "written_off_at"])
         due_close(listing, "hazards.listing")
         record_event(h, "hazard.listing_written_off", actor=actor,
@@ -764,8 +767,7 @@ def hazard_risk_assess(*, actor: Any, hazard: Hazard, method: str, factors: Mapp
         raise DomainError(exc.zh, exc.en, field="factors") from exc
     stored["policy"] = resolved.as_record()  # which band policy applied (national default: id None)
     h.risk_method, h.risk_factors, h.risk_score, h.risk_colour = method, stored, score, colour.value
-    _save(h, f"风险评价：{method.upper()} {score} {colour.label}", ["risk_method", "risk_factors", "risk_score",
-                                                                   "risk_colour"])
+    _save(h, gettext_noop("风险评价"), ["risk_method", "risk_factors", "risk_score", "risk_colour"])
     record_event(h, "hazard.risk_assessed", actor=actor,
                  summary=Msg(gettext_noop("风险评价 {method} = {score}（{colour}）"), method=method.upper(), score=str(score),
                              colour=colour.label),
@@ -826,7 +828,7 @@ def hazards_import_ledger(
             written_off_at=_aware(row.get("written_off_at"), "written_off_at") if status == HazardStatus.WRITTEN_OFF else None,
             created_by=user,
         )
-        h._change_reason = "台账导入" + (f"：{note}" if note else "")  # type: ignore[attr-defined]
+        h._change_reason = gettext_noop("台账导入") + (f"：{note}" if note else "")  # type: ignore[attr-defined]
         h.save()
         schedule_recompute(h.enterprise_id)
         record_event(h, "hazard.imported", actor=actor,
@@ -840,3 +842,94 @@ def hazards_import_ledger(
         if on_progress is not None:
             on_progress(n)
     return ids
+
+
+# What an import may change on a stored hazard (update by 编号): the ledger's wording. Its level,
+# state, deadline and enterprise move only through the workflow's own steps.
+IMPORT_UPDATABLE = ("description", "category", "measures", "responsible_person", "address", "standard_item",
+                    "finder_name", "lng", "lat")
+
+
+def hazard_import_snapshot(hazard: Hazard) -> dict[str, Any]:
+    return {k: getattr(hazard, k) for k in IMPORT_UPDATABLE}
+
+
+@transaction.atomic
+def hazard_import_update(*, actor: Any, hazard: Hazard, data: Mapping[str, Any], note: str = "") -> Hazard:
+    """Correct an open hazard's ledger wording from an import row (update by 编号): only the
+    fields of ``IMPORT_UPDATABLE``; a written-off hazard, or one outside the actor's import
+    scope, is refused."""
+    h = _lock(hazard, actor)
+    if actor is not None and not scope_allows(actor, "hazards.import", jurisdiction=h.jurisdiction, sector=h.sector,
+                                              enterprise=h.enterprise):
+        raise NotFoundInScope()
+    if h.status not in OPEN_STATUSES:
+        raise InvalidTransition("已销号或不予确认的隐患不能通过导入修改", "A closed hazard cannot be changed by an import")
+    fields = [k for k in IMPORT_UPDATABLE if k in data and getattr(h, k) != data[k]]
+    if not fields:
+        return h
+    for k in fields:
+        setattr(h, k, data[k])
+    _save(h, (gettext_noop("导入更新") + (f"：{note}" if note else ""))[:100], fields)
+    record_event(h, "hazard.import_updated", actor=actor, note=note,
+                 summary=Msg(gettext_noop("导入更新：{fields}"), fields="、".join(
+                     str(Hazard._meta.get_field(k).verbose_name) for k in fields)),
+                 data={"fields": fields})
+    return h
+
+
+def hazard_stamps(ids: list[int]) -> dict[str, str]:
+    """The latest history version of each hazard (undo of an import compares it)."""
+    return history_stamps(Hazard, ids)
+
+
+@transaction.atomic
+def hazards_import_undo(*, actor: Any, created: list[tuple[str, str]],
+                        updated: Iterable[tuple[str, dict[str, Any], str]] = (), note: str = "") -> int:
+    """Undo a ledger import: the hazards it created are deleted (their open to-dos cancelled) and
+    those it updated get their earlier wording back — only when none of them changed since (its
+    history version is still the import's), nothing refers to a created one and the actor may
+    still import hazards there; otherwise nothing is undone."""
+    updated = list(updated)
+    ids = [int(pk) for pk, _stamp in created] + [int(pk) for pk, _before, _stamp in updated]
+    current = hazard_stamps(ids)
+    objs = Hazard.objects.select_for_update(of=("self",)).select_related("enterprise").in_bulk(ids)
+    touched: list[str] = []
+    created_ids = {pk for pk, _stamp in created}
+    for pk, stamp in [*created, *((pk, stamp) for pk, _before, stamp in updated)]:
+        h = objs.get(int(pk))
+        if h is None or current.get(pk) != stamp or (pk in created_ids and has_dependents(h)):
+            touched.append(f"#{pk}" if h is None else f"{h.enterprise.name if h.enterprise else h.place_name} {h.category}")
+        elif actor is not None and not scope_allows(actor, "hazards.import", jurisdiction=h.jurisdiction,
+                                                    sector=h.sector, enterprise=h.enterprise):
+            raise NotAllowed("您已无权处理这些隐患，不能撤销", "You may no longer act on these hazards: cannot undo")
+    if touched:
+        names = "、".join(touched[:5]) + ("等" if len(touched) > 5 else "")
+        raise DomainError(
+            f"{len(touched)} 条隐患在导入后已被处理或修改（{names}），不能撤销",
+            f"{len(touched)} hazards changed after the import ({', '.join(touched[:5])}): the import cannot be undone",
+        )
+    reason = ("撤销导入" + (f"：{note}" if note else ""))[:100]
+    enterprises = set()
+    for pk, before, _stamp in updated:
+        h = objs[int(pk)]
+        fields = [k for k in IMPORT_UPDATABLE if k in before and getattr(h, k) != before[k]]
+        for k in fields:
+            setattr(h, k, before[k])
+        if fields:
+            _save(h, reason, fields)
+            record_event(h, "hazard.import_updated", actor=actor, note=note,
+                         summary=Msg(gettext_noop("撤销导入，恢复：{fields}"), fields="、".join(
+                             str(Hazard._meta.get_field(k).verbose_name) for k in fields)),
+                         data={"fields": fields, "undo": True})
+    for pk, _stamp in created:
+        h = objs[int(pk)]
+        due_close(h, state=DueState.CANCELLED)
+        record_event(h, "deleted", actor=actor, note=note,
+                     summary=Msg(gettext_noop("撤销导入，删除：{category}"), category=h.category))
+        enterprises.add(h.enterprise_id)
+        h._change_reason = reason  # type: ignore[attr-defined]
+        h.delete()
+    for enterprise_id in enterprises:
+        schedule_recompute(enterprise_id)
+    return len(created) + len(updated)

@@ -15,7 +15,6 @@ urlpatterns = [
     path("<int:pk>/plan/", views.hazard_plan_view, name="plan"),
     path("<int:pk>/reroute/", views.hazard_reroute_view, name="reroute"),
     path("<int:pk>/risk/", views.hazard_risk_view, name="risk"),
-    path("<int:pk>/penalties/", views.hazard_penalty_view, name="penalty"),
     path("<int:pk>/listings/", views.hazard_listing_view, name="listing"),
     path("<int:pk>/listings/<int:listing_pk>/notice.docx", views.hazard_listing_notice_view, name="listing_notice"),
     path("<int:pk>/act/<str:target>/", views.hazard_transition_view, name="transition"),

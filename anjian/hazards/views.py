@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,27 +18,30 @@ from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, post_form_action, require_action
 from anjian.documents.attachments import pending_discard, pending_files, pending_keep
-from anjian.documents.exports import Column, bytes_response, csv_response, xlsx_response
+from anjian.documents.export_jobs import FORMATS
+from anjian.documents.exports import bytes_response
 from anjian.documents.imports import import_start
 from anjian.documents.models import Attachment
 from anjian.documents.views import import_page
+from anjian.documents.views_exports import export_or_start
 from anjian.enterprises.forms import ImportForm
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import services
 from anjian.hazards.documents import listing_notice_bytes
+from anjian.hazards.exports import EXPORT
 from anjian.hazards.filters import HazardFilterForm, HazardStatsForm
 from anjian.hazards.forms import (
     ConfirmForm,
     HazardReportForm,
     ListingForm,
     NoteForm,
-    PenaltyForm,
     PlanForm,
     RejectForm,
     RerouteForm,
     RiskForm,
 )
 from anjian.hazards.imports import HazardLedgerImport, template_workbook
+from anjian.hazards.links import hazard_links
 from anjian.hazards.models import Hazard, HazardLevel, HazardStatus, RepeatOffenderFlag
 from anjian.hazards.selectors import (
     hazard_list,
@@ -48,6 +52,8 @@ from anjian.hazards.selectors import (
     repeat_flags_for,
 )
 from anjian.hazards.stats import as_json, hazard_statistics
+from anjian.offline.services import captured_time, replay, submit_once
+from anjian.offline.views import answer, flashes, form_errors, refusal, wants_json
 from anjian.rules.hazards import TREATMENT_PLAN_PARTS
 
 
@@ -78,50 +84,17 @@ def hazard_points_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(hazard_map_points(user=request.user, filters=form.filters()))
 
 
-def export_columns() -> list[Column]:
-    """The export's columns, headers in the request's language."""
-    return [
-        Column(_("编号"), lambda h: h.code),
-        Column(_("来源"), lambda h: h.get_source_display()),
-        Column(_("企业/场所"), lambda h: h.unit_name),
-        Column(_("统一社会信用代码"), lambda h: h.enterprise.credit_code if h.enterprise_id else ""),
-        Column(_("属地"), lambda h: h.jurisdiction.name),
-        Column(_("行业"), lambda h: h.sector.name if h.sector_id else ""),
-        Column(_("监管部门"), lambda h: h.department.name if h.department_id else ""),
-        Column(_("隐患类别"), lambda h: h.category),
-        Column(_("隐患描述"), lambda h: h.description),
-        Column(_("等级"), lambda h: h.get_level_display()),
-        Column(_("判定标准条款"), lambda h: h.standard_item),
-        Column(_("发现人"), lambda h: h.finder_name),
-        Column(_("发现时间"), lambda h: h.found_at),
-        Column(_("整改责任人"), lambda h: h.responsible_person),
-        Column(_("整改期限"), lambda h: h.deadline),
-        Column(_("整改措施"), lambda h: h.measures),
-        Column(_("状态"), lambda h: h.get_status_display()),
-        Column(_("整改完成时间"), lambda h: h.written_off_at),
-        Column(_("是否逾期"), lambda h: h.is_overdue),
-        Column(_("地址"), lambda h: h.address),
-        Column(_("经度"), lambda h: h.lng),
-        Column(_("纬度"), lambda h: h.lat),
-    ]
-
-
 @require_action("hazards.view")
 def hazard_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
-    form = HazardFilterForm(request.GET or None, user=request.user)
-    rows = hazard_list(user=request.user, filters=form.filters()).order_by("-id").iterator(chunk_size=2000)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    name = _("隐患台账")
-    if fmt == "csv":
-        return csv_response(rows, export_columns(), f"{name}-{stamp}.csv")
-    if fmt == "xlsx":
-        return xlsx_response(rows, export_columns(), f"{name}-{stamp}.xlsx")
-    raise Http404
+    if fmt not in FORMATS:
+        raise Http404
+    return export_or_start(request, EXPORT, fmt)
 
 
 def _get(request: HttpRequest, pk: int) -> Hazard:
     return get_in_scope(
-        Hazard.objects.select_related("jurisdiction", "sector", "department", "enterprise", "duplicate_of"),
+        Hazard.objects.select_related("jurisdiction", "sector", "department", "enterprise__jurisdiction",
+                                      "enterprise__sector", "duplicate_of"),
         request.user, "hazards.view", pk=pk,
     )
 
@@ -165,7 +138,7 @@ def hazard_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                                                                  if h.deadline else None})
         if h.level == HazardLevel.MAJOR and h.status not in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED)
         and can(request.user, "hazards.supervise", h) else None,
-        "penalty_form": PenaltyForm() if h.enterprise_id and can(request.user, "hazards.penalty", h) else None,
+        "case_links": hazard_links(request, h),  # the case file a penalty belongs to (enforcement)
         "today": timezone.localdate(),
         "risk_form": RiskForm(initial=_risk_initial(h))
         if h.status not in (HazardStatus.WRITTEN_OFF, HazardStatus.REJECTED) and can(request.user, "hazards.confirm", h)
@@ -284,26 +257,46 @@ def hazard_report_view(request: HttpRequest) -> HttpResponse:
     form = HazardReportForm(request.POST or None, user=request.user, initial=initial)
     kept: list[dict[str, str]] = []
     if request.method == "POST":
+        for_queue = wants_json(request)
+        key = request.POST.get("idempotency_key")
+        try:
+            first = replay(actor=request.user, form="hazards.report", client_key=key)
+        except DomainError as exc:
+            return refusal(exc)
+        if first is not None:  # the phone resends a report already stored: the first result
+            return answer(request, first)
         # photos kept from an earlier attempt that came back with an error, plus the new ones
         earlier = pending_files(user=request.user, tokens=request.POST.getlist("kept_photos"))
         photos = [*earlier, *request.FILES.getlist("photos")]
         if form.is_valid():
             d = form.cleaned_data
             try:
-                h = services.hazard_report(
-                    actor=request.user, source=d["source"], category=d["category"], description=d["description"],
-                    level=d["level"], enterprise=d["enterprise_obj"], place_name=d["place_name"],
-                    address=d["address"], lng=d["lng"], lat=d["lat"], accuracy_m=d["accuracy_m"],
-                    standard_item=d["standard_item"], photos=photos, checklist_item=d.get("checklist_item"),
+                captured = captured_time(request.POST.get("captured_at"))
+                outcome = submit_once(
+                    actor=request.user, form="hazards.report", client_key=key, captured_at=captured,
+                    run=lambda: services.hazard_report(
+                        actor=request.user, source=d["source"], category=d["category"], description=d["description"],
+                        level=d["level"], enterprise=d["enterprise_obj"], place_name=d["place_name"],
+                        address=d["address"], lng=d["lng"], lat=d["lat"], accuracy_m=d["accuracy_m"],
+                        standard_item=d["standard_item"], photos=photos, checklist_item=d.get("checklist_item"),
+                        found_at=captured,
+                    ),
+                    url=lambda h: (reverse("hazards:detail", args=[h.pk]) if can(request.user, "hazards.view", h)
+                                   else reverse("hazards:list")),
                 )
             except DomainError as exc:
+                if for_queue:
+                    pending_discard(earlier)
+                    return refusal(exc)
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 pending_discard(earlier)
-                messages.success(request, _("隐患已上报：") + h.code)
-                if can(request.user, "hazards.view", h):
-                    return redirect("hazards:detail", pk=h.pk)
-                return redirect("hazards:list")
+                if outcome.obj is not None and flashes(request):
+                    messages.success(request, _("隐患已上报：") + outcome.obj.code)  # type: ignore[attr-defined]
+                return answer(request, outcome)
+        if for_queue:
+            pending_discard(earlier)
+            return refusal(errors=form_errors(form))
         # the form comes back: keep the chosen photos (a camera photo cannot be chosen again)
         for upload in photos:
             upload.seek(0)
@@ -318,17 +311,6 @@ def hazard_statistics_view(request: HttpRequest) -> HttpResponse:
     form = HazardStatsForm(request.GET or None, user=request.user)
     data = hazard_statistics(user=request.user, year=form.selected_year(), filters=form.filters())
     return render(request, "hazards/statistics.html", {"form": form, "data": data, "chart": as_json(data)})
-
-
-@require_POST
-@require_action("hazards.penalty")
-def hazard_penalty_view(request: HttpRequest, pk: int) -> HttpResponse:
-    h = _get(request, pk)
-    form = PenaltyForm(request.POST)
-    post_form_action(request, form, lambda d: services.hazard_penalty_record(
-        actor=request.user, hazard=h, decided_on=d["decided_on"], amount=d["amount"],
-        document_number=d["document_number"], note=d["note"]), _("行政处罚已录入"))
-    return redirect("hazards:detail", pk=h.pk)
 
 
 @require_POST

@@ -96,6 +96,35 @@ def due_close(obj: models.Model, kind: str | None = None, *, state: str = DueSta
     return qs.update(state=state, closed_at=timezone.now())
 
 
+def due_follow(obj: models.Model, *, old_unit: Any, new_unit: Any, assignee: Any = ...) -> int:
+    """Move the open to-dos of ``obj`` that sit with ``old_unit`` or one of its ancestors to the
+    matching unit of ``new_unit`` (a street's to-do goes to the new street's inbox, a district's
+    stays when both lie in the same district). ``assignee`` (when given) replaces the person.
+    Returns how many moved. Called by the services that move a record (行政区划调整)."""
+    items = list(DueItem.objects.filter(content_type=_ct(obj), object_id=str(obj.pk), state=DueState.OPEN)
+                 .select_related("owner_jurisdiction"))
+    moved = 0
+    old_path = old_unit.path if old_unit is not None else ""
+    for item in items:
+        owner = item.owner_jurisdiction
+        changes: dict[str, Any] = {}
+        if owner is not None and old_path.startswith(owner.path):
+            target = unit_at(new_unit, owner.level)
+            if target is not None and target.pk != owner.pk:
+                changes["owner_jurisdiction"] = target
+        if assignee is not ... and item.assignee_id != getattr(assignee, "pk", None):
+            changes["assignee"] = assignee
+        if changes:
+            DueItem.objects.filter(pk=item.pk).update(**changes)
+            moved += 1
+    return moved
+
+
+def due_move_unit(*, old_unit: Any, new_unit: Any) -> int:
+    """Every open to-do owned by ``old_unit`` (a unit retired by a merger) goes to ``new_unit``'s inbox."""
+    return DueItem.objects.filter(owner_jurisdiction=old_unit, state=DueState.OPEN).update(owner_jurisdiction=new_unit)
+
+
 def _users_bound_to(*, jurisdiction: Any = None, department: Any = None, enterprise: Any = None) -> list[Any]:
     q = Q()
     if jurisdiction is not None:

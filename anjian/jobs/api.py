@@ -4,12 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
 from anjian.core.api import require
 from anjian.core.apischema import Id
-from anjian.core.scoping import get_in_scope
-from anjian.jobs.models import Job
+from anjian.jobs.models import visible_jobs
 
 router = Router(tags=["jobs"])
 
@@ -32,4 +32,4 @@ class JobOut(Schema):
 @router.get("/{pk}", response=JobOut, summary="任务状态 / job status and progress")
 def job_get(request: HttpRequest, pk: Id):
     require(request, "jobs.view")
-    return get_in_scope(Job.objects, request.user, "jobs.view", pk=pk)
+    return get_object_or_404(visible_jobs(request.user), pk=pk)

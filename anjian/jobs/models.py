@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.audit.display import reason_text
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
-from anjian.jobs.registry import result_items
+from anjian.jobs.registry import PRIVATE_KINDS, result_items
 
 
 def in_language(text: str) -> str:
@@ -20,6 +22,14 @@ def in_language(text: str) -> str:
         return text
     zh, en = text.split(" / ", 1)
     return en if (get_language() or "").startswith("en") else zh
+
+
+def visible_jobs(user: Any) -> RestrictedQuerySet:
+    """The jobs ``user`` may see: the jobs' scope, less other people's private kinds (exports)."""
+    qs = Job.objects.restrict(user, "jobs.view")
+    if PRIVATE_KINDS:
+        qs = qs.exclude(models.Q(kind__in=sorted(PRIVATE_KINDS)) & ~models.Q(created_by_id=getattr(user, "pk", None)))
+    return qs
 
 
 class JobStatus(models.TextChoices):
@@ -52,6 +62,8 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    # A result file that is kept only for a while (exports): removed by ``jobs_expire_files``.
+    expires_at = models.DateTimeField(_("文件保留至"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -95,6 +107,10 @@ class Job(models.Model):
         if "Traceback" in self.error:
             return gettext("任务意外出错，未完成。请将任务名称和时间告知系统管理员。")
         return in_language(self.error)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def is_finished(self) -> bool:

@@ -18,6 +18,9 @@ HANDLERS: dict[str, Handler] = {}
 # (JobsConfig.ready), so that the services do not import the tasks that call them.
 ENQUEUE: list[Callable[[int], Any]] = []
 RESULT_LABELS: dict[str, dict[str, str | Promise]] = {}
+# Kinds whose jobs (and files) only the person who started them reaches, whatever anyone else's
+# rank (exports: a file of what that person may see).
+PRIVATE_KINDS: set[str] = set()
 
 # Figures many handlers report (imports): named once here.
 COMMON_RESULT_LABELS: dict[str, str | Promise] = {
@@ -34,10 +37,14 @@ COMMON_RESULT_LABELS: dict[str, str | Promise] = {
 }
 
 
-def job_handler(kind: str, *, results: Mapping[str, str | Promise] | None = None) -> Callable[[Handler], Handler]:
+def job_handler(
+    kind: str, *, results: Mapping[str, str | Promise] | None = None, private: bool = False
+) -> Callable[[Handler], Handler]:
     def decorate(func: Handler) -> Handler:
         HANDLERS[kind] = func
         RESULT_LABELS[kind] = dict(results or {})
+        if private:
+            PRIVATE_KINDS.add(kind)
         return func
 
     return decorate

@@ -274,6 +274,12 @@ class AlarmKind(models.TextChoices):
     HIGH = "high", _("高报")
     HIGH_HIGH = "high_high", _("高高报")
     OFFLINE = "offline", _("离线")
+    # Alarms about a subject other than a sensor (``Alarm.subject``): raised by another app through
+    # ``services.alarm_raise_for`` — the vehicles app's geofence and speed checks.
+    NO_GO = "no_go", _("驶入禁行区域")
+    OFF_ROUTE = "off_route", _("偏离核定线路")
+    OFF_HOURS = "off_hours", _("非核定时段通行")
+    SPEEDING = "speeding", _("超速")
 
 
 class AlarmStatus(models.TextChoices):
@@ -287,11 +293,22 @@ class Alarm(models.Model):
     """One alarm: raised by the evaluator or the offline check, deduplicated while active.
 
     ``active`` is the condition (cleared when the value is back in range or the sensor reports
-    again); ``status`` is the people's side (acknowledge, handle, close)."""
+    again); ``status`` is the people's side (acknowledge, handle, close).
+
+    An alarm names a sensor, or — raised by another app through ``services.alarm_raise_for`` — a
+    *subject* (a vehicle): ``subject`` is its label, ``subject_url`` its page and ``subject_key``
+    the deduplication key (at most one active alarm per key, e.g. ``vehicle:12:speeding``). Both
+    kinds share the workflow, the inbox to-dos, the audit trail and the pages."""
 
     SCOPE = ENTERPRISE_SCOPE
 
-    sensor = models.ForeignKey(Sensor, verbose_name=_("测点"), on_delete=models.CASCADE, related_name="alarms")
+    sensor = models.ForeignKey(
+        Sensor, verbose_name=_("测点"), on_delete=models.CASCADE, related_name="alarms", null=True, blank=True
+    )
+    subject = models.CharField(_("报警对象"), max_length=200, blank=True)
+    subject_url = models.CharField(_("报警对象页面"), max_length=200, blank=True)
+    subject_key = models.CharField(_("去重键"), max_length=100, blank=True)
+    unit = models.CharField(_("单位"), max_length=16, blank=True)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="+"
     )
@@ -325,6 +342,13 @@ class Alarm(models.Model):
                 fields=["sensor"], condition=models.Q(active=True, kind="offline"),
                 name="mon_alarm_one_active_offline", violation_error_message=_("该测点已有持续中的离线报警"),
             ),
+            models.UniqueConstraint(
+                fields=["subject_key"], condition=models.Q(active=True) & ~models.Q(subject_key=""),
+                name="mon_alarm_one_active_per_subject", violation_error_message=_("该对象已有持续中的同类报警"),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sensor__isnull=False) | ~models.Q(subject=""), name="mon_alarm_sensor_or_subject",
+            ),
         ]
         indexes = [
             models.Index(fields=["enterprise", "raised_at"], name="mon_alarm_ent_time"),
@@ -333,4 +357,17 @@ class Alarm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sensor.code} {self.get_kind_display()} {timezone.localtime(self.raised_at):%Y-%m-%d %H:%M}"
+        return f"{self.subject_code} {self.get_kind_display()} {timezone.localtime(self.raised_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def subject_code(self) -> str:
+        """The sensor's code, or the subject's label (a vehicle's plate)."""
+        return self.sensor.code if self.sensor_id else self.subject
+
+    @property
+    def subject_name(self) -> str:
+        return self.sensor.name if self.sensor_id else self.subject
+
+    @property
+    def value_unit(self) -> str:
+        return self.sensor.unit if self.sensor_id else self.unit

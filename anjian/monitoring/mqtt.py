@@ -42,6 +42,7 @@ import gc
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,8 +54,6 @@ from paho.mqtt.properties import Properties
 
 from anjian.monitoring.ingest import (
     IngestResult,
-    RawReading,
-    Rejected,
     SensorDirectory,
     ingest,
     parse_message,
@@ -108,7 +107,7 @@ class Stats:
     failed_flushes: int = 0
     connects: int = 0
     waits: int = 0  # times the network thread waited for room in the buffer
-    result: IngestResult = field(default_factory=IngestResult)
+    result: Any = field(default_factory=IngestResult)  # the sink's result type (``add``-able)
 
 
 class Ingester:
@@ -123,14 +122,22 @@ class Ingester:
         max_batch: int = 5000,
         max_buffer: int | None = None,
         keepalive: int = 30,
+        parse: Callable[[bytes, str], list[Any]] = parse_message,
+        sink: Callable[..., Any] = ingest,
+        directory: Any = None,
+        result: Callable[[], Any] = IngestResult,
     ) -> None:
+        """``parse`` turns one message into items, ``sink(items, directory=…)`` stores a batch and
+        returns an ``add``-able result: sensor readings by default; the vehicles app passes its
+        positions' (``anjian.vehicles.mqtt``) and gets the same delivery guarantee."""
         self.host, self.port, self.topics = host, port, topics
         self.flush_s, self.max_batch, self.keepalive = flush_ms / 1000, max_batch, keepalive
         self.max_buffer = max_buffer or 4 * max_batch
-        self.stats = Stats()
-        self.directory = SensorDirectory()
+        self.parse, self.sink = parse, sink
+        self.stats = Stats(result=result())
+        self.directory = directory if directory is not None else SensorDirectory()
         # one entry per message: (generation, mid, qos, its readings)
-        self._buffer: list[tuple[int, int, int, list[RawReading | Rejected]]] = []
+        self._buffer: list[tuple[int, int, int, list[Any]]] = []
         self._buffered = 0  # readings in _buffer
         self._lock = threading.Lock()
         self._room = threading.Condition(self._lock)  # notified when the buffer shrinks or on stop
@@ -165,7 +172,7 @@ class Ingester:
             log.warning("MQTT disconnected (%s); reconnecting with backoff", reason_code)
 
     def _on_message(self, client: Any, userdata: Any, message: Any) -> None:
-        items = parse_message(message.payload, message.topic)
+        items = self.parse(message.payload, message.topic)
         with self._lock:
             self._buffer.append((self._generation, message.mid, message.qos, items))
             self._buffered += len(items)
@@ -205,7 +212,7 @@ class Ingester:
         try:
             if not connection.in_atomic_block:  # (a test's transaction must not be closed)
                 close_old_connections()  # drop a connection the database has closed, like a request would
-            result = ingest([item for _g, _m, _q, items in batch for item in items], directory=self.directory)
+            result = self.sink([item for _g, _m, _q, items in batch for item in items], directory=self.directory)
         except Exception:
             log.exception("flush of %d readings failed; kept for retry, not acknowledged", count)
             self.stats.failed_flushes += 1

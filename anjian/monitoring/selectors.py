@@ -79,7 +79,7 @@ def alarm_stats(*, user: Any, days: int = 30) -> dict[str, Any]:
         qs.annotate(day=TruncDate("raised_at")).values("day").annotate(n=Count("id"), false=Count("id", filter=Q(false_alarm=True))).order_by("day")
     )
     per_sensor = list(
-        qs.values("sensor_id", "sensor__code", "sensor__name", "enterprise__name")
+        qs.filter(sensor__isnull=False).values("sensor_id", "sensor__code", "sensor__name", "enterprise__name")
         .annotate(n=Count("id"), false=Count("id", filter=Q(false_alarm=True)), closed=Count("id", filter=Q(status="closed")))
         .order_by("-n")[:200]
     )

@@ -33,6 +33,7 @@ from anjian.hazards.services import hazard_report
 from anjian.inbox import registry as due_registry
 from anjian.inbox.services import due_close, due_open
 from anjian.monitoring.evaluate import EvalState, Thresholds, quiet_values, step
+from anjian.monitoring.hooks import alarm_level
 from anjian.monitoring.models import (
     DEFAULT_UNITS,
     Alarm,
@@ -279,7 +280,7 @@ def hazard_source_create(
         exposed_population=pop, filed_on=filed_on, created_by=actor if getattr(actor, "pk", None) else None,
     )
     result = _apply_assessment(source, substances, today)
-    source._change_reason = "辨识分级建档"  # type: ignore[attr-defined]
+    source._change_reason = gettext_noop("辨识分级建档")  # type: ignore[attr-defined]
     source.save()
     schedule_recompute(source.enterprise_id)  # a major hazard source moves the enterprise's colour
     _store_substances(source, substances)
@@ -316,7 +317,7 @@ def hazard_source_change(
     if filed_on is not None:
         src.filed_on = filed_on
     result = _apply_assessment(src, substances, timezone.localdate())
-    src._change_reason = f"变更复评：{reason.strip()}"[:100]  # type: ignore[attr-defined]
+    src._change_reason = (gettext_noop("变更复评") + f"：{reason.strip()}")[:100]  # type: ignore[attr-defined]
     src.save()
     schedule_recompute(src.enterprise_id)
     _store_substances(src, substances)
@@ -467,7 +468,7 @@ def sensor_create(*, actor: Any, enterprise: Enterprise, code: str, data: dict[s
         data["topic"] = f"anjian/{enterprise.pk}/{code}"
     clean = _sensor_clean(data, enterprise=enterprise)
     sensor = Sensor(enterprise=enterprise, code=code, **clean)
-    sensor._change_reason = "新建测点"  # type: ignore[attr-defined]
+    sensor._change_reason = gettext_noop("新建测点")  # type: ignore[attr-defined]
     sensor.save()
     record_event(sensor, "created", actor=actor, summary=Msg(gettext_noop("新建测点 {code}"), code=code))
     return sensor
@@ -489,7 +490,7 @@ def sensor_update(*, actor: Any, sensor: Any, data: dict[str, Any], reason: str 
         setattr(s, k, clean.get(k))
     if s.last_ts is not None:
         s.offline_after = s.last_ts + dt.timedelta(seconds=s.expected_interval_s * OFFLINE_FACTOR)
-    s._change_reason = reason or "修改测点"  # type: ignore[attr-defined]
+    s._change_reason = reason or gettext_noop("修改测点")  # type: ignore[attr-defined]
     s.save()
     record_event(s, "updated", actor=actor, summary=Msg(gettext_noop("修改测点：{fields}"),
                                                                 fields=[Sensor._meta.get_field(k).verbose_name for k in changed]),
@@ -515,7 +516,7 @@ def sensor_deactivate(*, actor: Any, sensor: Any, reason: str) -> Any:
         _alarm_end(alarm, now, None, Msg(gettext_noop("测点停用，报警条件结束")))
     s.enabled = False
     s.state, s.eval_state, s.offline_after = SensorState.UNKNOWN, {}, None
-    s._change_reason = f"停用：{reason.strip()}"[:100]  # type: ignore[attr-defined]
+    s._change_reason = (gettext_noop("停用") + f"：{reason.strip()}")[:100]  # type: ignore[attr-defined]
     s.save()
     record_event(s, "deactivated", actor=actor, summary=Msg(gettext_noop("停用测点")), note=reason.strip())
     return s
@@ -583,7 +584,7 @@ def _alarm_workflow() -> Any:
             Transition((AlarmStatus.NEW, AlarmStatus.ACKNOWLEDGED, AlarmStatus.HANDLED), AlarmStatus.CLOSED,
                        "monitoring.ack", gettext_lazy("关闭"), needs_note=True),
         ],
-        title=lambda a: f"{a.enterprise.name} {a.sensor.name} {a.get_kind_display()}",
+        title=lambda a: f"{a.enterprise.name} {a.subject_name} {a.get_kind_display()}",
         url=lambda a: f"/monitoring/alarms/{a.pk}/",
     )
 
@@ -614,13 +615,55 @@ def alarm_raise(*, sensor: Any, kind: str, at: dt.datetime, value: float | None)
                Msg(gettext_noop("{kind}，数值 {value}{unit}"), kind=AlarmKind(alarm.kind).label, value=f"{value:g}",
                    unit=sensor.unit))
     record_event(alarm, "raised", actor=None, summary=summary, data={"value": value})
+    alarm_level(alarm)  # registered receivers (emergency opens an incident for a high-high alarm)
     return alarm
+
+
+def alarm_raise_for(
+    *, enterprise: Any, kind: str, at: dt.datetime, subject: str, subject_url: str, subject_key: str,
+    value: float | None = None, threshold: float | None = None, unit: str = "", summary: Msg,
+) -> Any:
+    """Open an alarm about something other than a sensor (a vehicle), for another app's checks;
+    call inside their transaction. Same workflow, inbox to-do, audit and receivers as a sensor's
+    alarm. ``subject_key`` deduplicates: while an alarm with that key is active, the active one is
+    returned and nothing is raised (the partial unique index ``mon_alarm_one_active_per_subject``
+    enforces it in the database too)."""
+
+    if kind not in AlarmKind.values or not subject.strip() or not subject_key.strip():
+        raise DomainError("报警类型或报警对象无效", "Invalid alarm kind or subject", field="kind")
+    existing = Alarm.objects.filter(subject_key=subject_key, active=True).first()
+    if existing is not None:
+        return existing
+    alarm = Alarm(
+        enterprise=enterprise, kind=kind, raised_at=at, value=value, peak=value, threshold=threshold,
+        subject=subject[:200], subject_url=subject_url[:200], subject_key=subject_key[:100], unit=unit[:16],
+    )
+    alarm._change_reason = "报警"  # type: ignore[attr-defined]
+    alarm.save()
+    owner = _alarm_owner(alarm)
+    due_open(
+        alarm, ALARM_ACK.code, title=f"报警待确认：{ALARM_WORKFLOW.title(alarm)}", due_at=at + ACK_WITHIN,
+        url=ALARM_WORKFLOW.url(alarm), owner_jurisdiction=owner.jurisdiction, owner_department=owner.department,
+        owner_enterprise=owner.enterprise, sector=owner.sector,
+    )
+    record_event(alarm, "raised", actor=None, summary=summary, data={"value": value})
+    alarm_level(alarm)
+    return alarm
+
+
+def alarm_clear(*, alarm: Any, at: dt.datetime, summary: Msg, peak: float | None = None) -> None:
+    """End an alarm's condition (the subject is back to normal); the people's side stays open."""
+    if not alarm.active:
+        return
+    if peak is not None:
+        alarm.peak = peak
+    _alarm_end(alarm, at, None, summary)
 
 
 def _alarm_end(alarm: Any, at: dt.datetime, value: float | None, summary: Msg) -> None:
     alarm.active = False
     alarm.cleared_at = at
-    alarm._change_reason = "恢复"
+    alarm._change_reason = gettext_noop("恢复")
     alarm.save(update_fields=["active", "cleared_at", "peak"])
     record_event(alarm, "cleared", actor=None, summary=summary, data={"value": value})
 
@@ -782,11 +825,12 @@ def readings_evaluate(rows: list[tuple[int, dt.datetime, float]]) -> tuple[int, 
                     raised += 1
                 elif change.kind == "upgrade" and alarm is not None:
                     alarm.kind, alarm.threshold = change.band, _threshold_for(sensor, change.band)
-                    alarm._change_reason = "升级"
+                    alarm._change_reason = gettext_noop("升级")
                     alarm.save(update_fields=["kind", "threshold"])
                     record_event(alarm, "upgraded", actor=None,
                                  summary=Msg(gettext_noop("升级为{kind}，数值 {value}"), kind=AlarmKind(alarm.kind).label,
                                              value=f"{change.value:g}"))
+                    alarm_level(alarm)
             if alarm is not None and alarm.peak is not None and (
                 (alarm.kind != "low" and value > alarm.peak) or (alarm.kind == "low" and value < alarm.peak)
             ):
@@ -825,7 +869,8 @@ def sensors_check_offline(*, now: dt.datetime | None = None, batch: int = 500) -
 
 
 def _locked_alarm(alarm: Any) -> Any:
-    return Alarm.objects.select_for_update().select_related("enterprise", "sensor").get(pk=alarm.pk)
+    # of=self: the sensor is a nullable join (an alarm may name a subject), which PostgreSQL cannot lock
+    return Alarm.objects.select_for_update(of=("self",)).select_related("enterprise", "sensor").get(pk=alarm.pk)
 
 
 @transaction.atomic
@@ -852,10 +897,11 @@ def alarm_handle(*, actor: Any, alarm: Any, note: str, real: bool = True) -> Any
 def _hazard_from_alarm(alarm: Any, actor: Any, note: str) -> str:
     origin = HazardOrigin.ALARM.value
     sensor = alarm.sensor
+    what = f"测点 {sensor.code}（{sensor.name}）" if sensor is not None else f"{alarm.subject} "
     hazard = hazard_report(
         actor=None, source=origin, category="监测报警",
-        description=f"测点 {sensor.code}（{sensor.name}）{alarm.get_kind_display()}，"
-                    f"报警值 {alarm.value if alarm.value is not None else '—'}{sensor.unit}；处置情况：{note}",
+        description=f"{what}{alarm.get_kind_display()}，"
+                    f"报警值 {alarm.value if alarm.value is not None else '—'}{alarm.value_unit}；处置情况：{note}",
         enterprise=alarm.enterprise, found_at=alarm.raised_at, finder_name=actor_label(actor),
     )
     record_event(alarm, "hazard_created", actor=actor, summary=Msg(gettext_noop("生成隐患 {code}"), code=getattr(hazard, "code", "")))

@@ -191,9 +191,11 @@ def read_layer(
     name_column: str,
     parent_column: str = "",
     crs: str = "wgs84",
+    need_codes: bool = True,
 ) -> Layer:
     """The file's polygons in WGS-84 with their code, name and parent code from the mapped
-    columns; every feature that cannot be used is an error finding naming it."""
+    columns; every feature that cannot be used is an error finding naming it. ``need_codes=False``
+    keeps polygons without a code or name (one new part drawn elsewhere, 行政区划调整)."""
     if crs not in CRS_CHOICES:
         raise DomainError(f"未知坐标系：{crs}", f"unknown coordinate system: {crs}", field="crs")
     if filename.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
@@ -225,11 +227,11 @@ def read_layer(
         code = _text(props.get(code_column))
         name = _text(props.get(name_column))
         label = f"#{f.index} {name or ''}".strip()
-        if not code or not name:
+        if (not code or not name) and need_codes:
             layer.findings.append(Finding(
                 "error", f"{label}：缺少代码或名称", f"{label}: the code or the name is missing", code))
             continue
-        if code in seen:
+        if code and code in seen:
             layer.findings.append(Finding(
                 "error", f"{label}：代码 {code} 与第 #{seen[code]} 个要素重复",
                 f"{label}: code {code} repeats feature #{seen[code]}", code))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.forms import ScopedModelChoiceField, ScopedModelMultipleChoiceField, scope_fields
@@ -69,8 +70,6 @@ class PolicyCreateForm(_Thresholds):
 class BoundaryUploadForm(forms.Form):
     """A boundary file and how to read it. Columns left blank are guessed from the file."""
 
-    MAX_BYTES = 50 * 1024 * 1024
-
     file = forms.FileField(label=_("边界文件"), help_text=_("GeoJSON（.geojson/.json）或压缩的 Shapefile（.zip，含 .shp/.shx/.dbf，可含 .prj/.cpg）"))
     level = forms.TypedChoiceField(label=_("导入层级"), coerce=int, choices=[])
     parent = ScopedModelChoiceField("orgs.jurisdictions@orgs.change", label=_("上级辖区"))
@@ -92,8 +91,8 @@ class BoundaryUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
-        if f.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("文件超过 50 MB"))
+        if f.size > settings.BOUNDARY_MAX_BYTES:  # also refused while it streams in (documents.uploads)
+            raise forms.ValidationError(_("文件超过 %(n)d MB") % {"n": settings.BOUNDARY_MAX_BYTES // 1048576})
         return f
 
 

@@ -112,7 +112,7 @@ def sector_set_inherent_risk(*, actor: Any, sector: Sector, colour: str, reason:
         return s
     old = s.inherent_risk
     s.inherent_risk = colour
-    s._change_reason = reason or "修改行业固有风险"  # type: ignore[attr-defined]
+    s._change_reason = reason or gettext_noop("修改行业固有风险")  # type: ignore[attr-defined]
     s.save(update_fields=["inherent_risk"])
     record_event(
         s, "inherent_risk_set", actor=actor,
@@ -261,7 +261,7 @@ def risk_policy_save(
     before = None if p.pk is None else p.thresholds_label()
     p.red, p.orange, p.yellow = values
     p.note = (note or "").strip()[:200]
-    p._change_reason = "新建风险分级阈值" if p.pk is None else "修改风险分级阈值"  # type: ignore[attr-defined]
+    p._change_reason = gettext_noop("新建风险分级阈值") if p.pk is None else gettext_noop("修改风险分级阈值")  # type: ignore[attr-defined]
     created = p.pk is None
     try:
         with transaction.atomic():
@@ -287,5 +287,5 @@ def risk_policy_delete(*, actor: Any, policy: RiskBandPolicy, reason: str = "") 
     p = RiskBandPolicy.objects.select_for_update(of=("self",)).select_related("jurisdiction", "sector").get(pk=policy.pk)
     _check_policy_scope(actor, p.jurisdiction)
     record_event(p, "deleted", actor=actor, summary=f"删除风险分级阈值 {p}（{p.thresholds_label()}）", note=reason)
-    p._change_reason = reason or "删除风险分级阈值"  # type: ignore[attr-defined]
+    p._change_reason = reason or gettext_noop("删除风险分级阈值")  # type: ignore[attr-defined]
     p.delete()

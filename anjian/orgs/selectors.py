@@ -25,6 +25,7 @@ from anjian.orgs.models import Department, Duty, Jurisdiction, JurisdictionLevel
 MAP_ACTIONS = {
     "hazards": "hazards.view",
     "monitoring": "monitoring.view",
+    "vehicles": "vehicles.view",
     "grids": "grids.view",
     "orgs": "orgs.view",
 }

@@ -100,7 +100,7 @@ def jurisdiction_set_boundary(*, actor: Any, jurisdiction: Jurisdiction, geometr
     j = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
     for key, value in _bounds_fields(geometry).items():
         setattr(j, key, value)
-    j._change_reason = reason or "更新边界"  # type: ignore[attr-defined]
+    j._change_reason = reason or gettext_noop("更新边界")  # type: ignore[attr-defined]
     j.save()
     record_event(j, "boundary_changed", actor=actor, summary=Msg(gettext_noop("更新辖区边界 {name}"), name=j.name), note=reason)
     invalidate_locator()
@@ -324,7 +324,7 @@ def department_update(
         raise DomainError("同一辖区内部门名称不能重复", "Department names must be unique within a jurisdiction", field="name")
     dept.name, dept.kind, dept.short_name, dept.doc_abbr, dept.name_en, dept.is_active = (
         name, kind, short_name.strip(), doc_abbr.strip(), name_en.strip(), is_active)
-    dept._change_reason = "修改部门信息"  # type: ignore[attr-defined]
+    dept._change_reason = gettext_noop("修改部门信息")  # type: ignore[attr-defined]
     dept.save()
     dept.sectors.set(list(sectors))
     record_event(dept, "updated", actor=actor, summary=Msg(gettext_noop("修改部门 {name}"), name=name))

@@ -13,6 +13,7 @@ from anjian.core.forms import bootstrap
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import get_in_scope, has_action
 from anjian.core.views import post_form_action, require_action
+from anjian.documents.uploads import refuse_oversize
 from anjian.orgs import services
 from anjian.orgs.boundaries import guess_columns, read_layer
 from anjian.orgs.forms import BoundaryRemapForm, BoundaryUploadForm
@@ -23,6 +24,7 @@ from anjian.orgs.models import BoundaryImport, BoundaryImportStatus
 def boundary_imports(request: HttpRequest) -> HttpResponse:
     form = BoundaryUploadForm(request.POST or None, request.FILES or None, user=request.user)
     bootstrap(form)
+    refuse_oversize(request, form)  # too large: refused while it streamed in (documents.uploads)
     status = 200
     if request.method == "POST":
         status = 400

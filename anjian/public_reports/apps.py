@@ -33,4 +33,8 @@ class PublicReportsConfig(AppConfig):
                             "bi-bar-chart", 32))
         menu_register(Entry(_("设置"), _("举报奖励标准"), "public_reports:policies",
                             "public_reports.reward", "bi-cash-coin", 2))
+        from anjian.enterprises.follow import register_follower
         from anjian.public_reports import workflow  # noqa: F401 - registers the due-item kinds
+        from anjian.public_reports.follow import FOLLOWER
+
+        register_follower(FOLLOWER)  # reports in progress follow a moved enterprise

@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -18,6 +20,7 @@ from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.scoping import can, scope_allows
 from anjian.documents.attachments import attachments_add
+from anjian.hazards.models import Hazard, HazardPenalty
 from anjian.orgs.models import Jurisdiction
 from anjian.public_reports.models import (
     Report,
@@ -59,6 +62,19 @@ def _rule_error(exc: rules.RewardRuleError) -> DomainError:
     return DomainError(exc.zh, exc.en, field="amount")
 
 
+def decided_fine(report: Report) -> tuple[Decimal, list[str]] | None:
+    """The fine decided about the hazard the report led to — the penalty decisions recorded against
+    it (the enforcement case's 行政处罚决定书 records itself there) — with their numbers; None
+    when the report links no hazard or no decision is recorded yet."""
+    if report.link_type_id != ContentType.objects.get_for_model(Hazard).pk or not report.link_id:
+        return None
+    rows = HazardPenalty.objects.filter(hazard_id=report.link_id)
+    numbers = list(rows.order_by("decided_on", "id").values_list("document_number", flat=True))
+    if not numbers:
+        return None
+    return rows.aggregate(total=Sum("amount"))["total"] or Decimal(0), numbers
+
+
 @transaction.atomic
 def reward_propose(*, actor: Any, report: Report, note: str = "") -> Reward:
     """Propose the reward for a verified matter: the amount from ``report_reward`` under the
@@ -79,8 +95,12 @@ def reward_propose(*, actor: Any, report: Report, note: str = "") -> Reward:
             basis = f"瞒报谎报{r.accident_grade}事故，死亡 {r.deaths} 人"
         elif r.report_type in (ReportType.HAZARD, ReportType.ILLEGAL_OPERATION):
             kind = rules.KIND_VIOLATION
-            amount = rules.report_reward(kind=kind, fine_yuan=r.fine_yuan, policy=policy)
-            basis = f"罚款 {r.fine_yuan or 0} 元 × {policy.violation_rate}（{policy.violation_min}–{policy.violation_max} 元）"
+            decided = decided_fine(r)  # the penalty decision wins over the fine noted at verification
+            fine = decided[0] if decided else r.fine_yuan
+            amount = rules.report_reward(kind=kind, fine_yuan=fine, policy=policy)
+            basis = f"罚款 {fine or 0} 元 × {policy.violation_rate}（{policy.violation_min}–{policy.violation_max} 元）"
+            if decided:
+                basis += f"，处罚决定书 {'、'.join(decided[1])}"
         else:
             raise InvalidTransition("此类举报不适用举报奖励办法", "This type of report earns no reward")
     except rules.RewardRuleError as exc:
@@ -91,7 +111,7 @@ def reward_propose(*, actor: Any, report: Report, note: str = "") -> Reward:
     claimant = Report.objects.get(pk=winner[0])
     reward = Reward(report=r, claimant=claimant, kind=kind, basis=basis[:300], amount=amount,
                     proposed_by=actor if getattr(actor, "pk", None) else None)
-    reward._change_reason = "拟定奖励"  # type: ignore[attr-defined]
+    reward._change_reason = gettext_noop("拟定奖励")  # type: ignore[attr-defined]
     reward.save()
     record_event(r, "public_report.reward_proposed", actor=actor, summary=Msg(gettext_noop("拟定举报奖励 {amount} 元（{basis}）"), amount=amount,
                                                                                   basis=basis),
@@ -111,7 +131,7 @@ def reward_approve(*, actor: Any, reward: Reward, approve: bool, note: str = "")
     rw.status = R.APPROVED if approve else R.REFUSED
     rw.approved_by = actor if getattr(actor, "pk", None) else None
     rw.approved_at = timezone.now()
-    _save(rw, "批准奖励" if approve else "不予奖励", ["status", "approved_by", "approved_at"])
+    _save(rw, gettext_noop("批准奖励") if approve else gettext_noop("不予奖励"), ["status", "approved_by", "approved_at"])
     record_event(rw.report, f"public_report.reward_{'approved' if approve else 'refused'}", actor=actor,
                  summary=Msg(gettext_noop("批准举报奖励 {amount} 元") if approve else gettext_noop("不批准举报奖励 {amount} 元"),
                              amount=rw.amount), note=note)
@@ -127,7 +147,7 @@ def reward_notify(*, actor: Any, reward: Reward, notified_on: dt.date | None = N
     rw.notified_on = notified_on or timezone.localdate()
     rw.claim_deadline = rules.claim_deadline(rw.notified_on, policy=policy_for(rw.report.jurisdiction))
     rw.status = R.NOTIFIED
-    _save(rw, "通知领取", ["notified_on", "claim_deadline", "status"])
+    _save(rw, gettext_noop("通知领取"), ["notified_on", "claim_deadline", "status"])
     record_event(rw.report, "public_report.reward_notified", actor=actor,
                  summary=Msg(gettext_noop("通知举报人领取奖励，截止 {due}"), due=rw.claim_deadline))
     return rw
@@ -145,7 +165,7 @@ def reward_pay(
     if not method.strip():
         raise DomainError("请填写发放方式", "Give the payment method", field="method")
     rw.paid_on, rw.method, rw.payment_ref, rw.status = paid_on, method.strip()[:40], payment_ref.strip()[:100], R.PAID
-    _save(rw, "发放奖励", ["paid_on", "method", "payment_ref", "status"])
+    _save(rw, gettext_noop("发放奖励"), ["paid_on", "method", "payment_ref", "status"])
     files = list(receipt)
     if files:
         attachments_add(owner=rw.report, files=files, actor=actor, role="reward_receipt")

@@ -31,6 +31,8 @@ from anjian.documents.attachments import IMAGE_TYPES, attachments_add, sniff
 from anjian.enterprises.models import Enterprise
 from anjian.hazards import services as hazard_services  # a report becomes a hazard (named direction)
 from anjian.inbox.services import due_close, due_open
+from anjian.offline.services import MAX_CLIENT_KEY as MAX_CLIENT_KEY  # re-exported: services.MAX_CLIENT_KEY
+from anjian.offline.services import namespaced_key
 from anjian.orgs.models import Department, Jurisdiction
 from anjian.orgs.services import locate_jurisdiction, route_department
 from anjian.public_reports.models import (
@@ -156,7 +158,6 @@ def clean_identity(identity: dict[str, Any] | None) -> dict[str, Any] | None:
 
 # --- idempotency ---------------------------------------------------------------------------
 
-MAX_CLIENT_KEY = 128
 
 
 class IdempotencyConflict(DomainError):
@@ -171,21 +172,15 @@ class IdempotencyConflict(DomainError):
 
 
 def submission_key(*, channel: str, actor: Any, idempotency_key: str | None) -> str | None:
-    """The stored key of a submission: a SHA-256 of channel, principal and the client's key.
+    """The stored key of a submission: a SHA-256 of channel, principal and the client's key
+    (``anjian.offline.services.namespaced_key``, the one derivation of the platform's
+    idempotency keys; the inspector's offline forms use it with the form as namespace).
 
     The namespace comes from the server (the channel of the endpoint, the authenticated user or
     "anonymous"), never from the client's text, so a key sent anonymously to the portal cannot
     name a gateway's report. The whole key is hashed (no truncation: two long keys sharing a
     prefix stay different); a client key over ``MAX_CLIENT_KEY`` characters is refused."""
-    raw = (idempotency_key or "").strip()
-    if not raw:
-        return None
-    if len(raw) > MAX_CLIENT_KEY:
-        raise DomainError(f"提交编号过长（最多 {MAX_CLIENT_KEY} 个字符）",
-                          f"The idempotency key is too long ({MAX_CLIENT_KEY} characters at most)",
-                          field="idempotency_key")
-    principal = f"user:{actor.pk}" if getattr(actor, "pk", None) else "anonymous"
-    return hashlib.sha256(f"{channel}\x1f{principal}\x1f{raw}".encode()).hexdigest()
+    return namespaced_key(channel, actor, idempotency_key)
 
 
 def find_submission(*, channel: str, actor: Any, idempotency_key: str | None) -> Report | None:
@@ -406,7 +401,7 @@ def report_merge(*, actor: Any, report: Report, into: Report, note: str = "") ->
     if target.status in (S.REJECTED, S.MERGED):
         raise InvalidTransition("目标举报已不予受理或已合并", "The target report is rejected or merged", field="into")
     r.merged_into = target
-    _save(r, f"合并至 {target.display_code}", ["merged_into"])
+    _save(r, gettext_noop("合并至") + f"：{target.display_code}", ["merged_into"])
     _apply(r, S.MERGED, actor=actor, note=note, data={"into": target.pk})
     record_event(target, "public_report.merged_in", actor=actor, summary=Msg(gettext_noop("合并重复举报 {code}"), code=r.display_code),
                  data={"report": r.pk})
@@ -598,7 +593,7 @@ def report_reply(*, actor: Any, report: Report, text: str) -> Report:
     for child in Report.objects.select_for_update().filter(merged_into=r):
         child.public_reply = r.public_reply
         child.replied_at = r.replied_at
-        _save(child, "答复（合并举报）", ["public_reply", "replied_at"])
+        _save(child, gettext_noop("答复（合并举报）"), ["public_reply", "replied_at"])
         record_event(child, "public_report.replied", actor=actor, summary=Msg(gettext_noop("随 {code} 一并答复"), code=r.display_code))
     return r
 

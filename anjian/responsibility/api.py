@@ -11,9 +11,10 @@ from ninja import Router, Schema
 
 from anjian.core.api import require
 from anjian.core.apischema import Id, In, Limit
+from anjian.documents.models import DocumentSeries
 from anjian.responsibility import services
-from anjian.responsibility.models import Letter, Result, Round, Score
-from anjian.responsibility.selectors import letter_list, results_visible
+from anjian.responsibility.models import Letter, Result, Round, Scheme, Score
+from anjian.responsibility.selectors import letter_list, results_visible, scheme_list, template_list
 
 router = Router(tags=["responsibility"])
 
@@ -125,3 +126,87 @@ def result_detail(request: HttpRequest, pk: Id):
     if res is None or not results_visible(user=request.user, round=res.round).filter(pk=pk).exists():
         raise Http404
     return res
+
+
+class IndicatorIn(Schema):
+    name: str
+    points: Decimal
+    metric: str = "manual"
+    comparator: str = ""
+    threshold: Decimal = Decimal(0)
+    rule: str = ""
+
+
+class GroupIn(Schema):
+    name: str
+    points: Decimal | None = None
+    children: list[IndicatorIn]
+
+
+class IndicatorsIn(In):
+    indicators: list[GroupIn]
+    bands: list[Decimal]
+    veto_grade: int = 2
+    veto_accountability: bool = True
+
+
+class IndicatorsOut(Schema):
+    scheme: int
+    indicators: list[GroupIn]
+    bands: list[Decimal]
+    veto_grade: int
+    veto_accountability: bool
+
+
+def _indicators_out(s: Scheme) -> dict[str, object]:
+    return {"scheme": s.pk, "indicators": services.indicators_of(s), "bands": [s.band_excellent, s.band_good, s.band_pass],
+            "veto_grade": s.veto_grade, "veto_accountability": s.veto_accountability}
+
+
+def _scheme(request: HttpRequest, pk: int) -> Scheme:
+    s = scheme_list(user=request.user).filter(pk=pk).first()
+    if s is None:
+        raise Http404
+    return s
+
+
+@router.get("/schemes/{pk}/indicators", response=IndicatorsOut, summary="考核指标 / a scheme's indicators")
+def scheme_indicators(request: HttpRequest, pk: Id):
+    require(request, "responsibility.view")
+    return _indicators_out(_scheme(request, pk))
+
+
+@router.put("/schemes/{pk}/indicators", response=IndicatorsOut,
+            summary="修改考核指标（两级、分值、评分方式、等次、一票否决） / replace a scheme's indicators")
+def scheme_indicators_put(request: HttpRequest, pk: Id, payload: IndicatorsIn):
+    require(request, "responsibility.assess")
+    s = _scheme(request, pk)
+    s = services.scheme_indicators_set(
+        actor=request.user, scheme=s, indicators=[g.dict() for g in payload.indicators], bands=payload.bands,
+        veto_grade=payload.veto_grade, veto_accountability=payload.veto_accountability)
+    return _indicators_out(s)
+
+
+class IssueIn(In):
+    series: int | None = None
+
+
+class JobRef(Schema):
+    job: int
+    url: str
+
+
+@router.post("/templates/{pk}/issue", response=JobRef,
+             summary="批量下达责任书（后台任务） / issue a template to all its recipients as a job")
+def template_issue(request: HttpRequest, pk: Id, payload: IssueIn):
+    require(request, "responsibility.view")
+    t = template_list(user=request.user).filter(pk=pk).first()
+    if t is None or not services.may_issue(request.user, t):
+        raise Http404
+    series = None
+    if payload.series is not None:
+        series = DocumentSeries.objects.restrict(request.user, "documents.issue").filter(pk=payload.series).first()
+        if series is None:
+            raise Http404
+    job = services.letters_issue_start(actor=request.user, template=t, series=series)
+    return {"job": job.pk, "url": f"/api/v1/jobs/{job.pk}"}

@@ -12,8 +12,30 @@ from anjian.responsibility.models import Letter, Round
 SIGN_OFF = "甲方（签章）：{issuer}　　　　乙方（签章）：{unit}\n甲方代表（签字）：　　　　　　　乙方责任人（签字）：{who}"
 
 
+def post_letter_document(letter: Letter) -> OfficialDocument:
+    """An enterprise's letter to one post (岗位安全生产责任书): 安全生产法 Art. 22 asks the
+    enterprise's all-staff responsibility system to name each post's people, scope and assessment."""
+    t = letter.template
+    doc = OfficialDocument(f"{t.year}年度岗位安全生产责任书", letter.number, t.issuer, letter.issued_on,
+                           addressee=f"{letter.post}岗位：", imprint=False)
+    doc.paragraph(
+        f"依据《中华人民共和国安全生产法》第二十二条，为落实{t.issuer}全员安全生产责任制，明确{letter.post}岗位"
+        f"{t.year}年度的安全生产责任范围和考核标准，签订本责任书。"
+    )
+    doc.heading("岗位安全生产责任", 1)
+    for line in [x.strip() for x in t.body.splitlines() if x.strip()]:
+        doc.paragraph(line)
+    doc.heading("考核", 1)
+    doc.paragraph("本责任书履行情况纳入本单位年度安全生产考核，考核结果与岗位绩效挂钩。")
+    doc.paragraph(f"本责任书一式两份，双方各执一份，自签订之日起生效，有效期至{t.year}年12月31日。")
+    doc.paragraph(f"单位（盖章）：{t.issuer}\n岗位责任人（签字）：{letter.signatory or ''}")
+    return doc
+
+
 def letter_document(letter: Letter) -> OfficialDocument:
     t = letter.template
+    if letter.post:
+        return post_letter_document(letter)
     doc = OfficialDocument(f"{t.year}年度安全生产责任书", letter.number, t.issuer, letter.issued_on,
                            addressee=f"{letter.recipient_name}：", imprint=False)
     doc.paragraph(

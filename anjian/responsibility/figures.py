@@ -1,6 +1,7 @@
 """The platform's figures an automatic indicator reads, for one unit and one period, each with a
 link to the records it came from. This module sits on the top layer (like ``dashboard``): it reads
-the accidents, hazards and committee apps; none of them imports it."""
+the accidents, hazards, committee, enforcement, emergency, training and public-report apps; none of
+them imports it."""
 
 from __future__ import annotations
 
@@ -17,9 +18,13 @@ from django.utils import timezone
 from anjian.accidents.models import Accident, Accountability
 from anjian.accidents.selectors import in_area
 from anjian.committee.selectors import tasks_for_unit
+from anjian.emergency.models import Drill
+from anjian.enforcement.models import Inspection, InspectionStatus
 from anjian.hazards.models import RECTIFICATION_STATUSES, Hazard, HazardStatus
 from anjian.orgs.models import Jurisdiction
+from anjian.public_reports.models import Report as PublicReport
 from anjian.rules import assessment as rules
+from anjian.training.models import Attendance
 
 M = rules.Metric
 # Accountability measures that hold a cadre to account (领导干部问责) for the veto.
@@ -87,6 +92,28 @@ def figure(metric: str, *, jurisdiction: Jurisdiction, department: Any, start: d
         on_time = sum(1 for t in due if t.on_time)
         return Figure(rules.rate(on_time, len(due)), f"到期督办任务 {len(due)} 项，按时反馈 {on_time} 项",
                       reverse("committee:tasks"))
+    if metric == M.INSPECTIONS_DONE:
+        n = Inspection.objects.filter(_area_q(jurisdiction, department), _period_q("ended_at", start, end),
+                                      status=InspectionStatus.DONE).count()
+        return Figure(Decimal(n), f"完成执法检查 {n} 次", _link("enforcement:inspections", jurisdiction, department))
+    if metric == M.DRILLS_DONE:
+        n = Drill.objects.filter(_area_q(jurisdiction, department), held_on__gte=start, held_on__lte=end).count()
+        return Figure(Decimal(n), f"开展应急演练 {n} 次", _link("emergency:drills", jurisdiction, department))
+    if metric == M.PEOPLE_TRAINED:
+        area = (Q(session__department=department) if department is not None
+                else Q(trainee__jurisdiction__path__startswith=jurisdiction.path))
+        n = (Attendance.objects.filter(area, _period_q("signed_at", start, end))
+             .values("trainee").distinct().count())
+        return Figure(Decimal(n), f"参加安全培训 {n} 人", _link("training:sessions", jurisdiction, department))
+    if metric == M.REPORTS_ON_TIME:
+        last = min(end, timezone.localdate() - dt.timedelta(days=1))  # a report due today may still be handled
+        due = PublicReport.objects.filter(_area_q(jurisdiction, department), handling_due__gte=start,
+                                          handling_due__lte=last)
+        total = due.count()
+        on_time = sum(1 for handled_at, due_on in due.values_list("handled_at", "handling_due")
+                      if handled_at is not None and timezone.localdate(handled_at) <= due_on)
+        return Figure(rules.rate(on_time, total), f"到期举报 {total} 件，按期办结 {on_time} 件",
+                      _link("public_reports:inbox", jurisdiction, department))
     if metric == M.LETTER_ACKNOWLEDGED:
         ok = bool(letter_acknowledged)
         return Figure(Decimal(100 if ok else 0), "责任书已签收" if ok else "责任书未签收",

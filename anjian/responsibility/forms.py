@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.committee.forms import area_choices, resolve_series, series_choices
 from anjian.core.forms import DateInput, bootstrap
+from anjian.enterprises.models import Enterprise
 from anjian.orgs.models import Jurisdiction
 from anjian.responsibility.models import (
     COMPARATOR_CHOICES,
     METRIC_CHOICES,
     AckMethod,
     LetterLevel,
+    Policy,
     Stage,
     SubjectKind,
 )
@@ -49,7 +51,8 @@ class _AreaForm(forms.Form):
 
 class TemplateForm(_AreaForm):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    level = forms.ChoiceField(label=_("签订层级"), choices=LetterLevel.choices)
+    level = forms.ChoiceField(label=_("签订层级"),
+                              choices=[c for c in LetterLevel.choices if c[0] != LetterLevel.ENTERPRISE_POST])
     jurisdiction = forms.ChoiceField(label=_("下达辖区"))
     title = forms.CharField(label=_("责任书名称"), max_length=200)
     issuer = forms.CharField(label=_("下达机关"), max_length=100)
@@ -88,6 +91,111 @@ class TemplateForm(_AreaForm):
 
 class IssueForm(_AreaForm):
     series = forms.ChoiceField(label=_("责任书编号序列"))
+
+    def __init__(self, *args: Any, user: Any, optional: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if optional:  # an enterprise numbers its post letters itself
+            self.fields["series"].required = False
+            self.fields["series"].choices = [("", _("（企业自行编号）")), *self.fields["series"].choices]  # type: ignore[attr-defined]
+
+    def clean_series(self) -> Any:
+        if not self.cleaned_data.get("series") and not self.fields["series"].required:
+            return None
+        return super().clean_series()
+
+
+class PostTemplateForm(forms.Form):
+    """An enterprise's letters to its posts (企业→岗位)."""
+
+    enterprise = forms.ChoiceField(label=_("下达企业"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("责任书名称"), max_length=200, initial=_("岗位安全生产责任书"))
+    posts = forms.CharField(label=_("岗位"), widget=forms.Textarea(attrs={"rows": 5}),
+                            help_text=_("每行一个岗位，如：生产部经理"))
+    body = forms.CharField(label=_("责任内容"), widget=forms.Textarea(attrs={"rows": 5}), help_text=_("每行一条工作要求"))
+    ack_days = forms.IntegerField(label=_("签收期限(天)"), min_value=1, max_value=90, initial=15)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["enterprise"].choices = [(str(e.pk), e.name) for e in enterprises_for_posts(user)[:200]]  # type: ignore[attr-defined]
+        bootstrap(self)
+
+    def clean_enterprise(self) -> Any:
+        value = self.cleaned_data["enterprise"]
+        e = enterprises_for_posts(self.user).filter(pk=int(value)).first() if str(value).isdigit() else None
+        if e is None:
+            raise forms.ValidationError(_("所选项不存在或不在您的管辖范围内"))
+        return e
+
+
+def enterprises_for_posts(user: Any) -> Any:
+    """The enterprises a user may issue post letters for: the ones it may change (its own, for an
+    enterprise user)."""
+    return Enterprise.objects.restrict(user, "enterprises.change").order_by("name")
+
+
+class IndicatorRowForm(forms.Form):
+    group = forms.CharField(label=_("一级指标"), max_length=200, required=False)
+    name = forms.CharField(label=_("二级指标"), max_length=200, required=False)
+    points = forms.DecimalField(label=_("分值"), max_digits=6, decimal_places=2, required=False)
+    metric = forms.ChoiceField(label=_("评分方式"), choices=METRIC_CHOICES, required=False)
+    comparator = forms.ChoiceField(label=_("比较"), choices=COMPARATOR_CHOICES, required=False)
+    threshold = forms.DecimalField(label=_("标准值/每项扣分"), max_digits=10, decimal_places=2, required=False)
+    rule = forms.CharField(label=_("评分细则"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self, size="sm")
+
+
+IndicatorRows = forms.formset_factory(IndicatorRowForm, extra=3)
+
+
+def rows_to_indicators(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Formset rows (a row names its group) to the two-level shape; rows without a name are skipped,
+    a row without a group joins the group above it."""
+    groups: list[dict[str, Any]] = []
+    current = ""
+    for row in rows:
+        if not row or not (row.get("name") or "").strip():
+            continue
+        current = (row.get("group") or "").strip() or current
+        g = next((x for x in groups if x["name"] == current), None)
+        if g is None:
+            g = {"name": current, "children": []}
+            groups.append(g)
+        g["children"].append({"name": row["name"], "points": row.get("points") if row.get("points") is not None else "",
+                              "metric": row.get("metric") or "manual", "comparator": row.get("comparator") or "",
+                              "threshold": row.get("threshold") or 0, "rule": row.get("rule") or ""})
+    return groups
+
+
+class SchemeRulesForm(forms.Form):
+    band_excellent = forms.DecimalField(label=_("优秀线"), max_digits=5, decimal_places=2)
+    band_good = forms.DecimalField(label=_("良好线"), max_digits=5, decimal_places=2)
+    band_pass = forms.DecimalField(label=_("合格线"), max_digits=5, decimal_places=2)
+    veto_grade = forms.TypedChoiceField(label=_("一票否决事故等级"), coerce=int,
+                                        choices=[(2, _("较大及以上事故")), (3, _("重大及以上事故"))])
+    veto_accountability = forms.BooleanField(label=_("领导干部被问责一票否决"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = Policy
+        fields = ["ack_days", "ack_remind_days", "weight_accidents", "weight_hazards", "weight_responsibility",
+                  "weight_basics", "rectification_threshold", "overdue_deduct", "band_excellent", "band_good",
+                  "band_pass", "veto_grade", "veto_accountability", "case_days_key", "case_days_full",
+                  "task_review_days", "notice_read_days", "overdue_answer_days"]
+        widgets = {"veto_grade": forms.Select(choices=[(2, _("较大及以上事故")), (3, _("重大及以上事故"))])}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
 
 
 class AckForm(forms.Form):

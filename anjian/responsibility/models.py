@@ -34,6 +34,7 @@ class LetterLevel(models.TextChoices):
     CITY_DEPARTMENT = "city_department", _("市→市直部门")
     DISTRICT_STREET = "district_street", _("区→街道")
     STREET_ENTERPRISE = "street_enterprise", _("街道→企业")
+    ENTERPRISE_POST = "enterprise_post", _("企业→岗位")
 
 
 def _pick(zh: str, en: str) -> str:
@@ -52,13 +53,17 @@ class TemplateStatus(models.TextChoices):
 
 
 class LetterTemplate(models.Model):
-    SCOPE = ScopeSpec(territory="jurisdiction")
+    SCOPE = ScopeSpec(territory="jurisdiction", enterprise="enterprise")
 
     year = models.PositiveSmallIntegerField(_("年度"))
     level = models.CharField(_("签订层级"), max_length=20, choices=LetterLevel.choices)
     title = models.CharField(_("责任书名称"), max_length=200)
     jurisdiction = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("下达辖区"), on_delete=models.PROTECT,
                                      related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("下达企业"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   help_text=_("企业→岗位责任书由企业自行下达"))
+    posts = models.TextField(_("岗位"), blank=True, help_text=_("每行一个岗位，如：生产部经理"))
     issuer = models.CharField(_("下达机关"), max_length=100, help_text=_("如：示范市人民政府"))
     body = models.TextField(_("责任内容"), help_text=_("每行一条工作要求"))
     ack_days = models.PositiveSmallIntegerField(_("签收期限(天)"), default=rules.DEFAULT_POLICY.ack_days)
@@ -125,6 +130,7 @@ class Letter(models.Model):
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("责任企业"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     recipient_name = models.CharField(_("责任单位"), max_length=200)
+    post = models.CharField(_("岗位"), max_length=100, blank=True)
     status = models.CharField(_("状态"), max_length=14, choices=LetterStatus.choices, default=LetterStatus.ISSUED)
     issued_on = models.DateField(_("下达日期"), default=timezone.localdate)
     ack_due = models.DateField(_("签收期限"))
@@ -166,6 +172,9 @@ class Scheme(models.Model):
     veto_grade = models.PositiveSmallIntegerField(_("一票否决事故等级"), default=rules.DEFAULT_POLICY.veto_grade,
                                                   help_text=_("2 为较大事故，3 为重大事故"))
     veto_accountability = models.BooleanField(_("领导干部被问责一票否决"), default=True)
+    band_excellent = models.DecimalField(_("优秀线"), max_digits=5, decimal_places=2, default=Decimal("90"))
+    band_good = models.DecimalField(_("良好线"), max_digits=5, decimal_places=2, default=Decimal("80"))
+    band_pass = models.DecimalField(_("合格线"), max_digits=5, decimal_places=2, default=Decimal("60"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
 
@@ -179,6 +188,11 @@ class Scheme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def policy(self) -> rules.AssessmentPolicy:
+        return rules.AssessmentPolicy(veto_grade=self.veto_grade, bands=rules.bands_with(
+            excellent=self.band_excellent, good=self.band_good, passing=self.band_pass))
 
 
 class Indicator(models.Model):
@@ -314,3 +328,46 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.points}"
+
+
+class Policy(models.Model):
+    """What a city decides for its letters and assessment (the settings page 责任体系设置). One row
+    per city; a district reads its city's. Law-fixed values stay in ``anjian.rules``."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction")
+
+    jurisdiction = models.OneToOneField("orgs.Jurisdiction", verbose_name=_("辖区"), on_delete=models.CASCADE,
+                                        related_name="+")
+    ack_days = models.PositiveSmallIntegerField(_("责任书签收期限(天)"), default=rules.DEFAULT_POLICY.ack_days)
+    ack_remind_days = models.PositiveSmallIntegerField(_("签收到期前提醒(天)"), default=3)
+    weight_accidents = models.PositiveSmallIntegerField(_("事故控制权重"), default=40)
+    weight_hazards = models.PositiveSmallIntegerField(_("隐患排查治理权重"), default=30)
+    weight_responsibility = models.PositiveSmallIntegerField(_("责任落实权重"), default=20)
+    weight_basics = models.PositiveSmallIntegerField(_("基础工作权重"), default=10)
+    rectification_threshold = models.DecimalField(_("隐患整改率达标线(%)"), max_digits=5, decimal_places=2,
+                                                  default=Decimal("95"))
+    overdue_deduct = models.DecimalField(_("每项逾期隐患扣分"), max_digits=5, decimal_places=2, default=Decimal("1"))
+    band_excellent = models.DecimalField(_("优秀线"), max_digits=5, decimal_places=2, default=Decimal("90"))
+    band_good = models.DecimalField(_("良好线"), max_digits=5, decimal_places=2, default=Decimal("80"))
+    band_pass = models.DecimalField(_("合格线"), max_digits=5, decimal_places=2, default=Decimal("60"))
+    veto_grade = models.PositiveSmallIntegerField(_("一票否决事故等级"), default=rules.DEFAULT_POLICY.veto_grade,
+                                                  help_text=_("2 为较大事故，3 为重大事故"))
+    veto_accountability = models.BooleanField(_("领导干部被问责一票否决"), default=True)
+    case_days_key = models.PositiveSmallIntegerField(_("重点督办事故办理期限(天)"), default=30)
+    case_days_full = models.PositiveSmallIntegerField(_("挂牌督办事故办理期限(天)"), default=15)
+    task_review_days = models.PositiveSmallIntegerField(_("督办任务反馈后审核期限(天)"),
+                                                        default=rules.DEFAULT_POLICY.task_review_days)
+    notice_read_days = models.PositiveSmallIntegerField(_("通报签阅期限(天)"), default=rules.DEFAULT_POLICY.notice_read_days)
+    overdue_answer_days = models.PositiveSmallIntegerField(
+        _("逾期升级后处理期限(天)"), default=rules.DEFAULT_POLICY.overdue_answer_days,
+        help_text=_("督办任务逾期升级后，发文单位通报、约谈或重新定期限的期限"))
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("责任体系设置")
+        verbose_name_plural = _("责任体系设置")
+
+    def __str__(self) -> str:
+        return str(self.jurisdiction)

@@ -42,8 +42,16 @@ class Metric(enum.StrEnum):
     """Supervision tasks answered by their deadline / tasks due × 100 (≥ threshold %)."""
     LETTER_ACKNOWLEDGED = "letter_acknowledged"
     """The unit acknowledged its responsibility letter of the year (yes/no)."""
+    INSPECTIONS_DONE = "inspections_done"
+    """On-site enforcement inspections completed in the period by the department or in the area (≥ count)."""
+    DRILLS_DONE = "drills_done"
+    """Emergency drills held in the period by the department or in the area (≥ count)."""
+    PEOPLE_TRAINED = "people_trained"
+    """People of the area who attended safety training in the period (≥ count)."""
+    REPORTS_ON_TIME = "reports_on_time"
+    """Public reports whose handling fell due in the period, handled by the due day / due × 100 (≥ %)."""
     MANUAL = "manual"
-    """Scored by hand with evidence (inspections, drills, training, where no register exists)."""
+    """Scored by hand with evidence (where no register holds the figure)."""
 
 
 METRIC_LABELS: dict[Metric, tuple[str, str]] = {
@@ -53,6 +61,10 @@ METRIC_LABELS: dict[Metric, tuple[str, str]] = {
     Metric.OVERDUE_HAZARDS: ("逾期未整改隐患", "Hazards past their deadline"),
     Metric.TASKS_ON_TIME: ("督办事项按时办结率", "Supervision tasks answered on time"),
     Metric.LETTER_ACKNOWLEDGED: ("签订安全生产责任书", "Responsibility letter signed"),
+    Metric.INSPECTIONS_DONE: ("执法检查完成次数", "Enforcement inspections completed"),
+    Metric.DRILLS_DONE: ("应急演练开展次数", "Emergency drills held"),
+    Metric.PEOPLE_TRAINED: ("安全培训人数", "People trained"),
+    Metric.REPORTS_ON_TIME: ("举报按期办结率", "Public reports handled on time"),
     Metric.MANUAL: ("人工评分", "Scored by hand"),
 }
 
@@ -73,6 +85,10 @@ DEFAULT_COMPARATOR: dict[Metric, Comparator] = {
     Metric.OVERDUE_HAZARDS: Comparator.DEDUCT,
     Metric.TASKS_ON_TIME: Comparator.AT_LEAST,
     Metric.LETTER_ACKNOWLEDGED: Comparator.AT_LEAST,
+    Metric.INSPECTIONS_DONE: Comparator.AT_LEAST,
+    Metric.DRILLS_DONE: Comparator.AT_LEAST,
+    Metric.PEOPLE_TRAINED: Comparator.AT_LEAST,
+    Metric.REPORTS_ON_TIME: Comparator.AT_LEAST,
     Metric.MANUAL: Comparator.AT_LEAST,
 }
 
@@ -107,9 +123,28 @@ class AssessmentPolicy:
     """Days the issuer has to close or return a task once its feedback is in (local default)."""
     notice_read_days: int = 3
     """Days a recipient has to confirm reading a notice (通报) (local default)."""
+    overdue_answer_days: int = 2
+    """Days the issuing office has to answer a task escalated as overdue (a notice, an interview,
+    a new deadline) (local default)."""
 
 
 DEFAULT_POLICY = AssessmentPolicy()
+
+
+def bands_with(*, excellent: Decimal, good: Decimal, passing: Decimal) -> tuple[GradeBand, ...]:
+    """The four grade bands with a city's (or a scheme's) lines instead of 90 / 80 / 60."""
+    lines = {"excellent": excellent, "good": good, "pass": passing, "fail": ZERO}
+    return tuple(GradeBand(b.code, b.label, b.label_en, lines[b.code]) for b in DEFAULT_POLICY.bands)
+
+
+def bands_error(*, excellent: Decimal, good: Decimal, passing: Decimal) -> tuple[str, str] | None:
+    """Why grade lines are unusable (zh, en), or ``None``: 100 ≥ excellent > good > pass > 0."""
+    if not (Decimal(100) >= excellent > good > passing > ZERO):
+        return (
+            "等次分数线须满足 100 ≥ 优秀 > 良好 > 合格 > 0",
+            "Grade lines must satisfy 100 ≥ excellent > good > pass > 0",
+        )
+    return None
 
 
 def rate(part: int, whole: int) -> Decimal | None:

@@ -36,7 +36,9 @@ __all__ = [
     "needs_fire_and_technical_drills",
     "needs_periodic_evaluation",
     "needs_written_review",
+    "plan_covers",
     "plan_filing_due",
+    "typical_accident_types",
 ]
 
 PLAN_TYPES: Final[tuple[str, ...]] = ("综合", "专项", "现场处置")
@@ -176,3 +178,44 @@ def needs_fire_and_technical_drills(staff: int) -> bool:
     """Units of 500 staff or more hold a fire drill and a technical-safety drill each year (the
     city's work plan, item 35: 员工人数达到500人的单位原则上每年各组织一次消防安全演练和专业技术安全演练)."""
     return staff >= 500
+
+
+# The accident types (GB 6441 names) a unit's plans are expected to cover, by its sector and its
+# flags: the city's coverage checklist for GB/T 29639-2020 §5 (the plan system follows the unit's
+# risk assessment: one 专项 plan or on-site scheme per main accident risk) — a local checklist, not
+# a list set by law. Sector keys are GB/T 4754 prefixes (门类 letters or codes).
+_TYPICAL_BY_SECTOR: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
+    ("B", ("冒顶片帮", "透水", "放炮", "中毒和窒息", "坍塌")),
+    ("C", ("机械伤害", "火灾", "触电")),
+    ("D", ("触电", "火灾")),
+    ("E", ("高处坠落", "物体打击", "坍塌", "起重伤害", "触电")),
+    ("G", ("车辆伤害", "火灾")),
+)
+_TYPICAL_BY_FLAG: Final[dict[str, tuple[str, ...]]] = {
+    "hazardous_chemicals": ("火灾", "爆炸", "中毒和窒息", "灼烫"),
+    "major_hazard_source": ("火灾", "爆炸", "中毒和窒息"),
+    "dust_explosion": ("爆炸", "火灾"),
+    "ammonia_refrigeration": ("中毒和窒息", "爆炸"),
+    "confined_space": ("中毒和窒息",),
+    "crowded_place": ("火灾",),
+}
+
+
+def typical_accident_types(*, sector_codes: Iterable[str], flags: Iterable[str]) -> tuple[str, ...]:
+    """The accident types a unit's plans should cover, in a stable order, without repeats: its
+    sector's typical accidents and those of its flags (hazardous chemicals, dust, ammonia, confined
+    spaces, crowded place, major hazard source)."""
+    out: list[str] = []
+    codes = [c for c in sector_codes if c]
+    for prefix, types in _TYPICAL_BY_SECTOR:
+        if any(code.startswith(prefix) for code in codes):
+            out.extend(types)
+    for flag in flags:
+        out.extend(_TYPICAL_BY_FLAG.get(flag, ()))
+    return tuple(dict.fromkeys(out))
+
+
+def plan_covers(covered: Iterable[str], accident_type: str) -> bool:
+    """Whether one of the covered type names covers ``accident_type``: equal, or one contains the
+    other (a plan for "爆炸" covers "容器爆炸"; "火灾爆炸" covers "火灾")."""
+    return any(c and (c in accident_type or accident_type in c) for c in (x.strip() for x in covered))

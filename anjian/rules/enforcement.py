@@ -5,7 +5,7 @@ Day counting: the day of the event is not counted (民法典 Art. 201). 行政�
 periods (15, 60, 90 days) are calendar days, and when such a period ends on a rest day it ends on
 the next working day (民法典 Art. 203). Working days come from :mod:`anjian.rules.workdays`.
 
-Also: the on-the-spot (简易程序) limits of Art. 51, the late-payment surcharge of Art. 72, the
+Also: the hearing right of Art. 63 (which penalties carry it), the on-the-spot (简易程序) limits of Art. 51, the late-payment surcharge of Art. 72, the
 two-inspector rule of Art. 42, and the re-check of a rectification order (原安监总局令第15号: within
 10 days of the application or of the deadline), and the enterprise classification rule set used
 for graded supervision (安全生产法 Art. 62(2)).
@@ -24,8 +24,14 @@ from typing import Final
 from anjian.rules.workdays import add_working_days, next_working_day
 
 __all__ = [
+    "CREDIT_EARLY_REMOVAL_MONTHS",
+    "CREDIT_LISTING_YEARS",
     "DECISION_DAYS",
     "DELIVERY_WORKING_DAYS",
+    "HEARING_FINE_INDIVIDUAL",
+    "HEARING_FINE_ORGANISATION",
+    "HEARING_HOLD_DAYS",
+    "HEARING_NOTICE_WORKING_DAYS",
     "HEARING_REQUEST_WORKING_DAYS",
     "MIN_INSPECTORS",
     "ON_THE_SPOT_LIMIT_INDIVIDUAL",
@@ -36,10 +42,17 @@ __all__ = [
     "ClassRule",
     "EnterpriseFacts",
     "classify",
+    "credit_early_removal_from",
+    "credit_listing_ends",
+    "credit_status",
     "decision_due",
     "delivery_due",
     "draw",
+    "hearing_earliest",
+    "hearing_hold_due",
+    "hearing_notice_in_time",
     "hearing_request_due",
+    "hearing_right",
     "late_payment_surcharge",
     "lawsuit_due",
     "on_the_spot_allowed",
@@ -52,6 +65,12 @@ DECISION_DAYS: Final = 90
 """行政处罚法 Art. 60: decide within 90 days of opening the case (立案)."""
 HEARING_REQUEST_WORKING_DAYS: Final = 5
 """行政处罚法 Art. 64(1): the party asks for a hearing within 5 days of the notice (working days, Art. 85)."""
+HEARING_NOTICE_WORKING_DAYS: Final = 7
+"""行政处罚法 Art. 64(2): the party is told the time and place of the hearing 7 days before it
+(working days, Art. 85)."""
+HEARING_HOLD_DAYS: Final = 15
+"""原安监总局令第15号: the hearing is held within 15 days of the request — kept as the internal target
+(the 2021 行政处罚法 sets no period of its own; Art. 60's 90 days still run)."""
 DELIVERY_WORKING_DAYS: Final = 7
 """行政处罚法 Art. 61: a decision not handed over on the spot is delivered within 7 days (working days, Art. 85)."""
 PAYMENT_DAYS: Final = 15
@@ -69,6 +88,21 @@ REVIEW_APPLICATION_DAYS: Final = 60
 """行政复议法 (2023) Art. 20: apply for reconsideration within 60 days of learning of the decision."""
 LAWSUIT_MONTHS: Final = 6
 """行政诉讼法 Art. 46: sue within six months of learning of the decision."""
+HEARING_FINE_INDIVIDUAL: Final = Decimal("20000")
+HEARING_FINE_ORGANISATION: Final = Decimal("50000")
+"""《安全生产违法行为行政处罚办法》(原安监总局令第15号, 2015 revision) Art. 33(2): "较大数额罚款" is the
+amount set by the province's people's congress standing committee or government; where none is
+set, 20,000 yuan or more for an individual and 50,000 yuan or more for a production unit
+("以上" includes the amount itself, 民法典 Art. 1259). Confidence: medium — that order was replaced
+on 2026-02-01 by 应急管理部令第18号 (a new 《安全生产违法行为行政处罚办法》); check its hearing
+article before relying on these defaults, and pass the province's figures where it has set them."""
+
+HEARING_GROUNDS: Final = {
+    "large_fine": "行政处罚法第六十三条第一款第（一）项：较大数额罚款",
+    "suspend": "行政处罚法第六十三条第一款第（四）项：责令停产停业",
+}
+"""The grounds of 行政处罚法 Art. 63(1) that the penalty kinds of a safety case can reach (item (1)
+a large fine, item (4) an order to stop production or business; 15号令 Art. 33(1) lists the same)."""
 
 
 def _date(value: dt.date, name: str) -> dt.date:
@@ -91,6 +125,25 @@ def hearing_request_due(notified_on: dt.date) -> dt.date:
     """行政处罚法 Art. 64(1): a hearing is requested within 5 days of the notice — working days
     (Art. 85). 15号令's 3 days yield to the higher law."""
     return add_working_days(_date(notified_on, "notified_on"), HEARING_REQUEST_WORKING_DAYS)
+
+
+def hearing_earliest(notice_on: dt.date) -> dt.date:
+    """行政处罚法 Art. 64(2): the hearing notice is given "七日前" — 7 working days (Art. 85) — so a
+    hearing noticed on ``notice_on`` is held on the 7th working day after it at the earliest
+    (the day of the notice not counted)."""
+    return add_working_days(_date(notice_on, "notice_on"), HEARING_NOTICE_WORKING_DAYS)
+
+
+def hearing_notice_in_time(notice_on: dt.date, hearing_on: dt.date) -> bool:
+    """Whether a notice given on ``notice_on`` is early enough for a hearing on ``hearing_on``
+    (Art. 64(2), 85)."""
+    return _date(hearing_on, "hearing_on") >= hearing_earliest(notice_on)
+
+
+def hearing_hold_due(requested_on: dt.date) -> dt.date:
+    """原安监总局令第15号 (internal target): the hearing within 15 (calendar) days of the request; a
+    last day on a rest day moves to the next working day (民法典 Art. 203)."""
+    return _calendar_period(_date(requested_on, "requested_on"), HEARING_HOLD_DAYS)
 
 
 def delivery_due(decided_on: dt.date) -> dt.date:
@@ -156,6 +209,31 @@ def on_the_spot_allowed(fine_yuan: Decimal, *, organisation: bool) -> bool:
     return fine <= (ON_THE_SPOT_LIMIT_ORGANISATION if organisation else ON_THE_SPOT_LIMIT_INDIVIDUAL)
 
 
+def hearing_right(
+    penalty_kind: str,
+    fine_yuan: Decimal | int | str | None,
+    *,
+    organisation: bool,
+    large_fine_individual: Decimal = HEARING_FINE_INDIVIDUAL,
+    large_fine_organisation: Decimal = HEARING_FINE_ORGANISATION,
+) -> str:
+    """行政处罚法 Art. 63(1): before deciding one of the listed heavier penalties the authority
+    tells the party of its right to ask for a hearing, and holds one when asked. Returns the
+    ground — ``"suspend"`` (item (4), 责令停产停业, whatever the fine) or ``"large_fine"`` (item
+    (1), a fine of at least the "较大数额": 15号令 Art. 33(2) defaults, or the province's figures
+    passed in) — or ``""`` when the penalty carries no hearing right (a warning, a smaller fine:
+    the party states its case, Art. 45). ``penalty_kind`` is "warning", "fine" or "suspend"."""
+    if penalty_kind not in ("warning", "fine", "suspend"):
+        raise ValueError(f"unknown penalty kind {penalty_kind!r}")
+    if penalty_kind == "suspend":
+        return "suspend"
+    fine = Decimal(fine_yuan or 0)
+    if fine < 0:
+        raise ValueError("fine_yuan cannot be negative")
+    limit = large_fine_organisation if organisation else large_fine_individual
+    return "large_fine" if penalty_kind == "fine" and fine >= limit else ""
+
+
 # --------------------------------------------------------------------------- classification
 
 
@@ -218,6 +296,58 @@ def classify(facts: EnterpriseFacts, rules: Iterable[ClassRule]) -> ClassRule | 
         if rule.matches(facts):
             return rule
     return None
+
+
+# --------------------------------------------------------------------------- credit (信用)
+
+CREDIT_LISTING_YEARS: Final = 3
+"""《安全生产严重失信主体名单管理办法》(应急管理部令第11号, in force 2023-10-01): an entity stays
+on the 严重失信主体名单 for three years from the listing decision, then is removed and its
+publication ends. Confidence: medium (the period is stated in the provincial rules that implement
+the order; check the order's own article before relying on it)."""
+CREDIT_EARLY_REMOVAL_MONTHS: Final = 12
+"""The same order: an entity listed for a full 12 months that has corrected its conduct may apply
+for early removal (信用修复, 提前移出). Confidence: medium, as above."""
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day when it has none: 31 Jan + 1 → 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover - every month has a 28th
+
+
+def credit_listing_ends(listed_on: dt.date) -> dt.date:
+    """The last day a 严重失信 listing is in force: three years from the listing, less a day."""
+    day = _date(listed_on, "listed_on")
+    return _add_months(day, CREDIT_LISTING_YEARS * 12) - dt.timedelta(days=1)
+
+
+def credit_early_removal_from(listed_on: dt.date) -> dt.date:
+    """The first day an early removal may be granted: after a full 12 months on the list."""
+    return _add_months(_date(listed_on, "listed_on"), CREDIT_EARLY_REMOVAL_MONTHS)
+
+
+def credit_status(listings: Iterable[tuple[str, dt.date, dt.date, dt.date | None]], on: dt.date) -> str:
+    """The credit status on a day for the classification rule set: "bad" while a 严重失信 listing
+    is in force, else "good" while a 守信 (trust) listing is, else "" (normal). ``listings`` are
+    ``(kind, listed_on, ends_on, removed_on)`` with kind "bad" or "good"; a listing is in force from
+    its day to its end, unless removed before (the day of removal no longer counts)."""
+    day = _date(on, "on")
+    kinds = {
+        kind
+        for kind, listed_on, ends_on, removed_on in listings
+        if listed_on <= day <= ends_on and (removed_on is None or day < removed_on)
+    }
+    if "bad" in kinds:
+        return "bad"
+    return "good" if "good" in kinds else ""
 
 
 # --------------------------------------------------------------------------- 双随机 draws

@@ -25,6 +25,7 @@ class TrainingConfig(AppConfig):
         section = _("六、宣传培训")
         for entry in [
             Entry(section, _("培训班次"), "training:sessions", "training.view", "bi-easel", 10),
+            Entry(section, _("课程目录"), "training:courses", "training.view", "bi-journal-text", 10),
             Entry(section, _("培训人员与学时"), "training:trainees", "training.view", "bi-people", 11),
             Entry(section, _("人员证书"), "training:certificates", "training.view", "bi-award", 12),
             Entry(section, _("全员培训规划"), "training:plans", "training.plan", "bi-calendar-range", 13, territorial=True),

@@ -75,17 +75,93 @@ def _code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-class TrainingSession(models.Model):
-    """One training class: organised by a jurisdiction's office, or by an enterprise for its staff
-    (which its sector's regulator also sees)."""
+class Trainer(models.Model):
+    """A trainer of the registry (师资库): a jurisdiction's, or an enterprise's own."""
 
     SCOPE = ScopeSpec(territory="jurisdiction", sector="enterprise__sector", enterprise="enterprise")
 
+    name = models.CharField(_("姓名"), max_length=50)
+    organisation = models.CharField(_("工作单位"), max_length=200, blank=True)
+    title = models.CharField(_("职称/资格"), max_length=200, blank=True)
+    subjects = models.CharField(_("擅长领域"), max_length=300, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    jurisdiction = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("所属辖区"), on_delete=models.PROTECT,
+                                     related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("所属企业"), null=True, blank=True,
+                                   on_delete=models.CASCADE, related_name="+")
+    is_active = models.BooleanField(_("在库"), default=True)
+    created_by = _by()
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("授课教师")
+        verbose_name_plural = _("授课教师")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.organisation}）" if self.organisation else self.name
+
+
+class Course(models.Model):
+    """A course of the catalogue (课程目录): subject, hours, target role and sector, trainer.
+    Sessions are opened from a course and take its title, hours, audience and trainer."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction", sector="enterprise__sector", enterprise="enterprise")
+
+    code = models.CharField(_("课程编号"), max_length=30, blank=True)
+    title = models.CharField(_("课程名称"), max_length=200)
+    subject = models.CharField(_("培训内容"), max_length=300)
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
+    role = models.CharField(_("适用岗位"), max_length=20, choices=TraineeRole.choices, blank=True,
+                            help_text=_("留空为不限岗位"))
+    group = models.CharField(_("培训对象"), max_length=20, choices=Group.choices, default=Group.ENTERPRISE_KEY)
+    high_risk = models.BooleanField(_("高危行业"), default=False,
+                                    help_text=_("煤矿、非煤矿山、危险化学品、烟花爆竹、金属冶炼"))
+    sector = models.ForeignKey("orgs.Sector", verbose_name=_("适用行业"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    refresher = models.BooleanField(_("再培训"), default=False)
+    trainer = models.ForeignKey(Trainer, verbose_name=_("授课教师"), null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="courses")
+    jurisdiction = models.ForeignKey("orgs.Jurisdiction", verbose_name=_("所属辖区"), on_delete=models.PROTECT,
+                                     related_name="+")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("所属企业"), null=True, blank=True,
+                                   on_delete=models.CASCADE, related_name="+")
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_by = _by()
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("培训课程")
+        verbose_name_plural = _("培训课程")
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.hours} 学时）"
+
+
+class TrainingSession(models.Model):
+    """One training class: organised by a jurisdiction's office (optionally for a department,
+    whose people then see it), or by an enterprise for its staff (which its sector's regulator
+    also sees). Opened from a catalogue course, whose title, hours and trainer it copies."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction", sector="enterprise__sector", department="department",
+                      enterprise="enterprise")
+
+    course = models.ForeignKey(Course, verbose_name=_("课程目录"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="sessions")
     title = models.CharField(_("培训课程"), max_length=200)
     group = models.CharField(_("培训对象"), max_length=20, choices=Group.choices, default=Group.ENTERPRISE_KEY)
     refresher = models.BooleanField(_("再培训"), default=False)
     hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
     trainer = models.CharField(_("授课教师"), max_length=100, blank=True)
+    teacher = models.ForeignKey(Trainer, verbose_name=_("师资库教师"), null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="sessions")
     place = models.CharField(_("培训地点"), max_length=200)
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
@@ -93,6 +169,9 @@ class TrainingSession(models.Model):
                                      related_name="+")
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("组织企业"), null=True, blank=True,
                                    on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("orgs.Department", verbose_name=_("主办部门"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   help_text=_("政府组织的行业培训填写，该部门人员可查看"))
     has_exam = models.BooleanField(_("考试"), default=False)
     pass_score = models.PositiveIntegerField(_("合格分数"), default=60)
     sign_code = models.CharField(_("签到码"), max_length=6, default=_code, unique=True)

@@ -10,12 +10,15 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from anjian.rules import training as rules
+from anjian.training import catalogue
 from anjian.training.models import (
     Attendance,
+    Course,
     Group,
     PersonCertificate,
     PublicityActivity,
     Trainee,
+    Trainer,
     TrainingPlan,
     TrainingSession,
 )
@@ -27,8 +30,18 @@ def _scoped(model: Any, user: Any, action: str = "training.view") -> Any:
 
 
 def sessions(*, user: Any) -> Any:
-    return _scoped(TrainingSession, user).select_related("jurisdiction", "enterprise").annotate(
+    return _scoped(TrainingSession, user).select_related("jurisdiction", "enterprise", "course", "department").annotate(
         enrolled=Count("attendances"), present=Count("attendances", filter=Q(attendances__signed_at__isnull=False)))
+
+
+def courses(*, user: Any) -> Any:
+    """The catalogue the user reads: their scope and the government courses above them."""
+    return catalogue.visible(Course, user).select_related("jurisdiction", "enterprise", "sector", "trainer")
+
+
+def trainers(*, user: Any) -> Any:
+    return catalogue.visible(Trainer, user).select_related("jurisdiction", "enterprise").annotate(
+        n_courses=Count("courses", distinct=True), n_sessions=Count("sessions", distinct=True))
 
 
 def trainees(*, user: Any) -> Any:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import segno
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,14 +19,22 @@ from openpyxl import Workbook
 
 from anjian.audit.selectors import timeline_for
 from anjian.core.errors import DomainError
+from anjian.core.net import client_ip
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, has_action, has_action_over_territory
 from anjian.core.views import post_form_action, require_action
 from anjian.documents.exports import bytes_response
+from anjian.documents.models import Attachment
 from anjian.training import forms as f
 from anjian.training import selectors as sel
 from anjian.training import services
-from anjian.training.models import Attendance, Group, PersonCertificate, TrainingSession
+from anjian.training.models import (
+    Attendance,
+    Group,
+    PersonCertificate,
+    PublicityActivity,
+    TrainingSession,
+)
 
 GROUP_WORDS = {"干部": Group.OFFICIAL, "企业重点人群": Group.ENTERPRISE_KEY, "从业人员": Group.WORKER,
                "学生": Group.STUDENT, "居民": Group.RESIDENT,
@@ -81,9 +91,16 @@ def sessions_view(request: HttpRequest) -> HttpResponse:
 
 @require_action("training.manage")
 def session_new_view(request: HttpRequest) -> HttpResponse:
-    form = f.SessionForm(request.POST or None, user=request.user)
+    initial = {"course": request.GET["course"]} if request.GET.get("course", "").isdigit() else None
+    form = f.SessionForm(request.POST or None, user=request.user, initial=initial)
     crumbs = [(_("培训班次"), reverse("training:sessions"))]
-    done = _try(request, form, lambda d: redirect("training:session", pk=services.session_create(actor=request.user, **d).pk))
+    def do(d: dict[str, Any]) -> Any:
+        d["group"] = d["group"] or None
+        if d["course"] is not None and not d["refresher"]:
+            d["refresher"] = None  # the course says
+        return redirect("training:session", pk=services.session_create(actor=request.user, **d).pk)
+
+    done = _try(request, form, do)
     return done or _form(request, form, _("新建培训班次"), crumbs)
 
 
@@ -99,12 +116,14 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
     s = _session(request, pk)
     manage = has_action(request.user, "training.manage") and can(request.user, "training.manage", s)
     facts = [(_("培训课程"), s.title), (_("培训对象"), s.get_group_display()), (_("学时"), s.hours),
+             (_("课程目录"), s.course.title if s.course_id else "—"), (_("主办部门"), s.department.name if s.department_id else "—"),
              (_("授课教师"), s.trainer), (_("培训地点"), s.place), (_("开始时间"), _dt(s.starts_at)),
              (_("结束时间"), _dt(s.ends_at)), (_("组织单位"), s.enterprise.name if s.enterprise_id else s.jurisdiction.name),
              (_("考试"), _("是（%(n)s 分合格）") % {"n": s.pass_score} if s.has_exam else _("否")),
              (_("结班时间"), _dt(s.closed_at))]
+    sign_url = request.build_absolute_uri(reverse("training:sign_code", args=[s.sign_code])) if manage else ""
     if manage:
-        facts.insert(0, (_("签到码"), f"{s.sign_code} · {request.build_absolute_uri(reverse('training:sign_code', args=[s.sign_code]))}"))
+        facts.insert(0, (_("签到码"), f"{s.sign_code} · {sign_url}"))
     actions = []
     if manage and not s.closed_at:
         actions.append({"title": _("报名"), "url": reverse("training:enrol", args=[pk]), "form": f.EnrolForm(user=request.user),
@@ -127,7 +146,25 @@ def session_view(request: HttpRequest, pk: int) -> HttpResponse:
         "title": s.title, "crumbs": [(_("培训班次"), reverse("training:sessions"))], "facts": facts, "actions": actions,
         "tables": [{"title": _("签到名单"), "testid": "roster", "rows": rows,
                     "headers": [_("序号"), _("姓名"), _("岗位"), _("所在企业"), _("签到时间"), _("获得学时"), _("考试成绩"), _("结果")]}],
-        "events": timeline_for(s) if manage else None})
+        "events": timeline_for(s) if manage else None,
+        "qr": {"svg": sign_qr_svg(sign_url), "code": s.sign_code, "url": sign_url,
+               "full": reverse("training:sign_screen", args=[pk])} if manage and not s.closed_at else None})
+
+
+def sign_qr_svg(url: str, scale: int = 6) -> str:
+    """The QR code of the sign-in link as inline SVG (segno: pure Python, no image library)."""
+    return str(segno.make(url, error="m").svg_inline(scale=scale, border=2, dark="#000", light="#fff", omitsize=True))
+
+
+@require_action("training.manage")
+def sign_screen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The screen the trainer shows: a large QR code and the 6-digit code; scanning it opens the
+    phone sign-in page with the code filled in."""
+    s = _session(request, pk)
+    if not can(request.user, "training.manage", s):
+        raise Http404
+    url = request.build_absolute_uri(reverse("training:sign_code", args=[s.sign_code]))
+    return render(request, "training/sign_screen.html", {"s": s, "url": url, "svg": sign_qr_svg(url, scale=12)})
 
 
 @require_POST
@@ -165,18 +202,108 @@ def close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def sign_view(request: HttpRequest, code: str = "") -> HttpResponse:
-    """The phone sign-in page (no login): the session's code (typed, or in the link the organiser
-    shows) and the trainee's phone number."""
-    form = f.SignInForm(request.POST or None, initial={"code": code}, size="lg")
+    """The phone sign-in page (no login): the session's code (typed, or in the link of the QR
+    code the trainer shows) and the trainee's phone number. Throttled per address and per
+    session (``services.sign_in``): too many tries answer 429."""
+    form = f.SignInForm(request.POST or None, initial={"code": code[:6]}, size="lg")
     done = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            a = services.sign_in(code=form.cleaned_data["code"], phone=form.cleaned_data["phone"])
+            a = services.sign_in(code=form.cleaned_data["code"], phone=form.cleaned_data["phone"], ip=client_ip(request))
+        except services.SignInThrottled as exc:
+            form.add_error(None, exc.message)
+            status = 429
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             done = {"name": a.trainee.name, "title": a.session.title, "at": _dt(a.signed_at)}
-    return render(request, "training/sign.html", {"form": form, "done": done})
+    return render(request, "training/sign.html", {"form": form, "done": done}, status=status)
+
+
+# --------------------------------------------------------------------------- catalogue and trainers
+
+
+@require_action("training.view")
+def courses_view(request: HttpRequest) -> HttpResponse:
+    page = keyset_page(sel.courses(user=request.user), request.GET, sort="title", size=30)
+    rows = []
+    for c in page.rows:
+        short = services.course_shortfall(c)
+        rows.append({"url": reverse("training:course", args=[c.pk]),
+                     "cells": [c.title, c.subject, c.hours, c.get_role_display() if c.role else _("不限岗位"),
+                               c.sector.name if c.sector_id else (_("高危行业") if c.high_risk else _("不限行业")),
+                               c.trainer.name if c.trainer_id else "—",
+                               c.enterprise.name if c.enterprise_id else c.jurisdiction.name,
+                               {"tag": "warning", "text": _("低于最低学时 %(n)s") % {"n": short}} if short else "—"]})
+    buttons = []
+    if has_action(request.user, "training.manage"):
+        buttons = [{"label": _("新增课程"), "url": reverse("training:course_new"), "testid": "btn-new"},
+                   {"label": _("师资库"), "url": reverse("training:trainers"), "icon": "bi-person-badge",
+                    "testid": "btn-trainers"}]
+    return render(request, "training/page.html", {
+        "title": _("课程目录"), "buttons": buttons,
+        "tables": [{"testid": "courses", "page": page, "rows": rows,
+                    "headers": [_("课程名称"), _("培训内容"), _("学时"), _("适用岗位"), _("适用行业"), _("授课教师"),
+                                _("所属单位"), _("对照最低学时")]}]})
+
+
+@require_action("training.manage")
+def course_new_view(request: HttpRequest) -> HttpResponse:
+    form = f.CourseForm(request.POST or None, user=request.user)
+    crumbs = [(_("课程目录"), reverse("training:courses"))]
+    return _try(request, form, lambda d: redirect("training:course", pk=services.course_save(
+        actor=request.user, **d).pk)) or _form(request, form, _("新增课程"), crumbs)
+
+
+@require_action("training.view")
+def course_view(request: HttpRequest, pk: int) -> HttpResponse:
+    c = sel.courses(user=request.user).filter(pk=pk).first()
+    if c is None:
+        raise Http404
+    short = services.course_shortfall(c)
+    facts = [(_("课程名称"), c.title), (_("课程编号"), c.code), (_("培训内容"), c.subject), (_("学时"), c.hours),
+             (_("适用岗位"), c.get_role_display() if c.role else _("不限岗位")), (_("培训对象"), c.get_group_display()),
+             (_("适用行业"), c.sector.name if c.sector_id else (_("高危行业") if c.high_risk else _("不限行业"))),
+             (_("再培训"), _("是") if c.refresher else _("否")), (_("授课教师"), str(c.trainer) if c.trainer_id else "—"),
+             (_("对照最低学时"), _("低于最低学时 %(n)s") % {"n": short} if short else _("符合或不适用"))]
+    sessions = [{"url": reverse("training:session", args=[s.pk]), "cells": [s.title, _dt(s.starts_at), s.place, s.hours]}
+                for s in sel.sessions(user=request.user).filter(course=c)[:50]]
+    buttons = []
+    if has_action(request.user, "training.manage"):
+        buttons.append({"label": _("按此课程开班"), "url": reverse("training:session_new") + f"?course={c.pk}",
+                        "testid": "btn-open-session"})
+    return render(request, "training/page.html", {
+        "title": c.title, "crumbs": [(_("课程目录"), reverse("training:courses"))], "facts": facts, "buttons": buttons,
+        "tables": [{"title": _("开班记录"), "testid": "course-sessions", "rows": sessions,
+                    "headers": [_("培训课程"), _("开始时间"), _("培训地点"), _("学时")]}]})
+
+
+@require_action("training.view")
+def trainers_view(request: HttpRequest) -> HttpResponse:
+    page = keyset_page(sel.trainers(user=request.user), request.GET, sort="name", size=30)
+    rows = [{"cells": [t.name, t.organisation or "—", t.title or "—", t.subjects or "—",
+                       t.enterprise.name if t.enterprise_id else t.jurisdiction.name, t.n_courses, t.n_sessions]}
+            for t in page.rows]
+    buttons = [{"label": _("登记教师"), "url": reverse("training:trainer_new"), "testid": "btn-new"}] \
+        if has_action(request.user, "training.manage") else []
+    return render(request, "training/page.html", {
+        "title": _("师资库"), "buttons": buttons, "crumbs": [(_("课程目录"), reverse("training:courses"))],
+        "tables": [{"testid": "trainers", "page": page, "rows": rows,
+                    "headers": [_("姓名"), _("工作单位"), _("职称/资格"), _("擅长领域"), _("所属单位"), _("课程数"), _("授课班次")]}]})
+
+
+@require_action("training.manage")
+def trainer_new_view(request: HttpRequest) -> HttpResponse:
+    form = f.TrainerForm(request.POST or None, user=request.user)
+    crumbs = [(_("师资库"), reverse("training:trainers"))]
+
+    def do(d: dict[str, Any]) -> Any:
+        services.trainer_save(actor=request.user, **d)
+        messages.success(request, _("已登记"))
+        return redirect("training:trainers")
+
+    return _try(request, form, do) or _form(request, form, _("登记教师"), crumbs)
 
 
 # --------------------------------------------------------------------------- people and hours
@@ -390,7 +517,8 @@ def plan_new_view(request: HttpRequest) -> HttpResponse:
 def activities_view(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     page = keyset_page(sel.activities(user=request.user).filter(starts_on__year=year), request.GET, sort="-starts_on", size=30)
-    rows = [{"cells": [a.title, a.get_kind_display(), a.organiser, a.place, a.starts_on.strftime("%Y-%m-%d"),
+    rows = [{"url": reverse("training:activity", args=[a.pk]),
+             "cells": [a.title, a.get_kind_display(), a.organiser, a.place, a.starts_on.strftime("%Y-%m-%d"),
                        a.ends_on.strftime("%Y-%m-%d"), a.reach, a.materials]} for a in page.rows]
     stats = [{"cells": [s["kind"], s["n"], s["reach"], s["materials"]]} for s in sel.activity_stats(user=request.user, year=year)]
     buttons = [{"label": _("登记宣传活动"), "url": reverse("training:activity_new"), "testid": "btn-new"}] \
@@ -408,15 +536,52 @@ def activities_view(request: HttpRequest) -> HttpResponse:
 
 @require_action("training.publicity")
 def activity_new_view(request: HttpRequest) -> HttpResponse:
-    form = f.ActivityForm(request.POST or None, user=request.user)
+    form = f.ActivityForm(request.POST or None, request.FILES or None, user=request.user)
     crumbs = [(_("宣传活动"), reverse("training:activities"))]
 
     def do(d: dict[str, Any]) -> Any:
-        services.activity_save(actor=request.user, **d)
+        a = services.activity_save(actor=request.user, **d)
         messages.success(request, _("已登记"))
-        return redirect("training:activities")
+        return redirect("training:activity", pk=a.pk)
 
     return _try(request, form, do) or _form(request, form, _("登记宣传活动"), crumbs)
+
+
+def _activity(request: HttpRequest, pk: int) -> PublicityActivity:
+    a = sel.activities(user=request.user).filter(pk=pk).first()
+    if a is None:
+        raise Http404
+    return a
+
+
+@require_action("training.view")
+def activity_view(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _activity(request, pk)
+    ct = ContentType.objects.get_for_model(PublicityActivity)
+    files = list(Attachment.objects.filter(content_type=ct, object_id=str(a.pk)).order_by("id"))
+    facts = [(_("活动名称"), a.title), (_("活动类型"), a.get_kind_display()), (_("主办单位"), a.organiser),
+             (_("辖区"), a.jurisdiction.name), (_("地点"), a.place), (_("开始日期"), a.starts_on.strftime("%Y-%m-%d")),
+             (_("结束日期"), a.ends_on.strftime("%Y-%m-%d")), (_("受众人次"), a.reach), (_("发放资料（份）"), a.materials),
+             (_("对外公布"), _("是") if a.is_public else _("否")), (_("活动内容"), a.description)]
+    actions = []
+    if has_action(request.user, "training.publicity") and can(request.user, "training.publicity", a):
+        actions.append({"title": _("上传活动照片与资料"), "url": reverse("training:activity_files", args=[pk]),
+                        "form": f.ActivityFilesForm(user=request.user), "button": _("上传"), "testid": "files-form",
+                        "open": not files})
+    return render(request, "training/page.html", {
+        "title": a.title, "crumbs": [(_("宣传活动"), reverse("training:activities"))], "facts": facts, "actions": actions,
+        "gallery": [{"url": reverse("documents:attachment", args=[x.pk]), "name": x.original_name, "image": x.is_image}
+                    for x in files],
+        "events": timeline_for(a)})
+
+
+@require_POST
+@require_action("training.publicity")
+def activity_files_view(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _activity(request, pk)
+    post_form_action(request, f.ActivityFilesForm(request.POST, request.FILES, user=request.user),
+                     lambda d: services.activity_attach(actor=request.user, activity=a, files=d["files"]), _("已上传"))
+    return redirect("training:activity", pk=pk)
 
 
 def public_activities_view(request: HttpRequest) -> HttpResponse:

@@ -196,3 +196,54 @@ def test_a_fatality_yes_no_column_counts_deaths_per_event(world, django_capture_
     assert (job.status, job.error) == (JobStatus.SUCCEEDED, "")
     acc = Accident.objects.get()
     assert (acc.deaths, acc.type_code, acc.is_imported) == (2, "03", True)
+
+
+def test_the_upload_page_shows_the_proposed_type_and_deaths_per_event_for_confirmation(
+        world, login, django_capture_on_commit_callbacks):
+    """The accident upload page goes through the mapping and the dry run: before anything is
+    stored the page lists, per event, the type proposed from the narrative (with its keyword)
+    and the deaths counted over its victim rows; the person changes one row's type, and that is
+    what is stored. Imported accidents are marked and open no to-do."""
+    from tests.documents.helpers import batch_of
+
+    client = login("city_admin")
+    with time_machine.travel(at(2026, 8, 20, 10), tick=False):
+        response = client.post("/accidents/import/", {"file": SimpleUploadedFile("fatalities.csv", _csv()),
+                                                      "jurisdiction": world.district_a.pk, "date_order": "mdy"})
+        assert response.status_code == 302
+        location = response["Location"]
+        batch = batch_of(location)
+        assert Accident.objects.count() == 0 and batch.rows.count() == 0
+        form = {f"col-{i}": key for i, key in batch.mapping.items()}
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(location, {**form, "do": "check"})
+        batch.refresh_from_db()
+        assert batch.summary["failed_rows"] == 0 and Accident.objects.count() == 0
+        page = client.get(location).content.decode()
+        assert page.count('data-testid="confirm-row"') == 6  # three events and the victim rows merged into them
+        assert "09 高处坠落（按经过推定，关键词“fell”，请核对）" in page
+        assert "19 中毒和窒息（按经过推定" in page and "05 触电（按经过推定" in page
+        events = {r.row_no: {c["column"]: c["new"] for c in r.changes} for r in batch.rows.all()}
+        assert (events[2]["死亡人数"], events[4]["死亡人数"], events[4]["重伤人数"], events[7]["死亡人数"]) == ("2", "2", "1", "1")
+        assert events[3]["伤亡人员"].startswith("并入第 2 行的事故")
+        assert 'name="ov-7"' in page
+        # the person changes the electrocution's type (row 7) and checks again
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(location, {"do": "overrides", "ov-7": "01"})
+        batch.refresh_from_db()
+        assert batch.status == "checked" and batch.options["overrides"] == {"7": "01"}
+        assert "01 物体打击（已选择）" in client.get(location).content.decode()
+        # a value outside the list is refused, nothing changes
+        client.post(location, {"do": "overrides", "ov-7": "ZZ"})
+        batch.refresh_from_db()
+        assert batch.options["overrides"] == {"7": "01"}
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(location, {"do": "store"})
+    batch.refresh_from_db()
+    assert batch.status == "stored"
+    roof, tank, power = Accident.objects.order_by("occurred_at")
+    assert (roof.type_code, tank.type_code, power.type_code) == ("09", "19", "01")
+    assert (roof.deaths, tank.deaths, tank.serious_injuries, power.deaths) == (2, 2, 1, 1)
+    assert all(a.is_imported for a in (roof, tank, power))
+    assert not DueItem.objects.filter(content_type=ContentType.objects.get_for_model(Accident)).exists()
+    assert world.user("city_admin") and client.get("/accidents/", {"origin": "imported"}).status_code == 200

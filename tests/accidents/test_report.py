@@ -136,7 +136,7 @@ def test_supplement_inside_window_updates_figures_and_flags_a_raised_grade(world
     assert timeline_for(acc)[1].summary == "续报：死亡 1 → 3"
     versions = list(acc.history.order_by("history_id"))
     assert [v.deaths for v in versions] == [1, 3]
-    assert versions[-1].history_change_reason == "续报（2026-03-12）"
+    assert versions[-1].history_change_reason == "续报：2026-03-12"
 
 
 def test_supplement_after_window_is_kept_as_a_note_only(world):

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from anjian.accidents.models import Accident
 from anjian.checklists.models import ChecklistTemplate
+from anjian.emergency.models import DutyShift
 from anjian.enterprises.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,9 @@ def _json(client, method, url, data):
     "/api/v1/enterprises/99999999999999999999999",
     "/api/v1/enterprises/?after_id=99999999999999999999999",
     "/api/v1/enterprises/?q=a%00b",
+    "/api/v1/emergency/duty?start=0669-12-08T14%3A34%3A23Z",
+    "/api/v1/emergency/laws?on=9999-12-31",
+    "/api/v1/grids/coverage?start=0001-01-01&end=2026-01-01",
 ])
 def test_out_of_range_query_is_422_with_the_field(login, url):
     response = login("city_admin").get(url)
@@ -67,6 +71,26 @@ def test_values_beyond_the_columns_are_422(login, world, payload):
     response = _json(login("city_admin"), "patch", f"/api/v1/enterprises/{world.ent_a.pk}", body)
     assert response.status_code == 422, response.content
     assert Enterprise.objects.filter(pk=world.ent_a.pk).values().get() == before
+
+
+def test_a_shift_at_the_end_of_time_is_refused_and_the_roster_still_reads(login, world):
+    """A shift ending 9999-12-31 (UTC) cannot be shown in Beijing time: it is refused at the door,
+    so the roster, who is on duty now and the resource map keep answering."""
+    client = login("city_admin")
+    response = _json(client, "post", "/api/v1/emergency/duty", {
+        "starts_at": "9999-12-30T00:00:00Z", "ends_at": "9999-12-31T23:59:59Z",
+        "leader": "张三", "officer": "李四", "officer_phone": "13800000000"})
+    assert response.status_code == 422, response.content
+    assert "2199-12-31" in json.dumps(response.json(), ensure_ascii=False)
+    assert not DutyShift.objects.exists()
+    for url in ("/api/v1/emergency/duty", "/api/v1/emergency/duty/now", "/api/v1/emergency/resources/map"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_optional_date_given_as_null_is_not_a_server_error(login, world):
+    response = _json(login("city_admin"), "post", "/api/v1/enforcement/cases/999999/hearing/notice",
+                     {"notice_on": None, "host": "主持人", "hearing_at": "2026-03-11T04:31:19Z", "place": "会议室"})
+    assert response.status_code == 404, response.content  # validated, then the case is not found
 
 
 def test_deeply_nested_body_is_refused(login, world):

@@ -208,3 +208,30 @@ def test_supervision_visit_findings_become_tasks(world, login):
         assert v.case.tasks.get().jurisdiction == world.district_a
         assert due_item_list(user=world.user("district_a")).filter(kind="committee.task").count() == 1
         assert DueItem.objects.get(kind="committee.visit").state == DueState.DONE
+
+
+def test_supervision_visit_finding_at_an_enterprise_becomes_a_hazard(world, login):
+    """A finding at an enterprise, entered with the visit record on the phone, is registered as a
+    hazard (督导检查, found by the leader) routed to the enterprise's regulator and linked from the
+    visit; an enterprise outside the office's scope is refused with nothing stored."""
+    from anjian.committee.models import Visit, VisitStatus
+    from anjian.hazards.models import Hazard, HazardSource
+
+    district = world.user("district_a")
+    with time_machine.travel(at(2026, 3, 2), tick=False):
+        v = cs.visit_plan(actor=district, jurisdiction=world.district_a, focus="sector", title="危化企业复工督导",
+                          target="甲区危险化学品企业", leader="区长", planned_on=dt.date(2026, 3, 3))
+        client = login("district_a")
+        refused = client.post(f"/committee/visits/{v.pk}/", {
+            "findings": "储罐区防火堤破损", "hazard_enterprise": str(world.ent_b.pk), "hazard_description": "防火堤破损"})
+        assert refused.status_code == 200 and "hazard_enterprise" in refused.context["form"].errors
+        assert Visit.objects.get(pk=v.pk).status == VisitStatus.PLANNED and not Hazard.objects.exists()
+        r = client.post(f"/committee/visits/{v.pk}/", {
+            "findings": "储罐区防火堤破损", "hazard_enterprise": str(world.ent_a.pk), "hazard_category": "防火防爆",
+            "hazard_description": "二号储罐防火堤有裂缝", "hazard_level": "general"})
+        assert r.status_code == 302, r.content.decode()[:500]
+        h = Hazard.objects.get()
+        page = client.get(f"/committee/visits/{v.pk}/").content.decode()
+    assert (h.enterprise, h.source, h.finder_name, h.category) == (world.ent_a, HazardSource.SUPERVISION, "区长", "防火防爆")
+    assert h.department == world.ema  # routed like any hazard
+    assert h.code in page and "登记的隐患" in page

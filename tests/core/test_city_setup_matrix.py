@@ -1,6 +1,6 @@
 """The authorization matrix of every route issue 14 added: the first-run page, user
 administration and import, who-can-see pages, boundary imports, departments, routes and duties,
-and the settings pages and their API — each persona's status, and every denied POST changes
+the settings pages and their API, the 行政区划调整 (split, merge) pages and API — each persona's status, and every denied POST changes
 nothing (``anjian.testing.matrix``). A district administrator (``dadmin_a``, 区系统管理员 of 甲区)
 joins the standing personas."""
 
@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from shapely.geometry import box
 
 from anjian.accounts.models import Membership, Role, User
 from anjian.accounts.services import membership_grant, user_create
@@ -44,7 +45,10 @@ def setting(world):
     batch = orgs.boundary_import_preview(
         actor=world.user("city_admin"), data=_square_geojson(), filename="community.geojson",
         level=JurisdictionLevel.COMMUNITY, parent=world.street_a, crs="wgs84", code_column="code", name_column="name")
-    return {"clerk": clerk, "grant": grant, "dept_a": dept_a, "batch": batch, "roles": roles, "admin": admin}
+    north = orgs.jurisdiction_create(actor=None, code="990101002", name="甲二街道", level=JurisdictionLevel.STREET,
+                                     parent=world.district_a, geometry=box(114.0, 22.2, 114.2, 22.4))
+    return {"clerk": clerk, "grant": grant, "dept_a": dept_a, "batch": batch, "roles": roles, "admin": admin,
+            "north": north}
 
 
 def _table(world: Any, s: dict[str, Any], persona: str) -> list[tuple[str, str, dict[str, Any], dict[str, int], str | None]]:
@@ -71,6 +75,7 @@ def _table(world: Any, s: dict[str, Any], persona: str) -> list[tuple[str, str, 
         ("POST", f"/accounts/users/{clerk}/grant/", {"role": s["roles"]["grid_inspector"].pk,
                                                      "jurisdiction": world.grid_a.pk}, ok(managers, 302), None),
         ("POST", f"/accounts/users/{clerk}/reset/", {}, ok(managers, 302), None),
+        ("POST", f"/accounts/users/{clerk}/link/", {}, ok(managers, 302), None),
         ("POST", f"/accounts/users/{clerk}/active/", {"active": "1"}, ok(managers, 302), None),
         ("POST", f"/accounts/users/{clerk}/revoke/{s['grant'].pk}/", {}, ok(managers, 302), None),
         ("GET", "/accounts/users/import/", {}, managers, None),
@@ -124,7 +129,36 @@ def _table(world: Any, s: dict[str, Any], persona: str) -> list[tuple[str, str, 
         ("PUT", "/api/v1/grids/staff/set", json.dumps({"grid_code": world.grid_a.code, "username": "grid_inspector"}),
          {"city_admin": 200, "district_a": 200, "dadmin_a": 200}, JSON),  # district B: 404, nothing changed
         ("POST", "/api/v1/grids/plans/year", json.dumps({"year": 2027}), ok(offices, 202), JSON),
+        # 行政区划调整: split, merge (each persona cuts its own small square out of 甲一街道)
+        ("GET", "/grids/adjustments/", {}, managers, None),
+        ("GET", f"/grids/adjustments/{world.street_a.pk}/split/", {}, managers, None),
+        ("GET", f"/grids/adjustments/{world.street_a.pk}/geojson/", {}, managers, None),
+        ("POST", f"/grids/adjustments/{world.street_a.pk}/split/", {**_split(persona), "preview": "1"}, managers, None),
+        ("POST", "/api/v1/grids/adjustments/split/preview", json.dumps(_split_api(persona)), managers, JSON),  # before the commit below cuts the square out
+        ("POST", f"/grids/adjustments/{world.street_a.pk}/split/", {**_split(persona), "commit": "1"},
+         ok(managers, 302), None),
+        ("GET", f"/grids/adjustments/{world.street_a.pk}/merge/", {}, managers, None),
+        ("POST", f"/grids/adjustments/{world.street_a.pk}/merge/", {"other": s["north"].pk, "reason": "x", "preview": "1"},
+         managers, None),
+        ("POST", "/api/v1/grids/adjustments/merge/preview",
+         json.dumps({"unit_code": world.street_a.code, "other_code": s["north"].code}), managers, JSON),
     ]
+
+
+def _square(persona: str) -> dict[str, Any]:
+    x = 114.105 + 0.01 * ALL.index(persona)
+    ring = [[x, 22.11], [x + 0.01, 22.11], [x + 0.01, 22.12], [x, 22.12], [x, 22.11]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _split(persona: str) -> dict[str, Any]:
+    return {"name": f"甲新街道{ALL.index(persona)}", "code": f"990101{100 + ALL.index(persona)}",
+            "reason": "批复", "geometry": json.dumps(_square(persona))}
+
+
+def _split_api(persona: str) -> dict[str, Any]:
+    d = _split(persona)
+    return {"unit_code": "990101001", "name": d["name"], "code": d["code"], "geometry": _square(persona)}
 
 
 def test_issue14_routes_matrix(world, setting, login, django_capture_on_commit_callbacks):

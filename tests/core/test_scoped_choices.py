@@ -15,6 +15,7 @@ import datetime as dt
 import importlib
 import inspect
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -72,7 +73,7 @@ def rows(world):
     from anjian.monitoring.services import SubstanceRow
     from anjian.orgs.models import DepartmentKind
     from anjian.orgs.services import department_create
-    from anjian.training.services import trainee_save
+    from anjian.training.services import course_save, trainee_save, trainer_save
     from tests.emergency.helpers import scope_rows
 
     for j, code in ((world.district_a, "a"), (world.district_b, "b")):
@@ -90,7 +91,30 @@ def rows(world):
         provider_save(actor=None, jurisdiction=j, name=f"{j.name}托管机构", qualification="安全评价", staff_count=5,
                       capacity=20)
         trainee_save(actor=None, name=f"{j.name}学员", role="worker", group="worker", enterprise=ent)
+        trainer = trainer_save(actor=None, name=f"{j.name}教师", jurisdiction=j)
+        course_save(actor=None, title=f"{j.name}安全培训", subject="安全生产法律法规", hours=Decimal(8), jurisdiction=j,
+                    trainer=trainer)
+    for dept, j, code in ((world.ema, world.district_a, "a"), (world.housing, world.district_b, "b")):  # 双随机, 专项整治
+        for n in (1, 2):
+            es.inspector_add(actor=None, department=dept, name=f"{dept.name}执法员{n}", cert_no=f"draw-{code}{n}")
+        matter = es.matter_add(actor=None, department=dept, name=f"{j.name}双随机事项", basis="安全生产法第六十二条")
+        es.draw_run(actor=None, department=dept, jurisdiction=j, matter=matter, ratio_percent=100, seed=code)
+        today = dt.date.today()
+        es.inspection_start(actor=None, department=dept, enterprise=world.ent_a if code == "a" else world.ent_b,
+                            inspectors=list(dept.inspectors.all()[:2]))
+        es.case_file(actor=None, department=dept, enterprise=world.ent_a if code == "a" else world.ent_b,
+                     cause="未对安全设备进行经常性维护", facts="报警器未投用", legal_basis="《安全生产法》第三十六条")
+        es.campaign_create(actor=None, title=f"{j.name}专项整治", field="fire", jurisdiction=j, lead=dept,
+                           starts_on=today, ends_on=today + dt.timedelta(days=90))
     scope_rows(world)  # section 八: plans, teams, warehouses, accidents and alarms in both districts
+    from anjian.vehicles.services import geofence_create, vehicle_create
+
+    for j, ent, code in ((world.district_a, world.ent_a, "A"), (world.district_b, world.ent_b, "B")):  # 两客一危
+        route = geofence_create(actor=None, jurisdiction=j, data={
+            "name": f"{j.name}核定线路", "kind": "route",
+            "geometry": {"type": "LineString", "coordinates": [[114.01 if code == "A" else 114.21, 22.01], [114.19 if code == "A" else 114.39, 22.01]]}})
+        vehicle_create(actor=None, carrier=ent, data={"plate": f"粤{code}SCOPE1", "kind": "coach", "device_id": f"SCOPE-{code}",
+                                                       "route": route})
     return world
 
 
@@ -138,7 +162,7 @@ def test_form_choice_refuses_unknown_and_out_of_scope_rows(rows, cls, name):
 # --- API payloads ----------------------------------------------------------------------------
 
 REFERENCE_LIKE = ("_id", "_code")
-NOT_REFERENCES = {"type_code", "credit_code"}  # a GB 6441 type and the enterprise's own code, not rows
+NOT_REFERENCES = {"type_code", "credit_code", "device_id"}  # a GB 6441 type, the enterprise's own code, a vehicle terminal's id: not rows
 
 
 def _operations() -> list[tuple[str, str, str, type, Any]]:
@@ -185,9 +209,18 @@ def test_every_payload_reference_is_marked():
     assert unmarked == [], "payload fields naming a row without a scoped Ref: " + ", ".join(unmarked)
 
 
+PATTERNED = {"^[ABCD]$": "A"}  # a value for each pattern-constrained string of the payloads
+
+
 def _dummy(prop: dict[str, Any], defs: dict[str, Any]) -> Any:
     if "$ref" in prop:
         return _dummy(defs[prop["$ref"].split("/")[-1]], defs)
+    if prop.get("type") == "array" and prop.get("minItems"):  # a list that may not be empty: one item
+        return [_dummy(prop.get("items", {}), defs)] * prop["minItems"]
+    if prop.get("type") == "object" and "properties" in prop:
+        return {name: _dummy(p, defs) for name, p in prop["properties"].items() if name in prop.get("required", [])}
+    if "pattern" in prop:
+        return PATTERNED[prop["pattern"]]
     if "anyOf" in prop:
         return _dummy(next(p for p in prop["anyOf"] if p.get("type") != "null"), defs)
     if "enum" in prop:
@@ -209,11 +242,20 @@ def _snapshot() -> dict[str, int]:
 def _path_values(world: Any, path: str) -> str:
     from anjian.hazards.models import Hazard
     from anjian.monitoring.models import Sensor
+    from anjian.vehicles.models import Geofence, Vehicle
 
     mine_a = Hazard.objects.filter(enterprise=world.ent_a).first()
+    from anjian.enforcement.models import Case, Inspection
+
+    inspection = Inspection.objects.filter(enterprise=world.ent_a).first()
+    case = Case.objects.filter(enterprise=world.ent_a).first()
     return (path.replace("/hazards/{pk}", f"/hazards/{mine_a.pk}")
+            .replace("/enforcement/inspections/{pk}", f"/enforcement/inspections/{inspection.pk}")
+            .replace("/enforcement/cases/{pk}", f"/enforcement/cases/{case.pk}")
             .replace("{target}", "rejected")
             .replace("{sensor_id}", str(Sensor.objects.get(enterprise=world.ent_a).pk))
+            .replace("{vehicle_id}", str(Vehicle.objects.get(carrier=world.ent_a).pk))
+            .replace("{fence_id}", str(Geofence.objects.get(jurisdiction=world.district_a).pk))
             .replace("/enterprises/{pk}", f"/enterprises/{world.ent_a.pk}"))
 
 
@@ -231,7 +273,7 @@ def test_payload_reference_out_of_scope_is_refused_and_nothing_changes(client, r
             if name in required and name not in refs_of(schema)}
     url = _path_values(rows, path)
     refused = 0
-    for persona in ["district_a", "regulator", "enterprise", "grid_inspector"]:
+    for persona in ["district_a", "regulator", "enterprise", "grid_inspector", "city_admin"]:
         user = rows.user(persona)
         others = {}  # the other required references: a row the persona may choose
         for other, other_ref in refs_of(schema).items():

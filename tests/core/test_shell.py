@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.staticfiles import finders
 
 import anjian
 from anjian.hazards import services as hs
@@ -157,3 +158,14 @@ def test_a_custody_providers_header_names_its_own_unit_not_a_client(world, clien
 def test_the_enterprise_users_header_still_names_its_enterprise(world, login):
     page = login("enterprise").get("/").content.decode()
     assert 'data-testid="office">甲区化工有限公司 · 企业用户<' in page
+
+
+def test_pages_name_the_platform_icon_and_favicon_ico_leads_to_it(client, world):
+    """Chromium asked for /favicon.ico on every first load and logged a 404."""
+    login_page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon"' in login_page and "anjian/favicon.svg" in login_page
+    public_page = client.get("/public/").content.decode()
+    assert "anjian/favicon.svg" in public_page
+    redirect = client.get("/favicon.ico")
+    assert redirect.status_code == 301 and redirect["Location"].endswith("favicon.svg")
+    assert finders.find("anjian/favicon.svg")

@@ -172,7 +172,9 @@ def test_every_role_has_a_working_login(demo_city, client):
     for login in logins:
         client.logout()
         assert client.login(username=login.username, password=DEMO_PASSWORD), login.username
-        assert client.get("/").status_code == 200, login.username
+        home = client.get("/", follow=True)  # a leader's home is the cockpit (a redirect)
+        assert home.status_code == 200, login.username
+        assert home.redirect_chain in ([], [("/cockpit/", 302)]), (login.username, home.redirect_chain)
 
 
 def test_licences_expiring_soon_open_to_do_items(demo_city):
@@ -257,6 +259,9 @@ def test_the_committee_year_is_in_the_demo(demo_city):
     letters = Letter.objects.all()
     assert letters.filter(status=LetterStatus.ACKNOWLEDGED).exists()
     assert any(lt.is_overdue for lt in letters)
+    # an enterprise's post letters (企业→岗位): two holders signed with their scans, two waiting
+    posts = letters.filter(template__level="enterprise_post")
+    assert posts.count() == 4 and posts.filter(status=LetterStatus.ACKNOWLEDGED, ack_method="scan").count() == 2
     results = Result.objects.filter(round__stage="mid", round__scheme__subjects="district").order_by("rank")
     assert results.count() >= 2 and results.first().rank == 1
     assert Meeting.objects.filter(status="minuted").count() == 2
@@ -265,3 +270,16 @@ def test_the_committee_year_is_in_the_demo(demo_city):
     instruction = Case.objects.get(source=CaseSource.INSTRUCTION)
     assert instruction.tasks.count() == 3 and instruction.tasks.filter(escalated=True).count() == 1
     assert Notice.objects.filter(case=instruction).exists() and Interview.objects.exists()
+
+
+def test_funds_and_training_demo_has_their_files_catalogue_and_departments(demo_city):
+    """Vouchers, visit evidence and activity photos as attachments; sessions opened from catalogue
+    courses with trainers; a government session held for a regulator (anjian/demo/funds_training.py)."""
+    from anjian.documents.models import Attachment
+    from anjian.training.models import Course, Trainer, TrainingSession
+
+    roles = set(Attachment.objects.values_list("role", flat=True))
+    assert {"voucher", "evidence", "publicity"} <= roles
+    assert Course.objects.count() >= 4 and Trainer.objects.count() >= 3
+    assert TrainingSession.objects.filter(course__isnull=False, teacher__isnull=False).count() >= 4
+    assert TrainingSession.objects.filter(department__isnull=False).exists()

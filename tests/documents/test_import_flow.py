@@ -174,7 +174,7 @@ def test_bad_command_lines_exit_2(ledger):
     assert _cli("enterprises", ledger.path, "--map", "序号=不存在的字段")[0] == 2
     assert _cli("enterprises", ledger.path, "--as", "nobody")[0] == 2
     assert _cli("enterprises", ledger.path, "--bogus")[0] == 2
-    assert _cli("hazards", ledger.path, "--update")[0] == 2
+    assert _cli("accidents", ledger.path, "--update")[0] == 2  # an accident has no number to update by
 
 
 def test_map_option_changes_the_mapping(ledger):
@@ -253,6 +253,60 @@ def test_update_by_key_previews_changes_then_undo_restores(world, settings, tmp_
         import_undo(actor=world.user("district_a"), batch=created)
 
 
+def test_hazards_update_by_number_from_an_edited_export_then_undo(world, login, settings, tmp_path):
+    """A hazard export edited in Excel imports back as an update of the same hazards (by 编号):
+    the wording changes, the workflow's fields (level) are refused, nothing is doubled; undo
+    restores the earlier wording."""
+    from django.utils import timezone
+
+    from anjian.hazards.models import Hazard
+    from anjian.hazards.services import hazards_import_ledger
+
+    settings.MEDIA_ROOT = tmp_path
+    now = timezone.now()
+    base = {"enterprise": world.ent_a, "category": "电气", "level": "general", "status": "confirmed",
+            "source": "inspection", "found_at": now - dt.timedelta(days=10), "deadline": now + dt.timedelta(days=5),
+            "responsible_person": "张三", "measures": "更换", "finder_name": "李四", "address": "二号车间",
+            "lng": 114.06, "lat": 22.06, "standard_item": ""}
+    ids = hazards_import_ledger(actor=None, rows=[{**base, "description": "配电箱门损坏（回写1）"},
+                                                  {**base, "description": "灭火器过期（回写2）"}])
+    h1, h2 = Hazard.objects.filter(pk__in=ids).order_by("pk")
+    response = login("district_a").get("/hazards/export.xlsx", {"q": "回写"})
+    path = tmp_path / "导出.xlsx"
+    path.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
+
+    code, lines = _cli("hazards", str(path), "--as", "district_a", "--dry-run")  # as exported
+    assert code == 1 and _summary(lines)["failed_rows"] == 2  # each row names a registered hazard
+
+    wb = load_workbook(path)
+    ws = wb.active
+    header = [c.value for c in ws[1]]
+    row_of = {ws.cell(r, header.index("编号") + 1).value: r for r in range(2, ws.max_row + 1)}
+    ws.cell(row_of[h1.code], header.index("整改措施") + 1).value = "更换配电箱门并加锁"
+    ws.cell(row_of[h2.code], header.index("等级") + 1).value = "重大"
+    wb.save(path)
+    code, lines = _cli("hazards", str(path), "--as", "district_a", "--dry-run", "--update")
+    assert code == 1 and _summary(lines)["failed_rows"] == 1
+    refused = ImportBatch.objects.latest("created_at").rows.get(target_id="")
+    assert "隐患等级不能通过导入修改" in json.dumps(refused.problems, ensure_ascii=False)
+
+    ws.cell(row_of[h2.code], header.index("等级") + 1).value = "一般"
+    wb.save(path)
+    code, lines = _cli("hazards", str(path), "--as", "district_a", "--update")
+    result = _summary(lines)
+    assert (code, result["stored"], result["updated"]) == (0, 0, 1)
+    batch = ImportBatch.objects.latest("created_at")
+    assert [(c["column"], c["old"], c["new"]) for c in batch.rows.get(action="update").changes] == [
+        ("整改措施", "更换", "更换配电箱门并加锁")]
+    h1.refresh_from_db()
+    assert h1.measures == "更换配电箱门并加锁" and h1.level == "general"
+    assert Hazard.objects.filter(description__contains="回写").count() == 2  # nothing doubled
+
+    import_undo(actor=world.user("district_a"), batch=batch)
+    h1.refresh_from_db()
+    assert h1.measures == "更换"
+
+
 def test_undo_removes_created_rows(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     path = _ledger_file(tmp_path, "v1.xlsx", [["一厂", uscc(1), 10, "地址", 114.05, 22.05, "否"]])
@@ -326,13 +380,17 @@ def _upload(client, ledger) -> ImportBatch:
     return ImportBatch.objects.latest("created_at")
 
 
-def test_the_size_limit_is_checked_while_the_upload_streams(login, settings, tmp_path):
+@pytest.mark.parametrize(("persona", "url"), [("district_a", "/enterprises/import/"),
+                                              ("city_admin", "/accounts/users/import/")])
+def test_the_size_limit_is_checked_while_the_upload_streams(login, settings, tmp_path, persona, url):
     settings.MEDIA_ROOT = tmp_path
     settings.IMPORT_MAX_BYTES = 1000
-    client = login("district_a")
-    response = client.post("/enterprises/import/", {"file": SimpleUploadedFile("big.csv", b"x" * 5000)})
+    client = login(persona)
+    response = client.post(url, {"file": SimpleUploadedFile("big.xlsx", b"x" * 5000)})
     assert response.status_code == 200
     assert "文件太大" in response.content.decode()
+    # refused by the upload handler while the body streamed in, not after the file was stored
+    assert response.wsgi_request._upload_too_large is True
     assert not ImportBatch.objects.exists()
 
 

@@ -56,8 +56,10 @@ def e2e_world(transactional_db):
 def new_page(chromium_browser, live_server):
     contexts = []
 
-    def _new(width: int = 1366, height: int = 900, locale: str = "zh-CN"):
-        context = chromium_browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    def _new(width: int = 1366, height: int = 900, locale: str = "zh-CN", *, bypass_csp: bool = False):
+        # bypass_csp: only for a test that injects a checker script (axe) into the page
+        context = chromium_browser.new_context(viewport={"width": width, "height": height}, locale=locale,
+                                               bypass_csp=bypass_csp)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15000)
@@ -75,4 +77,5 @@ def log_in(page, live_server, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    # the home, or the page the role's home redirects to (a leader's is the cockpit)
+    page.wait_for_url(lambda url: url in (f"{live_server.url}/", f"{live_server.url}/cockpit/"))

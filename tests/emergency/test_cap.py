@@ -116,12 +116,57 @@ def test_receive_shared_example_and_refuse_repeat(world):
 
 
 def test_import_cap_command(world, tmp_path):
+    """`anjian import cap FILE --as USERNAME` (the import command family; `import-cap` is the
+    older name): an entity bomb is refused with exit 1 and nothing stored; a bad command line is 2."""
+    import io
+    import json
+
     from django.core.management import call_command
+    from django.core.management.base import CommandError
 
     out = tmp_path / "bomb.cap"
     out.write_bytes(BOMB)
+    printed = io.StringIO()
     with pytest.raises(SystemExit) as exc:
-        call_command("import-cap", str(out), "--as", "city_admin")
+        call_command("import", "cap", str(out), "--as", "city_admin", stdout=printed)
     assert exc.value.code == 1 and not CapAlert.objects.exists()
+    assert json.loads(printed.getvalue().strip().splitlines()[-1])["stored"] is False
+    with pytest.raises(CommandError) as bad:
+        call_command("import", "cap", str(EXAMPLES / "thunderstorm.cap"), "--as", "city_admin", "--update")
+    assert bad.value.returncode == 2 and not CapAlert.objects.exists()
+    printed = io.StringIO()
+    call_command("import", "cap", str(EXAMPLES / "thunderstorm.cap"), "--as", "city_admin", stdout=printed)
+    summary = json.loads(printed.getvalue().strip().splitlines()[-1])
+    assert summary["stored"] is True and CapAlert.objects.get(pk=summary["id"]).direction == "in"
     call_command("import-cap", str(EXAMPLES / "earthquake-iso8859-1.cap"), "--as", "city_admin")
-    assert CapAlert.objects.filter(direction="in").count() == 1
+    assert CapAlert.objects.filter(direction="in").count() == 2
+
+
+def test_received_alerts_in_force_are_on_the_resource_map(world, login):
+    """A received alert's areas are drawn on the resource map (page data and API) while in force:
+    its polygon as a Polygon ([lon, lat]), its circle as a point with the radius in metres; an
+    expired one is not drawn."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    text = (EXAMPLES / "thunderstorm.cap").read_text(encoding="utf-8")
+    later = (timezone.now() + dt.timedelta(hours=6)).isoformat(timespec="seconds")
+    live = text.replace("2003-06-17T16:00:00-07:00", later).replace(
+        "</polygon>", "</polygon><circle>22.55,114.05 5</circle>", 1)
+    assert live != text
+    alert = services.alert_receive(actor=world.user("city_admin"), data=live.encode())
+    services.alert_receive(actor=world.user("city_admin"),  # the same area, expired in 2003
+                           data=text.replace("<identifier>", "<identifier>old-", 1).encode())
+    client = login("city_admin")
+    shown = [f for f in client.get("/emergency/map/points/").json()["features"] if f["properties"]["kind"] == "alert"]
+    assert {f["properties"]["id"] for f in shown} == {alert.pk}
+    polygon = next(f for f in shown if f["geometry"]["type"] == "Polygon")
+    assert polygon["geometry"]["coordinates"][0][0] == [-120.14, 38.47]
+    circle = next(f for f in shown if f["geometry"]["type"] == "Point")
+    assert circle["geometry"]["coordinates"] == [114.05, 22.55] and circle["properties"]["radius_m"] == 5000
+    assert polygon["properties"]["url"] == f"/emergency/alerts/{alert.pk}/"
+    only_teams = client.get("/emergency/map/points/", {"kind": "team"}).json()["features"]
+    assert not any(f["properties"]["kind"] == "alert" for f in only_teams)
+    page = client.get("/emergency/map/").content.decode()
+    assert "接收的预警区域" in page

@@ -16,6 +16,7 @@ EVERYONE = set(PERSONAS)
 SEE_ENT_A = {"city_admin", "district_a", "regulator", "grid_inspector", "enterprise"}
 PLANNERS = {"city_admin", "district_a", "district_b", "regulator", "enterprise"}
 COMMAND = {"city_admin", "district_a", "district_b", "regulator"}
+OFFICES = {"city_admin", "district_a", "district_b"}
 
 
 @pytest.fixture
@@ -29,18 +30,19 @@ def data(world):
     wh = services.warehouse_create(actor=world.user("district_a"), name="甲区应急物资库", jurisdiction=world.district_a,
                                    lng=114.08, lat=22.08)
     services.stock_receive(actor=admin, warehouse=wh, material="吸附棉", quantity=20, unit="包")
-    services.team_create(actor=admin, name="甲区危化救援队", kind="professional", jurisdiction=world.district_a,
-                         lng=114.06, lat=22.06)
+    team = services.team_create(actor=admin, name="甲区危化救援队", kind="professional", jurisdiction=world.district_a,
+                                lng=114.06, lat=22.06)
     inc = services.incident_open(actor=admin, title="甲区化工储罐泄漏", lng=114.05, lat=22.05, enterprise=world.ent_a,
                                  needs="吸附棉")
     alert = services.alert_create(actor=admin, jurisdiction=world.city, event="泄漏", urgency="Immediate",
                                   severity="Severe", certainty="Observed", headline_zh="泄漏预警", area_desc="甲区",
                                   circles=["22.05,114.05 3"])
-    return {"plan": plan, "wh": wh, "inc": inc, "alert": alert}
+    return {"plan": plan, "wh": wh, "inc": inc, "alert": alert, "team": team}
 
 
 def test_emergency_matrix(world, login, data):
-    p, wh, inc, alert = data["plan"].pk, data["wh"].pk, data["inc"].pk, data["alert"].pk
+    p, wh, inc, alert, team = (data["plan"].pk, data["wh"].pk, data["inc"].pk, data["alert"].pk,
+                               data["team"].pk)
     routes = [
         Route("GET", "/emergency/plans/", allow=STAFF),
         Route("GET", "/emergency/plans/?status=submitted&plan_type=onsite", allow=STAFF),
@@ -73,6 +75,28 @@ def test_emergency_matrix(world, login, data):
         Route("GET", "/api/v1/emergency/obligations", allow=STAFF),
         Route("GET", f"/api/v1/emergency/incidents/{inc}/nearest", allow=SEE_ENT_A),
         Route("GET", "/api/v1/emergency/filing-queue", allow={"city_admin", "district_a", "district_b", "regulator"}),
+        # law library, duty rosters, maps, team pages, expert and shelter forms
+        Route("GET", "/emergency/laws/", allow=STAFF),
+        Route("GET", "/emergency/laws/?q=应急&state=in_force", allow=STAFF),
+        Route("GET", "/emergency/laws/yaglbf-2019/", allow=STAFF),
+        Route("GET", "/emergency/laws/rules/", allow=STAFF),
+        Route("GET", "/emergency/laws/new/", allow=OFFICES),
+        Route("POST", "/emergency/laws/new/", data={"kind": "local", "title": "示范市规定", "effective_on": "2024-01-01"},
+              allow=OFFICES, ok=302),
+        Route("GET", "/emergency/duty/", allow=STAFF),
+        Route("GET", "/emergency/duty/now/", allow=STAFF),
+        Route("GET", "/emergency/duty/export.xlsx", allow=STAFF),
+        Route("GET", "/emergency/duty/new/", allow=PLANNERS),
+        Route("GET", "/emergency/map/", allow=STAFF),
+        Route("GET", "/emergency/map/points/", allow=STAFF),
+        Route("GET", f"/emergency/incidents/{inc}/points/", allow=SEE_ENT_A),
+        Route("GET", f"/emergency/teams/{team}/", allow={"city_admin", "district_a", "grid_inspector"}),
+        Route("POST", f"/emergency/teams/{team}/members/", data={"name": "张三"}, allow={"city_admin", "district_a"}, ok=302),
+        Route("GET", "/emergency/experts/new/", allow=PLANNERS),
+        Route("GET", "/emergency/shelters/new/", allow=PLANNERS),
+        Route("GET", "/api/v1/emergency/laws", allow=STAFF),
+        Route("GET", "/api/v1/emergency/duty/now", allow=STAFF),
+        Route("GET", "/api/v1/emergency/resources/map", allow=STAFF),
     ]
     assert check_matrix(login, routes) == []
 

@@ -15,7 +15,9 @@ from anjian.core.errors import DomainError, NotAllowed, NotFoundInScope
 from anjian.emergency import services
 from anjian.emergency.documents import registration_bytes
 from anjian.emergency.models import EmergencyPlan, PlanStatus, RevisionTrigger
+from anjian.emergency.selectors import risk_gaps
 from anjian.inbox.selectors import due_item_list
+from anjian.monitoring.models import HazardSource
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -169,3 +171,26 @@ def test_evaluation_every_three_years(world):
     plan.refresh_from_db()
     assert plan.evaluation_due == dt.date(2029, 11, 2)
     assert any(k == "emergency.evaluate_plan" for k, _pk in _mine(world, "enterprise"))
+
+
+def test_risk_gaps_name_uncovered_accident_types_and_hazard_sources(world, login):
+    """ent_a (manufacturing, hazardous chemicals) has a comprehensive plan covering 火灾 and 爆炸 only:
+    机械伤害, 触电, 中毒和窒息, 灼烫 are uncovered; with a major hazard source and no 专项 plan or
+    on-site scheme, the source is named too. A 专项 plan covering the rest closes both gaps."""
+    major = HazardSource.objects.create(enterprise=world.ent_a, name="液氯储罐区", unit_kind="storage", is_major=True,
+                                        assessed_on=dt.date(2026, 1, 1), next_reassessment_due=dt.date(2029, 1, 1))
+    plan = services.plan_create(actor=None, plan_type="comprehensive", title="综合应急预案", enterprise=world.ent_a,
+                                accident_types=["火灾", "爆炸"])
+    services.plan_review_record(actor=None, plan=plan, kind="review", held_on=dt.date.today(), conclusion="通过")
+    services.plan_publish(actor=None, plan=plan, signed_by="王总", published_on=dt.date.today())
+    rows = {g["enterprise"].pk: g for g in risk_gaps(user=world.user("city_admin"))}
+    assert rows[world.ent_a.pk]["missing_types"] == ["机械伤害", "触电", "中毒和窒息", "灼烫"]
+    assert rows[world.ent_a.pk]["hazard_sources"] == [major.name]
+    assert world.ent_a.pk not in {g["enterprise"].pk for g in risk_gaps(user=world.user("district_b"))}
+    page = login("district_a").get("/emergency/plans/gaps/").content.decode()
+    assert "液氯储罐区" in page and "机械伤害" in page
+    special = services.plan_create(actor=None, plan_type="special", title="危化品专项预案", enterprise=world.ent_a,
+                                   accident_types=["机械伤害", "触电", "中毒和窒息", "灼烫"])
+    services.plan_review_record(actor=None, plan=special, kind="review", held_on=dt.date.today(), conclusion="通过")
+    services.plan_publish(actor=None, plan=special, signed_by="王总", published_on=dt.date.today())
+    assert world.ent_a.pk not in {g["enterprise"].pk for g in risk_gaps(user=world.user("city_admin"))}

@@ -44,3 +44,4 @@ def filed_case(world, officers):
 
 
 FINE = Decimal("20000")
+HEARING_FINE = Decimal("60000")  # a fine that carries the hearing right (行政处罚法 Art. 63; 15号令 Art. 33: 5万元以上)

@@ -32,6 +32,8 @@ MATRIX = {
     "campaign": (OK, NF, NF, NF, NF, NF, LOGIN),
     "campaign_report": (OK, NF, NF, NF, NF, NF, LOGIN),
     "campaign_task": (OK, NF, NF, OK, NF, NF, LOGIN),
+    "rules": (OK, NF, NF, OK, NF, NF, LOGIN),  # the 应急管理局's rule set: who may plan for it
+    "hazard_case": (OK, OK, NF, OK, NF, NF, LOGIN),  # 立案查处 from a hazard of 甲区
 }
 PERSONAS = ["city_admin", "district_a", "district_b", "regulator", "grid_inspector", "enterprise", "anonymous"]
 
@@ -65,6 +67,8 @@ def rows(world):
         "campaigns": "/enforcement/campaigns/", "campaign": f"/enforcement/campaigns/{campaign.pk}/",
         "campaign_report": f"/enforcement/campaigns/{campaign.pk}/report.docx",
         "campaign_task": f"/enforcement/campaigns/tasks/{task.pk}/",
+        "rules": f"/enforcement/rules/?department={world.ema.pk}",
+        "hazard_case": f"/enforcement/hazards/{case.hazards.get().pk}/case/",
     }
 
 

@@ -81,3 +81,45 @@ def test_draw_publish_shows_on_public_site(world, client):
     services.draw_publish(actor=reg, draw=draw)
     page = client.get("/enforcement/public/draws/").content.decode()
     assert "有限空间作业" in page and world.ent_a.name in page
+    # on the public site: linked from the reporting page's bar, no login
+    assert 'href="/public/draws/"' in client.get("/public/").content.decode()
+    page = client.get("/public/draws/").content.decode()
+    assert "有限空间作业" in page and world.ent_a.name in page and draw.seed in page
+
+
+@pytest.mark.django_db
+def test_rule_set_through_the_api_and_accident_history_classifies(world, client):
+    """A department replaces its rule set (audited, validated, scoped); the accidents of the last
+    three years and the penalties of the last year are facts the rules see."""
+    from anjian.accounts.services import token_create
+    from anjian.enforcement.models import ClassificationRule
+    from tests.accidents.factories import report as accident
+
+    reg = world.users["regulator"]
+    _t, raw = token_create(actor=reg, name="t")
+    h = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    rules = [{"order": 10, "label": "三年内发生事故", "klass": "D", "quota": 9, "min_accidents_3y": 1},
+             {"order": 99, "label": "其他", "klass": "A", "quota": 1}]
+    with time_machine.travel(NOW, tick=False):
+        defaults = client.get(f"/api/v1/enforcement/rules?department_id={world.ema.pk}", **h).json()
+        assert defaults[0]["label"] == "列入严重失信主体名单" and len(defaults) == 12  # the credit row first (issue 18)
+        bad = client.put("/api/v1/enforcement/rules", {"department_id": world.ema.pk, "rules": [
+            {**rules[0], "klass": "E"}]}, content_type="application/json", **h)
+        assert bad.status_code == 422 and not ClassificationRule.objects.exists()
+        unknown = client.put("/api/v1/enforcement/rules", {"department_id": world.ema.pk, "rules": [
+            {**rules[0], "sector_code": "Z99"}]}, content_type="application/json", **h)  # no such GB/T 4754 code
+        assert unknown.status_code == 400 and unknown.json()["field"] == "sector_code"
+        assert not ClassificationRule.objects.exists()
+        _t2, raw2 = token_create(actor=world.users["district_b"], name="t")
+        other = client.put("/api/v1/enforcement/rules", {"department_id": world.ema.pk, "rules": rules},
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw2}")
+        assert other.status_code in (400, 403, 404) and not ClassificationRule.objects.exists()
+        r = client.put("/api/v1/enforcement/rules", {"department_id": world.ema.pk, "rules": rules, "note": "试行"},
+                       content_type="application/json", **h)
+        assert r.status_code == 200 and [x["klass"] for x in r.json()] == ["D", "A"]
+        plan = services.plan_generate(actor=reg, department=world.ema, jurisdiction=world.city, year=2026)
+        assert [(t.klass, t.quota) for t in plan.targets.all()] == [("A", 1)]
+    with time_machine.travel(NOW.replace(month=4), tick=False):
+        accident(world)  # ent_a, 10 March 2026
+        plan = services.plan_generate(actor=reg, department=world.ema, jurisdiction=world.city, year=2026)
+        assert [(t.klass, t.quota, t.rule_label) for t in plan.targets.all()] == [("D", 9, "三年内发生事故")]

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from anjian.accounts.services import user_create
+from anjian.funds import selectors
 from anjian.funds import services as fs
 from anjian.funds.models import TechKind
 from anjian.testing.matrix import PERSONAS, Route, check_matrix
@@ -39,7 +40,11 @@ def data(world):
                                     number="TG-1", starts_at=now - dt.timedelta(days=1), ends_at=now + dt.timedelta(days=300))
     fs.installation_add(actor=world.users["enterprise"], enterprise=world.ent_a, kind=TechKind.GAS_ALARM,
                         installed_on=timezone.localdate())
-    return {"city_line": city_line, "a_line": a_line, "alloc": alloc, "cost": cost, "contract": contract}
+    campaign = fs.campaign_create(actor=world.users["district_a"], jurisdiction=world.district_a, name="燃气报警推广",
+                                  kind=TechKind.GAS_ALARM, deadline=timezone.localdate() + dt.timedelta(days=30),
+                                  enterprises=[world.ent_a, world.ent_a2])
+    return {"city_line": city_line, "a_line": a_line, "alloc": alloc, "cost": cost, "contract": contract,
+            "campaign": campaign}
 
 
 def test_funds_matrix(world, login, data):
@@ -63,6 +68,9 @@ def test_funds_matrix(world, login, data):
         Route("GET", "/funds/tech/new/", allow={"city_admin", "enterprise"}),
         Route("GET", "/funds/campaigns/", allow=MANAGE | {"regulator"}),
         Route("GET", "/funds/campaigns/new/", allow=MANAGE | {"regulator"}),
+        Route("GET", f"/funds/campaigns/{data['campaign'].pk}/", allow={"city_admin", "district_a", "regulator"}),
+        Route("POST", f"/funds/lines/{a_line.pk}/voucher/", data={"pk": 999999}, allow={"city_admin", "district_a"},
+              ok=302),
         Route("GET", "/api/v1/funds/ledger?year=2026", allow=MANAGE),
         Route("GET", "/api/v1/funds/costs?year=2026", allow=VIEW),
         Route("GET", "/api/v1/funds/contracts", allow=VIEW),
@@ -90,6 +98,14 @@ def test_pages_show_scoped_rows(world, login, data):
     ent = login("enterprise")
     body = ent.get("/funds/custody/").content.decode()
     assert 'data-testid="coverage"' not in body  # territorial figures are not the enterprise's
+
+
+def test_campaign_coverage_by_area_and_sector(world, login, data):
+    body = login("district_a").get(f"/funds/campaigns/{data['campaign'].pk}/").content.decode()
+    assert 'data-testid="campaign-coverage"' in body
+    # ent_a (manufacturing) already has a gas alarm, ent_a2 (construction) has not
+    rows = {r["sector"]: r for r in selectors.campaign_coverage(user=world.users["district_a"], campaign=data["campaign"])}
+    assert sorted((r["total"], r["equipped"]) for r in rows.values()) == [(1, 0), (1, 1)]
 
 
 def test_menu_entries(world, login, data):

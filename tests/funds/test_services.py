@@ -146,6 +146,9 @@ def test_campaign_todo_in_each_enterprise_inbox_closed_by_installation(world):
     with pytest.raises(NotFoundInScope):
         fs.campaign_create(actor=district, jurisdiction=world.district_a, name="x", kind=TechKind.VIDEO,
                            deadline=deadline, enterprises=[world.ent_b])
+    from anjian.monitoring.services import sensor_create
+
+    sensor_create(actor=None, enterprise=world.ent_a, code="GAS-001", data={"name": "燃气报警", "kind": "combustible_gas"})
     fs.installation_add(actor=world.users["enterprise"], enterprise=world.ent_a, kind=TechKind.GAS_ALARM,
                         installed_on=timezone.localdate(), quantity=4, sensor_code="GAS-001")
     assert items.filter(owner_enterprise=world.ent_a).count() == 0
@@ -171,3 +174,40 @@ def test_enterprise_safety_cost_figures(world):
         fs.cost_year_save(actor=ent_user, enterprise=world.ent_b, year=2026, regime="other", category="", base=D(1),
                           extracted=D(0))
     assert Licence.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_every_action_of_custody_staff_names_both_parties(world):
+    """While a contract is in force, what the provider's staff do for the enterprise in any app (a
+    hazard reported and its rectification, here) is attributed to the person and the enterprise;
+    after the contract, nothing is done in the enterprise's name."""
+    from anjian.hazards import services as hs
+
+    provider, staff = _provider(world)
+    with time_machine.travel(at(2026, 3, 1, 9), tick=False):
+        c = fs.contract_register(actor=world.users["district_a"], provider=provider, enterprise=world.ent_a,
+                                 number="TG-ATTR", starts_at=at(2026, 3, 1, 9), ends_at=at(2026, 3, 31, 18))
+    with time_machine.travel(at(2026, 3, 10, 10), tick=False):
+        staff = fresh(staff)
+        h = hs.hazard_report(actor=staff, source="self_inspection", category="消防",
+                             description="二号仓库灭火器过期", enterprise=world.ent_a)
+        event = Event.objects.get(object_id=str(h.pk), verb="hazard.reported")
+        assert event.actor == staff
+        assert event.data["on_behalf_of"] == world.ent_a.pk and event.data["contract"] == c.pk
+        assert event.data["provider"] == provider.pk
+        assert "托管员小王" in event.summary and world.ent_a.name in event.summary
+        from django.utils import translation
+
+        from anjian.audit.display import render_msg
+
+        with translation.override("en"):  # the timeline in English names both too
+            shown = render_msg(event.message)
+        assert "托管员小王" in shown and world.ent_a.name in shown and "托管服务人员" not in shown
+        mine = hs.hazard_report(actor=world.users["enterprise"], source="self_inspection", category="消防",
+                                description="配电箱未上锁", enterprise=world.ent_a)
+        assert "on_behalf_of" not in Event.objects.get(object_id=str(mine.pk), verb="hazard.reported").data
+    with time_machine.travel(at(2026, 3, 31, 18), tick=False):
+        staff = fresh(staff)  # the contract ended to the minute: no access, nothing in the enterprise's name
+        with pytest.raises((NotAllowed, NotFoundInScope)):
+            hs.hazard_report(actor=staff, source="self_inspection", category="消防", description="超期",
+                             enterprise=world.ent_a)

@@ -137,17 +137,23 @@ def test_flag_shown_on_hazard_and_enterprise_pages(world, login):
     assert [r.status_code for r in pages["district_b"]] == [404, 404]
 
 
-def test_penalty_form_post(world, login):
+def test_no_hand_entered_penalty_and_stored_ones_stay_readable(world, login, client):
+    """The hand-entered penalty form and its API are gone (a penalty is decided in the enforcement
+    case file, which records it here); penalties already stored are still shown."""
+    from anjian.accounts.services import token_create
+
     with time_machine.travel(NOW, tick=False):
         h = _hazard(world)
+        _penalise(world, h, [dt.date(2026, 3, 1)])
         data = {"document_number": "示应急罚〔2027〕1号", "decided_on": "2027-01-20", "amount": "20000", "note": ""}
-        assert login("district_b").post(f"/hazards/{h.pk}/penalties/", data).status_code == 404
-        assert login("grid_inspector").post(f"/hazards/{h.pk}/penalties/", data).status_code == 404
-        assert HazardPenalty.objects.count() == 0
-        response = login("district_a").post(f"/hazards/{h.pk}/penalties/", data)
-    assert response.status_code == 302
-    assert list(HazardPenalty.objects.values_list("document_number", "decided_on", "amount")) == [
-        ("示应急罚〔2027〕1号", dt.date(2027, 1, 20), Decimal("20000.00"))]
+        assert login("district_a").post(f"/hazards/{h.pk}/penalties/", data).status_code == 404
+        _token, raw = token_create(actor=world.user("district_a"), name="t")
+        r = client.post(f"/api/v1/hazards/{h.pk}/penalties", {"decided_on": "2027-01-20", "amount": "1",
+                        "document_number": "x"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert r.status_code in (404, 405)
+        page = login("district_a").get(f"/hazards/{h.pk}/").content.decode()
+    assert HazardPenalty.objects.count() == 1
+    assert 'data-testid="act-penalty"' not in page and f"示应急罚〔2026〕{h.pk}-0301-0号" in page
 
 
 def test_referral_decision_closes_the_item_and_is_audited(world, login):

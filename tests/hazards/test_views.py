@@ -36,7 +36,7 @@ def test_detail_matrix(login, persona, hazard):
     assert response.status_code == VIEW[persona]
     if response.status_code == 200:
         assert "消防通道堵塞" in response.content.decode()
-        assert "行业 C 制造业 @ 全市默认 → 示范市应急管理局" in response.content.decode()
+        assert "按行业“C 制造业”的全市默认规则，由示范市应急管理局监管" in response.content.decode()
 
 
 def test_list_matrix(login, persona, hazard):

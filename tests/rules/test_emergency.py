@@ -106,3 +106,26 @@ def test_drill_due(last, since, months, due):
 def test_revision_triggers_are_the_six_of_article_36():
     assert len(r.REVISION_TRIGGERS) == 6
     assert len({code for code, _zh, _en in r.REVISION_TRIGGERS}) == 6
+
+
+@pytest.mark.parametrize(("codes", "flags", "expected"), [
+    (["E", "47", "470"], [], ("高处坠落", "物体打击", "坍塌", "起重伤害", "触电")),
+    (["C", "26"], ["hazardous_chemicals"], ("机械伤害", "火灾", "触电", "爆炸", "中毒和窒息", "灼烫")),
+    (["H", "61"], ["crowded_place"], ("火灾",)),
+    (["H", "61"], [], ()),
+    (["B", "06"], ["confined_space"], ("冒顶片帮", "透水", "放炮", "中毒和窒息", "坍塌")),
+])
+def test_typical_accident_types(codes, flags, expected):
+    assert r.typical_accident_types(sector_codes=codes, flags=flags) == expected
+
+
+@pytest.mark.parametrize(("covered", "kind", "ok"), [
+    (["火灾", "爆炸"], "火灾", True),
+    (["爆炸"], "容器爆炸", True),
+    (["火灾爆炸"], "火灾", True),
+    (["中毒和窒息"], "触电", False),
+    ([], "火灾", False),
+    ([" "], "火灾", False),
+])
+def test_plan_covers(covered, kind, ok):
+    assert r.plan_covers(covered, kind) is ok

@@ -142,3 +142,59 @@ def test_draw_reproducible():
     assert a != r.draw("2026-甲区-02", pop, 5)
     assert r.draw("x", [1, 2], 5) == r.draw("x", [2, 1], 5)
     assert len(r.draw("x", [1, 2], 5)) == 2
+
+
+@pytest.mark.parametrize(("notice", "earliest"), [
+    (D(2026, 3, 2), D(2026, 3, 11)),     # Mon + 7 working days → Wed of the next week
+    (D(2026, 2, 12), D(2026, 2, 28)),    # 13, 14 (调休 Sat), 春节 off, 24–27, 28 (调休 Sat)
+    (D(2026, 9, 29), D(2026, 10, 14)),   # 30, 国庆 off, 8, 9, 10 (调休 Sat), 12, 13, 14
+    (D(2025, 12, 30), D(2026, 1, 9)),    # 31, 元旦 off, 4 (调休 Sun), 5–8, 9
+])
+def test_hearing_earliest(notice, earliest):
+    """行政处罚法 Art. 64(2) with Art. 85: the notice 7 working days before the hearing."""
+    assert r.hearing_earliest(notice) == earliest
+    assert r.hearing_notice_in_time(notice, earliest)
+    assert not r.hearing_notice_in_time(notice, earliest - dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize(("requested", "due"), [
+    (D(2026, 3, 2), D(2026, 3, 17)),     # 15 calendar days, a Tuesday
+    (D(2026, 2, 5), D(2026, 2, 24)),     # 20 Feb falls in 春节: the next working day
+    (D(2026, 9, 20), D(2026, 10, 8)),    # from the 调休 Sunday: 5 Oct in 国庆 → 8 Oct
+    (D(2026, 2, 13), D(2026, 2, 28)),    # ends on the 调休 Saturday, a working day: stays
+])
+def test_hearing_hold_due(requested, due):
+    """15号令 internal target: the hearing within 15 days of the request (民法典 Art. 203 roll-over)."""
+    assert r.hearing_hold_due(requested) == due
+
+
+def test_hearing_rules_refuse_a_year_without_data():
+    with pytest.raises(HolidayDataMissing):
+        r.hearing_earliest(D(2030, 3, 1))
+
+
+@pytest.mark.parametrize(("kind", "fine", "organisation", "expected"), [
+    ("fine", "50000", True, "large_fine"),       # 15号令 Art. 33(2): 5万元以上 (the amount itself included)
+    ("fine", "49999.99", True, ""),              # just below: statement and defence only (Art. 45)
+    ("fine", "20000", True, ""),
+    ("fine", "20000", False, "large_fine"),      # an individual: 2万元以上
+    ("fine", "19999", False, ""),
+    ("suspend", "0", True, "suspend"),           # Art. 63(1)(4) 责令停产停业, whatever the fine
+    ("suspend", "1000", False, "suspend"),
+    ("warning", "0", True, ""),                  # a warning carries no hearing right
+    ("fine", None, True, ""),
+])
+def test_hearing_right_art_63(kind, fine, organisation, expected):
+    assert r.hearing_right(kind, fine, organisation=organisation) == expected
+    if expected:
+        assert "第六十三条" in r.HEARING_GROUNDS[expected]
+
+
+def test_hearing_right_province_figures_and_bad_input():
+    # a province that sets its own "较大数额" (Art. 33(2) of 15号令 defers to it)
+    assert r.hearing_right("fine", "30000", organisation=True, large_fine_organisation=Decimal("30000")) == "large_fine"
+    assert r.hearing_right("fine", "30000", organisation=True) == ""
+    with pytest.raises(ValueError):
+        r.hearing_right("revoke", "0", organisation=True)
+    with pytest.raises(ValueError):
+        r.hearing_right("fine", "-1", organisation=True)

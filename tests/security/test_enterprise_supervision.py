@@ -145,3 +145,21 @@ def test_change_request_pages(login, world):
     assert "待审核的变更申请" in detail and "停产停业" in detail and 'data-testid="approve"' in detail
     login("district_a").post(f"/enterprises/change-requests/{req.pk}/decide/", {"decision": "approve", "note": ""})
     assert Enterprise.objects.get(pk=world.ent_a.pk).status == "suspended"
+
+
+def test_accident_filed_by_the_enterprise_takes_the_enterprise_place_and_sector(login, world):
+    """Like its hazards: an enterprise reporting its own accident with a point in another
+    district (or another sector) does not route it away from its supervisors; the point it gave
+    is kept as the accident's point."""
+    from anjian.accidents.models import Accident
+
+    payload = {"enterprise_id": world.ent_a.pk, "occurred_at": "2026-03-11T08:00:00+08:00",
+               "known_at": "2026-03-11T08:00:00+08:00", "reported_at": "2026-03-11T08:30:00+08:00",
+               "place": "车间", "category": "industrial_commercial", "type_code": "03", "description": "机械伤害，一人轻伤",
+               "reporter": "张三", "lng": 114.25, "lat": 22.05, "sector_code": "47"}
+    response = login("enterprise").post("/api/v1/accidents/", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 201, response.content
+    acc = Accident.objects.get(pk=response.json()["id"])
+    assert acc.jurisdiction_id == world.ent_a.jurisdiction_id and acc.sector_id == world.ent_a.sector_id
+    assert (acc.lng, acc.lat) == (114.25, 22.05)
+    assert login("district_a").get(f"/api/v1/accidents/{acc.pk}").status_code == 200

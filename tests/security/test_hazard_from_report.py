@@ -58,3 +58,18 @@ def test_enterprise_sees_a_generic_hazard(world, login):
     assert "监管发现" in page
     for leak in ("群众举报", "举报人", "厂内工作", "15:41", "07:41"):
         assert leak not in page
+
+
+def test_the_page_offers_the_report_as_a_draft_and_refuses_it_unchanged(world, login):
+    r = _ready(world)
+    client = login("regulator")
+    page = client.get(f"/reports/{r.pk}/").content.decode()
+    draft = page.split('data-testid="hazard-draft"', 1)[1].split("</fieldset>", 1)[0]
+    assert f'name="hazard_description" id="hd" rows="4">{TELLING}</textarea>' in draft
+    assert 'name="hazard_description_confirmed"' in draft and "监管发现" in draft
+    refused = client.post(f"/reports/{r.pk}/handle/", {"note": "属实", "create_hazard": "1", "hazard_category": "动火作业",
+                                                       "hazard_description": TELLING,
+                                                       "hazard_description_confirmed": "1"}, follow=True)
+    assert "隐患描述不能照抄举报内容" in refused.content.decode()
+    r.refresh_from_db()
+    assert r.status == "dispatched" and r.link_id == ""

@@ -59,3 +59,22 @@ def test_supervisor_looks_further_with_a_reason(world, login):
     assert shown["Cache-Control"] == "no-store"
     event = Event.objects.get(verb="public_report.looked_up")
     assert (event.actor, event.note) == (lead, "来电人查询办理进展")
+
+
+def test_a_gateway_lists_and_reads_only_what_it_entered(world, client):
+    from anjian.accounts.services import token_create, user_create
+    from anjian.testing.world import PASSWORD
+
+    other, _secret = file_report(world)
+    gw = user_create(actor=None, username="gw12345", password=PASSWORD, display_name="12345热线网关",
+                     must_change_password=False)
+    membership_grant(actor=None, user=gw, role=Role.objects.get(code="hotline"))
+    _token, key = token_create(actor=gw, name="open311")
+    posted = client.post("/open311/v2/requests.json", {
+        "api_key": key, "service_code": "hazard", "description": "来电反映某仓库堆放液化气瓶", "address_string": "乙区某路 3 号",
+        "lat": "22.05", "long": "114.25"}, HTTP_IDEMPOTENCY_KEY="gw-scope-1")
+    assert posted.status_code == 200, posted.content
+    mine = posted.json()[0]["service_request_id"]
+    listing = client.get(f"/open311/v2/requests.json?api_key={key}").json()
+    assert [d["service_request_id"] for d in listing] == [mine]
+    assert client.get(f"/open311/v2/requests/{other.tracking_code}.json?api_key={key}").status_code == 404

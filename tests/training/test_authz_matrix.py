@@ -34,10 +34,12 @@ def data(world):
                                    issued_on=timezone.localdate() - dt.timedelta(days=30))
     ts.plan_save(actor=world.users["district_a"], jurisdiction=world.district_a, name="三年规划",
                  start_year=now.year, end_year=now.year + 2, targets=[(now.year, "student", 100)])
-    ts.activity_save(actor=world.users["district_a"], jurisdiction=world.district_a, kind="safety_month", title="安全生产月",
-                     organiser="甲区安委办", place="广场", starts_on=timezone.localdate(), ends_on=timezone.localdate(),
-                     reach=300)
-    return {"dist": dist, "own": own, "cert": cert, "worker": worker}
+    act = ts.activity_save(actor=world.users["district_a"], jurisdiction=world.district_a, kind="safety_month",
+                           title="安全生产月", organiser="甲区安委办", place="广场", starts_on=timezone.localdate(),
+                           ends_on=timezone.localdate(), reach=300)
+    course = ts.course_save(actor=world.users["district_a"], title="有限空间作业安全", subject="有限空间", hours=D(8),
+                            jurisdiction=world.district_a)
+    return {"dist": dist, "own": own, "cert": cert, "worker": worker, "act": act, "course": course}
 
 
 def test_training_matrix(world, login, data):
@@ -57,6 +59,17 @@ def test_training_matrix(world, login, data):
         Route("GET", "/training/activities/", allow=VIEW),
         Route("GET", "/training/activities/new/", allow={"city_admin", "district_a", "district_b", "regulator"}),
         Route("GET", "/training/public/activities/", allow=EVERYONE),
+        Route("GET", f"/training/activities/{data['act'].pk}/", allow={"city_admin", "district_a", "regulator"}),
+        Route("GET", "/training/courses/", allow=VIEW),
+        # a district's course serves the district's enterprises too (the catalogue serves downward)
+        Route("GET", f"/training/courses/{data['course'].pk}/", allow={"city_admin", "district_a", "enterprise"}),
+        Route("GET", "/training/courses/new/", allow=VIEW - {"leader"}),
+        Route("GET", "/training/trainers/", allow=VIEW),
+        Route("GET", f"/training/sessions/{data['dist'].pk}/sign-screen/", allow={"city_admin", "district_a"}),
+        Route("GET", f"/training/sessions/{data['own'].pk}/sign-screen/",
+              allow={"city_admin", "district_a", "regulator", "enterprise"}),
+        Route("GET", "/api/v1/training/courses", allow=VIEW),
+        Route("GET", "/api/v1/training/trainers", allow=VIEW),
         Route("GET", "/api/v1/training/sessions", allow=VIEW),
         Route("GET", f"/api/v1/training/hours?year={timezone.localdate().year}", allow=VIEW),
         Route("GET", "/api/v1/training/certificates", allow=VIEW),

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from anjian.core.errors import DomainError
 from anjian.documents.colmap import match_score
 from anjian.documents.imports import (
+    FILE_IMPORTS,
     IMPORTS,
     import_check,
     import_cli_result,
@@ -66,7 +67,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", help="导入类型 / import kind: " + ", ".join(sorted(IMPORTS)))
+        parser.add_argument("kind", help="导入类型 / import kind: " + ", ".join(sorted([*IMPORTS, *FILE_IMPORTS])))
         parser.add_argument("file")
         parser.add_argument("--as", dest="username", default="", help="acting user (their scope applies) / 操作用户")
         parser.add_argument("--map", dest="maps", action="append", default=[], metavar="源列=字段",
@@ -77,12 +78,29 @@ class Command(BaseCommand):
         parser.add_argument("--default-area", default="", help="辖区代码 for rows without a place / 默认辖区代码")
         parser.add_argument("--errors", default="", metavar="OUT.xlsx", help="write the error workbook here / 错误工作簿")
 
+    def _file_import(self, entry: Any, actor: Any, path: Path, o: dict[str, Any]) -> None:
+        """A whole-file import (a CAP alert): no mapping, rows or update; received or refused."""
+        if o["maps"] or o["partial"] or o["update"] or o["default_area"] or o["errors"] or o["dry_run"]:
+            raise CommandError(f"{entry.kind} 是整份文件导入，不接受 --map/--partial/--update/--default-area/--errors/"
+                               f"--dry-run / {entry.kind} imports a whole file: those options do not apply", returncode=2)
+        if actor is None:
+            raise CommandError("请用 --as 指定操作用户 / give the acting user with --as", returncode=2)
+        if path.stat().st_size > entry.max_bytes:
+            self._finish({"stored": False, "errors": 1}, f"文件超过 {entry.max_bytes // 1024} KB，未导入 / "
+                         f"the file is over {entry.max_bytes // 1024} KB: nothing was imported", 1)
+            return
+        try:
+            summary = entry.receive(actor, path.read_bytes(), path.name)
+        except DomainError as exc:
+            self._finish({"stored": False, "errors": 1, "error": exc.zh}, f"{exc.zh} / {exc.en}", 1)
+            return
+        self._finish(summary, "", 0)
+
     def handle(self, *args: Any, **o: Any) -> None:
         kind = o["kind"]
-        if kind not in IMPORTS:
-            raise CommandError(f"未知的导入类型 / unknown import kind {kind!r} (known: {', '.join(sorted(IMPORTS))})",
-                               returncode=2)
-        spec = import_spec(kind)
+        if kind not in IMPORTS and kind not in FILE_IMPORTS:
+            known = ", ".join(sorted([*IMPORTS, *FILE_IMPORTS]))
+            raise CommandError(f"未知的导入类型 / unknown import kind {kind!r} (known: {known})", returncode=2)
         actor = None
         if o["username"]:
             actor = get_user_model().objects.filter(username=o["username"], is_active=True).first()
@@ -91,6 +109,10 @@ class Command(BaseCommand):
         path = Path(o["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在 / no such file: {path}", returncode=2)
+        if kind in FILE_IMPORTS:
+            self._file_import(FILE_IMPORTS[kind], actor, path, o)
+            return
+        spec = import_spec(kind)
         maps: list[tuple[str, str]] = []
         for item in o["maps"]:
             column, sep, target = item.partition("=")
@@ -190,7 +212,8 @@ class Command(BaseCommand):
             self.stdout.write(f"错误工作簿 / error workbook: {target}")
 
     def _finish(self, result: dict[str, Any], message: str, code: int) -> None:
-        self.stdout.write(message)
+        if message:
+            self.stdout.write(message)
         self.stdout.write(json.dumps(result, ensure_ascii=False))
         self.stdout.flush()
         if code:
