@@ -67,7 +67,11 @@
 
   window.ajFit = function (map, first, second, maxZoom) {
     var b = [first, second].filter(function (x) { return x && x.isValid(); })[0];
-    if (b) { map.fitBounds(b, { maxZoom: maxZoom || 16, padding: [12, 12] }); } else { map.setView([22.55, 114.06], 10); }
-    map.getContainer().dataset.fitted = "1";
+    var el = map.getContainer();
+    // Not animated: an animated pan leaves the boundary layer clipped to the old view until it ends,
+    // and "fitted" (which the browser tests wait for) must mean the view is final and drawn.
+    map.once("moveend", function () { el.dataset.fitted = "1"; });
+    if (b) { map.fitBounds(b, { maxZoom: maxZoom || 16, padding: [12, 12], animate: false }); }
+    else { map.setView([22.55, 114.06], 10, { animate: false }); }
   };
 })();
