@@ -13,6 +13,11 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def end_of_day(day: dt.date) -> dt.datetime:
+    """A date deadline as the last minute of that day, local (Beijing) time."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+
+
 def month_bucket(field: str, start: dt.date, end: dt.date) -> Case:
     """The local month (its first day, a ``date``) of the datetime column ``field``, for rows
     already limited to ``start`` … ``end``: a CASE over the month boundaries, computed here as aware

@@ -258,7 +258,7 @@ class LawForm(_Form):
     repealed_on = forms.DateField(label=_("废止或失效日期"), widget=DATE, required=False)
     replaced_by = ScopedModelChoiceField("emergency.laws", search=True, label=_("被替代为"), required=False)
     summary = forms.CharField(label=_("摘要"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    link = forms.URLField(label=_("全文链接"), required=False)
+    link = forms.URLField(label=_("全文链接"), required=False, assume_scheme="https")
 
 
 class DutyFilterForm(QueryForm):

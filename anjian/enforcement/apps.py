@@ -50,3 +50,5 @@ class EnforcementConfig(AppConfig):
                             45))
         menu_register(Entry(section, _("职业病危害申报"), "enforcement:occupational", "enforcement.view",
                             "bi-lungs", 46))
+        menu_register(Entry(_("设置"), _("执法设置"), "enforcement:policy", "enforcement.approve", "bi-sliders", 14,
+                            territorial=True))

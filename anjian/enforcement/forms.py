@@ -16,6 +16,7 @@ from anjian.enforcement.models import (
     InspectionKind,
     OhKind,
     PenaltyKind,
+    Policy,
     StdGrade,
 )
 from anjian.enforcement.services import may_act_for
@@ -387,3 +388,17 @@ def rule_rows(formset: Any) -> list[dict[str, Any]]:
                      "min_accidents_3y": d.get("min_accidents_3y"), "min_penalties_1y": d.get("min_penalties_1y"),
                      "flag": d.get("flag") or ""})
     return sorted(rows, key=lambda r: r["order"])
+
+
+class PolicyForm(forms.ModelForm):
+    """The city's enforcement settings (执法设置)."""
+
+    class Meta:
+        model = Policy
+        fields = ["hearing_fine_individual", "hearing_fine_organisation", "hearing_fine_basis"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("hearing_fine_individual", "hearing_fine_organisation"):
+            self.fields[name].min_value = 0.01  # type: ignore[attr-defined]
+        bootstrap(self)

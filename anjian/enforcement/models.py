@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 
 from anjian.audit.history import HistoryBase
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
+from anjian.rules import enforcement as enforcement_rules
 
 
 class Inspector(models.Model):
@@ -723,3 +724,34 @@ class CampaignTask(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Policy(models.Model):
+    """What a city sets for its enforcement (the settings page 执法设置): the "较大数额罚款" that
+    gives the party a right to a hearing (行政处罚法 Art. 63(1)(1)) is set by each province; a city
+    without a row uses the defaults of ``rules.enforcement`` (原安监总局令第15号 Art. 33(2))."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction")
+
+    jurisdiction = models.OneToOneField("orgs.Jurisdiction", verbose_name=_("辖区"), on_delete=models.CASCADE,
+                                        related_name="+")
+    hearing_fine_individual = models.DecimalField(
+        _("听证：对个人较大数额罚款(元)"), max_digits=12, decimal_places=2, default=enforcement_rules.HEARING_FINE_INDIVIDUAL,
+        help_text=_("罚款达到此数额（含本数）的，告知当事人有要求听证的权利"))
+    hearing_fine_organisation = models.DecimalField(
+        _("听证：对单位较大数额罚款(元)"), max_digits=12, decimal_places=2,
+        default=enforcement_rules.HEARING_FINE_ORGANISATION,
+        help_text=_("罚款达到此数额（含本数）的，告知当事人有要求听证的权利"))
+    hearing_fine_basis = models.CharField(
+        _("较大数额的依据"), max_length=200, blank=True,
+        help_text=_("本省规定较大数额的文件和条款；未填写时按原国家安全监管总局令第15号第三十三条的默认数额"))
+
+    objects = RestrictedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[HistoryBase])
+
+    class Meta:
+        verbose_name = _("执法设置")
+        verbose_name_plural = _("执法设置")
+
+    def __str__(self) -> str:
+        return str(self.jurisdiction)

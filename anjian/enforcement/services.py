@@ -57,12 +57,14 @@ from anjian.enforcement.models import (
     PenaltyKind,
     PlanStatus,
     PlanTarget,
+    Policy,
     Procedure,
     RandomDraw,
     SelfAssessment,
     StandardizationCert,
     StdGrade,
 )
+from anjian.enforcement.policy import hearing_limits
 from anjian.enforcement.workflow import (
     CASE_WORKFLOW,
     DUE_CAMPAIGN_TASK,
@@ -87,6 +89,7 @@ from anjian.hazards import services as hazard_services
 from anjian.inbox.models import DueItem, DueState
 from anjian.inbox.services import due_close, due_open
 from anjian.orgs.models import Department, Jurisdiction, Sector
+from anjian.orgs.selectors import city_of
 from anjian.rules import enforcement as rules
 from anjian.rules import occupational as oh_rules
 from anjian.rules import standardization as std_rules
@@ -96,6 +99,7 @@ PHOTO = "finding"
 register_verbs([  # the timeline's names for events written here (the workflows register their own)
     ("enforcement.rules_set", gettext_lazy("分类分级规则")),
     ("enforcement.rules_reset", gettext_lazy("分类分级规则恢复默认")),
+    ("enforcement.policy", gettext_lazy("执法设置")),
     ("hazard.case_opened", gettext_lazy("立案")),
     ("hazard.case_attached", gettext_lazy("执法案件")),
     ("case.hazard_attached", gettext_lazy("涉及隐患")),
@@ -892,11 +896,51 @@ def hearing_right(case: Case, penalty_kind: str | None = None, fine: Any = None)
     """The ground of 行政处罚法 Art. 63(1) on which the penalty carries the party's right to a
     hearing (``rules.enforcement.hearing_right``) — of the penalty given, else of the one notified —
     or "" (none, or nothing notified yet)."""
+    if penalty_kind is None:  # what the notice told the party stands, whatever the settings say since
+        notice = case.documents.filter(kind=DocKind.NOTICE).order_by("-id").values_list("fields", flat=True).first()
+        if notice is not None:
+            return str(notice.get("hearing_right", "large_fine"))  # notices made before this check told of a hearing
     kind = penalty_kind if penalty_kind is not None else case.penalty_kind
     if kind not in PenaltyKind.values:
         return ""
     amount = fine if penalty_kind is not None else case.proposed_fine
-    return rules.hearing_right(kind, amount or 0, organisation=case.enterprise.kind != EnterpriseKind.INDIVIDUAL)
+    individual, organisation = hearing_limits(case.jurisdiction)  # the province's 较大数额, as the city set them
+    return rules.hearing_right(kind, amount or 0, organisation=case.enterprise.kind != EnterpriseKind.INDIVIDUAL,
+                               large_fine_individual=individual, large_fine_organisation=organisation)
+
+
+POLICY_FIELDS = ("hearing_fine_individual", "hearing_fine_organisation", "hearing_fine_basis")
+HEARING_FINE_MAX = Decimal("100000000")
+
+
+@transaction.atomic
+def policy_save(*, actor: Any, jurisdiction: Jurisdiction, data: dict[str, Any]) -> Policy:
+    """Save the city's enforcement settings (``POLICY_FIELDS``). Only the city's own office or a
+    city department that approves cases sets them; a case already notified keeps what it was told."""
+    city = city_of(jurisdiction)
+    if city is None or city.pk != jurisdiction.pk:
+        raise DomainError("执法设置由市级设定", "These settings are set by the city", field="jurisdiction")
+    _need(actor, "enforcement.approve", city, "您无权修改执法设置", "You may not change the enforcement settings")
+    row = Policy.objects.select_for_update().filter(jurisdiction=city).first() or Policy(jurisdiction=city)
+    before = {f: getattr(row, f) for f in POLICY_FIELDS}
+    for f in POLICY_FIELDS:
+        if f in data:
+            setattr(row, f, data[f])
+    for f in ("hearing_fine_individual", "hearing_fine_organisation"):
+        try:
+            amount = Decimal(str(getattr(row, f)))
+        except InvalidOperation:
+            amount = Decimal(-1)
+        if not Decimal(0) < amount <= HEARING_FINE_MAX:
+            raise DomainError("较大数额须大于 0 元且不超过 1 亿元", "The amount must be above 0 and at most 100,000,000 yuan",
+                              field=f)
+        setattr(row, f, amount)
+    row.hearing_fine_basis = str(row.hearing_fine_basis or "").strip()
+    row.save()
+    changed = [str(Policy._meta.get_field(f).verbose_name) for f in POLICY_FIELDS if before[f] != getattr(row, f)]
+    record_event(row, "enforcement.policy", actor=actor,
+                 summary=Msg(gettext_noop("修改：{fields}"), fields="、".join(changed) or "—"))
+    return row
 
 
 @transaction.atomic

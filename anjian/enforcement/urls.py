@@ -16,6 +16,7 @@ urlpatterns = [
     path("inspections/<int:pk>/record.docx", views.inspection_record_view, name="inspection_record"),
     path("plans/", views.plan_list_view, name="plans"),
     path("rules/", views.rules_view, name="rules"),
+    path("settings/", views.policy_view, name="policy"),
     path("hazards/<int:pk>/case/", views.hazard_case_view, name="hazard_case"),
     path("hazards/<int:pk>/case/<int:case_pk>/attach/", views.hazard_case_attach_view, name="hazard_case_attach"),
     path("plans/<int:pk>/", views.plan_detail_view, name="plan"),

@@ -41,10 +41,12 @@ from anjian.enforcement.models import (
     OhDeclaration,
     PlanStatus,
     PlanTarget,
+    Policy,
     RandomDraw,
     SelfAssessment,
     StandardizationCert,
 )
+from anjian.enforcement.policy import policy_for
 from anjian.enforcement.selectors import (
     campaign_list,
     campaign_progress,
@@ -64,7 +66,8 @@ from anjian.enforcement.workflow import PLAN_WORKFLOW
 from anjian.enterprises.models import RiskColour, flag_labels
 from anjian.offline.services import captured_time, replay, submit_once
 from anjian.offline.views import answer, flashes, form_errors, refusal, wants_json
-from anjian.orgs.models import Sector
+from anjian.orgs.models import Jurisdiction, JurisdictionLevel, Sector
+from anjian.orgs.selectors import city_of
 
 
 def _deadline_label(key: str) -> str:
@@ -867,3 +870,36 @@ def campaign_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     c = _campaign(request, pk)
     data = documents.campaign_report(c, campaign_progress(c)).to_bytes()
     return bytes_response(data, f"{c.title}-{_('工作总结')}.docx")
+
+
+@require_action("enforcement.view")
+def policy_view(request: HttpRequest) -> HttpResponse:
+    """执法设置: the city's "较大数额罚款" for the hearing right. The city office (or a city department
+    that approves cases) edits; everyone else who may see enforcement reads their city's settings."""
+    city = next((j for j in Jurisdiction.objects.restrict(request.user, "enforcement.approve")
+                 .filter(level=JurisdictionLevel.CITY).order_by("path")[:1]), None)
+    editable = city is not None
+    if city is None:  # a district or a department below the city reads its city's settings
+        own = Jurisdiction.objects.restrict(request.user, "enforcement.view").order_by("depth", "path").first()
+        city = city_of(own)
+        if city is None:
+            raise Http404
+    current = policy_for(city)
+    form = forms.PolicyForm(request.POST or None, instance=Policy(
+        **{f: getattr(current, f) for f in services.POLICY_FIELDS}))
+    if request.method == "POST":
+        if not editable:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.policy_save(actor=request.user, jurisdiction=city,
+                                     data={f: form.cleaned_data[f] for f in services.POLICY_FIELDS})
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("已保存执法设置"))
+                return redirect("enforcement:policy")
+    return render(request, "enforcement/policy.html", {
+        "form": form, "city": city, "editable": editable, "saved": current.pk is not None,
+        "events": timeline_for(current) if current.pk else [],
+    }, status=400 if form.errors else 200)

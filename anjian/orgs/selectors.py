@@ -163,3 +163,14 @@ def duties_for_year(user: Any, year: int) -> list[tuple[Department, list[Duty]]]
     for d in duties:
         grouped.setdefault(d.department_id, (d.department, []))[1].append(d)
     return list(grouped.values())
+
+
+def city_of(jurisdiction: Jurisdiction | None) -> Jurisdiction | None:
+    """The city a jurisdiction belongs to (itself at city level or above): whose settings apply
+    to it (the responsibility and enforcement settings pages)."""
+    if jurisdiction is None:
+        return None
+    if jurisdiction.level <= JurisdictionLevel.CITY:
+        return jurisdiction
+    codes = [c for c in jurisdiction.path.strip("/").split("/") if c]
+    return (Jurisdiction.objects.filter(code__in=codes, level=JurisdictionLevel.CITY).first() or jurisdiction)

@@ -4,18 +4,11 @@
 from __future__ import annotations
 
 from anjian.committee.policy import CommitteeTerms
-from anjian.orgs.models import Jurisdiction, JurisdictionLevel
+from anjian.orgs.models import Jurisdiction
+from anjian.orgs.selectors import city_of
 from anjian.responsibility.models import Policy
 
-
-def city_of(jurisdiction: Jurisdiction | None) -> Jurisdiction | None:
-    """The city a jurisdiction belongs to (itself at city level or above)."""
-    if jurisdiction is None:
-        return None
-    if jurisdiction.level <= JurisdictionLevel.CITY:
-        return jurisdiction
-    codes = [c for c in jurisdiction.path.strip("/").split("/") if c]
-    return (Jurisdiction.objects.filter(code__in=codes, level=JurisdictionLevel.CITY).first() or jurisdiction)
+__all__ = ["city_of", "committee_terms", "policy_for"]
 
 
 def policy_for(jurisdiction: Jurisdiction | None) -> Policy:

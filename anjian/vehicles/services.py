@@ -11,6 +11,8 @@ from typing import Any
 
 import shapely
 from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy, gettext_noop
 from shapely.geometry import shape
 from shapely.validation import make_valid
@@ -18,8 +20,12 @@ from shapely.validation import make_valid
 from anjian.audit.display import register_verbs
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, NotAllowed
+from anjian.core.periods import end_of_day
 from anjian.core.scoping import can, scope_allows
 from anjian.enterprises.models import Enterprise
+from anjian.inbox import registry as due_registry
+from anjian.inbox.models import DueState
+from anjian.inbox.services import due_close, due_open
 from anjian.rules import vehicles as rules
 from anjian.vehicles.fences import fence_polygon
 from anjian.vehicles.models import (
@@ -143,6 +149,8 @@ def vehicle_set_enabled(*, actor: Any, vehicle: Vehicle, enabled: bool, reason: 
     v.save(update_fields=["enabled"])
     record_event(v, "vehicle.enabled" if enabled else "vehicle.disabled", actor=actor, note=(reason or "").strip(),
                  summary=Msg(gettext_noop("启用车辆") if enabled else gettext_noop("停用车辆")))
+    for p in _latest_permits(v):  # off the road: nothing to renew; back on it: the permits' to-dos again
+        _permit_due(p)
     return v
 
 
@@ -161,6 +169,7 @@ def permit_add(
     permit = Permit(vehicle=vehicle, kind=kind, number=number, valid_from=valid_from, valid_until=valid_until)
     permit._change_reason = gettext_noop("登记证件")  # type: ignore[attr-defined]
     permit.save()
+    _permit_due(permit)
     record_event(vehicle, "vehicle.permit_added", actor=actor,
                  summary=Msg(gettext_noop("登记{kind} {number}"), kind=PermitKind(kind).label, number=number))
     return permit
@@ -172,7 +181,12 @@ def permit_remove(*, actor: Any, permit: Permit) -> None:
     _check_carrier(actor, vehicle.carrier)
     record_event(vehicle, "vehicle.permit_removed", actor=actor,
                  summary=Msg(gettext_noop("注销{kind} {number}"), kind=PermitKind(permit.kind).label, number=permit.number))
+    due_close(permit, DUE_PERMIT_EXPIRY, state=DueState.CANCELLED)
+    kind = permit.kind
     permit.delete()
+    remaining = [p for p in _latest_permits(vehicle) if p.kind == kind]
+    for p in remaining:  # the one it had replaced is the one to renew again
+        _permit_due(p)
 
 
 def permit_state(permit: Permit, today: dt.date) -> str:
@@ -185,6 +199,43 @@ def permit_state(permit: Permit, today: dt.date) -> str:
 # =============================================================================================
 # Geofences
 # =============================================================================================
+
+# The carrier renews a permit before it runs out (道路运输条例 Art. 37: a vehicle carries its valid 道路运输证);
+# the to-do sits in the carrier's inbox from 30 days before the last valid day.
+DUE_PERMIT_EXPIRY = "vehicles.permit_expiry"
+due_registry.register(due_registry.DueKind(
+    code=DUE_PERMIT_EXPIRY, label=gettext_lazy("车辆证件到期"), action="vehicles.change",
+    closed_by=gettext_lazy("登记新的证件"), remind_before=dt.timedelta(days=30), escalate_after=dt.timedelta(days=1),
+    escalate_every=dt.timedelta(days=7), max_level=1,
+))
+
+
+def _permit_due(permit: Permit) -> None:
+    """The permit's expiry to-do in the carrier's inbox (none for a permit without an end, of a
+    disabled vehicle, or already replaced by a later one of the same kind)."""
+    vehicle = permit.vehicle
+    later = (Permit.objects.filter(vehicle=vehicle, kind=permit.kind, valid_until__gt=permit.valid_until)
+             .exclude(pk=permit.pk).exists() if permit.valid_until else False)
+    if permit.valid_until is None or not vehicle.enabled or later:
+        due_close(permit, DUE_PERMIT_EXPIRY, state=DueState.CANCELLED)
+        return
+    for older in Permit.objects.filter(vehicle=vehicle, kind=permit.kind, valid_until__lte=permit.valid_until) \
+            .exclude(pk=permit.pk):
+        due_close(older, DUE_PERMIT_EXPIRY)  # renewed
+    carrier = vehicle.carrier
+    with translation.override("zh-hans"):  # stored in Chinese, like every to-do's title
+        title = f"{PermitKind(permit.kind).label}到期：{vehicle.plate}"
+    due_open(permit, DUE_PERMIT_EXPIRY, title=title,
+             due_at=end_of_day(permit.valid_until), url=reverse("vehicles:detail", args=[vehicle.pk]),
+             owner_enterprise=carrier, owner_jurisdiction=carrier.jurisdiction, sector=carrier.sector)
+
+
+def _latest_permits(vehicle: Vehicle) -> list[Permit]:
+    latest: dict[str, Permit] = {}
+    for p in vehicle.permits.filter(valid_until__isnull=False).order_by("kind", "-valid_until", "-id"):
+        latest.setdefault(p.kind, p)
+    return list(latest.values())
+
 
 GEOFENCE_FIELDS = ("name", "kind", "geometry", "corridor_m", "windows", "vehicle_kinds", "speed_limit_kmh")
 MAX_VERTICES = 5000
