@@ -164,6 +164,8 @@ class Hazard(models.Model):
             models.Index(fields=["level", "status"], name="hz_level_status"),
             models.Index(fields=["status", "deadline"], name="hz_status_deadline"),
             models.Index(fields=["found_at"], name="hz_found_at"),
+            # the statistics' 重大 table: the newest 200 major hazards of a year (issue 22)
+            models.Index(fields=["-found_at", "-id"], condition=models.Q(level="major"), name="hz_major_found"),
         ]
 
     def __str__(self) -> str:

@@ -277,6 +277,39 @@ def _month_of(found_at: dt.datetime) -> dt.date:
 FIELDS = ("id", "jurisdiction_id", "sector_id", "level", "status", "deadline", "found_at")
 
 
+DIMENSIONS = (("jurisdiction", "jurisdiction_id"), ("sector", "sector_id"), ("level", "level"), ("month", "month"))
+
+
+def _read_rollup(rq: QuerySet[HazardRollup], out: Counted) -> None:
+    """The rollup rows grouped by each dimension: on PostgreSQL one scan (``GROUPING SETS``), else
+    one grouped query per dimension. Totals = the sum over the levels."""
+    if connection.vendor == "postgresql":
+        inner, params = rq.values("jurisdiction_id", "sector_id", "level", "month", "found", "rectified",
+                                  "overdue").order_by().query.sql_with_params()
+        # the ORM's SQL with its parameters inside a fixed statement
+        sql = ("SELECT GROUPING(jurisdiction_id), GROUPING(sector_id), GROUPING(level), GROUPING(month), "  # noqa: S608
+               "jurisdiction_id, sector_id, level, month, SUM(found), SUM(rectified), SUM(overdue) "
+               f"FROM ({inner}) r "
+               "GROUP BY GROUPING SETS ((jurisdiction_id), (sector_id), (level), (month))")
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            rows = cur.fetchall()
+        for gj, gs, gl, _gm, j, sec, level, month, f, r, o in rows:
+            dim, key = (("jurisdiction", j) if not gj else ("sector", sec) if not gs else ("level", level) if not gl
+                        else ("month", month))
+            vals = [int(f), int(r), int(o)]
+            out.by[dim][key] = vals
+            if dim == "level":
+                out.totals = [a + b for a, b in zip(out.totals, vals, strict=True)]
+        return
+    sums = {"f": Sum("found"), "r": Sum("rectified"), "o": Sum("overdue")}
+    for dim, column in DIMENSIONS:
+        for r in rq.values(column).annotate(**sums).order_by():
+            out.by[dim][r[column]] = [r["f"], r["r"], r["o"]]
+            if dim == "level":
+                out.totals = [a + b for a, b in zip(out.totals, (r["f"], r["r"], r["o"]), strict=True)]
+
+
 def rollup_counts(*, user: Any, year: int, filters: dict[str, Any] | None, live_base: QuerySet[Hazard],
                   st: HazardRollupState) -> Counted:
     """The counts of ``stats.hazard_statistics`` from the rollup plus the live corrections (see the
@@ -291,17 +324,7 @@ def rollup_counts(*, user: Any, year: int, filters: dict[str, Any] | None, live_
         rq = rq.filter(jurisdiction_id__in=Jurisdiction.objects.filter(path__startswith=jur.path).values("id"))
     if sector := f.get("sector"):
         rq = rq.filter(sector_id__in=Sector.ids_within([sector]))
-    sums = {"f": Sum("found"), "r": Sum("rectified"), "o": Sum("overdue")}
-    for dim, column in (("jurisdiction", "jurisdiction_id"), ("sector", "sector_id"), ("level", "level"),
-                        ("month", "month")):
-        for r in rq.values(column).annotate(**sums).order_by():
-            a = out.by[dim].setdefault(r[column], [0, 0, 0])
-            a[0] += r["f"]
-            a[1] += r["r"]
-            a[2] += r["o"]
-            if dim == "level":
-                for i, m in enumerate(("f", "r", "o")):
-                    out.totals[i] += r[m]
+    _read_rollup(rq, out)
 
     def keys(r: dict[str, Any]) -> dict[str, Any]:
         return {"jurisdiction": r["jurisdiction_id"], "sector": r["sector_id"], "level": r["level"],
