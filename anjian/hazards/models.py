@@ -164,6 +164,8 @@ class Hazard(models.Model):
             models.Index(fields=["level", "status"], name="hz_level_status"),
             models.Index(fields=["status", "deadline"], name="hz_status_deadline"),
             models.Index(fields=["found_at"], name="hz_found_at"),
+            # the statistics' 重大 table: the newest 200 major hazards of a year (issue 22)
+            models.Index(fields=["-found_at", "-id"], condition=models.Q(level="major"), name="hz_major_found"),
         ]
 
     def __str__(self) -> str:
@@ -317,3 +319,72 @@ class HazardListing(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == ListingStatus.LISTED and self.deadline < timezone.localdate()
+
+
+class HazardRollup(models.Model):
+    """Monthly hazard counts for the statistics, written only by ``anjian.hazards.rollup`` (see its
+    docstring for the design and why the figures stay exact). One row per local month of
+    ``found_at`` × territory (the hazard's street, or its own jurisdiction when that is a street or
+    above) × sector (its GB/T 4754 division, or its section) × sector regulator × level; rejected
+    reports are not counted. The key columns carry the same names as ``Hazard``'s, so the scoping
+    and the area/sector filters apply to both unchanged."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction", sector="sector", department="department")
+
+    month = models.DateField(_("月份"))
+    jurisdiction = models.ForeignKey(
+        "orgs.Jurisdiction", verbose_name=_("属地"), on_delete=models.DO_NOTHING, db_constraint=False,
+        db_index=False, related_name="+",
+    )
+    sector = models.ForeignKey(
+        "orgs.Sector", verbose_name=_("行业"), null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        db_index=False, related_name="+",
+    )
+    department = models.ForeignKey(
+        "orgs.Department", verbose_name=_("行业监管部门"), null=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, db_index=False, related_name="+",
+    )
+    level = models.CharField(_("隐患等级"), max_length=10, choices=HazardLevel.choices)
+    found = models.PositiveIntegerField(_("发现"))
+    rectified = models.PositiveIntegerField(_("已销号"))
+    overdue = models.PositiveIntegerField(_("汇总时逾期"))
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("隐患统计汇总")
+        verbose_name_plural = _("隐患统计汇总")
+        indexes = [models.Index(fields=["month"], name="hz_rollup_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.jurisdiction_id} {self.sector_id} {self.level}"
+
+
+class HazardRollupHot(models.Model):
+    """Hazards changed in the margin before the last refresh: left out of ``HazardRollup`` and
+    counted live (``anjian.hazards.rollup``)."""
+
+    hazard_id = models.BigIntegerField(_("隐患"), primary_key=True)
+
+    class Meta:
+        verbose_name = _("隐患统计汇总")
+        verbose_name_plural = _("隐患统计汇总")
+
+    def __str__(self) -> str:
+        return str(self.hazard_id)
+
+
+class HazardRollupState(models.Model):
+    """The last refresh of ``HazardRollup`` (one row)."""
+
+    refreshed_at = models.DateTimeField(_("汇总时间"))
+    since = models.DateTimeField(_("变动起算时间"))
+    rows = models.PositiveIntegerField(_("汇总行数"), default=0)
+    seconds = models.FloatField(_("用时(秒)"), default=0)
+
+    class Meta:
+        verbose_name = _("隐患统计汇总")
+        verbose_name_plural = _("隐患统计汇总")
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"
