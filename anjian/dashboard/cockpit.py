@@ -4,7 +4,7 @@ Every figure is read through the user's scope with the selectors of the app that
 second way to count) and narrowed to the place's subtree:
 
 * deaths this year to date vs the same period last year and the control target —
-  ``accidents.stats.accident_comparison`` and ``accidents.targets.target_progress``;
+  ``accidents.stats.accident_totals`` and ``accidents.targets.target_progress``;
 * hazards open (待整改/整改中), overdue, 重大 open; found this year vs last —
   ``hazards.selectors.hazard_list``;
 * public reports received this year vs last — ``public_reports.selectors.report_list``;
@@ -80,8 +80,23 @@ def trail(user: Any, place: Jurisdiction) -> list[Jurisdiction]:
     return list(visible_places(user).filter(code__in=codes).order_by("depth")) if codes else []
 
 
+def _whole_tree(place: Jurisdiction) -> bool:
+    """Whether the place is the only root: then everything is inside it, and the figures need no
+    subtree filter (a ``jurisdiction IN (… path LIKE …)`` over a million rows costs more than the
+    count itself). Remembered on the place for the request."""
+    if not hasattr(place, "_cockpit_whole"):
+        place._cockpit_whole = place.parent_id is None and not (  # type: ignore[attr-defined]
+            Jurisdiction.objects.filter(parent__isnull=True).exclude(pk=place.pk).exists())
+    return bool(place._cockpit_whole)  # type: ignore[attr-defined]
+
+
 def _inside(place: Jurisdiction, field: str = "jurisdiction") -> Q:
-    return Q(**{f"{field}__path__startswith": place.path})
+    return Q() if _whole_tree(place) else Q(**{f"{field}__path__startswith": place.path})
+
+
+def _area(place: Jurisdiction) -> dict[str, Any]:
+    """The selectors' filters for "inside the place" (none for the whole tree)."""
+    return {} if _whole_tree(place) else {"jurisdiction": place}
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -110,7 +125,7 @@ def _tile(key: str, label: Any, value: Any, *, before: Any = None, url: str = ""
 
 def _deaths(user: Any, place: Jurisdiction, today: dt.date) -> dict[str, Any]:
     period = Period(dt.date(today.year, 1, 1), today)
-    filters = {"jurisdiction": place}  # this year to date and the same span last year (no 环比 here)
+    filters = _area(place)  # this year to date and the same span last year (no 环比 here)
     deaths = accident_totals(user=user, period=period, filters=filters)["deaths"]
     before = accident_totals(user=user, period=period.last_year(), filters=filters)["deaths"]
     target = next((r for r in target_progress(user=user, year=today.year, day=today)
@@ -126,15 +141,15 @@ def _deaths(user: Any, place: Jurisdiction, today: dt.date) -> dict[str, Any]:
 def _hazards(user: Any, place: Jurisdiction, today: dt.date) -> list[dict[str, Any]]:
     now = timezone.now()
     start, end, last_start, last_end = _ytd(today)
-    qs = hazard_list(user=user, filters={"jurisdiction": place}).select_related(None).order_by()
-    row = qs.aggregate(
-        open=Count("id", filter=Q(status__in=RECTIFICATION_STATUSES)),
-        overdue=Count("id", filter=Q(status__in=RECTIFICATION_STATUSES, deadline__lt=now)),
-        major=Count("id", filter=Q(status__in=RECTIFICATION_STATUSES, level=HazardLevel.MAJOR)),
-        found=Count("id", filter=Q(found_at__gte=start, found_at__lt=end) & ~Q(status=HazardStatus.REJECTED)),
-        found_before=Count("id", filter=Q(found_at__gte=last_start, found_at__lt=last_end)
-                           & ~Q(status=HazardStatus.REJECTED)),
-    )
+    qs = hazard_list(user=user, filters=_area(place)).select_related(None).order_by()
+    # Two aggregates, each answered from its own index (counting a non-null column of that index):
+    # the open hazards from the partial index hz_open_jur, the two years' finds from hz_found_status.
+    row = qs.filter(status__in=RECTIFICATION_STATUSES).aggregate(
+        open=Count("*"), overdue=Count("jurisdiction", filter=Q(deadline__lt=now)),
+        major=Count("jurisdiction", filter=Q(level=HazardLevel.MAJOR)))
+    row.update(qs.filter(found_at__gte=last_start, found_at__lt=end).exclude(status=HazardStatus.REJECTED).aggregate(
+        found=Count("found_at", filter=Q(found_at__gte=start)),
+        found_before=Count("found_at", filter=Q(found_at__lt=last_end))))
     url = reverse("hazards:list")
     return [
         _tile("hazards_open", _("未整改隐患"), row["open"], url=url,
@@ -263,14 +278,14 @@ def children(user: Any, place: Jurisdiction) -> list[dict[str, Any]]:
         path = under.get(jur_id or 0, "")
         return next((pk for p, pk in paths if path.startswith(p)), None)
 
-    def within(qs: Any) -> Any:  # the subtree by id (an integer IN, no join); the root holds all
-        return qs if place.parent_id is None else qs.filter(jurisdiction_id__in=list(under))
+    def within(qs: Any) -> Any:  # the subtree by id (an integer IN, no join); the only root holds all
+        return qs if _whole_tree(place) else qs.filter(jurisdiction_id__in=list(under))
 
     if has_action(user, "hazards.view"):
         rows = (within(hazard_list(user=user).select_related(None)).filter(status__in=RECTIFICATION_STATUSES)
                 .order_by().values("jurisdiction_id")
-                .annotate(open=Count("id"), overdue=Count("id", filter=Q(deadline__lt=now)),
-                          major=Count("id", filter=Q(level=HazardLevel.MAJOR))))
+                .annotate(open=Count("*"), overdue=Count("jurisdiction", filter=Q(deadline__lt=now)),
+                          major=Count("jurisdiction", filter=Q(level=HazardLevel.MAJOR))))
         for r in rows:
             if (k := child_of(r["jurisdiction_id"])) is not None:
                 for m in ("open", "overdue", "major"):
@@ -281,7 +296,7 @@ def children(user: Any, place: Jurisdiction) -> list[dict[str, Any]]:
         rows = (within(Enterprise.objects.restrict(user, "enterprises.view"))
                 .filter(risk_colour__in=(RiskColour.RED, RiskColour.ORANGE))
                 .exclude(status=EnterpriseStatus.CLOSED).order_by().values("jurisdiction_id", "risk_colour")
-                .annotate(n=Count("id")))
+                .annotate(n=Count("*")))
         for r in rows:
             if (k := child_of(r["jurisdiction_id"])) is not None:
                 acc[k][r["risk_colour"]] += r["n"]
@@ -298,7 +313,7 @@ def urgent(user: Any, place: Jurisdiction) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     now = timezone.now()
     if has_action(user, "hazards.view"):
-        rows = (hazard_list(user=user, filters={"jurisdiction": place})
+        rows = (hazard_list(user=user, filters=_area(place))
                 .filter(status__in=RECTIFICATION_STATUSES, level=HazardLevel.MAJOR)
                 .order_by("deadline", "id")[:URGENT_LIMIT])
         out["hazards"] = [{"name": f"{h.unit_name} · {h.category}", "url": reverse("hazards:detail", args=[h.pk]),
@@ -354,7 +369,7 @@ def areas_layer(user: Any, place: Jurisdiction) -> dict[str, Any]:
 
 
 def major_hazards_layer(user: Any, place: Jurisdiction) -> dict[str, Any]:
-    rows = (hazard_list(user=user, filters={"jurisdiction": place}).select_related(None)
+    rows = (hazard_list(user=user, filters=_area(place)).select_related(None)
             .filter(status__in=RECTIFICATION_STATUSES, level=HazardLevel.MAJOR, lng__isnull=False, lat__isnull=False)
             .order_by("-id").values_list("id", "lng", "lat", "category", "enterprise__name", "place_name")[:2000])
     return collection([feature(lng, lat, name=f"{ent or place} {cat}", url=reverse("hazards:detail", args=[pk]))

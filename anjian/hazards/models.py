@@ -163,7 +163,13 @@ class Hazard(models.Model):
             models.Index(fields=["enterprise", "id"], name="hz_ent_id"),
             models.Index(fields=["level", "status"], name="hz_level_status"),
             models.Index(fields=["status", "deadline"], name="hz_status_deadline"),
-            models.Index(fields=["found_at"], name="hz_found_at"),
+            # Counted from the index alone, in any scope (territory × sector, or routed to a department):
+            # found in a period and not rejected (the cockpit's 今年排查隐患), and the open hazards (待整改/整改中)
+            # per place by level and deadline from a small partial index (the cockpit's children by risk
+            # and its most urgent 重大 hazards). docs/benchmarks.md, "Cockpit".
+            models.Index(fields=["found_at", "status", "jurisdiction", "sector", "department"], name="hz_found_cover"),
+            models.Index(fields=["jurisdiction", "level", "deadline", "sector", "department"], name="hz_open_jur",
+                         condition=models.Q(status__in=["confirmed", "rectifying"])),
             # the statistics' 重大 table: the newest 200 major hazards of a year (issue 22)
             models.Index(fields=["-found_at", "-id"], condition=models.Q(level="major"), name="hz_major_found"),
         ]
