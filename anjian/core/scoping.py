@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from anjian.core import authcache
+
 if TYPE_CHECKING:
     from anjian.accounts.models import User
 
@@ -145,7 +147,8 @@ def _grants(user: User) -> list[Grant]:
 
 
 def forget_grants(user: Any) -> None:
-    """Drop the cached grants (after memberships change)."""
+    """Drop the cached grants (after memberships change), here and in the API token cache."""
+    authcache.forget_user(getattr(user, "pk", None))
     if hasattr(user, "_anjian_grants"):
         del user._anjian_grants
 
