@@ -52,12 +52,16 @@ def _entry_key(token_hash: str) -> str:
 def generations(user_id: int) -> tuple[str, str]:
     """The user's and the global generation, created when missing (read before building an entry)."""
     keys = [_gen_key(user_id), _GLOBAL]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, uuid.uuid4().hex, None)
-    if len(found) < 2:
+    try:
         found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                cache.add(key, uuid.uuid4().hex, None)
+        if len(found) < 2:
+            found = cache.get_many(keys)
+    except Exception:  # no generation: the entry is never used
+        log.warning("token cache unavailable", exc_info=True)
+        return "", ""
     return found.get(keys[0], ""), found.get(keys[1], "")
 
 
