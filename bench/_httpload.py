@@ -148,7 +148,7 @@ def start_server(*, code_dir: Path, env: dict[str, str], port: int, workers: int
          "--threads", str(threads)],
         cwd=code_dir, env={**env, "PYTHONPATH": pythonpath}, stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )
-    deadline = time.time() + 90
+    deadline = time.time() + 300
     while time.time() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"server exited ({proc.returncode}); see {log}")
@@ -158,7 +158,7 @@ def start_server(*, code_dir: Path, env: dict[str, str], port: int, workers: int
         except Exception:
             time.sleep(0.5)
     proc.terminate()
-    raise SystemExit(f"server did not answer in 90 s; see {log}")
+    raise SystemExit(f"server did not answer in 300 s; see {log}")
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:

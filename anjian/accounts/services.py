@@ -522,10 +522,7 @@ def token_authenticate(raw: str) -> User | None:
     cached = authcache.get(key_hash)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    user_id = ApiToken.objects.filter(key_hash=key_hash).values_list("user_id", flat=True).first()
-    if user_id is None:
-        return None
-    gens = authcache.generations(user_id)  # before the rows the entry is built from
+    gens = authcache.generations(key_hash)  # before the rows the entry is built from
     token = ApiToken.objects.usable().select_related("user").filter(key_hash=key_hash).first()
     if token is None or not token.user.is_active:
         return None
@@ -534,7 +531,7 @@ def token_authenticate(raw: str) -> User | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     user = token.user
     grants_of(user)  # cached on the user object, and with it
-    authcache.put(key_hash, user.pk, gens, user, _token_cache_horizon(token, now))
+    authcache.put(key_hash, gens, user, _token_cache_horizon(token, now))
     return user
 
 

@@ -5,12 +5,13 @@ the user and their memberships, cost a few queries per request; instead the firs
 an *entry* (the user with their grants, the token's id) and stores it in Django's cache
 (Redis in production, shared by every web process) for at most ``TTL_S`` seconds.
 
-Nothing may be served from a stale entry: every entry carries the user's *generation* read
-before the database was read to build it, and a request uses the entry only while the user's
-generation and the global one still hold the same values. A generation is a random string (not a
-counter: an evicted key then reads as missing, which never matches). It is replaced
+Nothing may be served from a stale entry: every entry carries its token's *generation* and the
+global one, both read before the database was read to build it, and a request uses the entry only
+while both still hold the same values (entry and generations come in one round trip). A
+generation is a random string (not a counter: an evicted key then reads as missing, which never
+matches). It is replaced
 
-- for one user by ``forget_user`` — called by ``scoping.forget_grants`` (every membership change
+- for every token of one user by ``forget_user`` (which reads the user's token hashes) — called by ``scoping.forget_grants`` (every membership change
   in the services), and by the model signals below on any save or delete of the user, one of their
   tokens or memberships (revocation, deactivation, password change, grants from the admin or an
   import);
@@ -31,6 +32,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -38,26 +40,26 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 log = logging.getLogger(__name__)
 
 TTL_S = 60
+_GEN_TIMEOUT_S = 3600  # a generation outlives the entries built under it; a lost one only costs a rebuild
 _GLOBAL = "anjian:authgen:*"
 
 
-def _gen_key(user_id: int) -> str:
-    return f"anjian:authgen:{user_id}"
+def _gen_key(token_hash: str) -> str:
+    return f"anjian:authgen:{token_hash}"
 
 
 def _entry_key(token_hash: str) -> str:
     return f"anjian:apitoken:{token_hash}"
 
 
-def generations(user_id: int) -> tuple[str, str]:
-    """The user's and the global generation, created when missing (read before building an entry)."""
-    keys = [_gen_key(user_id), _GLOBAL]
+def generations(token_hash: str) -> tuple[str, str]:
+    """The token's and the global generation, created when missing (read before building an entry)."""
+    keys = [_gen_key(token_hash), _GLOBAL]
     try:
         found = cache.get_many(keys)
-        for key in keys:
-            if key not in found:
-                cache.add(key, uuid.uuid4().hex, None)
         if len(found) < 2:
+            cache.add(keys[0], uuid.uuid4().hex, _GEN_TIMEOUT_S)
+            cache.add(keys[1], uuid.uuid4().hex, None)
             found = cache.get_many(keys)
     except Exception:  # no generation: the entry is never used
         log.warning("token cache unavailable", exc_info=True)
@@ -66,43 +68,42 @@ def generations(user_id: int) -> tuple[str, str]:
 
 
 def get(token_hash: str) -> Any:
-    """The cached entry's payload for this token, or None (missing, expired or outdated)."""
+    """The cached entry's payload for this token, or None (missing, expired or outdated). One
+    round trip to the cache: the entry and both generations together."""
+    keys = [_entry_key(token_hash), _gen_key(token_hash), _GLOBAL]
     try:
-        entry = cache.get(_entry_key(token_hash))
-        if entry is None:
-            return None
-        user_id, gens, payload = entry
-        current = cache.get_many([_gen_key(user_id), _GLOBAL])
-        if not gens[0] or (current.get(_gen_key(user_id)), current.get(_GLOBAL)) != gens:
-            return None
-        return payload
+        found = cache.get_many(keys)
     except Exception:
         log.warning("token cache unavailable", exc_info=True)
         return None
+    entry = found.get(keys[0])
+    if entry is None:
+        return None
+    gens, payload = entry
+    if not gens[0] or (found.get(keys[1]), found.get(keys[2])) != gens:
+        return None
+    return payload
 
 
-def put(token_hash: str, user_id: int, gens: tuple[str, str], payload: Any, ttl: float) -> None:
+def put(token_hash: str, gens: tuple[str, str], payload: Any, ttl: float) -> None:
     """Store an entry built from rows read after ``gens`` was read (``generations``)."""
-    if ttl < 1:
+    if ttl < 1 or not gens[0]:
         return
     try:
-        cache.set(_entry_key(token_hash), (user_id, gens, payload), min(TTL_S, int(ttl)))
+        cache.set(_entry_key(token_hash), (gens, payload), min(TTL_S, int(ttl)))
     except Exception:
         log.warning("token cache unavailable", exc_info=True)
 
 
-def drop(token_hash: str) -> None:
+def _replace(token_hashes: list[str] | None) -> None:
+    """New generations for these tokens (``None``: the global one)."""
     try:
-        cache.delete(_entry_key(token_hash))
-    except Exception:
-        log.warning("token cache unavailable", exc_info=True)
-
-
-def _replace(key: str) -> None:
-    try:
-        cache.set(key, uuid.uuid4().hex, None)
-    except Exception:
-        log.error("token cache: could not invalidate %s", key, exc_info=True)
+        if token_hashes is None:
+            cache.set(_GLOBAL, uuid.uuid4().hex, None)
+        elif token_hashes:
+            cache.set_many({_gen_key(h): uuid.uuid4().hex for h in token_hashes}, _GEN_TIMEOUT_S)
+    except Exception:  # entries still expire after TTL_S
+        log.error("token cache: could not outdate entries", exc_info=True)
 
 
 def _now_and_at_commit(fn: Callable[[], None]) -> None:
@@ -112,13 +113,18 @@ def _now_and_at_commit(fn: Callable[[], None]) -> None:
 
 def forget_user(user_id: int | None) -> None:
     """Outdate every cached token entry of this user (grants, tokens, activity changed)."""
-    if user_id is not None:
-        _now_and_at_commit(lambda: _replace(_gen_key(user_id)))
+    if user_id is None:
+        return
+    # The model by name: core imports no app (docs/architecture.md, "Layers as a contract").
+    hashes = list(apps.get_model("accounts", "ApiToken").objects.filter(user_id=user_id)
+                  .values_list("key_hash", flat=True))
+    if hashes:
+        _now_and_at_commit(lambda: _replace(hashes))
 
 
 def forget_all() -> None:
     """Outdate every cached token entry (roles, departments, sectors or jurisdictions changed)."""
-    _now_and_at_commit(lambda: _replace(_GLOBAL))
+    _now_and_at_commit(lambda: _replace(None))
 
 
 def _on_user(sender: Any, instance: Any, **kwargs: Any) -> None:
