@@ -205,6 +205,9 @@ def main() -> None:
         port = free_port()
         log = Path(tmp) / "serve.log"
         server_env = {**env, "DJANGO_SETTINGS_MODULE": "_load_settings"}
+        # pages need the static files' manifest, as in production (`manage.py collectstatic`)
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT,
+                       env={**server_env, "PYTHONPATH": str(BENCH)}, check=True)
         server = start_server(code_dir=ROOT, env=server_env, port=port, workers=args.workers, threads=args.threads,
                               log=log, extra_pythonpath=[str(BENCH)], ready_path="/public/")
         try:
