@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -23,8 +23,9 @@ from anjian.accounts.actions import ACTIONS, action_labels
 from anjian.accounts.models import ApiToken, LoginCounter, Membership, PasswordLink, Role, User
 from anjian.audit.display import Both
 from anjian.audit.services import Msg, record_event
+from anjian.core import authcache
 from anjian.core.errors import DomainError, NotAllowed
-from anjian.core.scoping import forget_grants, has_action
+from anjian.core.scoping import forget_grants, grants_of, has_action
 
 log = logging.getLogger("anjian.security")
 
@@ -512,16 +513,42 @@ def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 
 
 def token_authenticate(raw: str) -> User | None:
-    """The user behind a bearer token, or None. Updates last use at most once a minute."""
+    """The user behind a bearer token (with their grants), or None. Updates last use at most once a
+    minute. The answer is cached for up to ``authcache.TTL_S`` seconds and outdated at once by any
+    change of the token, the user, their grants or the roles (``anjian.core.authcache``)."""
     if not raw.startswith(ApiToken.PREFIX):
         return None
-    token = ApiToken.objects.usable().select_related("user").filter(key_hash=ApiToken.hash(raw)).first()
+    key_hash = ApiToken.hash(raw)
+    cached = authcache.get(key_hash)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    gens = authcache.generations(key_hash)  # before the rows the entry is built from
+    token = ApiToken.objects.usable().select_related("user").filter(key_hash=key_hash).first()
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    user = token.user
+    grants_of(user)  # cached on the user object, and with it
+    authcache.put(key_hash, gens, user, _token_cache_horizon(token, now))
+    return user
+
+
+def _token_cache_horizon(token: ApiToken, now: dt.datetime) -> float:
+    """Seconds the token's entry may live: until the token expires, a timed grant of its user starts
+    or ends, or the day (dated grants) ends — at most ``authcache.TTL_S``."""
+    soon = now + dt.timedelta(seconds=authcache.TTL_S)
+    edges = [soon]
+    if token.expires_at is not None:
+        edges.append(token.expires_at)
+    local = timezone.localtime(now)
+    midnight = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    edges.append(midnight)
+    edges += [t for pair in Membership.objects.filter(user_id=token.user_id, is_active=True)
+              .filter(Q(starts_at__gt=now, starts_at__lte=soon) | Q(ends_at__gt=now, ends_at__lte=soon))
+              .values_list("starts_at", "ends_at") for t in pair if t is not None and t > now]
+    return (min(edges) - now).total_seconds()
 
 
 # --- login throttling --------------------------------------------------------------------

@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from anjian.core import authcache
+
 if TYPE_CHECKING:
     from anjian.accounts.models import User
 
@@ -145,7 +147,8 @@ def _grants(user: User) -> list[Grant]:
 
 
 def forget_grants(user: Any) -> None:
-    """Drop the cached grants (after memberships change)."""
+    """Drop the cached grants (after memberships change), here and in the API token cache."""
+    authcache.forget_user(getattr(user, "pk", None))
     if hasattr(user, "_anjian_grants"):
         del user._anjian_grants
 
@@ -281,9 +284,14 @@ def has_action_over_territory(user: Any, action: str) -> bool:
 
 
 def can(user: Any, action: str, obj: models.Model) -> bool:
-    """Whether the user may take ``action`` on this object (one indexed query)."""
-    qs = type(obj)._default_manager.all()
-    return bool(qs.restrict(user, action).filter(pk=obj.pk).exists())  # type: ignore[attr-defined]
+    """Whether the user may take ``action`` on this object (one indexed query, none when the user's
+    grants for the action reach everything or nothing)."""
+    q = scope_q(user, action, type(obj))
+    if q is None:
+        return obj.pk is not None
+    if q is False:
+        return False
+    return bool(type(obj)._default_manager.filter(q, pk=obj.pk).exists())
 
 
 def scope_allows(

@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from anjian.core.api import require
+from anjian.core.apifast import json_response
 from anjian.core.apischema import Id, In, Limit, Param, Year
 from anjian.core.errors import DomainError
 from anjian.core.lookups import Ref, resolve_refs
@@ -127,6 +128,47 @@ class RerouteIn(In):
     sector_code: Annotated[str | None, Ref("orgs.sectors", by="code")] = None
 
 
+# The list and the detail (issue 22) answer HazardOut / HazardDetailOut from plain rows, without a
+# model instance per related row and a pydantic object per hazard: the same JSON (tests/api/
+# test_hazards_plain.py compares both), the schema still documents it.
+_ROW_COLUMNS = (
+    "id", "source", "enterprise_id", "enterprise__name", "place_name", "address", "lng", "lat", "location_accuracy_m",
+    "jurisdiction__code", "sector__code", "department__name", "routing_rule", "category", "description", "level",
+    "standard_item", "checklist_item_id", "finder_name", "found_at", "responsible_person", "measures", "funds",
+    "deadline", "status", "plan", "risk_method", "risk_factors", "risk_score", "risk_colour",
+)
+
+
+def _plain_row(row: tuple, now: dt.datetime) -> dict:
+    """One ``_ROW_COLUMNS`` tuple as ``HazardOut`` renders it (field order included)."""
+    (pk, source, enterprise_id, enterprise_name, place_name, address, lng, lat, accuracy, jurisdiction_code,
+     sector_code, department, routing_rule, category, description, level, standard_item, checklist_item_id,
+     finder_name, found_at, responsible_person, measures, funds, deadline, status, plan, risk_method, risk_factors,
+     risk_score, risk_colour) = row
+    return {
+        "id": pk, "code": Hazard.code_of(pk, found_at), "source": source, "enterprise_id": enterprise_id,
+        "unit_name": enterprise_name if enterprise_id else place_name, "address": address,
+        "lng": lng, "lat": lat, "location_accuracy_m": accuracy, "jurisdiction_code": jurisdiction_code,
+        "sector_code": sector_code, "department": department, "routing_rule": routing_rule, "category": category,
+        "description": description, "level": level, "standard_item": standard_item,
+        "checklist_item_id": checklist_item_id, "finder_name": finder_name, "found_at": found_at,
+        "responsible_person": responsible_person, "measures": measures, "funds": funds, "deadline": deadline,
+        "status": status, "is_overdue": Hazard.overdue(status, deadline, now), "plan": plan,
+        "risk_method": risk_method, "risk_factors": risk_factors, "risk_score": risk_score, "risk_colour": risk_colour,
+    }
+
+
+def _plain(h: Hazard, now: dt.datetime) -> dict:
+    """A hazard read with ``_get`` (its related rows joined) as ``HazardOut`` renders it."""
+    return _plain_row((
+        h.pk, h.source, h.enterprise_id, h.enterprise.name if h.enterprise_id else None, h.place_name, h.address,
+        h.lng, h.lat, h.location_accuracy_m, h.jurisdiction.code, h.sector.code if h.sector_id else None,
+        h.department.name if h.department_id else None, h.routing_rule, h.category, h.description, h.level,
+        h.standard_item, h.checklist_item_id, h.finder_name, h.found_at, h.responsible_person, h.measures, h.funds,
+        h.deadline, h.status, h.plan, h.risk_method, h.risk_factors, h.risk_score, h.risk_colour,
+    ), now)
+
+
 def _get(request: HttpRequest, pk: Id) -> Hazard:
     return get_in_scope(Hazard.objects.select_related("jurisdiction", "sector", "department", "enterprise"),
                         request.user, "hazards.view", pk=pk)
@@ -160,7 +202,8 @@ def list_hazards(
     qs = hazard_list(user=request.user, filters=filters).order_by("-id")
     if after_id:
         qs = qs.filter(id__lt=after_id)
-    return list(qs[: max(1, min(limit, 1000))])
+    now = timezone.now()
+    return json_response([_plain_row(row, now) for row in qs.values_list(*_ROW_COLUMNS)[: max(1, min(limit, 1000))]])
 
 
 @router.get("/statistics", summary="隐患统计 / found, rectified, overdue and rate by district, sector, level, month "
@@ -187,7 +230,8 @@ def hazard_statistics_api(request: HttpRequest, year: Year | None = None, jurisd
 @router.get("/{pk}", response=HazardDetailOut, summary="隐患详情及可办理事项 / one hazard with its available steps")
 def get_hazard(request: HttpRequest, pk: Id):
     require(request, "hazards.view")
-    return _detail(request, _get(request, pk))
+    h = _detail(request, _get(request, pk))
+    return json_response({**_plain(h, timezone.now()), "transitions": h.transitions})  # type: ignore[attr-defined]
 
 
 @router.post("/", response={201: HazardDetailOut}, summary="上报隐患 / report a hazard")

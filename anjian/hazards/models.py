@@ -7,6 +7,8 @@ from the routing table, with the rule text that chose it in ``routing_rule``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -180,7 +182,12 @@ class Hazard(models.Model):
     @property
     def code(self) -> str:
         """A stable display number, e.g. ``YH2026-000123``."""
-        return f"YH{timezone.localtime(self.found_at):%Y}-{self.pk or 0:06d}"
+        return Hazard.code_of(self.pk, self.found_at)
+
+    @staticmethod
+    def code_of(pk: int | None, found_at: Any) -> str:
+        """``code`` from the two columns (API rows read with ``values_list``)."""
+        return f"YH{timezone.localtime(found_at):%Y}-{pk or 0:06d}"
 
     @property
     def unit_name(self) -> str:
@@ -196,9 +203,12 @@ class Hazard(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.status in RECTIFICATION_STATUSES and self.deadline is not None and self.deadline < timezone.now()
-        )
+        return Hazard.overdue(self.status, self.deadline, timezone.now())
+
+    @staticmethod
+    def overdue(status: str, deadline: Any, now: Any) -> bool:
+        """``is_overdue`` from the two columns (API rows read with ``values_list``)."""
+        return status in RECTIFICATION_STATUSES and deadline is not None and deadline < now
 
 
 class HazardPenalty(models.Model):
