@@ -11,7 +11,13 @@ SQLite: a fresh database in the temporary directory (default). PostgreSQL: set `
 to a *scratch* database (the script migrates it and refuses to run if it already has
 enterprises).
 
-Run: ``.venv/bin/python bench/bench_enterprise_import.py [--rows N] [--grid 60x50] [--seed N]``.
+Reference in the same run (issue 22): the openpyxl read-only read of the same workbook (every
+cell's value, the floor of any import), alternating with the import, ``--rounds`` times (each round
+imports its own workbook: the credit codes differ by round, so nothing clashes); medians, their
+ratio, and the growth of the process's resident memory during each step (sampled every 50 ms from
+``/proc/self/statm``, over the RSS before the step). Load average printed before and after.
+
+Run: ``.venv/bin/python bench/bench_enterprise_import.py [--rows N] [--grid 60x50] [--seed N] [--rounds 3]``.
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ import os
 import platform
 import random
 import resource
+import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -31,6 +39,45 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class RssPeak:
+    """The peak growth of resident memory while the block runs (sampled every 50 ms)."""
+
+    def __enter__(self) -> RssPeak:
+        self.base = self.peak = current_rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, current_rss_mb())
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, current_rss_mb())
+        self.growth = self.peak - self.base
+
+
+def read_only_read(path: str) -> int:
+    """The reference: every value of the workbook through openpyxl's read-only mode."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    n = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            n += len(row)
+    wb.close()
+    return n
 
 
 def setup_django(tmp: str) -> None:
@@ -99,7 +146,7 @@ def build_city(cols: int, rows: int) -> tuple[object, list[str]]:
     return user, grid_codes
 
 
-def write_workbook(path: str, n: int, grid_codes: list[str], seed: int) -> None:
+def write_workbook(path: str, n: int, grid_codes: list[str], seed: int, round_no: int = 0) -> None:
     import xlsxwriter
 
     from anjian.core.geo import wgs84_to_gcj02
@@ -115,7 +162,7 @@ def write_workbook(path: str, n: int, grid_codes: list[str], seed: int) -> None:
     ws.write_row(0, 0, ["基准市企业安全生产台账（合成数据）"])
     ws.write_row(1, 0, [LABEL[k] for k in TEMPLATE_COLUMNS])
     for i in range(n):
-        first = f"91440300MA{i:07d}"
+        first = f"91440300M{'ABCDEFGHJK'[round_no]}{i:07d}"
         lng, lat = rng.uniform(MIN_LNG + 1e-6, MAX_LNG - 1e-6), rng.uniform(MIN_LAT + 1e-6, MAX_LAT - 1e-6)
         crs, jur = "WGS-84", ""
         kind = rng.random()
@@ -137,6 +184,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--grid", default="60x50", help="grid squares COLSxROWS (default 60x50 = 3,000)")
     parser.add_argument("--seed", type=int, default=20261128)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of the reference read and the import")
     args = parser.parse_args()
     cols, rows = (int(x) for x in args.grid.lower().split("x"))
     with tempfile.TemporaryDirectory(prefix="aj-bench-import-") as tmp:
@@ -153,23 +201,38 @@ def main() -> None:
         t0 = time.perf_counter()
         user, grid_codes = build_city(cols, rows)
         t_city = time.perf_counter() - t0
-        path = os.path.join(tmp, "台账.xlsx")
         t0 = time.perf_counter()
-        write_workbook(path, args.rows, grid_codes, args.seed)
+        paths = []
+        for r in range(args.rounds):
+            paths.append(os.path.join(tmp, f"台账{r}.xlsx"))
+            write_workbook(paths[-1], args.rows, grid_codes, args.seed + r, round_no=r)
         t_write = time.perf_counter() - t0
-        size_mb = os.path.getsize(path) / 1e6
-        rss_before = rss_mb()
-        t0 = time.perf_counter()
-        with open(path, "rb") as fh:
-            job = import_start(kind="enterprises", actor=user, upload=SimpleUploadedFile("台账.xlsx", fh.read()))
-        elapsed = time.perf_counter() - t0
-        job = Job.objects.get(pk=job.pk)
-        print(f"python {platform.python_version()} · {platform.machine()} · database {connection.vendor}")
-        print(f"city: {len(grid_codes)} grid squares built in {t_city:.1f} s; workbook {args.rows:,} rows, {size_mb:.1f} MB, written in {t_write:.1f} s")
-        print(f"job {job.status}: {job.result} {job.error[:300] if job.error else ''}")
-        print(f"import: {elapsed:.1f} s → {args.rows / elapsed:,.0f} rows/s")
+        size_mb = os.path.getsize(paths[0]) / 1e6
+        print(f"python {platform.python_version()} · {platform.machine()} · {os.cpu_count()} CPUs · database {connection.vendor}")
+        print(f"city: {len(grid_codes)} grid squares built in {t_city:.1f} s; {args.rounds} workbooks of {args.rows:,} rows, "
+              f"{size_mb:.1f} MB each, written in {t_write:.1f} s")
+        print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+        reads: list[float] = []
+        imports: list[float] = []
+        for r, path in enumerate(paths):
+            load = os.getloadavg()[0]
+            with RssPeak() as mem_read:
+                t0 = time.perf_counter()
+                cells = read_only_read(path)
+                reads.append(time.perf_counter() - t0)
+            with RssPeak() as mem_import, open(path, "rb") as fh:
+                t0 = time.perf_counter()
+                job = import_start(kind="enterprises", actor=user, upload=SimpleUploadedFile(f"台账{r}.xlsx", fh.read()))
+                imports.append(time.perf_counter() - t0)
+            job = Job.objects.get(pk=job.pk)
+            print(f"[round {r}] read-only read {reads[-1]:.1f} s ({cells:,} cells, RSS +{mem_read.growth:.0f} MB); "
+                  f"import {imports[-1]:.1f} s = {args.rows / imports[-1]:,.0f} rows/s (RSS +{mem_import.growth:.0f} MB); "
+                  f"job {job.status} {job.result} {job.error[:300] if job.error else ''}; load {load:.2f}", flush=True)
+        med_read, med_import = statistics.median(reads), statistics.median(imports)
+        print(f"median: read {med_read:.1f} s, import {med_import:.1f} s = {med_import / med_read:.2f}x the read")
         print(f"enterprises {Enterprise.objects.count():,}, history rows {Enterprise.history.count():,}")
-        print(f"peak RSS: {rss_before:.0f} MB before the import, {rss_mb():.0f} MB after")
+        print(f"peak RSS of the process: {rss_mb():.0f} MB")
+        print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -252,10 +253,13 @@ def measure(args: argparse.Namespace, points: int) -> dict[str, Any]:
     first_id = Enterprise.objects.order_by("id").values_list("id", flat=True).first()
     sample = Enterprise.objects.filter(id__lt=first_id + 2000).values_list("id", "jurisdiction_id")
     out["first_agrees"] = all(expected[pk - first_id] in (j, None) for pk, j in sample)
+    expected_pairs = [(first_id + i, j) for i, j in expected.items() if j is not None]
     del expected
     with connection.cursor() as cur:
         cur.execute("SELECT COUNT(*) FROM enterprises_historicalenterprise")
         out["history_rows"] = cur.fetchone()[0]
+    if connection.vendor == "postgresql" and args.rounds:
+        out["rounds"] = alternate(args, city, expected_pairs)
     run("again")
     if not args.skip_redraw:
         vx2, vy2 = lattice(args.seed + 7, 0.3)
@@ -284,6 +288,63 @@ def measure(args: argparse.Namespace, points: int) -> dict[str, Any]:
         if args.postgis:
             out["postgis"] = postgis(ids, grid_rows)
     return out
+
+
+def alternate(args: argparse.Namespace, city: int, pairs: list[tuple[int, int]]) -> dict[str, Any]:
+    """The reference and the job in the same run, alternating, ``args.rounds`` times each.
+
+    Reference (no PostGIS on this machine): the (id, new jurisdiction) pairs the locator computes
+    (the same ``locate_jurisdiction_ids`` the job calls, computed once, untimed) in a table, then
+    one plain ``UPDATE enterprises_enterprise … FROM`` that table — no history rows, no open
+    records followed, no locating. Before each timed step every enterprise is put back on the
+    city and the table vacuumed (untimed), so both start from the same state: nearly every row
+    moves."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from anjian.grids.services import reassign_enterprises_job
+    from anjian.jobs.models import Job
+    from anjian.jobs.services import Progress
+
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS bench_assign_ref")
+        cur.execute("CREATE UNLOGGED TABLE bench_assign_ref (id bigint PRIMARY KEY, j bigint NOT NULL)")
+        with cur.cursor.copy("COPY bench_assign_ref (id, j) FROM STDIN") as copy:
+            for row in pairs:
+                copy.write_row(row)
+        cur.execute("ANALYZE bench_assign_ref")
+
+    def reset() -> None:
+        with connection.cursor() as cur:
+            cur.execute("UPDATE enterprises_enterprise SET jurisdiction_id = %s", [city])
+            cur.execute("VACUUM ANALYZE enterprises_enterprise")
+
+    ref: list[float] = []
+    job_s: list[float] = []
+    loads: list[float] = []
+    moved = 0
+    for n in range(args.rounds):
+        loads.append(os.getloadavg()[0])
+        reset()
+        t = time.perf_counter()
+        with connection.cursor() as cur:
+            cur.execute("UPDATE enterprises_enterprise e SET jurisdiction_id = a.j, updated_at = %s "
+                        "FROM bench_assign_ref a WHERE e.id = a.id", [timezone.now()])
+            rows = cur.rowcount
+        ref.append(time.perf_counter() - t)
+        reset()
+        job = Job.objects.create(kind="grids.reassign", title=f"bench round {n}", params={"chunk": args.chunk})
+        t = time.perf_counter()
+        result = reassign_enterprises_job(job, Progress(job))
+        job_s.append(time.perf_counter() - t)
+        moved = result["moved"]
+        print(f"  [round {n}] reference UPDATE {ref[-1]:.2f} s ({rows:,} rows), job {job_s[-1]:.2f} s "
+              f"(moved {moved:,}), load {loads[-1]:.2f}", file=sys.stderr, flush=True)
+    med_ref, med_job = statistics.median(ref), statistics.median(job_s)
+    return {"reference_s": [round(x, 2) for x in ref], "job_s": [round(x, 2) for x in job_s],
+            "reference_median_s": round(med_ref, 2), "job_median_s": round(med_job, 2),
+            "ratio": round(med_job / med_ref, 2), "reference_rows": rows, "job_moved": moved,
+            "load_1min": [round(x, 2) for x in loads]}
 
 
 def postgis(ids: dict[str, int], grid_rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -341,7 +402,7 @@ def postgis(ids: dict[str, int], grid_rows: list[dict[str, Any]]) -> dict[str, A
 
 def run_child(env: dict[str, str], args: argparse.Namespace, points: int) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", "--points", str(points), "--chunk", str(args.chunk),
-           "--seed", str(args.seed)] + (["--postgis"] if args.postgis else []) + (
+           "--seed", str(args.seed), "--rounds", str(args.rounds)] + (["--postgis"] if args.postgis else []) + (
         ["--skip-redraw"] if args.skip_redraw else [])
     out = subprocess.run(cmd, env=env, cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -360,6 +421,12 @@ def report(r: dict[str, Any]) -> None:
                   f"moved {x['moved']:,}, unplaced {x['unplaced']:,} of {x['total']:,}")
     print(f"  job result agrees with locate on a 2,000-row sample: {r['first_agrees']}; "
           f"history rows after first run: {r['history_rows']:,}")
+    if "rounds" in r:
+        x = r["rounds"]
+        print(f"  reference: plain UPDATE … FROM a table of the located (id, jurisdiction) pairs, no history: "
+              f"{x['reference_s']} s, median {x['reference_median_s']} s ({x['reference_rows']:,} rows)")
+        print(f"  reassign_enterprises_job, same state, alternating: {x['job_s']} s, median {x['job_median_s']} s "
+              f"(moved {x['job_moved']:,}) = {x['ratio']}x the reference; load (1 min) per round {x['load_1min']}")
     if "db_bytes" in r:
         print(f"  database size: {r['db_bytes'] / 1e6:,.0f} MB")
     if "postgis" in r:
@@ -383,6 +450,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--postgis", action="store_true")
     parser.add_argument("--skip-redraw", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="PostgreSQL: alternating rounds of the reference UPDATE and the job (0: none)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -115,7 +115,7 @@ def follow_enterprises(changes: Mapping[int, tuple[int, int]], *, reason: str, a
     if not changes:
         return report
     unit_ids = {u for pair in changes.values() for u in pair}
-    units = Jurisdiction.objects.in_bulk(unit_ids)
+    units = Jurisdiction.objects.defer("boundary").in_bulk(unit_ids)  # not the GeoJSON: thousands of grids per call
     for f in followers():
         qs = f.queryset().filter(enterprise_id__in=list(changes)).select_related("enterprise").order_by("pk")
         for obj in qs:

@@ -81,7 +81,8 @@ class Enterprise(models.Model):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     kind = models.CharField(_("类型"), max_length=16, choices=EnterpriseKind.choices, default=EnterpriseKind.ENTERPRISE)
     sector = models.ForeignKey(
-        "orgs.Sector", verbose_name=_("行业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.Sector", verbose_name=_("行业"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,  # ent_sector_id (sector, id) serves every lookup by sector
     )
     size = models.CharField(_("规模"), max_length=10, choices=EnterpriseSize.choices, default=EnterpriseSize.SMALL)
     employees = models.PositiveIntegerField(_("从业人数"), default=0)
@@ -92,7 +93,8 @@ class Enterprise(models.Model):
     lng = models.FloatField(_("经度(WGS-84)"), null=True, blank=True)
     lat = models.FloatField(_("纬度(WGS-84)"), null=True, blank=True)
     jurisdiction = models.ForeignKey(
-        "orgs.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT, related_name="enterprises"
+        "orgs.Jurisdiction", verbose_name=_("属地"), on_delete=models.PROTECT, related_name="enterprises",
+        db_index=False,  # ent_jur_id (jurisdiction, id) serves every lookup by jurisdiction
     )
     department = models.ForeignKey(
         "orgs.Department",
@@ -101,6 +103,7 @@ class Enterprise(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="enterprises",
+        db_index=False,  # ent_dept_id (department, id) serves every lookup by department
     )
     principal = models.CharField(_("主要负责人"), max_length=50, blank=True)
     principal_phone = models.CharField(_("负责人电话"), max_length=30, blank=True)

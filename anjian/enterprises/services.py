@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import router, transaction
+from django.db import connection, router, transaction
 from django.db.models import Max
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_noop
-from simple_history.utils import bulk_create_with_history
 
 from anjian.audit.display import register_renderer
 from anjian.audit.models import Event
 from anjian.audit.services import Msg, actor_label, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.geo import gcj02_to_wgs84
+from anjian.core.middleware import current_request_id
 from anjian.core.scoping import can, grants_of, scope_allows
 from anjian.enterprises.models import (
     FLAGS,
@@ -289,6 +290,70 @@ def licence_renew(*, actor: Any, licence: Licence, valid_until: Any, number: str
     return lic
 
 
+def enterprise_history_select(source: str, *, history_type: str, reason: str, user_id: int | None,
+                              when: dt.datetime | None = None) -> tuple[list[str], list[str], list[Any]]:
+    """For one ``INSERT INTO <history> (cols) SELECT exprs FROM <enterprise table> AS source …``
+    that writes a history row per selected enterprise, as django-simple-history would: the
+    history table's columns, the expression of each (the enterprise's own column, or a
+    parameter for the history fields: date, type, change reason, user, request id) and the
+    parameters. Table and column names come from model metadata."""
+
+    history = Enterprise.history.model  # type: ignore[attr-defined]
+    qn = connection.ops.quote_name
+    source_cols = {f.attname: f.column for f in Enterprise._meta.concrete_fields}
+    extra = {"history_date": when or timezone.now(), "history_change_reason": reason[:100] if reason else None,
+             "history_type": history_type, "history_user_id": user_id, "request_id": current_request_id()}
+    cols: list[str] = []
+    exprs: list[str] = []
+    params: list[Any] = []
+    for f in history._meta.concrete_fields:
+        if f.attname == "history_id":
+            continue
+        cols.append(qn(f.column))
+        if f.attname in source_cols:
+            exprs.append(f"{source}.{qn(source_cols[f.attname])}")
+        else:
+            exprs.append("%s")
+            params.append(f.get_db_prep_save(extra[f.attname] if f.attname in extra else f.get_default(), connection))
+    return cols, exprs, params
+
+
+def _insert_with_history(objs: list[Enterprise], *, user_id: int | None, reason: str) -> list[Enterprise]:
+    """Insert new enterprises and their ``+`` history rows (``reason``, ``user_id``), as
+    ``bulk_create_with_history`` did but without building a model instance and an insert
+    statement per row: PostgreSQL reserves the ids from the sequence and ``COPY``s the rows in;
+    other databases use ``bulk_create`` (one multi-row ``INSERT … RETURNING`` per batch). The
+    history rows are then copied from the new rows by one ``INSERT … SELECT``. Sets ``pk`` on
+    ``objs`` and returns them. Signals are not sent (as with ``bulk_create``)."""
+
+    if not objs:
+        return objs
+    table = connection.ops.quote_name(Enterprise._meta.db_table)
+    history_table = connection.ops.quote_name(Enterprise.history.model._meta.db_table)  # type: ignore[attr-defined]
+    cols, exprs, params = enterprise_history_select("e", history_type="+", reason=reason, user_id=user_id)
+    fields = list(Enterprise._meta.concrete_fields)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                        [Enterprise._meta.db_table, len(objs)])
+            for obj, (pk,) in zip(objs, cur.fetchall(), strict=True):
+                obj.pk = pk
+            names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+            with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:  # psycopg 3 under Django's wrapper
+                for obj in objs:
+                    copy.write_row([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields])
+                    obj._state.adding, obj._state.db = False, connection.alias
+            where, args = "e.id = ANY(%s)", [[obj.pk for obj in objs]]
+        else:
+            Enterprise.objects.bulk_create(objs, batch_size=500)
+            where = "e.id IN (SELECT value FROM json_each(%s))"
+            args = [json.dumps([obj.pk for obj in objs])]
+        # Names come from model metadata; every value is a query parameter.
+        cur.execute(f"INSERT INTO {history_table} ({', '.join(cols)}) SELECT {', '.join(exprs)} "  # noqa: S608
+                    f"FROM {table} AS e WHERE {where} ORDER BY e.id", [*params, *args])
+    return objs
+
+
 def _scope_checker(actor: Any, action: str) -> Any:
     """``scope_allows`` memoised per (jurisdiction, sector) pair: imports repeat a few places many times."""
     cache: dict[tuple[int, int | None], bool] = {}
@@ -317,7 +382,7 @@ def enterprises_bulk_create(
 
     Each row holds the ``EDITABLE`` fields (``sector`` a ``Sector`` or ``None``) and a resolved
     ``jurisdiction`` (the caller locates points in bulk with ``locate_jurisdiction_ids``). Writes
-    the rows, their history rows (``bulk_create_with_history``) and one ``created`` event per
+    the rows, their history rows (``_insert_with_history``: COPY and ``INSERT … SELECT``) and one ``created`` event per
     enterprise carrying the routing rule, exactly like ``enterprise_create`` but in batches.
     Duplicate credit codes (inside ``rows`` or already registered) are refused, never merged.
     ``on_progress(n)`` is called with the number of rows written so far. Returns the new ids.
@@ -366,9 +431,7 @@ def enterprises_bulk_create(
     reason = "批量导入" + (f"：{note}" if note else "")
     for start in range(0, len(prepared), batch_size):
         chunk = prepared[start : start + batch_size]
-        objs = bulk_create_with_history(
-            [e for e, _rule in chunk], Enterprise, batch_size=batch_size, default_user=user, default_change_reason=reason
-        )
+        objs = _insert_with_history([e for e, _rule in chunk], user_id=user.pk if user else None, reason=reason)
         Event.objects.bulk_create(
             [
                 Event(

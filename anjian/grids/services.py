@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import math
 import tempfile
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -22,13 +23,13 @@ from django.utils.translation import gettext_lazy, gettext_noop
 from anjian.audit.services import Msg, record_event
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.geo import distance_m
-from anjian.core.middleware import current_request_id
 from anjian.core.scoping import can, has_action, scope_allows
 from anjian.documents.attachments import attachments_add
 from anjian.documents.exports import Column, write_xlsx
 from anjian.enterprises.follow import FollowReport, Moved, follow_enterprises, follow_unit, followers
 from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseStatus
 from anjian.enterprises.selectors import _json_contains_supported
+from anjian.enterprises.services import enterprise_history_select
 from anjian.grids.models import (
     Adjustment,
     AdjustmentKind,
@@ -559,53 +560,65 @@ def grid_key_place_points(*, user: Any, grid: Jurisdiction, limit: int = 500) ->
 # --- whole-city reassignment -------------------------------------------------------------
 
 
-def _move_enterprises(changes: Mapping[int, int], *, reason: str) -> int:
+MOVES_TABLE = "grids_reassign_moves"  # temporary: this connection only, dropped after use
+
+
+def _stage_moves(cur: Any, moves: Iterable[tuple[int, int]]) -> None:
+    """Put ``(enterprise id, new jurisdiction id)`` pairs into the temporary table: PostgreSQL
+    ``COPY … FROM STDIN``, other databases ``executemany`` in chunks."""
+
+    cur.execute(f"DROP TABLE IF EXISTS {MOVES_TABLE}")
+    if connection.vendor == "postgresql":
+        cur.execute(f"CREATE TEMPORARY TABLE {MOVES_TABLE} (id bigint NOT NULL, new_j bigint NOT NULL)")
+        with cur.cursor.copy(f"COPY {MOVES_TABLE} (id, new_j) FROM STDIN") as copy:  # psycopg 3 under Django's wrapper
+            for row in moves:
+                copy.write_row(row)
+        cur.execute(f"ANALYZE {MOVES_TABLE}")
+        return
+    cur.execute(f"CREATE TEMPORARY TABLE {MOVES_TABLE} (id integer PRIMARY KEY, new_j integer NOT NULL)")
+    insert = f"INSERT INTO {MOVES_TABLE} (id, new_j) VALUES (%s, %s)"  # noqa: S608
+    batch: list[tuple[int, int]] = []
+    for row in moves:
+        batch.append(row)
+        if len(batch) >= 5000:
+            cur.executemany(insert, batch)
+            batch.clear()
+    if batch:
+        cur.executemany(insert, batch)
+
+
+def _move_enterprises(changes: Mapping[int, int] | Iterable[tuple[int, int]], *, reason: str) -> int:
     """Set ``jurisdiction_id`` (and ``updated_at``) of the enterprises ``{id: new_jurisdiction_id}``
-    and write one history row (``~``, ``reason``) per moved enterprise, in one transaction.
+    (or ``(id, new_jurisdiction_id)`` pairs) and write one history row (``~``, ``reason``, no
+    user) per moved enterprise, in one transaction.
 
-    Set-based SQL instead of ``bulk_update_with_history``: that builds a ``CASE WHEN id = …``
-    expression per row in Python and a history model instance per row, which made the
-    whole-city run cost ~3 ms per moved enterprise (docs/benchmarks.md, "Grids and hazards").
-    PostgreSQL: one ``UPDATE … FROM unnest(ids, new_ids)``; other databases: ``executemany``.
-    The history rows are copied from the updated rows by one ``INSERT … SELECT``."""
+    Set-based SQL, three statements whatever the number of rows: the pairs go into a temporary
+    table (PostgreSQL ``COPY``; SQLite ``executemany``), then one ``UPDATE … FROM`` it and one
+    ``INSERT … SELECT`` of the history rows from the updated rows joined to it (docs/benchmarks.md,
+    "Reassignment and import at the database's speed")."""
 
-    if not changes:
-        return 0
+    pairs = changes.items() if isinstance(changes, Mapping) else changes
     table = connection.ops.quote_name(Enterprise._meta.db_table)
-    history = Enterprise.history.model  # type: ignore[attr-defined]
-    source_cols = {f.attname: f.column for f in Enterprise._meta.concrete_fields}
-    now = timezone.now()
-    extra = {"history_date": now, "history_change_reason": reason[:100], "history_type": "~",
-             "history_user_id": None, "request_id": current_request_id()}
-    insert_cols: list[str] = []
-    select_exprs: list[str] = []
-    params: list[Any] = []
-    for f in history._meta.concrete_fields:
-        if f.attname == "history_id":
-            continue
-        insert_cols.append(connection.ops.quote_name(f.column))
-        if f.attname in source_cols:
-            select_exprs.append(connection.ops.quote_name(source_cols[f.attname]))
-        else:
-            value = extra[f.attname] if f.attname in extra else f.get_default()
-            select_exprs.append("%s")
-            params.append(f.get_db_prep_save(value, connection))
-    ids = list(changes)
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    history_table = connection.ops.quote_name(Enterprise.history.model._meta.db_table)  # type: ignore[attr-defined]
+    insert_cols, select_exprs, params = enterprise_history_select("e", history_type="~", reason=reason, user_id=None)
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     # Table and column names come from model metadata; every value is a query parameter.
-    history_table = connection.ops.quote_name(history._meta.db_table)
-    update_pg = f"UPDATE {table} AS e SET jurisdiction_id = v.j, updated_at = %s FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, j) WHERE e.id = v.id"  # noqa: S608
-    update_one = f"UPDATE {table} SET jurisdiction_id = %s, updated_at = %s WHERE id = %s"  # noqa: S608
-    insert = f"INSERT INTO {history_table} ({', '.join(insert_cols)}) SELECT {', '.join(select_exprs)} FROM {table} WHERE id IN "  # noqa: S608
+    if connection.vendor == "postgresql":
+        update = (f"UPDATE {table} AS e SET jurisdiction_id = m.new_j, updated_at = %s "  # noqa: S608
+                  f"FROM {MOVES_TABLE} AS m WHERE e.id = m.id")
+    else:
+        update = (f"UPDATE {table} SET jurisdiction_id = (SELECT m.new_j FROM {MOVES_TABLE} AS m "  # noqa: S608
+                  f"WHERE m.id = {table}.id), updated_at = %s WHERE id IN (SELECT id FROM {MOVES_TABLE})")
+    insert = (f"INSERT INTO {history_table} ({', '.join(insert_cols)}) SELECT {', '.join(select_exprs)} "  # noqa: S608
+              f"FROM {table} AS e JOIN {MOVES_TABLE} AS m ON m.id = e.id")
     with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(update_pg, [stamp, ids, [changes[pk] for pk in ids]])
-        else:
-            cur.executemany(update_one, [(changes[pk], stamp, pk) for pk in ids])
-        for start in range(0, len(ids), 900):  # SQLite: at most 999 parameters in old builds
-            part = ids[start:start + 900]
-            cur.execute(insert + "(" + ", ".join(["%s"] * len(part)) + ")", [*params, *part])
-    return len(ids)
+        _stage_moves(cur, pairs)
+        cur.execute(update, [stamp])
+        moved = cur.rowcount
+        if moved:
+            cur.execute(insert, params)
+        cur.execute(f"DROP TABLE {MOVES_TABLE}")
+    return int(moved)
 
 
 REASSIGN_RESULTS: dict[str, Any] = {
@@ -633,10 +646,16 @@ def _write_moved(job: Any, rows: list[Moved]) -> None:
 
 def _relocate(job: Any, progress: Progress, qs: Any, *, reason: str, report: FollowReport,
               names: dict[int, str]) -> dict[str, int]:
+    """Locate every enterprise of ``qs`` (reading in chunks, nothing written), then write all the
+    moves in one transaction: the enterprises and their history by ``_move_enterprises`` (three
+    statements for the whole job), and, chunk by chunk, their open records (``follow_enterprises``)
+    and the report. Moves are kept as three integer arrays (24 bytes per moved enterprise)."""
+
     total = qs.count()
     progress.set_total(max(total, 1), "重新归属网格")
     chunk = int(job.params.get("chunk", 5000))
-    moved = unplaced = done = 0
+    ids, olds, news = array("q"), array("q"), array("q")
+    unplaced = done = 0
     last_id = 0
     while True:
         rows = list(qs.filter(id__gt=last_id).order_by("id")
@@ -644,31 +663,34 @@ def _relocate(job: Any, progress: Progress, qs: Any, *, reason: str, report: Fol
         if not rows:
             break
         located = locate_jurisdiction_ids([(lng, lat) for _pk, lng, lat, _j, _n in rows])
-        changes: dict[int, int] = {}
-        pairs: dict[int, tuple[int, int]] = {}
         for (pk, _lng, _lat, current, name), new in zip(rows, located, strict=True):
             if new is None:
                 unplaced += 1
             elif new != current:
-                changes[pk] = new
-                pairs[pk] = (current, new)
+                ids.append(pk)
+                olds.append(current)
+                news.append(new)
                 names[pk] = name
-        if changes:
-            with transaction.atomic():
-                moved += _move_enterprises(changes, reason=reason)
-                _report_enterprises(pairs, names, report)
-                follow_enterprises(pairs, reason=reason, report=report)
         done += len(rows)
         last_id = rows[-1][0]
-        progress.advance(done, f"已处理 {done}/{total}，调整 {moved}")
+        progress.advance(done, f"已处理 {done}/{total}，调整 {len(ids)}")
+    moved = 0
+    if ids:
+        progress.advance(done, f"正在写入：企业 {len(ids)} 家及其未办结记录")
+        with transaction.atomic():
+            moved = _move_enterprises(zip(ids, news, strict=True), reason=reason)
+            for start in range(0, len(ids), chunk):
+                pairs = {ids[i]: (olds[i], news[i]) for i in range(start, min(start + chunk, len(ids)))}
+                _report_enterprises(pairs, names, report)
+                follow_enterprises(pairs, reason=reason, report=report)
     return {"total": total, "moved": moved, "unplaced": unplaced}
 
 
 def _report_enterprises(pairs: Mapping[int, tuple[int, int]], names: Mapping[int, str], report: FollowReport) -> None:
-    units = Jurisdiction.objects.in_bulk({u for pair in pairs.values() for u in pair})
+    units = dict(Jurisdiction.objects.filter(pk__in={u for pair in pairs.values() for u in pair})
+                 .values_list("pk", "name"))  # names only: not thousands of GeoJSON boundaries per chunk
     for pk, (old, new) in pairs.items():
-        report.add(Moved("enterprises", "企业", pk, names.get(pk, ""), names.get(pk, ""), units[old].name,
-                         units[new].name))
+        report.add(Moved("enterprises", "企业", pk, names.get(pk, ""), names.get(pk, ""), units[old], units[new]))
 
 
 def _result(counts: Mapping[str, int], report: FollowReport) -> dict[str, Any]:

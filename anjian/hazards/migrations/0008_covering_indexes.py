@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('checklists', '0001_checklists_initial'),
-        ('enterprises', '0005_red_orange_by_jurisdiction_index'),
+        ('enterprises', '0006_red_orange_by_jurisdiction_index'),
         ('hazards', '0007_major_found_index'),
         ('orgs', '0005_duties'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

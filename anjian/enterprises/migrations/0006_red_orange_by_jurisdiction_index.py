@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0004_enterprise_search_prefix_indexes'),
+        ('enterprises', '0005_drop_duplicate_fk_indexes'),
         ('orgs', '0005_duties'),
     ]
 
