@@ -34,7 +34,7 @@ class AccidentsConfig(AppConfig):
             menu.Entry(section, _("历史事故导入"), "accidents:import", "accidents.import", "bi-upload", 6),
         ]:
             menu.register(entry)
-        from anjian.accidents import imports, monthly  # noqa: F401  (register the import and the report job)
+        from anjian.accidents import exports, imports, monthly  # noqa: F401  (register the export, the import and the report job)
         from anjian.accidents.risk_factors import FACTOR
         from anjian.enterprises.risk import register_factor
 

@@ -19,6 +19,7 @@ from anjian.accidents import services
 from anjian.accidents import targets as targets_service
 from anjian.accidents.choices import Category, FollowUp, InvestigationStatus
 from anjian.accidents.choices import Category as Categories
+from anjian.accidents.exports import EXPORT
 from anjian.accidents.forms import (
     AccidentFilterForm,
     AccidentReportForm,
@@ -46,9 +47,9 @@ from anjian.core.lookups import lookup
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, post_form_action, require_action
-from anjian.documents.exports import Column, csv_response, xlsx_response
 from anjian.documents.imports import import_start, preview_imports
 from anjian.documents.models import Attachment
+from anjian.documents.views_exports import export_or_start
 from anjian.jobs.models import Job, JobStatus
 from anjian.orgs.models import DepartmentKind, Jurisdiction
 
@@ -57,35 +58,13 @@ TABS = [("basic", gettext_lazy("基本信息")), ("supplements", gettext_lazy("�
         ("history", gettext_lazy("变更记录"))]
 
 
-def export_columns() -> list[Column]:
-    """The export's columns, headed in the active language."""
-    return [
-        Column(_("编号"), lambda a: a.pk),
-        Column(_("发生时间"), lambda a: a.occurred_at),
-        Column(_("事故单位"), lambda a: a.unit_name),
-        Column(_("属地"), lambda a: a.jurisdiction.name),
-        Column(_("行业"), lambda a: a.sector.name if a.sector_id else ""),
-        Column(_("事故类别"), lambda a: str(a.get_category_display())),
-        Column(_("事故类型"), lambda a: f"{a.type_code} {a.type_name}"),
-        Column(_("等级"), lambda a: str(a.get_grade_display() or a.get_kind_display())),
-        Column(_("死亡"), lambda a: a.deaths),
-        Column(_("下落不明"), lambda a: a.missing),
-        Column(_("重伤"), lambda a: a.serious_injuries),
-        Column(_("轻伤"), lambda a: a.minor_injuries),
-        Column(_("直接经济损失(元)"), lambda a: a.direct_loss_yuan),
-        Column(_("迟报(分钟)"), lambda a: a.late_minutes),
-    ]
-
-
 @require_action("accidents.view")
 def accident_list_view(request: HttpRequest) -> HttpResponse:
     form = AccidentFilterForm(request.GET or None, user=request.user)
     qs = accident_list(user=request.user, filters=form.filters())
     export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
-        rows = qs.order_by("-occurred_at", "-id").iterator(chunk_size=2000)
-        name = _("事故信息-%(day)s.%(ext)s") % {"day": f"{timezone.localdate():%Y%m%d}", "ext": export}
-        return (csv_response if export == "csv" else xlsx_response)(rows, export_columns(), name)
+    if export in ("csv", "xlsx"):  # a job (我的导出) above EXPORT_IMMEDIATE_MAX_ROWS rows
+        return export_or_start(request, EXPORT, export)
     page = keyset_page(qs, request.GET, sort="-occurred_at", size=20)
     template = partial_or_full(request, "accidents/list.html", "accidents/partials/_table.html")
     query = request.GET.copy()

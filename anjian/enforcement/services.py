@@ -17,7 +17,8 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -88,6 +89,8 @@ from anjian.enterprises.models import RiskColour as EnterpriseRiskColour
 from anjian.hazards import services as hazard_services
 from anjian.inbox.models import DueItem, DueState
 from anjian.inbox.services import due_close, due_open
+from anjian.jobs.registry import job_handler
+from anjian.jobs.services import job_start
 from anjian.orgs.models import Department, Jurisdiction, Sector
 from anjian.orgs.selectors import city_of
 from anjian.rules import enforcement as rules
@@ -350,6 +353,44 @@ def enterprise_facts(enterprise: Enterprise, *, penalties_1y: int = 0, accidents
         standardization_grade=standardization_grade(enterprise) if grade is None else grade, credit=credit,
         accidents_3y=accidents_3y, penalties_1y=penalties_1y, flags=tuple(enterprise.flags or ()),
     )
+
+
+PLAN_INLINE_MAX = 20_000
+"""Enterprises a plan may cover and still be generated within the request; a larger one (a city
+department's plan over a megacity: ~1 minute for 1,000,000 enterprises, docs/benchmarks.md) is a
+job for the worker, so no request runs into the web server's timeout."""
+PLAN_JOB = "enforcement.plan"
+
+
+def plan_generate_start(*, actor: Any, department: Department, jurisdiction: Jurisdiction,
+                        year: int) -> InspectionPlan | Any:
+    """Generate the plan now when it is small, else start the job that does (``plan_generate_job``):
+    returns the plan, or the job whose page follows the progress and links to the plan."""
+    _require_dept(actor, "enforcement.plan", department, "您无权编制该部门的检查计划",
+                  "You may not draw up this department's plan")
+    _check_area(department, jurisdiction)
+    if enterprises_of(department, jurisdiction).count() <= PLAN_INLINE_MAX:
+        return plan_generate(actor=actor, department=department, jurisdiction=jurisdiction, year=year)
+    return job_start(PLAN_JOB, actor=actor, params={"department": department.pk, "jurisdiction": jurisdiction.pk,
+                                                    "year": int(year)},
+                     title=f"{department.name}{int(year)}年度安全生产监督检查计划（{jurisdiction.name}）")
+
+
+def _plan_link(result: Any) -> tuple[Any, str] | None:
+    return (gettext_lazy("查看检查计划"), reverse("enforcement:plan", args=[result["plan"]])) if result.get("plan") else None
+
+
+@job_handler(PLAN_JOB, results={"targets": gettext_lazy("检查对象"), "inspections": gettext_lazy("计划检查次数")},
+             link=_plan_link)
+def plan_generate_job(job: Any, progress: Any) -> dict[str, Any]:
+    department = Department.objects.get(pk=job.params["department"])
+    jurisdiction = Jurisdiction.objects.get(pk=job.params["jurisdiction"])
+    progress.set_total(1, "正在分类分级并生成检查对象")
+    plan = plan_generate(actor=job.created_by, department=department, jurisdiction=jurisdiction,
+                         year=int(job.params["year"]))
+    figures = plan.targets.aggregate(n=Count("id"), quota=Sum("quota"))
+    progress.advance(1, "计划已生成")
+    return {"plan": plan.pk, "targets": figures["n"] or 0, "inspections": figures["quota"] or 0}
 
 
 @transaction.atomic

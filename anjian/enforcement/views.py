@@ -413,9 +413,20 @@ def inspection_record_view(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_list_view(request: HttpRequest) -> HttpResponse:
     form = forms.PlanGenerateForm(request.POST or None, user=request.user,
                                   initial={"year": timezone.localdate().year + 1})
-    if request.method == "POST" and post_form_action(request, form, lambda d: services.plan_generate(
-            actor=request.user, department=d["department"], jurisdiction=d["jurisdiction"], year=d["year"]),
-            _("计划已生成")):
+    started: list[Any] = []
+
+    def generate(d: dict[str, Any]) -> Any:
+        made = services.plan_generate_start(actor=request.user, department=d["department"],
+                                            jurisdiction=d["jurisdiction"], year=d["year"])
+        started.append(made)
+        return made
+
+    def said(made: Any) -> str:
+        return _("计划已生成") if isinstance(made, InspectionPlan) else _("企业较多，计划在后台生成，可在本页查看进度")
+
+    if request.method == "POST" and post_form_action(request, form, generate, said):
+        if started and not isinstance(started[0], InspectionPlan):  # a job: its page shows the progress
+            return redirect("jobs:detail", pk=started[0].pk)
         d = form.cleaned_data
         plan = plan_list(user=request.user).filter(department=d["department"], jurisdiction=d["jurisdiction"],
                                                    year=d["year"]).first()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.audit.display import reason_text
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
-from anjian.jobs.registry import PRIVATE_KINDS, result_items
+from anjian.jobs.registry import PRIVATE_KINDS, result_items, result_link
 
 
 def in_language(text: str) -> str:
@@ -88,6 +88,11 @@ class Job(models.Model):
         """The named result figures, labelled in the reader's language."""
 
         return result_items(self.kind, self.result)
+
+    def result_link(self) -> tuple[str, str] | None:
+        """(label, url) of what the job made (a plan, say), once it has succeeded."""
+
+        return result_link(self.kind, self.result) if self.status == JobStatus.SUCCEEDED else None
 
     @property
     def title_display(self) -> str:

@@ -37,12 +37,20 @@ COMMON_RESULT_LABELS: dict[str, str | Promise] = {
 }
 
 
+# What a finished job made, as a link on its page: ``link(result) -> (label, url)`` or None.
+ResultLink = Callable[[Mapping[str, Any]], tuple[str | Promise, str] | None]
+RESULT_LINKS: dict[str, ResultLink] = {}
+
+
 def job_handler(
-    kind: str, *, results: Mapping[str, str | Promise] | None = None, private: bool = False
+    kind: str, *, results: Mapping[str, str | Promise] | None = None, private: bool = False,
+    link: ResultLink | None = None,
 ) -> Callable[[Handler], Handler]:
     def decorate(func: Handler) -> Handler:
         HANDLERS[kind] = func
         RESULT_LABELS[kind] = dict(results or {})
+        if link is not None:
+            RESULT_LINKS[kind] = link
         if private:
             PRIVATE_KINDS.add(kind)
         return func
@@ -54,3 +62,10 @@ def result_items(kind: str, result: Mapping[str, Any] | None) -> list[tuple[str,
     """(label, value) of the result figures that have a name, in the handler's order."""
     labels = {**COMMON_RESULT_LABELS, **RESULT_LABELS.get(kind, {})}
     return [(str(labels[k]), v) for k, v in (result or {}).items() if k in labels and not isinstance(v, dict | list)]
+
+
+def result_link(kind: str, result: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """The (label, url) of what a succeeded job made, when its kind names one."""
+    link = RESULT_LINKS.get(kind)
+    made = link(result or {}) if link is not None else None
+    return (str(made[0]), made[1]) if made else None

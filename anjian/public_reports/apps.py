@@ -38,3 +38,5 @@ class PublicReportsConfig(AppConfig):
         from anjian.public_reports.follow import FOLLOWER
 
         register_follower(FOLLOWER)  # reports in progress follow a moved enterprise
+        # last: the export's filter form needs the actions registered above
+        from anjian.public_reports import exports  # noqa: F401 - registers the list's export (large ones run as a job)

@@ -20,10 +20,11 @@ from anjian.core.forms import form_refusal
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, get_in_scope, has_action
 from anjian.core.views import partial_or_full, require_action
-from anjian.documents.exports import Column, csv_response, xlsx_response
 from anjian.documents.models import Attachment
+from anjian.documents.views_exports import export_or_start
 from anjian.orgs.models import Jurisdiction
 from anjian.public_reports import rewards, selectors, services
+from anjian.public_reports.exports import EXPORT
 from anjian.public_reports.forms import (
     DispatchForm,
     FilterForm,
@@ -298,28 +299,6 @@ def stats(request: HttpRequest) -> HttpResponse:
                                                           "rewards": selectors.rewards_paid(user=request.user)})
 
 
-# Export columns: no identity column exists, and none may be added (see docs/public_reports.md).
-EXPORT_COLUMNS = [
-    Column("查询码", lambda r: r.display_code),
-    Column("渠道", lambda r: r.get_channel_display()),
-    Column("类型", lambda r: r.get_report_type_display()),
-    Column("收到时间", lambda r: r.received_at),
-    Column("状态", lambda r: r.get_status_display()),
-    Column("被举报单位", lambda r: r.unit_name),
-    Column("地点", lambda r: r.address),
-    Column("属地", lambda r: r.jurisdiction.name if r.jurisdiction_id else ""),
-    Column("承办部门", lambda r: r.department.name if r.department_id else ""),
-    Column("办理期限", lambda r: r.handling_due),
-    Column("核查结论", lambda r: r.get_verification_display()),
-    Column("答复时间", lambda r: r.replied_at),
-]
-
-
 @require_action(VIEW)
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _form, qs, _sort = _filtered(request)
-    rows = qs.order_by("-id").iterator(chunk_size=2000)
-    name = f"举报-{timezone.localdate():%Y%m%d}"
-    if fmt == "xlsx":
-        return xlsx_response(rows, EXPORT_COLUMNS, f"{name}.xlsx")
-    return csv_response(rows, EXPORT_COLUMNS, f"{name}.csv")
+    return export_or_start(request, EXPORT, fmt)  # a job (我的导出) above EXPORT_IMMEDIATE_MAX_ROWS rows

@@ -10,6 +10,8 @@ import pytest
 import time_machine
 
 from anjian.accidents.models import Accident, AccidentSupplement, Investigation
+from anjian.documents.export_jobs import JOB_KIND
+from anjian.jobs.models import Job
 
 from .factories import at, report
 
@@ -215,3 +217,22 @@ def test_the_supplement_form_starts_from_the_last_report(login, world, acc):
     # the next one starts from that 续报
     assert [_value(page, f) for f in ("deaths", "serious_injuries", "minor_injuries")] == ["2", "1", "1"]
     assert _value(page, "direct_loss_yuan") in ("800000", "800000.00")
+
+
+def test_large_export_runs_as_a_job_with_the_filtered_rows(settings, login, world, acc, django_capture_on_commit_callbacks):
+    report(world, enterprise=world.ent_b, type_code="02", deaths=0, category="road_traffic",
+           occurred_at=at(2026, 2, 1, 8), known_at=at(2026, 2, 1, 8), reported_at=at(2026, 2, 1, 8, 30))
+    report(world, enterprise=world.ent_b, type_code="02", deaths=1, category="road_traffic",
+           occurred_at=at(2026, 2, 2, 8), known_at=at(2026, 2, 2, 8), reported_at=at(2026, 2, 2, 8, 30))
+    client = login("city_admin")
+    settings.EXPORT_IMMEDIATE_MAX_ROWS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/accidents/?category=road_traffic&export=csv")
+    job = Job.objects.get(kind=JOB_KIND)
+    assert response.status_code == 302 and response["Location"] == f"/documents/exports/?started={job.pk}"
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    download = client.get(f"/documents/exports/{job.pk}/download/")
+    body = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert body[0].startswith("编号,发生时间,事故单位") and len(body) == 3  # the two road accidents only
+    assert all("道路交通" in line for line in body[1:])
