@@ -58,6 +58,7 @@ def _rows(world):
         "inspection": f"/enforcement/inspections/{open_insp.pk}/", "inspections": "/enforcement/inspections/",
         "start": "/enforcement/inspections/new/", "plan": f"/enforcement/plans/{plan.pk}/",
         "plans": "/enforcement/plans/", "draw": f"/enforcement/draws/{draw.pk}/", "draws": "/enforcement/draws/",
+        "settings": "/enforcement/settings/",
     }
 
 
@@ -115,3 +116,29 @@ def test_rule_set_editor_on_a_phone_and_a_desktop(e2e_world, new_page, live_serv
     stored = list(ClassificationRule.objects.order_by("order").values_list("label", flat=True))
     assert stored[0] == "重点企业·新增" and DEFAULT_RULES[0]["label"] not in stored
     assert stored[1:] == [r["label"] for r in DEFAULT_RULES[1:]]
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_enforcement_settings_saved_in_the_browser(e2e_world, new_page, live_server, width):
+    """执法设置 on a phone and a desktop: the city office enters its province's 较大数额 and the
+    document they come from; the page shows them, in yuan, with the change on the timeline."""
+    from anjian.enforcement.models import Policy
+
+    page = new_page(width=width, height=844 if width == 390 else 900)
+    log_in(page, live_server, "city_admin")
+    page.goto(f"{live_server.url}/enforcement/settings/")
+    assert page.locator("[data-testid=policy-defaults]").is_visible()
+    page.fill("input[name=hearing_fine_individual]", "10000")
+    page.fill("input[name=hearing_fine_organisation]", "30000")
+    page.fill("input[name=hearing_fine_basis]", "本省行政处罚听证较大数额标准第二条")
+    page.locator("[data-testid=policy-form] button.btn-primary").click()
+    page.wait_for_url("**/enforcement/settings/")
+    assert page.locator(".alert-success, .alert-info").first.is_visible()
+    assert page.locator("[data-testid=policy-defaults]").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    shots = os.environ.get("ANJIAN_SCREENSHOTS")
+    if shots:
+        page.screenshot(path=f"{shots}/enforcement-settings-saved-{width}.png", full_page=True)
+    row = Policy.objects.get()
+    assert (row.hearing_fine_individual, row.hearing_fine_organisation) == (10000, 30000)
+    assert "修改" in page.content()
