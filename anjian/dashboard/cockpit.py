@@ -143,7 +143,7 @@ def _hazards(user: Any, place: Jurisdiction, today: dt.date) -> list[dict[str, A
     start, end, last_start, last_end = _ytd(today)
     qs = hazard_list(user=user, filters=_area(place)).select_related(None).order_by()
     # Two aggregates, each answered from its own index (counting a non-null column of that index):
-    # the open hazards from the partial index hz_open_jur, the two years' finds from hz_found_status.
+    # the open hazards from the partial index hz_open_jur, the two years' finds from hz_found_cover.
     row = qs.filter(status__in=RECTIFICATION_STATUSES).aggregate(
         open=Count("*"), overdue=Count("jurisdiction", filter=Q(deadline__lt=now)),
         major=Count("jurisdiction", filter=Q(level=HazardLevel.MAJOR)))
@@ -291,8 +291,8 @@ def children(user: Any, place: Jurisdiction) -> list[dict[str, Any]]:
                 for m in ("open", "overdue", "major"):
                     acc[k][m] += r[m]
     if has_action(user, "enterprises.view"):
-        # Only the red and orange enterprises colour a place: a few per cent of them, found through
-        # the (risk_colour, jurisdiction) index, instead of grouping every enterprise of the city.
+        # Only the red and orange enterprises colour a place: a few per cent of them, counted from
+        # the partial index ent_hot_jur, instead of grouping every enterprise of the city.
         rows = (within(Enterprise.objects.restrict(user, "enterprises.view"))
                 .filter(risk_colour__in=(RiskColour.RED, RiskColour.ORANGE))
                 .exclude(status=EnterpriseStatus.CLOSED).order_by().values("jurisdiction_id", "risk_colour")
