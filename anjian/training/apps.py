@@ -11,7 +11,7 @@ class TrainingConfig(AppConfig):
         from anjian.accounts.actions import register
         from anjian.core.menu import Entry
         from anjian.core.menu import register as menu_register
-        from anjian.training import services  # noqa: F401 - registers due kinds and verbs
+        from anjian.training import exports, services  # noqa: F401 - registers the records export, due kinds and verbs
 
         group = _("宣传培训")
         for code, label in [

@@ -23,11 +23,14 @@ from anjian.core.net import client_ip
 from anjian.core.pagination import keyset_page
 from anjian.core.scoping import can, has_action, has_action_over_territory
 from anjian.core.views import post_form_action, require_action
+from anjian.documents.export_jobs import export_is_large
 from anjian.documents.exports import bytes_response
 from anjian.documents.models import Attachment
+from anjian.documents.views_exports import export_or_start
 from anjian.training import forms as f
 from anjian.training import selectors as sel
 from anjian.training import services
+from anjian.training.exports import EXPORT, export_rows
 from anjian.training.models import (
     Attendance,
     Group,
@@ -357,9 +360,10 @@ def export_view(request: HttpRequest) -> HttpResponse:
     ws.title = _("培训记录")
     ws.append([_("培训课程"), _("开始时间"), _("结束时间"), _("培训地点"), _("授课教师"), _("姓名"), _("所在企业"), _("签到时间"),
                _("获得学时"), _("考试成绩")])
-    qs = (Attendance.objects.restrict(request.user, "training.view").filter(session__starts_at__year=year)
-          .select_related("session", "trainee", "trainee__enterprise").order_by("session__starts_at", "id"))
-    for a in qs[:50000]:
+    qs = export_rows(request.user, {"year": [str(year)]}).order_by("session__starts_at", "id")
+    if export_is_large(qs.count()):  # every record, written by a job into 我的导出 (no cut-off)
+        return export_or_start(request, EXPORT, "xlsx")
+    for a in qs:
         ws.append([a.session.title, _dt(a.session.starts_at), _dt(a.session.ends_at), a.session.place, a.session.trainer,
                    a.trainee.name, a.trainee.enterprise.name if a.trainee.enterprise_id else "", _dt(a.signed_at) if a.signed_at else "",
                    float(a.hours), a.score])
