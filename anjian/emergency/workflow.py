@@ -19,9 +19,9 @@ import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.periods import end_of_day
 from anjian.core.workflow import Owner, State, Transition, Workflow
 from anjian.emergency.models import EmergencyPlan, PlanStatus
 from anjian.inbox import registry as due_registry
@@ -54,10 +54,6 @@ DUE_INCIDENT = due_registry.register(due_registry.DueKind(
     unit_level=JurisdictionLevel.DISTRICT, remind_before=dt.timedelta(0), escalate_after=dt.timedelta(minutes=30),
     escalate_every=dt.timedelta(hours=1), max_level=2,
 )).code
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
 
 
 def plan_unit(p: EmergencyPlan) -> Owner:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.errors import DomainError
+from anjian.core.periods import end_of_day
 from anjian.core.workflow import Owner, State, Transition, Workflow
 from anjian.enforcement.models import Case, CaseStatus, InspectionPlan, PlanStatus
 from anjian.inbox import registry as due_registry
@@ -77,10 +78,6 @@ CLOSE_DAYS = 30
 PLAN_APPROVE_DAYS = 10
 """Internal target for approving a submitted plan."""
 
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    """A date deadline as the last minute of that day, Beijing time."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
 
 
 def safe(fn: Any, *args: Any) -> dt.date:

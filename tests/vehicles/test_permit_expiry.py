@@ -5,8 +5,10 @@ is removed or the vehicle taken off the road, back when it returns."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from anjian.inbox.models import DueItem, DueState
 from anjian.inbox.selectors import due_item_list
@@ -14,6 +16,7 @@ from anjian.vehicles import services
 from tests.vehicles.factories import make_vehicle
 
 D = dt.date
+NOW = dt.datetime(2026, 12, 1, 9, tzinfo=ZoneInfo("Asia/Shanghai"))  # the permits below are dated around it
 KIND = services.DUE_PERMIT_EXPIRY
 
 
@@ -22,6 +25,7 @@ def _items(state=DueState.OPEN):
 
 
 @pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
 def test_permit_expiry_waits_in_the_carriers_inbox_only(world):
     owner = world.users["enterprise"]
     vehicle = make_vehicle(world)
@@ -54,6 +58,7 @@ def test_permit_expiry_waits_in_the_carriers_inbox_only(world):
 
 
 @pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
 def test_the_permit_form_opens_the_to_do(world, login):
     vehicle = make_vehicle(world)
     client = login("enterprise")
