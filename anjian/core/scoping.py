@@ -294,6 +294,109 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
     return bool(type(obj)._default_manager.filter(q, pk=obj.pk).exists())
 
 
+@dataclass(frozen=True)
+class RowScope:
+    """A row's values on the scoping axes, for ``row_allowed``: ``path`` is the path of the row's
+    territory (its jurisdiction's, or its own on Jurisdiction); ``None`` where the row has none."""
+
+    pk: Any
+    path: str | None = None
+    sector_id: int | None = None
+    department_id: int | None = None
+    enterprise_id: int | None = None
+    creator_id: int | None = None
+
+
+def _row_unit(grant: Grant, spec: ScopeSpec, row: RowScope) -> bool:
+    """``_unit_q`` for one row in Python: the same cases in the same order."""
+
+    def within(path: str) -> bool:
+        return row.path is not None and row.path.startswith(path)
+
+    if grant.enterprise_id is not None:
+        if spec.enterprise is None:
+            return False
+        return (row.pk if spec.enterprise == "pk" else row.enterprise_id) == grant.enterprise_id
+    if grant.department_id is not None:
+        parts = False
+        if spec.sector is not None:
+            ok = row.sector_id is not None and row.sector_id in grant.sector_ids
+            if ok and spec.territory is not None and not grant.is_citywide and grant.territory_path:
+                ok = within(grant.territory_path)
+            parts = parts or ok
+        if spec.department is not None:
+            routed = row.department_id is not None and row.department_id == grant.department_id
+            if routed and spec.territory is not None and grant.jurisdiction_path and not grant.is_citywide:
+                routed = within(grant.jurisdiction_path)
+            parts = parts or routed
+        if spec.sector is None and spec.department is None:
+            if spec.territory is None or not grant.territory_path:
+                return False
+            return grant.is_citywide or within(grant.territory_path)
+        return parts
+    if grant.jurisdiction_id is not None:
+        if spec.territory is None or grant.jurisdiction_path is None:
+            return False
+        return grant.is_citywide or within(grant.jurisdiction_path)
+    return False
+
+
+def row_allowed(user: Any, action: str, model: type[models.Model], row: RowScope) -> bool:
+    """Whether ``restrict(user, action)`` on ``model`` would keep this row — decided in Python from
+    the row's scoping values, without a query (the API detail reads its row with one fixed
+    statement and checks it here). Mirrors ``scope_q`` case by case; ``tests/core/
+    test_row_scope.py`` checks both agree for every persona and row of the demo city."""
+    q = scope_q(user, action, model)
+    if q is None:
+        return row.pk is not None
+    if q is False:
+        return False
+    spec: ScopeSpec = model.SCOPE  # type: ignore[attr-defined]
+    action = _full(action, model)
+    for grant in _grants(user):
+        if not grant.allows(action):
+            continue
+        if _row_unit(grant, spec, row):
+            return True
+        if spec.creator is not None and row.creator_id is not None and row.creator_id == grant.user_id:
+            return True
+    return False
+
+
+def loaded_row_scope(obj: models.Model) -> RowScope | None:
+    """The scoping values of a model instance when all of them are on it already (direct foreign
+    keys; the territory's row cached, e.g. by ``select_related``), else ``None``."""
+    spec: ScopeSpec | None = getattr(type(obj), "SCOPE", None)
+    if spec is None:
+        return None
+    names = [n for n in (spec.territory, spec.sector, spec.department, spec.enterprise, spec.creator) if n]
+    if any("__" in n for n in names if n != "__self__"):
+        return None  # an axis through another model: only the query knows
+    path: str | None = None
+    if spec.territory == "__self__":
+        path = getattr(obj, "path", None)
+    elif spec.territory is not None and getattr(obj, f"{spec.territory}_id") is not None:
+        if not getattr(type(obj), spec.territory).is_cached(obj):
+            return None
+        path = getattr(obj, spec.territory).path
+
+    def fk(name: str | None) -> Any:
+        return getattr(obj, f"{name}_id") if name and name != "pk" else None
+
+    return RowScope(pk=obj.pk, path=path, sector_id=fk(spec.sector), department_id=fk(spec.department),
+                    enterprise_id=fk(spec.enterprise), creator_id=fk(spec.creator))
+
+
+def can_shown(user: Any, action: str, obj: models.Model) -> bool:
+    """``can`` for showing a button: decided in Python from the instance's loaded values when it
+    carries all of them (no query per transition on a detail page), else by ``can``. Taking the
+    step checks again with ``can`` on the locked row."""
+    row = loaded_row_scope(obj)
+    if row is None or obj.pk is None:
+        return can(user, action, obj)
+    return row_allowed(user, action, type(obj), row)
+
+
 def scope_allows(
     user: Any,
     action: str,

@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from anjian.core.errors import InvalidTransition, NotAllowed, NotFoundInScope
-from anjian.core.scoping import can
+from anjian.core.scoping import can, can_shown
 
 
 @dataclass(frozen=True)
@@ -141,9 +141,10 @@ class Workflow:
         return next((t for t in self.transitions if current in t.source and t.target == target), None)
 
     def available(self, obj: Any, user: Any) -> list[Transition]:
-        """Transitions the user could take now (for buttons); guards are checked on apply."""
+        """Transitions the user could take now (for buttons); guards and ``can`` on the locked row
+        are checked on apply."""
         current = getattr(obj, self.field_name)
-        return [t for t in self.transitions if current in t.source and can(user, t.action, obj)]
+        return [t for t in self.transitions if current in t.source and can_shown(user, t.action, obj)]
 
     def apply(self, obj: models.Model, target: str, *, actor: Any, note: str = "", data: dict[str, Any] | None = None) -> Transition:
         """Move ``obj`` to ``target``. Call inside the service's transaction, on a locked row."""
