@@ -107,36 +107,52 @@ def _move_one(f: Follower, obj: Any, old: Jurisdiction, new: Jurisdiction, *, re
 
 
 def follow_enterprises(changes: Mapping[int, tuple[int, int]], *, reason: str, actor: Any = None,
-                       report: FollowReport | None = None) -> FollowReport:
+                       report: FollowReport | None = None, ids: Any = None) -> FollowReport:
     """Move the open records of the enterprises ``{id: (old_unit_id, new_unit_id)}`` that sat
     in (or below) the enterprise's old unit to its new unit. Call in the transaction that moved
-    the enterprises."""
+    the enterprises. ``ids``: the same enterprise ids as a subquery (e.g. ``RawSQL`` over the
+    reassignment's temporary table) for a whole city's moves, instead of a list of parameters;
+    ``changes`` then only needs to answer for the enterprises that have open records."""
     report = report if report is not None else FollowReport()
     if not changes:
         return report
-    unit_ids = {u for pair in changes.values() for u in pair}
-    units = Jurisdiction.objects.defer("boundary").in_bulk(unit_ids)  # not the GeoJSON: thousands of grids per call
+    id_filter = ids if ids is not None else list(changes)
+    units: dict[int, Jurisdiction] = {}
     for f in followers():
-        qs = f.queryset().filter(enterprise_id__in=list(changes)).select_related("enterprise").order_by("pk")
-        for obj in qs:
-            old_id, new_id = changes[obj.enterprise_id]
-            old, new = units[old_id], units[new_id]
-            current = getattr(obj, f.field)
-            # Only records that followed the enterprise's unit (or one above it, e.g. a street for a
-            # grid): a record someone routed elsewhere on purpose stays.
-            if current is None:
-                continue
-            if not old.path.startswith(current.path):
-                if current.path.startswith(new.path):
-                    # The record's own unit now lies under the new unit (a grid that went with a
-                    # split): the record stays, its to-dos at the old street go to the new one.
-                    report.todos += due_follow(obj, old_unit=old, new_unit=new)
-                continue
-            if current.pk != old.pk and new.path.startswith(current.path):
-                continue  # e.g. the record sits with the street and both grids are in it
-            _move_one(f, obj, current, new, reason=reason, actor=actor, enterprise=obj.enterprise.name,
-                      report=report)
+        qs = f.queryset().filter(enterprise_id__in=id_filter).select_related("enterprise").order_by("pk")
+        last = 0
+        while records := list(qs.filter(pk__gt=last)[:FOLLOW_BATCH]):  # keyset batches: rows change as we go
+            last = records[-1].pk
+            # the units of these records' enterprises only (not the GeoJSON: thousands of grids per call)
+            needed = {u for obj in records for u in changes[obj.enterprise_id]} - units.keys()
+            units.update(Jurisdiction.objects.defer("boundary").in_bulk(needed))
+            _follow_batch(f, records, changes, units, reason=reason, actor=actor, report=report)
     return report
+
+
+FOLLOW_BATCH = 2000
+
+
+def _follow_batch(f: Follower, records: list[Any], changes: Mapping[int, tuple[int, int]],
+                  units: Mapping[int, Jurisdiction], *, reason: str, actor: Any, report: FollowReport) -> None:
+    for obj in records:
+        old_id, new_id = changes[obj.enterprise_id]
+        old, new = units[old_id], units[new_id]
+        current = getattr(obj, f.field)
+        # Only records that followed the enterprise's unit (or one above it, e.g. a street for a
+        # grid): a record someone routed elsewhere on purpose stays.
+        if current is None:
+            continue
+        if not old.path.startswith(current.path):
+            if current.path.startswith(new.path):
+                # The record's own unit now lies under the new unit (a grid that went with a
+                # split): the record stays, its to-dos at the old street go to the new one.
+                report.todos += due_follow(obj, old_unit=old, new_unit=new)
+            continue
+        if current.pk != old.pk and new.path.startswith(current.path):
+            continue  # e.g. the record sits with the street and both grids are in it
+        _move_one(f, obj, current, new, reason=reason, actor=actor, enterprise=obj.enterprise.name,
+                  report=report)
 
 
 def follow_unit(*, old: Jurisdiction, new: Jurisdiction, reason: str, actor: Any = None,

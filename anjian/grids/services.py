@@ -4,17 +4,20 @@ become hazards in the same transaction), and the whole-city reassignment job."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import tempfile
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +28,7 @@ from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFo
 from anjian.core.geo import distance_m
 from anjian.core.scoping import can, has_action, scope_allows
 from anjian.documents.attachments import attachments_add
-from anjian.documents.exports import Column, write_xlsx
+from anjian.documents.exports import Column, iter_csv, write_xlsx
 from anjian.enterprises.follow import FollowReport, Moved, follow_enterprises, follow_unit, followers
 from anjian.enterprises.models import FLAGS, Enterprise, EnterpriseStatus
 from anjian.enterprises.selectors import _json_contains_supported
@@ -563,23 +566,23 @@ def grid_key_place_points(*, user: Any, grid: Jurisdiction, limit: int = 500) ->
 MOVES_TABLE = "grids_reassign_moves"  # temporary: this connection only, dropped after use
 
 
-def _stage_moves(cur: Any, moves: Iterable[tuple[int, int]]) -> None:
-    """Put ``(enterprise id, new jurisdiction id)`` pairs into the temporary table: PostgreSQL
-    ``COPY … FROM STDIN``, other databases ``executemany`` in chunks."""
+def _stage_moves(cur: Any, moves: Iterable[tuple[int, ...]]) -> None:
+    """Put ``(enterprise id, new jurisdiction id[, old jurisdiction id])`` rows into the temporary
+    table: PostgreSQL ``COPY … FROM STDIN``, other databases ``executemany`` in chunks."""
 
     cur.execute(f"DROP TABLE IF EXISTS {MOVES_TABLE}")
     if connection.vendor == "postgresql":
-        cur.execute(f"CREATE TEMPORARY TABLE {MOVES_TABLE} (id bigint NOT NULL, new_j bigint NOT NULL)")
-        with cur.cursor.copy(f"COPY {MOVES_TABLE} (id, new_j) FROM STDIN") as copy:  # psycopg 3 under Django's wrapper
+        cur.execute(f"CREATE TEMPORARY TABLE {MOVES_TABLE} (id bigint NOT NULL, new_j bigint NOT NULL, old_j bigint)")
+        with cur.cursor.copy(f"COPY {MOVES_TABLE} (id, new_j, old_j) FROM STDIN") as copy:  # psycopg 3 under Django's wrapper
             for row in moves:
-                copy.write_row(row)
+                copy.write_row(row if len(row) == 3 else (*row, None))
         cur.execute(f"ANALYZE {MOVES_TABLE}")
         return
-    cur.execute(f"CREATE TEMPORARY TABLE {MOVES_TABLE} (id integer PRIMARY KEY, new_j integer NOT NULL)")
-    insert = f"INSERT INTO {MOVES_TABLE} (id, new_j) VALUES (%s, %s)"  # noqa: S608
-    batch: list[tuple[int, int]] = []
+    cur.execute(f"CREATE TEMPORARY TABLE {MOVES_TABLE} (id integer PRIMARY KEY, new_j integer NOT NULL, old_j integer)")
+    insert = f"INSERT INTO {MOVES_TABLE} (id, new_j, old_j) VALUES (%s, %s, %s)"  # noqa: S608
+    batch: list[tuple[int, ...]] = []
     for row in moves:
-        batch.append(row)
+        batch.append(row if len(row) == 3 else (*row, None))
         if len(batch) >= 5000:
             cur.executemany(insert, batch)
             batch.clear()
@@ -587,15 +590,22 @@ def _stage_moves(cur: Any, moves: Iterable[tuple[int, int]]) -> None:
         cur.executemany(insert, batch)
 
 
-def _move_enterprises(changes: Mapping[int, int] | Iterable[tuple[int, int]], *, reason: str) -> int:
+def _drop_moves() -> None:
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {MOVES_TABLE}")
+
+
+def _move_enterprises(changes: Mapping[int, int] | Iterable[tuple[int, ...]], *, reason: str,
+                      keep: bool = False) -> int:
     """Set ``jurisdiction_id`` (and ``updated_at``) of the enterprises ``{id: new_jurisdiction_id}``
-    (or ``(id, new_jurisdiction_id)`` pairs) and write one history row (``~``, ``reason``, no
-    user) per moved enterprise, in one transaction.
+    (or ``(id, new_jurisdiction_id[, old_jurisdiction_id])`` rows) and write one history row (``~``,
+    ``reason``, no user) per moved enterprise, in one transaction.
 
     Set-based SQL, three statements whatever the number of rows: the pairs go into a temporary
     table (PostgreSQL ``COPY``; SQLite ``executemany``), then one ``UPDATE … FROM`` it and one
     ``INSERT … SELECT`` of the history rows from the updated rows joined to it (docs/benchmarks.md,
-    "Reassignment and import at the database's speed")."""
+    "Reassignment and import at the database's speed"). ``keep``: leave the table for the caller
+    (the open records and the report read it), who drops it with ``_drop_moves``."""
 
     pairs = changes.items() if isinstance(changes, Mapping) else changes
     table = connection.ops.quote_name(Enterprise._meta.db_table)
@@ -617,8 +627,29 @@ def _move_enterprises(changes: Mapping[int, int] | Iterable[tuple[int, int]], *,
         moved = cur.rowcount
         if moved:
             cur.execute(insert, params)
-        cur.execute(f"DROP TABLE {MOVES_TABLE}")
+        if not keep:
+            cur.execute(f"DROP TABLE {MOVES_TABLE}")
     return int(moved)
+
+
+class _Moves(Mapping[int, tuple[int, int]]):
+    """The job's moves ``{enterprise id: (old unit id, new unit id)}`` over three integer arrays
+    sorted by id (24 bytes a move; a dict of a million tuples would take about 200 MB)."""
+
+    def __init__(self, ids: array[int], olds: array[int], news: array[int]) -> None:
+        self.ids, self.olds, self.news = ids, olds, news
+
+    def __getitem__(self, pk: int) -> tuple[int, int]:
+        i = bisect_left(self.ids, pk)
+        if i == len(self.ids) or self.ids[i] != pk:
+            raise KeyError(pk)
+        return self.olds[i], self.news[i]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 REASSIGN_RESULTS: dict[str, Any] = {
@@ -635,21 +666,51 @@ def _moved_columns() -> list[Column]:
             Column("原属地 / from", lambda r: r.from_unit), Column("新属地 / to", lambda r: r.to_unit)]
 
 
-def _write_moved(job: Any, rows: list[Moved]) -> None:
-    """The list of what moved, as the job's downloadable workbook."""
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as tmp:
-        write_xlsx(rows, _moved_columns(), tmp.name, sheet="moved")
+# Above this many rows the list of what moved is written as CSV (UTF-8 with BOM, opens in Excel
+# and WPS): a worksheet holds at most 1,048,576 rows, and typed xlsx cells cost about ten times
+# what CSV lines do (docs/benchmarks.md, "Reassignment and import at the database's speed").
+REPORT_XLSX_MAX_ROWS = 100_000
+
+
+def _moved_enterprise_rows() -> Iterator[Moved]:
+    """The enterprises of the moves table with their old and new unit's names, by id, read with a
+    server-side cursor on PostgreSQL (a whole city's moves are never held in memory)."""
+    qn = connection.ops.quote_name
+    sql = (f"SELECT m.id, e.name, jo.name, jn.name FROM {MOVES_TABLE} AS m "  # noqa: S608  (names from model metadata)
+           f"JOIN {qn(Enterprise._meta.db_table)} AS e ON e.id = m.id "
+           f"JOIN {qn(Jurisdiction._meta.db_table)} AS jo ON jo.id = m.old_j "
+           f"JOIN {qn(Jurisdiction._meta.db_table)} AS jn ON jn.id = m.new_j ORDER BY m.id")
+    with connection.chunked_cursor() as cur:
+        cur.execute(sql)
+        while batch := cur.fetchmany(5000):
+            for pk, name, old, new in batch:
+                yield Moved("enterprises", "企业", pk, name, name, old, new)
+
+
+def _write_moved(job: Any, rows: list[Moved], *, enterprises: int = 0) -> None:
+    """The list of what moved, as the job's downloadable workbook (CSV above
+    ``REPORT_XLSX_MAX_ROWS``): ``enterprises`` moved enterprises read from the moves table first,
+    then ``rows``."""
+    everything = itertools.chain(_moved_enterprise_rows() if enterprises else (), rows)
+    as_csv = enterprises + len(rows) > REPORT_XLSX_MAX_ROWS
+    suffix = ".csv" if as_csv else ".xlsx"
+    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+        if as_csv:
+            with open(tmp.name, "w", encoding="utf-8", newline="") as out:
+                out.writelines(iter_csv(everything, _moved_columns()))
+        else:
+            write_xlsx(everything, _moved_columns(), tmp.name, sheet="moved")
         with open(tmp.name, "rb") as fh:
-            job.result_file.save(f"reassign-moved-{job.pk}.xlsx", File(fh), save=False)
+            job.result_file.save(f"reassign-moved-{job.pk}{suffix}", File(fh), save=False)
     Job.objects.filter(pk=job.pk).update(result_file=job.result_file.name)
 
 
-def _relocate(job: Any, progress: Progress, qs: Any, *, reason: str, report: FollowReport,
-              names: dict[int, str]) -> dict[str, int]:
+def _relocate(job: Any, progress: Progress, qs: Any, *, reason: str, report: FollowReport) -> dict[str, int]:
     """Locate every enterprise of ``qs`` (reading in chunks, nothing written), then write all the
     moves in one transaction: the enterprises and their history by ``_move_enterprises`` (three
-    statements for the whole job), and, chunk by chunk, their open records (``follow_enterprises``)
-    and the report. Moves are kept as three integer arrays (24 bytes per moved enterprise)."""
+    statements for the whole job), their open records (``follow_enterprises``, one query per kind
+    of record over the moves table) and the report (``_write_moved``, read from the moves table).
+    Moves are kept as three integer arrays (24 bytes per moved enterprise)."""
 
     total = qs.count()
     progress.set_total(max(total, 1), "重新归属网格")
@@ -658,31 +719,33 @@ def _relocate(job: Any, progress: Progress, qs: Any, *, reason: str, report: Fol
     unplaced = done = 0
     last_id = 0
     while True:
-        rows = list(qs.filter(id__gt=last_id).order_by("id")
-                    .values_list("id", "lng", "lat", "jurisdiction_id", "name")[:chunk])
+        rows = list(qs.filter(id__gt=last_id).order_by("id").values_list("id", "lng", "lat", "jurisdiction_id")[:chunk])
         if not rows:
             break
-        located = locate_jurisdiction_ids([(lng, lat) for _pk, lng, lat, _j, _n in rows])
-        for (pk, _lng, _lat, current, name), new in zip(rows, located, strict=True):
+        located = locate_jurisdiction_ids([(lng, lat) for _pk, lng, lat, _j in rows])
+        for (pk, _lng, _lat, current), new in zip(rows, located, strict=True):
             if new is None:
                 unplaced += 1
             elif new != current:
                 ids.append(pk)
                 olds.append(current)
                 news.append(new)
-                names[pk] = name
         done += len(rows)
         last_id = rows[-1][0]
         progress.advance(done, f"已处理 {done}/{total}，调整 {len(ids)}")
     moved = 0
     if ids:
         progress.advance(done, f"正在写入：企业 {len(ids)} 家及其未办结记录")
-        with transaction.atomic():
-            moved = _move_enterprises(zip(ids, news, strict=True), reason=reason)
-            for start in range(0, len(ids), chunk):
-                pairs = {ids[i]: (olds[i], news[i]) for i in range(start, min(start + chunk, len(ids)))}
-                _report_enterprises(pairs, names, report)
-                follow_enterprises(pairs, reason=reason, report=report)
+        try:
+            with transaction.atomic():
+                moved = _move_enterprises(zip(ids, news, olds, strict=True), reason=reason, keep=True)
+                follow_enterprises(_Moves(ids, olds, news), reason=reason, report=report,
+                                   ids=RawSQL(f"SELECT id FROM {MOVES_TABLE}", ()))  # noqa: S608, S611  (a fixed name)
+                _write_moved(job, report.rows, enterprises=moved)
+        finally:
+            _drop_moves()
+    else:
+        _write_moved(job, report.rows)
     return {"total": total, "moved": moved, "unplaced": unplaced}
 
 
@@ -729,8 +792,8 @@ def reassign_enterprises_job(job: Any, progress: Progress) -> dict[str, Any]:
         qs = Enterprise.objects.filter(lng__isnull=False, lat__isnull=False)
         if not qs.exists():
             raise JobRejected("没有带坐标的企业", {"total": 0})
-        counts = _relocate(job, progress, qs, reason=gettext_noop("网格重新归属"), report=report, names=names)
-        result = _result(counts, report)
+        counts = _relocate(job, progress, qs, reason=gettext_noop("网格重新归属"), report=report)
+        return _result(counts, report)
     _write_moved(job, report.rows)
     return result
 

@@ -4,7 +4,12 @@ on SQLite and on PostgreSQL (run this file with ``DATABASE_URL`` for the latter)
 
 from __future__ import annotations
 
+import csv
+import io
+
+import openpyxl
 import pytest
+from django.db import connection
 from django.forms.models import model_to_dict
 from shapely.geometry import box
 
@@ -104,3 +109,47 @@ def test_bulk_create_history_rows_match_the_rows_with_user_and_reason(world):
         assert _fields(row) == _fields(ent) and row.updated_at == ent.updated_at
         assert model_to_dict(ent)["flags"] in ([], ["confined_space"])
         assert ent.risk_explanation == row.risk_explanation
+
+
+def _moved_west(world):  # type: ignore[no-untyped-def]
+    admin = world.user("city_admin")
+    hazard = hs.hazard_report(actor=admin, source=HazardSource.SUPERVISION, enterprise=world.ent_a,
+                              category="消防", description="消防通道堵塞")
+    jurisdiction_set_boundary(actor=None, jurisdiction=world.grid_a, geometry=box(114.06, 22.0, 114.1, 22.1))
+    jurisdiction_create(actor=None, code="990101001002", name="甲一西网格", level=JurisdictionLevel.GRID,
+                        parent=world.street_a, geometry=box(114.0, 22.0, 114.06, 22.1))
+    return hazard
+
+
+def _report_rows(job: Job) -> list[list[str]]:
+    job.refresh_from_db()
+    with job.result_file.open("rb") as fh:
+        data = fh.read()
+    if job.result_file.name.endswith(".csv"):
+        return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("limit, suffix", [(100_000, ".xlsx"), (0, ".csv")])
+def test_the_report_lists_every_moved_enterprise_then_its_records(world, monkeypatch, limit, suffix):
+    """The moved enterprises come from the moves table (names of the old and new unit), then the
+    records that followed them; above REPORT_XLSX_MAX_ROWS the same rows are a CSV file."""
+    monkeypatch.setattr(gs, "REPORT_XLSX_MAX_ROWS", limit)
+    hazard = _moved_west(world)
+    job = Job.objects.create(kind="grids.reassign", title="test", params={"chunk": 1})
+    result = gs.reassign_enterprises_job(job, Progress(job))
+    job.refresh_from_db()
+    assert job.result_file.name.endswith(suffix)
+    rows = _report_rows(job)
+    assert rows[0][0].lstrip("\ufeff") == "类别 / kind"
+    enterprises = [r for r in rows[1:] if r[0] == "企业"]
+    assert len(enterprises) == result["moved"] >= 1
+    assert ["企业", str(world.ent_a.pk), "甲区化工有限公司", "甲区化工有限公司", "甲一网格", "甲一西网格"] in enterprises
+    records = [r for r in rows[1:] if r[0] != "企业"]
+    assert len(records) == result["hazards"] == 1 and records[0][1] == str(hazard.pk)
+    assert records[0][3:] == ["甲区化工有限公司", "甲一网格", "甲一西网格"]
+    # the temporary table is gone with the job
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")  # the connection still works
+    assert gs.MOVES_TABLE not in connection.introspection.table_names(include_views=False)
