@@ -105,6 +105,17 @@ def ensure_partitions(*, now: dt.datetime | None = None, back: int = BACK_DAYS, 
     return created
 
 
+def lock(name: str) -> None:
+    """Inside a transaction: no writes to this partition until the transaction ends (readings_purge
+    counts, maybe rolls up, then drops it — no reading may slip in between)."""
+    if not _NAME.match(name):
+        raise ValueError(name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f'LOCK TABLE "{name}" IN SHARE MODE')
+
+
 def drop(name: str) -> None:
     """Drop one partition (its rows go with it, in O(1)). Waits at most ``LOCK_TIMEOUT`` for the
     ingester's open batch; raises on timeout, the next run tries again."""

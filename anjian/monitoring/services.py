@@ -1033,11 +1033,12 @@ def _drop_partitions(cutoff: dt.datetime) -> tuple[int, dt.datetime]:
         lo, hi = partitions.day_bounds(day)
         if hi > cutoff:
             break
-        with transaction.atomic():
+        with transaction.atomic():  # locked from the count to the drop: no late reading slips in between
+            partitions.lock(name)
             n = partitions.count_rows(name)
             if n and _rolled_up(lo, hi) != n:
                 _rollup(lo, hi)
-        partitions.drop(name)
+            partitions.drop(name)
         dropped += n
     cutoff_day = cutoff.astimezone(dt.UTC).date()
     return dropped, (partitions.day_bounds(cutoff_day)[0] if cutoff_day in existing else cutoff)
