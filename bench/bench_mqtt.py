@@ -31,6 +31,11 @@ one-reading messages, by message for gateway batches) and phase 3 runs N ingeste
 per shard filter, as ``anjian ingest-mqtt --topic …`` would be deployed; the rate is all readings /
 time to the last commit of any of them; phase 4 is skipped.
 
+With ``--processes N`` phase 3 runs the command's own supervisor instead
+(``anjian.monitoring.mqtt.run_processes``, what ``anjian ingest-mqtt --processes N`` does): N forked
+ingester processes on one shared subscription ``$share/anjian/<prefix>/#``; rate as above; phase
+4 is skipped.
+
 Phases run one after the other so that each gets the (2-core) machine to itself with the broker;
 the numbers are capacities, not a concurrent end-to-end run. Prints a summary table.
 """
@@ -197,10 +202,13 @@ def child(args: argparse.Namespace) -> dict:
     from django.db import connection
 
     from anjian.enterprises.models import Enterprise
+    from anjian.monitoring import mqtt as ingest_mqtt
     from anjian.monitoring.models import Alarm, Reading, Sensor
     from anjian.monitoring.mqtt import Ingester, tune_gc
     from anjian.orgs.models import JurisdictionLevel
     from anjian.orgs.services import jurisdiction_create
+
+    run_processes = getattr(ingest_mqtt, "run_processes", None)  # (absent before issue 22: --processes needs it)
 
     call_command("migrate", verbosity=0)
     from shapely.geometry import box
@@ -218,6 +226,8 @@ def child(args: argparse.Namespace) -> dict:
     port, batch, total = args.port, args.batch_size, args.readings
     bare_id, ingest_id = f"bare-{run}", f"ingest-{run}"
     _subscribe_session(port, bare_id, f"{prefix}/#")
+    if args.processes > 1:  # the command's supervisor: N members of one shared subscription
+        args.share, args.ingesters = True, args.processes
     shards = 1 if args.share else args.ingesters  # shards of the topic tree
     filters = ([f"$share/anjian/{prefix}/#"] * args.ingesters if args.share
                else [f"{prefix}/#"] if shards == 1 else [f"{prefix}/s{i}/#" for i in range(shards)])
@@ -257,6 +267,52 @@ def child(args: argparse.Namespace) -> dict:
     bc.disconnect()
     bc.loop_stop()
     bare_s = (bare["last"] or time.perf_counter()) - t0
+
+    if args.processes > 1:  # 3''. ``ingest-mqtt --processes N``: run_processes forks and supervises
+        connection.close()
+        done = mp.Value("q", 0)
+        last = mp.Value("d", 0.0)
+
+        def factory(i: int) -> Ingester:
+            ingester = Ingester(port=port, client_id=f"{ingest_id}-{i}", topics=(filters[i],))
+            original = ingester.flush
+
+            def counted_flush() -> int:
+                n = original()
+                if n > 0:
+                    with done.get_lock():
+                        done.value += n
+                        last.value = time.time()
+                return n
+
+            ingester.flush = counted_flush  # type: ignore[method-assign]
+            return ingester
+
+        stop = threading.Event()
+        t_wall = time.time()
+        sup_out: list[Any] = []
+        sup_thread = threading.Thread(target=lambda: sup_out.append(run_processes(args.processes, factory, stop=stop)))
+        sup_thread.start()
+        deadline = time.monotonic() + args.timeout
+        while done.value < total and time.monotonic() < deadline:
+            time.sleep(0.05)
+        ingest_s = last.value - t_wall
+        stop.set()
+        sup_thread.join(120)
+        reports = sup_out[0].results if sup_out else []
+        stored = Reading.objects.count()
+        rejected = {}
+        for r in reports:
+            for reason, n in r["rejected"].items():
+                rejected[reason] = rejected.get(reason, 0) + n
+        return {
+            "db": connection.vendor, "batch": batch, "readings": total, "sensors": args.sensors,
+            "ingesters": f"--processes {args.processes}", "publish_rate": round(total / publish_s), "bare_msgs": bare["n"],
+            "bare_rate": round(bare["n"] * batch / bare_s), "bare_msg_rate": round(bare["n"] / bare_s), "stored": stored,
+            "ingest_rate": round(stored / ingest_s), "ingest_s": round(ingest_s, 1), "flush_busy": None,
+            "rejected": rejected, "connects": sum(r["connects"] for r in reports),
+            "restarts": sup_out[0].restarts if sup_out else None, "alarms": 0, "p50_ms": None, "p99_ms": None, "max_ms": None,
+        }
 
     if len(filters) > 1:  # 3'. several ingester processes; no latency phase
         per_shard = [0] * shards
@@ -416,6 +472,8 @@ def main() -> None:
     parser.add_argument("--publishers", type=int, default=2)
     parser.add_argument("--ingesters", type=int, default=1,
                         help="ingester processes, each on its own shard of the topic tree (no latency phase if > 1)")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="phase 3 as `anjian ingest-mqtt --processes N` (run_processes, shared subscription)")
     parser.add_argument("--share", action="store_true",
                         help="with --ingesters: one MQTT 5 shared subscription ($share/anjian/…) instead of shards")
     parser.add_argument("--excursions", type=int, default=200)
@@ -424,6 +482,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/anjian_bench_mqtt")
     parser.add_argument("--only", choices=["sqlite", "postgres"], default=None)
+    parser.add_argument("--pg-template", default="",
+                        help="create the scratch database from this (migrated) one: skips most of the migrate per run")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--batch-size", type=int, default=1, help=argparse.SUPPRESS)
@@ -449,7 +509,8 @@ def main() -> None:
                         env.pop("ANJIAN_TESTING", None)
                         base, _, dbname = url.rpartition("/")
                         if url:
-                            if not (psql(base, f'DROP DATABASE IF EXISTS "{dbname}"') and psql(base, f'CREATE DATABASE "{dbname}"')):
+                            if not (psql(base, f'DROP DATABASE IF EXISTS "{dbname}"') and psql(base, f'CREATE DATABASE "{dbname}"' + (
+                                    f' TEMPLATE "{args.pg_template}"' if args.pg_template else ""))):
                                 print(f"{name}: PostgreSQL not reachable at {base}; skipped")
                                 break
                             env["DATABASE_URL"] = url
@@ -458,7 +519,7 @@ def main() -> None:
                         cmd = [sys.executable, __file__, "--child", "--port", str(port), "--batch-size", str(batch)]
                         if args.share:
                             cmd.append("--share")
-                        for key in ("readings", "sensors", "publishers", "ingesters", "excursions", "excursion_gap", "live_rate", "timeout"):
+                        for key in ("readings", "sensors", "publishers", "ingesters", "processes", "excursions", "excursion_gap", "live_rate", "timeout"):
                             cmd += [f"--{key.replace('_', '-')}", str(getattr(args, key))]
                         out = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
                         if url:

@@ -31,6 +31,17 @@ redelivered the unacknowledged messages (counted duplicates, nothing lost, but t
 third). ``_Client`` counts any byte received after the PINGREQ as an answer: the connection is
 dropped only when nothing at all arrived for ``keepalive`` seconds after a PINGREQ.
 
+Several processes (``anjian ingest-mqtt --processes N``, :func:`run_processes`): the command forks
+N worker processes, each an :class:`Ingester` with its own client id (``<client-id>-<i>``, so each
+keeps its persistent session across restarts) on an MQTT 5 **shared subscription**
+(``$share/<group>/<topic>``): the broker hands each message to one member, so they divide the
+traffic without duplicates, and each process has its own interpreter lock and database
+connection. The parent only supervises: a child that dies is started again (its session's
+unacknowledged messages are redelivered to it or the others), SIGTERM / SIGINT are passed on and
+every child flushes what it holds before it exits; after ``STOP_GRACE_S`` a child that has not
+exited is killed (what it had not acknowledged is redelivered). The same shared subscription
+spans machines: run the command on several hosts with different client ids.
+
 A message holds one reading (a JSON object) or a gateway's batch (a JSON array of readings,
 ``ingest.parse_message``); a message is flushed and acknowledged as a whole, so a batch can grow
 past ``max_batch`` by at most one message.
@@ -40,6 +51,10 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
+import os
+import signal
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -47,7 +62,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, connections
 from paho.mqtt.enums import MQTTErrorCode
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
@@ -61,6 +76,7 @@ from anjian.monitoring.ingest import (
 
 log = logging.getLogger("anjian.monitoring.mqtt")
 
+_PUBACK = struct.Struct("!BBH")
 SESSION_EXPIRY_S = 7 * 24 * 3600
 RECEIVE_MAXIMUM = 65535
 
@@ -97,6 +113,17 @@ class _Client(mqtt.Client):
                 # a PINGREQ is outstanding: anything received since is proof of life
                 self._ping_t = max(self._ping_t, self._last_bytes_received)
         return super().loop_misc()
+
+    def ack_many(self, mids: list[int]) -> None:
+        """PUBACK (QoS 1) for many messages as one queued write. paho's ``ack`` queues one packet
+        per message and wakes the network thread for each: a socket-pair write on the storing
+        thread and a ``send`` on the network thread per message (5,000 of each per batch), which
+        the bare subscriber's automatic acks do not pay in full. The bytes are the same
+        ``PUBACK, 2, mid`` packets paho writes (MQTT 5 allows omitting the success reason code);
+        relies on paho's ``_packet_queue``, like ``loop_misc`` above."""
+        if mids:
+            packet = b"".join([_PUBACK.pack(mqtt.PUBACK, 2, mid) for mid in mids])
+            self._packet_queue(mqtt.PUBACK, packet, 0, 1)
 
 
 @dataclass
@@ -222,8 +249,9 @@ class Ingester:
             return -1
         self.stats.batches += 1
         self.stats.result.add(result)
+        self.client.ack_many([mid for gen, mid, qos, _i in batch if qos == 1 and gen == generation])
         for gen, mid, qos, _item in batch:
-            if qos > 0 and gen == generation:
+            if qos == 2 and gen == generation:
                 self.client.ack(mid, qos)
         return count
 
@@ -253,3 +281,107 @@ class Ingester:
         self._wake.set()
         with self._lock:
             self._room.notify_all()
+
+
+STOP_GRACE_S = 60.0  # how long a stopping child may take to flush and disconnect
+RESTART_DELAY_S = (1.0, 30.0)  # a child that keeps dying young is restarted with this backoff
+
+
+def shared_topic(topic: str, group: str) -> str:
+    """``topic`` as a member of the MQTT 5 shared subscription ``group`` (unchanged if it is one)."""
+    return topic if topic.startswith("$share/") else f"$share/{group}/{topic}"
+
+
+def _child(index: int, factory: Callable[[int], Ingester], duration: float | None, results: Any) -> None:
+    """A worker process: one ingester until SIGTERM / SIGINT or ``duration``; reports its totals."""
+    ingester = factory(index)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: ingester.stop())
+    tune_gc()
+    stats = ingester.run(duration=duration)
+    r = stats.result
+    results.put({"index": index, "received": stats.received, "stored": r.stored, "rejected": dict(r.rejected),
+                 "raised": r.raised, "cleared": r.cleared, "batches": stats.batches, "connects": stats.connects})
+
+
+@dataclass
+class Supervision:
+    results: list[dict[str, Any]] = field(default_factory=list)  # one per child exit that reported
+    restarts: int = 0
+    pids: dict[int, int] = field(default_factory=dict)  # index → the running child's pid
+
+
+def run_processes(
+    processes: int,
+    factory: Callable[[int], Ingester],
+    *,
+    duration: float | None = None,
+    stop: threading.Event | None = None,
+    on_start: Callable[[Supervision], None] | None = None,
+) -> Supervision:
+    """Fork ``processes`` children, each running ``factory(i).run(duration=…)``, and supervise
+    them until ``stop`` is set (the command sets it on SIGTERM / SIGINT) or, with ``duration``,
+    until every child has finished. A child that exits with an error or is killed is started again
+    (after ``RESTART_DELAY_S[0]``, doubling up to ``[1]`` while children keep dying within 10 s).
+    On stop every child gets SIGTERM, flushes and exits; one still alive after ``STOP_GRACE_S`` is
+    killed. POSIX only (fork). ``on_start`` is called once all children have started."""
+    ctx = multiprocessing.get_context("fork")
+    results: Any = ctx.Queue()
+    stop = stop or threading.Event()
+    sup = Supervision()
+    connections.close_all()  # a child must open its own connection, never share the parent's socket
+    procs: dict[int, Any] = {}
+    started: dict[int, float] = {}
+    due: dict[int, float] = {}  # index → when a crashed child is started again
+    delay = RESTART_DELAY_S[0]
+    finished: set[int] = set()
+
+    def start(i: int) -> None:
+        p = ctx.Process(target=_child, args=(i, factory, duration, results), name=f"ingest-mqtt-{i}", daemon=False)
+        p.start()
+        procs[i], started[i], sup.pids[i] = p, time.monotonic(), p.pid or 0
+
+    def drain() -> None:
+        while True:
+            try:
+                sup.results.append(results.get_nowait())
+            except Exception:  # queue.Empty
+                return
+
+    for i in range(processes):
+        start(i)
+    if on_start is not None:
+        on_start(sup)
+    while not stop.is_set() and len(finished) < processes:
+        drain()
+        now = time.monotonic()
+        for i, p in list(procs.items()):
+            if i in finished or i in due or p.is_alive():
+                continue
+            p.join()
+            if p.exitcode == 0 and duration is not None:  # its duration is over
+                finished.add(i)
+                continue
+            young = now - started[i] < 10
+            delay = min(delay * 2, RESTART_DELAY_S[1]) if young else RESTART_DELAY_S[0]
+            log.warning("ingester process %d (pid %s) exited with %s; restarting in %.0f s", i, p.pid, p.exitcode, delay)
+            due[i] = now + delay
+        for i, when in list(due.items()):
+            if now >= when and not stop.is_set():
+                del due[i]
+                sup.restarts += 1
+                start(i)
+        stop.wait(0.2)
+    for p in procs.values():  # stop: every child flushes and exits
+        if p.is_alive() and p.pid:
+            os.kill(p.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_S
+    for p in procs.values():
+        p.join(max(0.0, deadline - time.monotonic()))
+        if p.is_alive():
+            log.error("ingester process %s did not stop within %.0f s; killed", p.pid, STOP_GRACE_S)
+            p.kill()
+            p.join()
+    time.sleep(0.1)
+    drain()
+    return sup

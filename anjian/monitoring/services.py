@@ -32,6 +32,7 @@ from anjian.hazards.models import HazardSource as HazardOrigin
 from anjian.hazards.services import hazard_report
 from anjian.inbox import registry as due_registry
 from anjian.inbox.services import due_close, due_open
+from anjian.monitoring import partitions
 from anjian.monitoring.evaluate import EvalState, Thresholds, quiet_values, step
 from anjian.monitoring.hooks import alarm_level
 from anjian.monitoring.models import (
@@ -971,8 +972,12 @@ def readings_rollup(*, start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
 
     start = _floor(start, "hour")
     keep_from = _floor(timezone.now() - dt.timedelta(days=raw_retention_days()), "hour")
-    start = max(start, keep_from)
-    end = _floor(end, "minute")
+    return _rollup(max(start, keep_from), _floor(end, "minute"))
+
+
+def _rollup(start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
+    """``readings_rollup`` for ``[start, end)`` (whole hours), without the retention clamp: also
+    used by ``readings_purge`` for a partition it is about to drop (all its raw readings are there)."""
     if start >= end:
         return 0, 0
     minutes = (
@@ -1002,18 +1007,66 @@ def readings_rollup(*, start: dt.datetime, end: dt.datetime) -> tuple[int, int]:
     return n_minutes, n_hours
 
 
+def _rolled_up(start: dt.datetime, end: dt.datetime) -> int:
+    """PostgreSQL: readings counted by the hour rollups of ``[start, end)``, sensor by sensor
+    through the rollups' (sensor, period, bucket) index (the rollup table keeps every day)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT coalesce(sum(r.n), 0) FROM {Sensor._meta.db_table} s CROSS JOIN LATERAL ("  # noqa: S608 - model tables
+            f"SELECT sum(count) AS n FROM {ReadingRollup._meta.db_table} WHERE sensor_id = s.id "
+            f"AND period = %s AND bucket >= %s AND bucket < %s) r",
+            [RollupPeriod.HOUR, start, end],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _drop_partitions(cutoff: dt.datetime) -> tuple[int, dt.datetime]:
+    """PostgreSQL: drop the daily partitions that end at or before ``cutoff``, each once its rows
+    are all counted by the hour rollups — a partition with readings that never were rolled up
+    (late, or stored before the rollups existed) is rolled up first, from its own rows. Returns the
+    readings dropped and the time below which the remaining old rows (default partition only) may
+    be deleted row by row: ``cutoff``, or its day's start when that day has a partition (kept whole
+    until the day is past the cutoff)."""
+    dropped = 0
+    existing = partitions.partitions()
+    for day, name in sorted(existing.items()):
+        lo, hi = partitions.day_bounds(day)
+        if hi > cutoff:
+            break
+        with transaction.atomic():  # locked from the count to the drop: no late reading slips in between
+            partitions.lock(name)
+            n = partitions.count_rows(name)
+            if n and _rolled_up(lo, hi) != n:
+                _rollup(lo, hi)
+            partitions.drop(name)
+        dropped += n
+    cutoff_day = cutoff.astimezone(dt.UTC).date()
+    return dropped, (partitions.day_bounds(cutoff_day)[0] if cutoff_day in existing else cutoff)
+
+
 def readings_purge(*, now: dt.datetime | None = None, days: int | None = None, batch: int = 10_000) -> int:
-    """Delete raw readings older than ``days`` (``MONITORING_RAW_RETENTION_DAYS``, default 90),
-    sensor by sensor through the (sensor, ts) index, at most ``batch`` rows per transaction — and
-    only readings whose minute and hour rollups exist, so nothing is lost that was never rolled
-    up. The cutoff is taken back to its hour so no bucket is left half-deleted. Returns the
-    number of readings deleted."""
+    """Delete raw readings older than ``days`` (``MONITORING_RAW_RETENTION_DAYS``, default 90) whose
+    minute and hour rollups exist, so nothing is lost that was never rolled up. The cutoff is taken
+    back to its hour so no bucket is left half-deleted. Returns the number of readings deleted.
+
+    PostgreSQL (readings partitioned by UTC day, ``partitions.py``): first makes sure the coming
+    days' partitions exist, then drops every partition whose day ended before the cutoff (rolling
+    it up first where its rollups are incomplete), so a day is kept whole until it is entirely
+    older than the retention. What is left below the cutoff lives in the default partition and goes
+    the SQLite way. SQLite: sensor by sensor through the (sensor, ts) index, at most ``batch`` rows
+    per transaction."""
 
     days = raw_retention_days() if days is None else days
     if days < 1:
         raise DomainError("原始数据至少保留1天", "Raw readings must be kept at least one day", field="days")
-    cutoff = _floor((now or timezone.now()) - dt.timedelta(days=days), "hour")
+    moment = now or timezone.now()
+    cutoff = _floor(moment - dt.timedelta(days=days), "hour")
     deleted = 0
+    if partitions.partitioned():
+        partitions.ensure_partitions(now=moment)
+        deleted, cutoff = _drop_partitions(cutoff)
+        if not Reading.objects.filter(ts__lt=cutoff).exists():  # pruned to the default partition: cheap
+            return deleted
     for sensor_id in list(Sensor.objects.order_by("id").values_list("id", flat=True)):
         rolled = ReadingRollup.objects.filter(sensor_id=sensor_id)
         old = (
@@ -1027,8 +1080,8 @@ def readings_purge(*, now: dt.datetime | None = None, days: int | None = None, b
         while True:
             with transaction.atomic():
                 ids = list(old.order_by("ts").values_list("id", flat=True)[:batch])
-                if ids:
-                    deleted += Reading.objects.filter(id__in=ids).delete()[0]
+                if ids:  # (ts bound: PostgreSQL then looks only in the partitions below the cutoff)
+                    deleted += Reading.objects.filter(id__in=ids, ts__lt=cutoff).delete()[0]
             if len(ids) < batch:
                 break
     return deleted

@@ -9,6 +9,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from anjian.monitoring.partitions import ensure_partitions
 from anjian.monitoring.services import readings_purge, readings_rollup, sensors_check_offline
 from anjian.monitoring.simulate import demo_tick
 
@@ -44,3 +45,12 @@ def purge_raw_readings_task() -> None:
     """Raw readings older than ``MONITORING_RAW_RETENTION_DAYS`` (default 90), where rolled up."""
 
     readings_purge()
+
+
+@db_periodic_task(crontab(minute="7"))
+def ensure_reading_partitions_task() -> list[str]:
+    """PostgreSQL: the readings table's daily partitions from 8 days back to 7 days ahead exist
+    (``partitions.ensure_partitions``; hourly, so a missed run or a changed clock is caught up
+    early). A no-op on SQLite."""
+
+    return ensure_partitions()

@@ -121,6 +121,9 @@ class FakeClient:
     def ack(self, mid: int, qos: int) -> None:
         self.acked.append(mid)
 
+    def ack_many(self, mids: list[int]) -> None:  # ``_Client.ack_many``: a batch's QoS 1 acks, one write
+        self.acked.extend(mids)
+
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)

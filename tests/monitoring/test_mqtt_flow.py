@@ -9,17 +9,24 @@ dropped the busy connection because its PINGRESP was queued behind them (see
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
+from pathlib import Path
 from types import SimpleNamespace
 
 import paho.mqtt.client as mqtt
 import pytest
+from django.db import connection
 from django.utils import timezone
 from paho.mqtt.enums import _ConnectionState
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from anjian.monitoring.models import Reading
 from anjian.monitoring.mqtt import Ingester, _Client
@@ -220,3 +227,99 @@ def test_ingest_mqtt_command_stores_what_is_published_and_reports_it(world, monk
     assert Reading.objects.filter(sensor=sensor).count() == 50
     assert "stored 50" in out.getvalue() and "connects 1" in out.getvalue()
     assert tuned == [True]
+
+
+def _member_session(client_id: str, topic: str) -> None:
+    """A persistent MQTT 5 session subscribed to ``topic``, left for its owner to take over: the
+    broker queues what is published meanwhile (the command's children take a while to start)."""
+    props = Properties(PacketTypes.CONNECT)
+    props.SessionExpiryInterval = 600
+    client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+    subscribed = threading.Event()
+    client.on_subscribe = lambda *_a: subscribed.set()
+    client.connect("127.0.0.1", 1883, clean_start=True, properties=props)
+    client.loop_start()
+    client.subscribe(topic, qos=1)
+    assert subscribed.wait(10), "SUBACK"
+    client.disconnect()
+    client.loop_stop()
+
+
+def _children(pid: int) -> list[int]:
+    path = f"/proc/{pid}/task/{pid}/children"
+    try:
+        with open(path) as fh:
+            return [int(p) for p in fh.read().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.mqtt
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_ingest_mqtt_processes_share_the_subscription_restart_a_crash_and_stop_on_sigterm(world):
+    """``anjian ingest-mqtt --processes 2`` (a real process, against the Mosquitto on 1883): two
+    children on one shared subscription store every reading exactly once, a child killed with
+    SIGKILL is started again (its unacknowledged messages come back), SIGTERM stops everything
+    after a flush."""
+    _need(_reachable("127.0.0.1", 1883), "Mosquitto is not reachable on 127.0.0.1:1883")
+    if connection.vendor != "postgresql":
+        pytest.skip("the children need a database other processes can open (SQLite tests run in memory)")
+    run = uuid.uuid4().hex[:10]
+    codes = [f"P{run}-{i}" for i in range(4)]
+    sensors = [make_sensor(world, code=code, high=None, high_high=None, expected_interval_s=3600) for code in codes]
+    s = connection.settings_dict
+    url = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "ANJIAN_TESTING": "1", "DEBUG": "0"}
+    root = Path(__file__).resolve().parents[2]
+    cmd = [sys.executable, str(root / "manage.py"), "ingest-mqtt", "--processes", "2", "--client-id", f"anjian-proc-{run}",
+           "--topic", f"anjian/proc-{run}/#", "--share-group", f"g{run}", "--flush-ms", "100"]
+    for i in range(2):  # the members' persistent sessions exist before anything is published
+        _member_session(f"anjian-proc-{run}-{i}", f"$share/g{run}/anjian/proc-{run}/#")
+    proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    pub = None
+    stored = lambda: Reading.objects.filter(sensor__in=sensors).count()  # noqa: E731
+    base = int(timezone.now().timestamp() * 1000) - 120_000
+    try:
+        pub = _publisher(1883)
+        for i in range(200):
+            info = _send(pub, f"anjian/proc-{run}/{codes[i % 4]}", codes[i % 4], base + i, 1.0)
+        info.wait_for_publish(10)
+        assert _wait(lambda: len(_children(proc.pid)) == 2, 120), "two children"
+        assert _wait(lambda: stored() == 200, 120), f"stored {stored()}"
+        first = _children(proc.pid)
+        os.kill(first[0], signal.SIGKILL)
+        assert _wait(lambda: len(set(_children(proc.pid)) - set(first)) == 1, 30), "a new child"
+        for i in range(200, 300):
+            info = _send(pub, f"anjian/proc-{run}/{codes[i % 4]}", codes[i % 4], base + i, 1.0)
+        info.wait_for_publish(10)
+        assert _wait(lambda: stored() == 300, 120), f"stored {stored()}"
+        children = _children(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        _shut(pub)
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err[-3000:]
+    assert "processes 2, restarts 1" in out, out + err[-3000:]
+    assert not [pid for pid in children if os.path.exists(f"/proc/{pid}")]  # (zombies are reaped by the command)
+    got = [(code, int(ts.timestamp() * 1000)) for code, ts in
+           Reading.objects.filter(sensor__in=sensors).values_list("sensor__code", "ts")]
+    assert sorted(got) == sorted((codes[i % 4], base + i) for i in range(300))  # each exactly once
+
+
+def test_ack_many_queues_the_bytes_paho_would_send_one_by_one():
+    """``_Client.ack_many``: one queued write holding the same PUBACK packets as paho's ``ack``."""
+    client = _Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    client.manual_ack_set(True)
+    queued: list[bytes] = []
+    client._packet_queue = lambda command, packet, mid, qos, info=None: queued.append(bytes(packet))  # type: ignore[method-assign]
+    for mid in (1, 300, 65535):
+        client.ack(mid, 1)
+    one_by_one, queued[:] = b"".join(queued), []
+    client.ack_many([1, 300, 65535])
+    assert queued == [one_by_one] and len(one_by_one) == 12
+    client.ack_many([])
+    assert len(queued) == 1
