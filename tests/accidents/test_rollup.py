@@ -133,7 +133,8 @@ def test_changes_after_the_refresh_are_counted(world, accidents):
                             figures={"deaths": 9})
         # a late report (补报) of a February accident, and one of today
         report(world, enterprise=world.ent_b, type_code="09", **when(2026, 2, 3), deaths=2)
-        report(world, occurred_at=NOW, known_at=NOW, reported_at=NOW, deaths=0, minor_injuries=3)
+        report(world, occurred_at=NOW, known_at=NOW, reported_at=NOW, type_code="WSA10001", deaths=0,
+               minor_injuries=3)
         # the accident at 04-01 00:00 moves to district A (its enterprise moved: the follow service)
         acc = Accident.objects.get(pk=accidents["april_start"].pk)
         acc.jurisdiction, acc.district = world.street_a, world.district_a
