@@ -21,6 +21,9 @@ Excel) of 2026-10 for the city and prints the seconds and the peak RSS of that p
 Each phase runs in its own subprocess (settings are read once per process). ``--keep`` keeps
 the loaded databases (SQLite in ``/tmp/anjian-bench-acc``) and ``--reuse`` measures them again
 without loading (after ``migrate``, so new indexes are applied): before/after comparisons.
+``--pg-db``/``--sqlite-dir`` name other scratch databases. ``--phases rollup`` (issue 22) refreshes
+the accident rollup and times the year's statistics and API alternating live and rollup, and
+compares their figures.
 
 Run: ``.venv/bin/python bench/bench_accidents.py [--accidents 500000] [--runs 30] [--only sqlite|pg]``.
 Prints only.
@@ -41,7 +44,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SQLITE_DIR = Path("/tmp/anjian-bench-acc")
-PG_URL = "postgres://postgres@127.0.0.1:5432/anjian_bench_acc"
+PG_BASE = "postgres://postgres@127.0.0.1:5432"
+PG_DB = "anjian_bench_acc"
 FIRST_MONTH = (2023, 11)
 MONTHS = 36
 REPORT_MONTH = (2026, 10)
@@ -340,6 +344,72 @@ def stats(runs: int, explain: bool, only: list[str]) -> dict[str, Any]:
     return results
 
 
+def rollup_phase(runs: int) -> dict[str, Any]:
+    """Issue 22: refresh the accident rollup, then time the year's statistics (``statistics_report``
+    and the API) **alternating** live (``ACCIDENT_STATISTICS_ROLLUP=False``: the path before issue
+    22) and from the rollup, in this one process; and check that both give the same figures."""
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from anjian.accidents import stats as s
+    from anjian.accidents.models import AccidentRollup
+    from anjian.accidents.rollup import accident_rollup_refresh
+    from anjian.accounts.models import User
+    from anjian.orgs.models import Jurisdiction
+
+    t0 = time.perf_counter()
+    # margin 0: the bench built its territory minutes ago; with the usual 15 minutes the requests
+    # would rebuild the territory maps to compare them (as for 15 minutes after a real 区划 change)
+    with override_settings(HAZARD_ROLLUP_MARGIN_MINUTES=0):
+        info = accident_rollup_refresh()
+    refresh_s = time.perf_counter() - t0
+    year, _month = REPORT_MONTH
+    y_period = s.Period.year(year)
+    city = Jurisdiction.objects.get(level=1)
+    district = Jurisdiction.objects.filter(level=2).order_by("code").first()
+    out: dict[str, Any] = {"vendor": connection.vendor, "refresh_s": round(refresh_s, 1), "rollup_rows": info["rows"],
+                           "year_rows": AccidentRollup.objects.filter(month__year=year).count(), "rows": [],
+                           "equal": {}}
+    for username, jur in (("bench_city", city), ("bench_district", district)):
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        filt = {"jurisdiction": jur}
+        url = f"/api/v1/accidents/stats/summary?year={year}&jurisdiction={jur.code}"
+
+        def report(u: Any = user, f: dict[str, Any] = filt) -> Any:
+            return s.statistics_report(user=u, period=y_period, filters=f)
+
+        def api(c: Client = client, u: str = url) -> Any:
+            response = c.get(u)
+            assert response.status_code == 200, response.content[:300]
+            return response.json()
+
+        for label, fn in (("statistics_report, year", report), ("API stats/summary, year", api)):
+            times: dict[bool, list[float]] = {True: [], False: []}
+            results: dict[bool, Any] = {}
+            for flag in (False, True):  # warm-up
+                with override_settings(ACCIDENT_STATISTICS_ROLLUP=flag):
+                    results[flag] = fn()
+            for _ in range(runs):
+                for flag in (False, True):
+                    with override_settings(ACCIDENT_STATISTICS_ROLLUP=flag):
+                        t = time.perf_counter()
+                        fn()
+                        times[flag].append((time.perf_counter() - t) * 1000)
+            live, rolled = dict(results[False]), dict(results[True])
+            sources = (live.pop("freshness")["source"], rolled.pop("freshness")["source"])
+            out["equal"][f"{username} {label}"] = [live == rolled, *sources]
+            row = {"user": username, "what": label, "runs": runs,
+                   "live_p50": round(_pct(times[False], 50), 1), "live_p95": round(_pct(times[False], 95), 1),
+                   "rollup_p50": round(_pct(times[True], 50), 1), "rollup_p95": round(_pct(times[True], 95), 1)}
+            out["rows"].append(row)
+            print(f"  {username:15} {label:28} live p50 {row['live_p50']:8.1f} p95 {row['live_p95']:8.1f}   "
+                  f"rollup p50 {row['rollup_p50']:7.1f} p95 {row['rollup_p95']:7.1f}   load {os.getloadavg()[0]:.1f}",
+                  file=sys.stderr)
+    return out
+
+
 def monthly() -> dict[str, Any]:
     """Generate the city's monthly report for REPORT_MONTH in this fresh process."""
     import datetime as dt
@@ -378,8 +448,7 @@ def run_child(env: dict[str, str], phase: str, args: argparse.Namespace) -> dict
 def pg_admin(sql: str) -> None:
     import psycopg
 
-    base, _name = PG_URL.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{PG_BASE}/postgres", autocommit=True) as conn:
         conn.execute(sql)
 
 
@@ -389,17 +458,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--only", choices=["sqlite", "pg"])
-    parser.add_argument("--phases", default="stats,monthly", help="stats,monthly (load runs unless --reuse)")
+    parser.add_argument("--phases", default="stats,monthly",
+                        help="stats,monthly,rollup (load runs unless --reuse; rollup: issue 22, live vs rollup)")
     parser.add_argument("--keep", action="store_true", help="keep the loaded databases")
     parser.add_argument("--reuse", action="store_true", help="measure the kept databases without loading")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--cases", default="", help="only the cases whose label contains one of these (comma list)")
+    parser.add_argument("--pg-db", default=PG_DB, help="the scratch PostgreSQL database (dropped and recreated)")
+    parser.add_argument("--sqlite-dir", default=str(SQLITE_DIR), help="the scratch SQLite directory")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sqlite_dir = Path(args.sqlite_dir)
+    pg_db = args.pg_db
+    if not pg_db.replace("_", "").isalnum():
+        parser.error("--pg-db: letters, digits and _ only")
     if args.child:
         _setup()
         result = {"load": lambda: load(args.accidents, args.seed), "stats": lambda: stats(args.runs, args.explain, [c for c in args.cases.split(",") if c]),
-                  "monthly": monthly}[args.child]()
+                  "monthly": monthly, "rollup": lambda: rollup_phase(args.runs)}[args.child]()
         print(json.dumps(result, default=str))
         return
     print(f"bench_accidents: accidents={args.accidents:,} runs={args.runs} seed={args.seed}")
@@ -409,20 +485,20 @@ def main() -> None:
     base.update({"ANJIAN_TESTING": "0", "ANJIAN_DEMO": "1", "HUEY_IMMEDIATE": "0", "LOG_LEVEL": "WARNING"})
     targets = []
     if args.only != "pg":
-        targets.append(("sqlite", {**base, "ANJIAN_DATA_DIR": str(SQLITE_DIR)}))
+        targets.append(("sqlite", {**base, "ANJIAN_DATA_DIR": str(sqlite_dir)}))
     if args.only != "sqlite":
-        targets.append(("pg", {**base, "ANJIAN_DATA_DIR": str(SQLITE_DIR / "pg-data"), "DATABASE_URL": PG_URL}))
+        targets.append(("pg", {**base, "ANJIAN_DATA_DIR": str(sqlite_dir / "pg-data"), "DATABASE_URL": f"{PG_BASE}/{pg_db}"}))
     try:
         for name, env in targets:
             if not args.reuse:
                 if name == "sqlite":
-                    shutil.rmtree(SQLITE_DIR / "anjian.sqlite3", ignore_errors=True)
-                    for f in SQLITE_DIR.glob("anjian.sqlite3*"):
+                    shutil.rmtree(sqlite_dir / "anjian.sqlite3", ignore_errors=True)
+                    for f in sqlite_dir.glob("anjian.sqlite3*"):
                         f.unlink()
                 else:
-                    pg_admin('DROP DATABASE IF EXISTS "anjian_bench_acc"')
-                    pg_admin('CREATE DATABASE "anjian_bench_acc"')
-                SQLITE_DIR.mkdir(parents=True, exist_ok=True)
+                    pg_admin(f'DROP DATABASE IF EXISTS "{pg_db}"')
+                    pg_admin(f'CREATE DATABASE "{pg_db}"')
+                sqlite_dir.mkdir(parents=True, exist_ok=True)
                 loaded = run_child(env, "load", args)
                 print(f"\n== {loaded['vendor']}: loaded {loaded['accidents']:,} accidents in {loaded['load_s']} s "
                       f"(territory and departments {loaded['territory_s']} s)")
@@ -436,6 +512,17 @@ def main() -> None:
                     print(f"  {'user':15} {'what':34} {'p50 ms':>9} {'p95 ms':>9}   ({res['accidents']:,} accidents)")
                     for row in res["rows"]:
                         print(f"  {row['user']:15} {row['what']:34} {row['p50']:9.1f} {row['p95']:9.1f}")
+                elif phase == "rollup":
+                    res = run_child(env, "rollup", args)
+                    print(f"  rollup refresh {res['refresh_s']} s: {res['rollup_rows']:,} rows "
+                          f"({res['year_rows']:,} for {REPORT_MONTH[0]}); live vs rollup, alternating, n = {args.runs}:")
+                    print(f"  {'user':15} {'what':28} {'live p50':>9} {'live p95':>9} {'rollup p50':>11} {'rollup p95':>11}"
+                          f" {'p95 ratio':>9}")
+                    for row in res["rows"]:
+                        print(f"  {row['user']:15} {row['what']:28} {row['live_p50']:9.1f} {row['live_p95']:9.1f} "
+                              f"{row['rollup_p50']:11.1f} {row['rollup_p95']:11.1f} "
+                              f"{row['rollup_p95'] / row['live_p95']:9.3f}")
+                    print(f"  figures equal (live, rollup sources): {res['equal']}")
                 elif phase == "monthly":
                     res = run_child(env, "monthly", args)
                     print(f"  monthly report {REPORT_MONTH[0]}-{REPORT_MONTH[1]:02d}, city: {res['month_accidents']:,} "
@@ -444,8 +531,8 @@ def main() -> None:
     finally:
         if not args.keep:
             if args.only != "sqlite":
-                pg_admin('DROP DATABASE IF EXISTS "anjian_bench_acc"')
-            shutil.rmtree(SQLITE_DIR, ignore_errors=True)
+                pg_admin(f'DROP DATABASE IF EXISTS "{pg_db}"')
+            shutil.rmtree(sqlite_dir, ignore_errors=True)
     print("load average after:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 

@@ -214,7 +214,9 @@ def accident_statistics(request: HttpRequest, year: Year, month: Month | None = 
         filters["jurisdiction"] = get_in_scope(Jurisdiction.objects.all(), request.user, "orgs.view", code=jurisdiction)
     data = statistics_report(user=request.user, period=period, filters=filters)
     if jurisdiction and not category:
-        data["indicators"] = _plain(accident_indicators(user=request.user, year=year, jurisdiction=filters["jurisdiction"]))
+        # a year's report has the year's rows by category for this very area: no second grouping
+        data["indicators"] = _plain(accident_indicators(user=request.user, year=year, jurisdiction=filters["jurisdiction"],
+                                                        by_category=None if month else data["by"]["category"]))
     return data
 
 

@@ -43,3 +43,7 @@ class AccidentsConfig(AppConfig):
         from anjian.enterprises.follow import register_follower
 
         register_follower(FOLLOW)  # accidents under investigation follow a moved enterprise
+        from anjian.accidents.rollup import CODE, accident_rollup_refresh
+        from anjian.core.rollups import register_rollup
+
+        register_rollup(CODE, accident_rollup_refresh)  # refreshed by the hourly statistics job with the hazards'

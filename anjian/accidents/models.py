@@ -454,3 +454,87 @@ class MonthlyReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AccidentRollup(models.Model):
+    """Monthly accident figures for the statistics, written only by ``anjian.accidents.rollup`` (see
+    its docstring for the design and why the figures stay exact). One row per local month of
+    ``occurred_at`` × kind × territory (the accident's jurisdiction rolled up to the district, or
+    its own when that is the city) × district × sector (its GB/T 4754 division, or its section) × sector
+    regulator × category × type × grade × origin. The key columns carry ``Accident``'s field
+    names, so the scoping and the statistics filters apply to both unchanged."""
+
+    SCOPE = ScopeSpec(territory="jurisdiction", sector="sector", department="department")
+
+    month = models.DateField(_("月份"))
+    kind = models.CharField(_("性质"), max_length=16, choices=AccidentKind.choices)
+    jurisdiction = models.ForeignKey(
+        "orgs.Jurisdiction", verbose_name=_("属地"), on_delete=models.DO_NOTHING, db_constraint=False,
+        db_index=False, related_name="+",
+    )
+    district = models.ForeignKey(
+        "orgs.Jurisdiction", verbose_name=_("所在区"), on_delete=models.DO_NOTHING, db_constraint=False,
+        db_index=False, related_name="+",
+    )
+    sector = models.ForeignKey(
+        "orgs.Sector", verbose_name=_("行业"), null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        db_index=False, related_name="+",
+    )
+    department = models.ForeignKey(
+        "orgs.Department", verbose_name=_("行业监管部门"), null=True, on_delete=models.DO_NOTHING,
+        db_constraint=False, db_index=False, related_name="+",
+    )
+    category = models.CharField(_("事故类别"), max_length=32, choices=Category.choices)
+    type_code = models.CharField(_("事故类型代码"), max_length=12)
+    grade = models.PositiveSmallIntegerField(_("事故等级"), choices=Grade.choices, null=True)
+    is_imported = models.BooleanField(_("导入的历史数据"), default=False)
+    accidents = models.PositiveIntegerField(_("起数"))
+    deaths = models.PositiveIntegerField(_("死亡"))
+    missing = models.PositiveIntegerField(_("下落不明"))
+    serious_injuries = models.PositiveIntegerField(_("重伤"))
+    minor_injuries = models.PositiveIntegerField(_("轻伤"))
+    loss_yuan = models.DecimalField(_("直接经济损失(元)"), max_digits=20, decimal_places=2)
+    investigations = models.PositiveIntegerField(_("立案调查"))
+    closed = models.PositiveIntegerField(_("已结案"))
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("事故统计汇总")
+        verbose_name_plural = _("事故统计汇总")
+        indexes = [models.Index(fields=["month"], name="acc_rollup_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.jurisdiction_id} {self.category} {self.grade}"
+
+
+class AccidentRollupHot(models.Model):
+    """Accidents (or their investigations) changed in the margin before the last refresh: left
+    out of ``AccidentRollup`` and counted live (``anjian.accidents.rollup``)."""
+
+    accident_id = models.BigIntegerField(_("事故"), primary_key=True)
+
+    class Meta:
+        verbose_name = _("事故统计汇总")
+        verbose_name_plural = _("事故统计汇总")
+
+    def __str__(self) -> str:
+        return str(self.accident_id)
+
+
+class AccidentRollupState(models.Model):
+    """The last refresh of ``AccidentRollup`` (one row)."""
+
+    refreshed_at = models.DateTimeField(_("汇总时间"))
+    since = models.DateTimeField(_("变动起算时间"))
+    rows = models.PositiveIntegerField(_("汇总行数"), default=0)
+    seconds = models.FloatField(_("用时(秒)"), default=0)
+    keys = models.CharField(_("汇总键版本"), max_length=32, blank=True,
+                            help_text=_("属地与行业归并表的摘要：此后区划或行业调整则改为实时统计"))
+
+    class Meta:
+        verbose_name = _("事故统计汇总")
+        verbose_name_plural = _("事故统计汇总")
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"

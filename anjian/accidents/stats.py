@@ -4,7 +4,14 @@ year-on-year and period-on-period changes; the standard indicators from referenc
 computed with the rule functions; the investigation closure rate.
 
 Only counted figures are aggregated: supplements after the Art. 13 window never reach the
-accident row, so they are absent here by construction."""
+accident row, so they are absent here by construction.
+
+At megacity scale the figures of a period's whole months come from the rollup
+(``anjian.accidents.rollup``: monthly figures per street × district × division × regulator ×
+category × type × grade, plus the accidents changed since its refresh counted live) whenever it
+answers exactly the same for the user's scope and the filters; its partial months and everything
+else from the accidents. Both give the same figures (``tests/accidents/test_rollup.py``);
+``statistics_report`` says which and how fresh (``freshness``)."""
 
 from __future__ import annotations
 
@@ -20,6 +27,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from anjian.accidents import rollup
 from anjian.accidents.choices import AccidentKind, Category, Grade, InvestigationStatus
 from anjian.accidents.models import Accident, Investigation, ReferenceFigure
 from anjian.accidents.selectors import accident_list
@@ -112,16 +120,82 @@ def _clean(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def accident_totals(*, user: Any, period: Period, filters: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One row of totals for the period (one SQL aggregate)."""
-    totals = _base(user, period, filters).aggregate(**AGGREGATES)
-    larger_at_risk = (
-        accident_list(user=user, filters=filters or {})
-        .filter(occurred_at__gte=_aware(period.start), occurred_at__lt=_aware(period.end + dt.timedelta(days=1)),
-                kind=AccidentKind.LARGER_AT_RISK)
-        .count()
-    )
-    return {**_clean(totals), "larger_at_risk": larger_at_risk}
+_ASK = object()
+
+
+def _live_figures(user: Any, period: Period, filters: dict[str, Any] | None, dims: tuple[str, ...],
+                  parts: tuple[str, ...]) -> rollup.Figures:
+    """The figures straight from the accidents: one aggregate for the totals, one for the
+    较大涉险事故, one for the investigations, one grouped query per dimension."""
+    out = rollup.Figures(dims=dims)
+    qs = _base(user, period, filters)
+    if "totals" in parts:
+        out.totals = qs.aggregate(**AGGREGATES)
+        out.larger_at_risk = (
+            accident_list(user=user, filters=filters or {})
+            .filter(occurred_at__gte=_aware(period.start), occurred_at__lt=_aware(period.end + dt.timedelta(days=1)),
+                    kind=AccidentKind.LARGER_AT_RISK)
+            .count()
+        )
+    if "closure" in parts:
+        row = Investigation.objects.filter(accident_id__in=qs.values("id")).aggregate(
+            opened=Count("id"), closed=Count("id", filter=Q(status=InvestigationStatus.CLOSED)))
+        out.opened, out.closed = row["opened"], row["closed"]
+    for by in dims:
+        expr: Any = {
+            "month": month_bucket("occurred_at", period.start, period.end),
+            "district": F("district_id"),
+            "category": F("category"),
+            # by sector id, merged into GB/T 4754 sections later: no join and no string sort over the
+            # rows (bench/bench_accidents.py: the join made PostgreSQL loop over every row's sector)
+            "industry": F("sector_id"),
+            "type": F("type_code"),
+            "grade": F("grade"),
+        }[by]
+        out.by[by] = {r.pop("key"): r for r in qs.annotate(key=expr).values("key").annotate(**AGGREGATES).order_by()}
+    return out
+
+
+def figures(*, user: Any, period: Period, filters: dict[str, Any] | None = None, dims: Iterable[str] = (),
+            parts: tuple[str, ...] = ("totals", "closure"), st: Any = _ASK) -> tuple[rollup.Figures, Any]:
+    """The figures of the period and the rollup refresh they come from (``None``: live). The
+    whole months from the rollup when it answers exactly (``rollup.answering_state``), the partial
+    months at either end live; ``st`` passes a decision already taken for this user and filters."""
+    dims = tuple(dims)
+    for by in dims:
+        if by not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {by!r}")
+    if st is _ASK:
+        st = rollup.answering_state(user=user, filters=filters)
+    months = rollup.whole_months(period.start, period.end) if st is not None else None
+    if months is None:
+        return _live_figures(user, period, filters, dims, parts), None
+    out = rollup.rollup_figures(user=user, months=months, filters=filters, dims=dims, st=st)
+    after = (months[1] + dt.timedelta(days=32)).replace(day=1)
+    for edge in (Period(period.start, months[0] - dt.timedelta(days=1)), Period(after, period.end)):
+        if edge.start <= edge.end:
+            out.merge(_live_figures(user, edge, filters, dims, ("totals", "closure")))
+    return out, st
+
+
+def freshness(st: Any) -> dict[str, Any]:
+    """How fresh the figures are, for the page and the API: the rollup's time in local time, or
+    live. Changes after the refresh are always counted (``anjian.accidents.rollup``)."""
+    if st is None:
+        return {"source": "live", "refreshed_at": None, "text": str(_("统计数据为实时计算"))}
+    local = timezone.localtime(st.refreshed_at)
+    return {"source": "rollup", "refreshed_at": local.isoformat(timespec="seconds"),
+            "text": _("统计数据截至 %(time)s（此后新报、续报和变动的事故实时计入）") % {"time": f"{local:%Y-%m-%d %H:%M}"}}
+
+
+def _totals(fig: rollup.Figures) -> dict[str, Any]:
+    return {**_clean(fig.totals), "larger_at_risk": fig.larger_at_risk}
+
+
+def accident_totals(*, user: Any, period: Period, filters: dict[str, Any] | None = None, st: Any = _ASK) -> dict[str, Any]:
+    """One row of totals for the period."""
+    fig, _st = figures(user=user, period=period, filters=filters, parts=("totals",), st=st)
+    return _totals(fig)
 
 
 def larger_accidents(*, user: Any, period: Period, filters: dict[str, Any] | None = None) -> list[Accident]:
@@ -160,20 +234,15 @@ def accident_stats(
     """
     if by not in DIMENSIONS:
         raise ValueError(f"unknown dimension {by!r}")
-    expr: Any = {
-        "month": month_bucket("occurred_at", period.start, period.end),
-        "district": F("district_id"),
-        "category": F("category"),
-        # by sector id, merged into GB/T 4754 sections below: no join and no string sort over the
-        # rows (bench/bench_accidents.py: the join made PostgreSQL loop over every row's sector)
-        "industry": F("sector_id"),
-        "type": F("type_code"),
-        "grade": F("grade"),
-    }[by]
-    rows = [
-        _clean(r)
-        for r in _base(user, period, filters).annotate(key=expr).values("key").annotate(**AGGREGATES).order_by("key")
-    ]
+    fig, _st = figures(user=user, period=period, filters=filters, dims=(by,), parts=())
+    return _dimension(fig, by, period, harmonise_types)
+
+
+def _dimension(fig: rollup.Figures, by: str, period: Period, harmonise_types: bool) -> list[dict[str, Any]]:
+    """The rows of one dimension from the grouped figures (groups without accidents left out:
+    the live query has none, the rollup's corrections may leave one at zero)."""
+    rows = [_clean({"key": k, **v}) for k, v in fig.by[by].items() if v["count"]]
+    rows.sort(key=lambda r: (r["key"] is None, r["key"] if r["key"] is not None else 0))
     if by == "industry":
         rows = _merge(rows, _section_codes([r["key"] for r in rows]))
     if by == "district":
@@ -248,16 +317,24 @@ def accident_comparison(*, user: Any, period: Period, filters: dict[str, Any] | 
 
     A whole year has no 环比 (its previous span is last year: the same figure as 同比):
     ``previous`` and ``mom`` are ``None`` then."""
-    current = accident_totals(user=user, period=period, filters=filters)
-    last_year = accident_totals(user=user, period=period.last_year(), filters=filters)
-    fields = ("count", "deaths", "injuries", "loss_yuan", "larger")
-    previous = None if period.is_year else accident_totals(user=user, period=period.previous(), filters=filters)
+    st = rollup.answering_state(user=user, filters=filters)
+    current = accident_totals(user=user, period=period, filters=filters, st=st)
+    return _comparison(user, period, filters, current, st)
+
+
+CHANGE_FIELDS = ("count", "deaths", "injuries", "loss_yuan", "larger")
+
+
+def _comparison(user: Any, period: Period, filters: dict[str, Any] | None, current: dict[str, Any],
+                st: Any) -> dict[str, Any]:
+    last_year = accident_totals(user=user, period=period.last_year(), filters=filters, st=st)
+    previous = None if period.is_year else accident_totals(user=user, period=period.previous(), filters=filters, st=st)
     return {
         "current": current,
         "last_year": last_year,
         "previous": previous,
-        "yoy": {f: change(current[f], last_year[f]) for f in fields},
-        "mom": None if previous is None else {f: change(current[f], previous[f]) for f in fields},
+        "yoy": {f: change(current[f], last_year[f]) for f in CHANGE_FIELDS},
+        "mom": None if previous is None else {f: change(current[f], previous[f]) for f in CHANGE_FIELDS},
     }
 
 
@@ -265,11 +342,16 @@ def _rate(value: Decimal | None, places: str) -> Decimal | None:
     return None if value is None else value.quantize(Decimal(places))
 
 
-def accident_indicators(*, user: Any, year: int, jurisdiction: Jurisdiction) -> dict[str, Any]:
-    """亿元GDP死亡率, 工矿商贸十万就业人员死亡率 and 道路交通万车死亡率 for one year and area."""
+def accident_indicators(*, user: Any, year: int, jurisdiction: Jurisdiction,
+                        by_category: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """亿元GDP死亡率, 工矿商贸十万就业人员死亡率 and 道路交通万车死亡率 for one year and area.
+    ``by_category``: the year's rows by category for exactly this area, when the caller has them
+    (the page and the API: ``statistics_report``'s), else grouped here."""
     period = Period.year(year)
     filters = {"jurisdiction": jurisdiction}
-    deaths = {r["key"]: r["deaths"] for r in accident_stats(user=user, period=period, by="category", filters=filters)}
+    rows = by_category if by_category is not None else accident_stats(user=user, period=period, by="category",
+                                                                       filters=filters)
+    deaths = {r["key"]: r["deaths"] for r in rows}
     total = sum(deaths.values())
     figure = ReferenceFigure.objects.filter(year=year, jurisdiction=jurisdiction).first()
     industrial = deaths.get(law.AccidentCategory.INDUSTRIAL_COMMERCIAL.value, 0)
@@ -289,12 +371,13 @@ def accident_indicators(*, user: Any, year: int, jurisdiction: Jurisdiction) -> 
 
 def investigation_closure(*, user: Any, period: Period, filters: dict[str, Any] | None = None) -> dict[str, Any]:
     """Investigations of the period's accidents: opened, closed and the closure rate (%)."""
-    accidents = _base(user, period, filters).values("id")
-    row = Investigation.objects.filter(accident_id__in=accidents).aggregate(
-        opened=Count("id"), closed=Count("id", filter=Q(status=InvestigationStatus.CLOSED))
-    )
-    rate = (Decimal(row["closed"]) * 100 / row["opened"]).quantize(Decimal("0.1")) if row["opened"] else None
-    return {**row, "rate": rate}
+    fig, _st = figures(user=user, period=period, filters=filters, parts=("closure",))
+    return _closure(fig)
+
+
+def _closure(fig: rollup.Figures) -> dict[str, Any]:
+    rate = (Decimal(fig.closed) * 100 / fig.opened).quantize(Decimal("0.1")) if fig.opened else None
+    return {"opened": fig.opened, "closed": fig.closed, "rate": rate}
 
 
 def _plain(value: Any) -> Any:
@@ -310,17 +393,22 @@ def _plain(value: Any) -> Any:
 
 
 def statistics_report(
-    *, user: Any, period: Period, filters: dict[str, Any] | None = None, dimensions: Iterable[str] = DIMENSIONS
+    *, user: Any, period: Period, filters: dict[str, Any] | None = None, dimensions: Iterable[str] = DIMENSIONS,
+    live: bool = False,
 ) -> dict[str, Any]:
-    """Everything the statistics page, the API and the monthly report show, JSON-ready.
+    """Everything the statistics page, the API and the monthly report show, JSON-ready, with how
+    fresh it is (``freshness``). ``live``: never from the rollup (the tests compare both).
 
     One function so that the three always agree."""
+    dims = tuple(dimensions)
+    st = None if live else rollup.answering_state(user=user, filters=filters)
+    fig, st = figures(user=user, period=period, filters=filters, dims=dims, st=st)
     data: dict[str, Any] = {
         "period": {"start": period.start, "end": period.end, "label": period.label()},
-        "comparison": accident_comparison(user=user, period=period, filters=filters),
-        "closure": investigation_closure(user=user, period=period, filters=filters),
-        "by": {by: accident_stats(user=user, period=period, by=by, filters=filters,
-                                  harmonise_types=by == "type" and period.start < law.GB6441_2025_EFFECTIVE_FROM <= period.end)
-               for by in dimensions},
+        "freshness": freshness(st),
+        "comparison": _comparison(user, period, filters, _totals(fig), st),
+        "closure": _closure(fig),
+        "by": {by: _dimension(fig, by, period, by == "type" and period.start < law.GB6441_2025_EFFECTIVE_FROM <= period.end)
+               for by in dims},
     }
     return _plain(data)

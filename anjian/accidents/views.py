@@ -305,7 +305,10 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     filters = {k: v for k, v in f.items() if k in ("jurisdiction", "category", "origin") and v}
     data = statistics_report(user=request.user, period=period, filters=filters)
     root = f.get("jurisdiction") or Jurisdiction.objects.restrict(request.user, "orgs.view").order_by("depth").first()
-    indicators = accident_indicators(user=request.user, year=year, jurisdiction=root) if root else None
+    # a year's report for exactly this area has the year's rows by category: no second grouping
+    same = period.is_year and filters == {"jurisdiction": root}
+    indicators = accident_indicators(user=request.user, year=year, jurisdiction=root,
+                                     by_category=data["by"]["category"] if same else None) if root else None
     return render(request, "accidents/statistics.html", {
         "form": form, "data": data, "indicators": indicators, "period": period,
         "cmp": data["comparison"], "by": data["by"],

@@ -52,7 +52,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from anjian.core.scoping import grants_of, scope_q
+from anjian.core import rollups
+from anjian.core.rollups import KeyMaps
+from anjian.core.scoping import scope_q
 from anjian.hazards.models import (
     RECTIFICATION_STATUSES,
     Hazard,
@@ -67,7 +69,6 @@ from anjian.orgs.models import Jurisdiction, JurisdictionLevel, Sector
 
 JOB_KIND = "hazards.rollup"
 ACTION = "hazards.view"
-SECTOR_DEPTH = 2  # section (门类) = 1, division (大类) = 2
 BATCH = 5000
 MEASURES = ("found", "rectified", "overdue")
 
@@ -76,46 +77,9 @@ def margin() -> dt.timedelta:
     return dt.timedelta(minutes=int(getattr(settings, "HAZARD_ROLLUP_MARGIN_MINUTES", 15)))
 
 
-# ---------------------------------------------------------------------------------------------
-# Keys: raw jurisdiction → street, raw sector → division
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class KeyMaps:
-    jur: dict[int, int] = field(default_factory=dict)  # raw jurisdiction id → rolled-up id
-    jur_level: dict[str, int] = field(default_factory=dict)  # path → level
-    sector: dict[int, int] = field(default_factory=dict)  # raw sector id → rolled-up id
-
-
 def key_maps() -> KeyMaps:
-    maps = KeyMaps()
-    rows = list(Jurisdiction.objects.values_list("id", "path", "level"))
-    by_path = {path: (pk, level) for pk, path, level in rows}
-    maps.jur_level = {path: level for _pk, path, level in rows}
-    for pk, path, _level in rows:
-        segs = path.strip("/").split("/")
-        key = pk
-        for k in range(len(segs), 0, -1):
-            node = by_path.get("/" + "/".join(segs[:k]) + "/")
-            if node is not None and node[1] <= JurisdictionLevel.STREET:
-                key = node[0]
-                break
-        maps.jur[pk] = key
-    srows = list(Sector.objects.values_list("id", "path"))
-    sby_path = {path: pk for pk, path in srows}
-    for pk, path in srows:
-        segs = path.strip("/").split("/")
-        prefix = "/" + "/".join(segs[:SECTOR_DEPTH]) + "/"
-        maps.sector[pk] = sby_path.get(prefix, pk) if len(segs) > SECTOR_DEPTH else pk
-    return maps
-
-
-def _sectors_closed(ids: Iterable[int], maps: KeyMaps) -> bool:
-    """Whether a sector id set selects the same hazards through the division key: every sector is
-    in the set iff its division is."""
-    s = set(ids)
-    return all((pk in s) == (key in s) for pk, key in maps.sector.items())
+    """Raw jurisdiction → street, raw sector → division (``anjian.core.rollups``)."""
+    return rollups.key_maps()
 
 
 def _territory_ok(path: str | None, maps: KeyMaps) -> bool:
@@ -131,23 +95,9 @@ def rollup_answers(*, user: Any, filters: dict[str, Any] | None, maps: KeyMaps) 
         return False
     if "jurisdiction" in f and not _territory_ok(f["jurisdiction"].path, maps):
         return False
-    if "sector" in f and not _sectors_closed(Sector.ids_within([f["sector"]]), maps):
+    if "sector" in f and not rollups.sectors_closed(Sector.ids_within([f["sector"]]), maps.sector):
         return False
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    allowed = [g for g in grants_of(user) if g.allows(ACTION)]
-    if not allowed:
-        return False
-    for g in allowed:
-        if g.enterprise_id is not None:
-            return False
-        if not (_territory_ok(g.jurisdiction_path, maps) and _territory_ok(g.department_path, maps)):
-            return False
-        if g.department_id is not None and not _sectors_closed(g.sector_ids, maps):
-            return False
-    return True
+    return rollups.grants_covered(user, ACTION, maps.sector)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,37 +113,11 @@ def _changed_since(since: dt.datetime) -> QuerySet[Any]:
     return Hazard.history.model.objects.filter(history_date__gt=since).values("id")
 
 
-def _insert_rolled_up(grouped: QuerySet[Any], maps: KeyMaps) -> int:
-    """Replace the rollup's rows in one ``INSERT … SELECT``: the hazards grouped by their raw keys
-    (the ORM's SQL, portable), joined to two temporary maps raw id → street / division and grouped
-    again. Nothing passes through Python (500,000 hazards: 27 s row by row, see the benchmarks)."""
-    HazardRollup.objects.all().delete()
-    inner, params = grouped.query.sql_with_params()
-    qn = connection.ops.quote_name
-    table = qn(HazardRollup._meta.db_table)
-    with connection.cursor() as cur:
-        for name, mapping in (("anjian_rollup_jur", maps.jur), ("anjian_rollup_sector", maps.sector)):
-            cur.execute(f"DROP TABLE IF EXISTS {name}")
-            cur.execute(f"CREATE TEMPORARY TABLE {name} (raw_id bigint PRIMARY KEY, key_id bigint NOT NULL)")
-            pairs = [(k, v) for k, v in mapping.items() if k != v]
-            for i in range(0, len(pairs), 500):
-                chunk = pairs[i:i + 500]
-                cur.execute(f"INSERT INTO {name} (raw_id, key_id) VALUES "  # noqa: S608  (fixed names, values as parameters)
-                            + ", ".join(["(%s, %s)"] * len(chunk)), [x for pair in chunk for x in pair])
-        cur.execute(
-            f"INSERT INTO {table} (month, jurisdiction_id, sector_id, department_id, level, found, rectified, overdue) "  # noqa: S608  (the ORM's SQL with its parameters)
-            "SELECT g.m, COALESCE(j.key_id, g.jurisdiction_id), COALESCE(s.key_id, g.sector_id), g.department_id, "
-            "g.level, SUM(g.found), SUM(g.rectified), SUM(g.overdue) "
-            f"FROM ({inner}) g LEFT JOIN anjian_rollup_jur j ON j.raw_id = g.jurisdiction_id "
-            "LEFT JOIN anjian_rollup_sector s ON s.raw_id = g.sector_id "
-            "GROUP BY g.m, COALESCE(j.key_id, g.jurisdiction_id), COALESCE(s.key_id, g.sector_id), g.department_id, "
-            "g.level",
-            params,
-        )
-        rows = cur.rowcount
-        for name in ("anjian_rollup_jur", "anjian_rollup_sector"):
-            cur.execute(f"DROP TABLE {name}")
-    return int(rows)
+COLUMNS = (
+    rollups.Column("month", "m"), rollups.Column("jurisdiction_id", "jurisdiction_id", key="jur"),
+    rollups.Column("sector_id", "sector_id", key="sector"), rollups.Column("department_id", "department_id"),
+    rollups.Column("level", "level"), *(rollups.Column(m, m, sum=True) for m in MEASURES),
+)
 
 
 def hazard_rollup_refresh() -> dict[str, Any]:
@@ -219,22 +143,37 @@ def hazard_rollup_refresh() -> dict[str, Any]:
                       overdue=Count("id", filter=Q(status__in=RECTIFICATION_STATUSES, deadline__lt=now)))
             .order_by()
         )
-        rows = _insert_rolled_up(grouped, maps)
+        rows = rollups.insert_rolled_up(HazardRollup, grouped, maps, COLUMNS)
         seconds = round(time.perf_counter() - started, 2)
         HazardRollupState.objects.update_or_create(
             pk=1, defaults={"refreshed_at": now, "since": since, "rows": rows, "seconds": seconds})
     return {"rows": rows, "hot": len(hot), "seconds": seconds}
 
 
+def refresh_all() -> dict[str, Any]:
+    """The hazard rollup, then every other registered statistics rollup (``anjian.core.rollups``:
+    the accidents' one) — what the hourly job and ``anjian rollup-statistics`` run. The hazard
+    figures at the top level (as before), the others' prefixed with their code."""
+    done = rollups.refresh_all(first=("hazards", hazard_rollup_refresh))
+    out = dict(done.pop("hazards"))
+    for code, figures in done.items():
+        out.update({f"{code}_{k}": v for k, v in figures.items()})
+    return out
+
+
 @job_handler(JOB_KIND, results={"rows": gettext_lazy("汇总行数"), "hot": gettext_lazy("实时计入的隐患"),
-                                "seconds": gettext_lazy("用时(秒)")})
+                                "seconds": gettext_lazy("用时(秒)"),
+                                "accidents_rows": gettext_lazy("事故汇总行数"),
+                                "accidents_hot": gettext_lazy("实时计入的事故"),
+                                "accidents_seconds": gettext_lazy("事故汇总用时(秒)")})
 def hazard_rollup_job(job: Any, progress: Any) -> dict[str, Any]:
-    return hazard_rollup_refresh()
+    return refresh_all()
 
 
 def hazard_rollup_start(*, actor: Any = None) -> Any:
-    """Start a refresh as a job (the hourly schedule; no person: the rollup is derived data)."""
-    return job_start(JOB_KIND, actor=actor, title=gettext_noop("刷新隐患统计汇总"))
+    """Start a refresh of the statistics rollups as a job (the hourly schedule; no person: the
+    rollups are derived data)."""
+    return job_start(JOB_KIND, actor=actor, title=gettext_noop("刷新统计汇总（隐患、事故）"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""``anjian rollup-statistics``: rebuild the hazard statistics rollup now, in this process (the
-hourly ``hazards.rollup`` job does the same; ``anjian.hazards.rollup``)."""
+"""``anjian rollup-statistics``: rebuild the statistics rollups now, in this process — hazards
+(``anjian.hazards.rollup``) and every other registered one (accidents, ``anjian.accidents.rollup``);
+the hourly ``hazards.rollup`` job does the same."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from anjian.core import rollups
 from anjian.hazards.rollup import hazard_rollup_refresh
 
 
 class Command(BaseCommand):
-    help = "Rebuild the hazard statistics rollup / 刷新隐患统计汇总"
+    help = "Rebuild the statistics rollups (hazards, accidents) / 刷新统计汇总（隐患、事故）"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        r = hazard_rollup_refresh()
-        self.stdout.write(f"hazard rollup: {r['rows']} rows, {r['hot']} hazards counted live, {r['seconds']} s")
+        for code, r in rollups.refresh_all(first=("hazards", hazard_rollup_refresh)).items():
+            self.stdout.write(f"{code} rollup: {r['rows']} rows, {r['hot']} counted live, {r['seconds']} s")
