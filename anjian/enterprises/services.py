@@ -18,6 +18,7 @@ from django.utils.translation import get_language, gettext, gettext_noop
 from anjian.audit.display import register_renderer
 from anjian.audit.models import Event
 from anjian.audit.services import Msg, actor_label, record_event
+from anjian.core.bulk import insert_new
 from anjian.core.errors import DomainError, InvalidTransition, NotAllowed, NotFoundInScope
 from anjian.core.geo import gcj02_to_wgs84
 from anjian.core.middleware import current_request_id
@@ -377,6 +378,7 @@ def enterprises_bulk_create(
     note: str = "",
     batch_size: int = 2000,
     on_progress: Any = None,
+    routes: dict[tuple[int | None, tuple[str, ...]], tuple[Any, str]] | None = None,
 ) -> list[int]:
     """Create many enterprises at once (the import path), all or nothing.
 
@@ -385,14 +387,16 @@ def enterprises_bulk_create(
     the rows, their history rows (``_insert_with_history``: COPY and ``INSERT … SELECT``) and one ``created`` event per
     enterprise carrying the routing rule, exactly like ``enterprise_create`` but in batches.
     Duplicate credit codes (inside ``rows`` or already registered) are refused, never merged.
-    ``on_progress(n)`` is called with the number of rows written so far. Returns the new ids.
+    ``on_progress(n)`` is called with the number of rows written so far. ``routes``: a cache of
+    the routing (``route_department``) the caller keeps across calls (an import's chunks).
+    Returns the new ids.
     """
 
     allowed = _scope_checker(actor, "enterprises.add")
 
     initial_risk = initial_risk_factory()
 
-    routes: dict[tuple[int | None, tuple[str, ...]], tuple[Any, str]] = {}
+    routes = {} if routes is None else routes
     routed = set(SectorRoute.objects.filter(jurisdiction__isnull=False).values_list("jurisdiction__code", flat=True))
     codes: dict[str, int] = {}
     prepared: list[tuple[Enterprise, str]] = []
@@ -432,7 +436,8 @@ def enterprises_bulk_create(
     for start in range(0, len(prepared), batch_size):
         chunk = prepared[start : start + batch_size]
         objs = _insert_with_history([e for e, _rule in chunk], user_id=user.pk if user else None, reason=reason)
-        Event.objects.bulk_create(
+        insert_new(  # PostgreSQL: COPY (core.bulk)
+            Event,
             [
                 Event(
                     content_type=ct,
@@ -446,7 +451,6 @@ def enterprises_bulk_create(
                 )
                 for obj, (_e, rule) in zip(objs, chunk, strict=True)
             ],
-            batch_size=batch_size,
         )
         ids.extend(obj.pk for obj in objs)
         if on_progress is not None:

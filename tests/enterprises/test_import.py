@@ -158,3 +158,40 @@ def test_import_page_and_template(login, world, django_capture_on_commit_callbac
     assert batch.check_job.status == JobStatus.SUCCEEDED and batch.store_job is None
     response = client.post("/enterprises/import/", {"file": SimpleUploadedFile("a.txt", b"x")})
     assert response.status_code == 200 and "仅支持" in response.content.decode()
+
+
+def test_a_row_refused_while_storing_leaves_nothing_of_a_chunked_import(world, monkeypatch, django_capture_on_commit_callbacks):
+    """All or nothing across the store's chunks: 35 rows stored 10 at a time; the dry run passes,
+    then, while the fourth chunk is being stored, the credit code of row 32 gets registered (here
+    inside that chunk's transaction, so it goes with the chunk). The store refuses that chunk and
+    removes the three chunks it had already stored."""
+    import anjian.enterprises.imports as enterprise_imports
+    from anjian.enterprises.services import enterprise_create
+
+    monkeypatch.setattr(EnterpriseImport, "batch_size", 10)
+    real = enterprise_imports.enterprises_bulk_create
+    calls = {"n": 0}
+
+    def meanwhile(**kwargs: object) -> list[int]:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            enterprise_create(actor=None, data={"name": "抢先登记", "credit_code": uscc(131)}, jurisdiction=world.grid_a)
+        return real(**kwargs)
+
+    monkeypatch.setattr(enterprise_imports, "enterprises_bulk_create", meanwhile)
+    before = Enterprise.objects.count()
+    codes = [uscc(100 + i) for i in range(35)]
+    job = _run(world.user("district_a"), _workbook([_row(f"分块{i}", code) for i, code in enumerate(codes)]),
+               django_capture_on_commit_callbacks)
+    assert calls["n"] == 4
+    assert job.status == JobStatus.FAILED
+    assert "nothing was imported" in job.error
+    assert Enterprise.objects.count() == before
+    assert not Enterprise.objects.filter(credit_code__in=codes).exists()
+    ct = ContentType.objects.get_for_model(Enterprise)
+    # the three chunks stored before: created (with their events), then deleted by the undo
+    assert Event.objects.filter(content_type=ct, verb="created", data__bulk=True).count() == 30
+    assert Event.objects.filter(content_type=ct, verb="deleted").count() == 30
+    errors = load_workbook(io.BytesIO(job.result_file.read()), read_only=True)["错误报告"]
+    refused = [row[0] for row in errors.iter_rows(min_row=2, values_only=True)]
+    assert refused == [34, 35, 36, 37, 38]  # data rows 31–35 (sheet rows 34–38): the refused chunk
