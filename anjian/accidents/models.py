@@ -24,6 +24,7 @@ from anjian.accidents.choices import (
     Supervision,
 )
 from anjian.audit.history import HistoryBase
+from anjian.core.rollups import RollupState
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
 
 ACCIDENT_SCOPE = ScopeSpec(
@@ -522,19 +523,12 @@ class AccidentRollupHot(models.Model):
         return str(self.accident_id)
 
 
-class AccidentRollupState(models.Model):
+class AccidentRollupState(RollupState):
     """The last refresh of ``AccidentRollup`` (one row)."""
 
-    refreshed_at = models.DateTimeField(_("汇总时间"))
-    since = models.DateTimeField(_("变动起算时间"))
-    rows = models.PositiveIntegerField(_("汇总行数"), default=0)
-    seconds = models.FloatField(_("用时(秒)"), default=0)
     keys = models.CharField(_("汇总键版本"), max_length=32, blank=True,
                             help_text=_("属地与行业归并表的摘要：此后区划或行业调整则改为实时统计"))
 
     class Meta:
         verbose_name = _("事故统计汇总")
         verbose_name_plural = _("事故统计汇总")
-
-    def __str__(self) -> str:
-        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"

@@ -38,13 +38,12 @@ the figures are live until the next refresh (``anjian.core.rollups.tree_unchange
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, DateField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -68,16 +67,13 @@ CODE = "accidents"
 # and answered live) — half the rows of street keys at 500,000 accidents (docs/benchmarks.md)
 LEVEL = JurisdictionLevel.DISTRICT
 ACTION = "accidents.view"
-BATCH = 5000
 FILTERS = frozenset({"jurisdiction", "category", "origin", "grade", "type_code", "kind"})
 MEASURES = ("count", "deaths", "missing", "serious_injuries", "minor_injuries", "loss_yuan", "larger")
 # a dimension of ``stats`` → the rollup's column (the same name on ``Accident``)
 COLUMN = {"month": "month", "district": "district_id", "category": "category", "industry": "sector_id",
           "type": "type_code", "grade": "grade"}
 
-
-def margin() -> dt.timedelta:
-    return dt.timedelta(minutes=int(getattr(settings, "HAZARD_ROLLUP_MARGIN_MINUTES", 15)))
+margin = rollups.margin
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,20 +221,11 @@ COLUMNS = (
 def accident_rollup_refresh() -> dict[str, Any]:
     """Rebuild ``AccidentRollup`` from the accidents (all years) in one consistent snapshot;
     returns the figures for the job page. Idempotent."""
-    started = time.perf_counter()
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cur:  # one snapshot for the hot set and the grouping
-                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        now = timezone.now()
-        since = now - margin()
-        AccidentRollupHot.objects.all().delete()
-        hot = sorted(changed_since(since))
-        AccidentRollupHot.objects.bulk_create([AccidentRollupHot(accident_id=pk) for pk in hot], batch_size=BATCH)
+
+    def fill(now: dt.datetime, hot: QuerySet[Any]) -> dict[str, Any]:
         maps = rollups.key_maps(LEVEL)
         grouped = (
-            Accident.objects.exclude(id__in=AccidentRollupHot.objects.values("accident_id"))
+            Accident.objects.exclude(id__in=hot)
             .annotate(m=_month()).values("m", *KEYS)
             .annotate(n=Count("id"), s_deaths=Sum("deaths"), s_missing=Sum("missing"),
                       s_serious=Sum("serious_injuries"), s_minor=Sum("minor_injuries"), s_loss=Sum("direct_loss_yuan"),
@@ -246,12 +233,10 @@ def accident_rollup_refresh() -> dict[str, Any]:
                       s_closed=Count("investigation", filter=Q(investigation__status=InvestigationStatus.CLOSED)))
             .order_by()
         )
-        rows = rollups.insert_rolled_up(AccidentRollup, grouped, maps, COLUMNS)
-        seconds = round(time.perf_counter() - started, 2)
-        AccidentRollupState.objects.update_or_create(
-            pk=1, defaults={"refreshed_at": now, "since": since, "rows": rows, "seconds": seconds,
-                            "keys": maps.fingerprint()})
-    return {"rows": rows, "hot": len(hot), "seconds": seconds}
+        return {"rows": rollups.insert_rolled_up(AccidentRollup, grouped, maps, COLUMNS), "keys": maps.fingerprint()}
+
+    return rollups.rebuild(state=AccidentRollupState, hot=AccidentRollupHot, hot_field="accident_id",
+                           margin=margin(), changed=changed_since, fill=fill)
 
 
 # ---------------------------------------------------------------------------------------------

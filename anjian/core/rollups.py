@@ -12,6 +12,8 @@ carry the record's field names). Here:
   that sees the territory or sector tree changed since falls back to live figures);
 * ``grants_covered``: whether a user's grants for an action are all such scopes;
 * ``insert_rolled_up``: one ``INSERT … SELECT`` of the ORM's grouped query joined to the maps;
+* ``rebuild``: a whole refresh in one consistent snapshot (the hot set, the rows, the state), and
+  ``RollupState``, the abstract model of a rollup's last refresh;
 * the registry of rollups that the hourly job and ``anjian rollup-statistics`` refresh.
 
 Core imports no app: the models are looked up by name (``docs/architecture.md``).
@@ -19,14 +21,19 @@ Core imports no app: the models are looked up by name (``docs/architecture.md``)
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db import connection
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from anjian.core.scoping import grants_of
 
@@ -176,6 +183,58 @@ def insert_rolled_up(model: type[Model], grouped: QuerySet[Any], maps: KeyMaps, 
         for name in ("anjian_rollup_jur", "anjian_rollup_sector"):
             cur.execute(f"DROP TABLE {name}")
     return int(rows)
+
+
+class RollupState(models.Model):
+    """The last refresh of a rollup table (one row, ``pk=1``), written by ``rebuild``."""
+
+    refreshed_at = models.DateTimeField(_("汇总时间"))
+    since = models.DateTimeField(_("变动起算时间"))
+    rows = models.PositiveIntegerField(_("汇总行数"), default=0)
+    seconds = models.FloatField(_("用时(秒)"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+HOT_BATCH = 5000
+
+
+def margin() -> dt.timedelta:
+    """How far back a refresh treats records as still changing (``HAZARD_ROLLUP_MARGIN_MINUTES``,
+    default 15): they are counted live, so a write that commits during the refresh is not lost."""
+    return dt.timedelta(minutes=int(getattr(settings, "HAZARD_ROLLUP_MARGIN_MINUTES", 15)))
+
+
+def rebuild(
+    *, state: type[RollupState], hot: type[Model], hot_field: str, margin: dt.timedelta,
+    changed: Callable[[dt.datetime], Iterable[int]], fill: Callable[[dt.datetime, QuerySet[Any]], dict[str, Any]],
+) -> dict[str, Any]:
+    """Refresh a rollup in one transaction and, on PostgreSQL, one snapshot (REPEATABLE READ when
+    this is the outermost transaction), so that the hot set and the grouped rows see the same
+    records: the records ``changed(since)`` (``since`` = now − ``margin``) are written to ``hot``
+    (one ``hot_field`` per record) and left out of the rows; ``fill(now, hot_ids)`` writes the
+    rows (``insert_rolled_up``) and returns the state's fields, at least ``rows``; the state row
+    records the refresh. Returns rows, hot and seconds for the job page. Idempotent."""
+    started = time.perf_counter()
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        now = timezone.now()
+        since = now - margin
+        hot._default_manager.all().delete()
+        ids = sorted(set(changed(since)))
+        hot._default_manager.bulk_create([hot(**{hot_field: pk}) for pk in ids], batch_size=HOT_BATCH)
+        fields = fill(now, hot._default_manager.values(hot_field))
+        seconds = round(time.perf_counter() - started, 2)
+        state._default_manager.update_or_create(
+            pk=1, defaults={**fields, "refreshed_at": now, "since": since, "seconds": seconds})
+    return {"rows": fields["rows"], "hot": len(ids), "seconds": seconds}
 
 
 def tree_unchanged(since: Any, fingerprint: str, level: int = STREET) -> bool:

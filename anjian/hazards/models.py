@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from anjian.audit.history import HistoryBase
+from anjian.core.rollups import RollupState
 from anjian.core.scoping import RestrictedQuerySet, ScopeSpec
 
 
@@ -390,17 +391,9 @@ class HazardRollupHot(models.Model):
         return str(self.hazard_id)
 
 
-class HazardRollupState(models.Model):
+class HazardRollupState(RollupState):
     """The last refresh of ``HazardRollup`` (one row)."""
-
-    refreshed_at = models.DateTimeField(_("汇总时间"))
-    since = models.DateTimeField(_("变动起算时间"))
-    rows = models.PositiveIntegerField(_("汇总行数"), default=0)
-    seconds = models.FloatField(_("用时(秒)"), default=0)
 
     class Meta:
         verbose_name = _("隐患统计汇总")
         verbose_name_plural = _("隐患统计汇总")
-
-    def __str__(self) -> str:
-        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"

@@ -40,13 +40,11 @@ the hourly ``hazards.rollup`` job); its time and the read times are in ``docs/be
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, DateField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -69,12 +67,9 @@ from anjian.orgs.models import Jurisdiction, JurisdictionLevel, Sector
 
 JOB_KIND = "hazards.rollup"
 ACTION = "hazards.view"
-BATCH = 5000
 MEASURES = ("found", "rectified", "overdue")
 
-
-def margin() -> dt.timedelta:
-    return dt.timedelta(minutes=int(getattr(settings, "HAZARD_ROLLUP_MARGIN_MINUTES", 15)))
+margin = rollups.margin
 
 
 def key_maps() -> KeyMaps:
@@ -123,31 +118,19 @@ COLUMNS = (
 def hazard_rollup_refresh() -> dict[str, Any]:
     """Rebuild ``HazardRollup`` from the hazards (all years) in one consistent snapshot; returns
     the figures for the job page. Idempotent."""
-    started = time.perf_counter()
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cur:  # one snapshot for the hot set and the grouping
-                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        now = timezone.now()
-        since = now - margin()
-        HazardRollupHot.objects.all().delete()
-        hot = sorted(set(_changed_since(since).values_list("id", flat=True)))
-        HazardRollupHot.objects.bulk_create([HazardRollupHot(hazard_id=pk) for pk in hot], batch_size=BATCH)
-        maps = key_maps()
+
+    def fill(now: dt.datetime, hot: QuerySet[Any]) -> dict[str, Any]:
         grouped = (
-            Hazard.objects.exclude(status=HazardStatus.REJECTED)
-            .exclude(id__in=HazardRollupHot.objects.values("hazard_id"))
+            Hazard.objects.exclude(status=HazardStatus.REJECTED).exclude(id__in=hot)
             .annotate(m=_month()).values("m", "jurisdiction_id", "sector_id", "department_id", "level")
             .annotate(found=Count("id"), rectified=Count("id", filter=Q(status=HazardStatus.WRITTEN_OFF)),
                       overdue=Count("id", filter=Q(status__in=RECTIFICATION_STATUSES, deadline__lt=now)))
             .order_by()
         )
-        rows = rollups.insert_rolled_up(HazardRollup, grouped, maps, COLUMNS)
-        seconds = round(time.perf_counter() - started, 2)
-        HazardRollupState.objects.update_or_create(
-            pk=1, defaults={"refreshed_at": now, "since": since, "rows": rows, "seconds": seconds})
-    return {"rows": rows, "hot": len(hot), "seconds": seconds}
+        return {"rows": rollups.insert_rolled_up(HazardRollup, grouped, key_maps(), COLUMNS)}
+
+    return rollups.rebuild(state=HazardRollupState, hot=HazardRollupHot, hot_field="hazard_id", margin=margin(),
+                           changed=lambda since: _changed_since(since).values_list("id", flat=True), fill=fill)
 
 
 def refresh_all() -> dict[str, Any]:
