@@ -157,9 +157,6 @@ class ImportSpec:
       overridden offers update by key.
     - ``commit`` may return ``"ids"`` (the created records' ids, in the order of the rows); a
       spec that also overrides ``stamps`` and ``undo`` can be undone (and is stored in chunks).
-    - ``freeze(data)`` and ``thaw(rows, ctx, since)``: the dry run keeps each valid row's cleaned
-      data as JSON, and the store rebuilds it from there instead of validating the row again
-      (unless ``thaw`` says that what the dry run relied on has changed since).
     """
 
     kind: ClassVar[str]
@@ -208,22 +205,6 @@ class ImportSpec:
 
     def update(self, items: list[tuple[int, dict[str, Any], Any]], ctx: Context) -> list[tuple[str, dict[str, Any], str]]:
         raise NotImplementedError
-
-    # -- the dry run's cleaned rows, kept for the store (optional) --
-
-    def freeze(self, data: dict[str, Any]) -> dict[str, Any] | None:
-        """A valid row's cleaned data as JSON (records as their ids), kept on the staged row by
-        the dry run; ``None`` (the default): the store validates the row again."""
-        return None
-
-    def thaw(
-        self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, since: dt.datetime
-    ) -> list[tuple[int, dict[str, Any]] | RowProblem] | None:
-        """The cleaned rows again from what ``freeze`` kept, by a dry run that started at ``since``:
-        per row the cleaned data, or a problem when what it names is no longer valid (a unit
-        closed, a scope withdrawn). ``None``: what the dry run read has changed since (the
-        boundaries, say), so every row is validated again."""
-        return None
 
     # -- confirmation before storing (optional) --
 
@@ -656,10 +637,7 @@ def run_import(job: Job, progress: Progress) -> dict[str, Any]:
 
 
 def _public(result: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in result.items() if not isinstance(v, dict | list) and k not in _INTERNAL}
-
-
-_INTERNAL = frozenset({"checked_at"})  # kept on the batch's summary for the store, not a figure for people
+    return {k: v for k, v in result.items() if not isinstance(v, dict | list)}
 
 
 def _legacy_batch(job: Job, progress: Progress) -> ImportBatch:
@@ -790,7 +768,6 @@ def import_check(batch: ImportBatch, progress: Any) -> dict[str, Any]:
     spec = spec_cls()
     ctx = _context(batch)
     update = bool(batch.options.get("update"))
-    checked_at = timezone.now()  # before anything is read: the store's ``thaw`` looks for changes since
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatchStatus.CHECKING)
     progress.set_total(1, "读取中 / reading")
     ImportRow.objects.filter(batch=batch).delete()
@@ -833,10 +810,9 @@ def import_check(batch: ImportBatch, progress: Any) -> dict[str, Any]:
                                                        f"the same {spec_cls.headers[key_field][-1]} as row {first_key[key]}"))
                         else:
                             first_key[key] = n
-                    frozen = spec.freeze(data) if (data is not None and not problems) else None
                     row = ImportRow(batch=batch, row_no=n, raw={k: encode_value(v) for k, v in raw.items()}, cells=cells,
                                     problems=[_problem_json(p) for p in problems], action="" if problems else "create",
-                                    group=_group(spec, data), clean=frozen or {})
+                                    group=_group(spec, data))
                     staged.append(row)
                     if key and first_key[key] == n:
                         keyed[key] = (row, data or {}, raw)
@@ -907,7 +883,6 @@ def import_check(batch: ImportBatch, progress: Any) -> dict[str, Any]:
         **counts,
         "unmapped": [c["label"] for c in unmapped_columns(batch)],
         "totals_rows": skipped_totals,
-        "checked_at": checked_at.isoformat(),
     }
     batch.summary = summary
     batch.status = ImportBatchStatus.CHECKED
@@ -1017,7 +992,6 @@ def import_store(batch: ImportBatch, progress: Any, *, partial: bool) -> dict[st
     total = ImportRow.objects.filter(batch=batch, action__in=("create", "update")).count()
     progress.set_total(max(total, 1), "导入中 / storing")
     spec.prepare(ctx)
-    checked_at = dt.datetime.fromisoformat(summary["checked_at"]) if summary.get("checked_at") else None
     undoable = spec_cls.can_undo()
     outer = contextlib.nullcontext() if (undoable or partial) else transaction.atomic()
     stored = {"created": 0, "updated": 0}
@@ -1051,8 +1025,7 @@ def import_store(batch: ImportBatch, progress: Any, *, partial: bool) -> dict[st
     try:
         with outer:
             for chunk in _staged(batch, ("create", "update"), spec_cls.batch_size):
-                results = _thawed(spec, chunk, ctx, checked_at) or validate_all(
-                    spec, [(r.row_no, _decode_row(r.raw)) for r in chunk], ctx)
+                results = validate_all(spec, [(r.row_no, _decode_row(r.raw)) for r in chunk], ctx)
                 bad = [r for r in chunk if results[r.row_no][0] is None]
                 for r in bad:
                     r.problems = [_problem_json(p) for p in results[r.row_no][1]]
@@ -1102,26 +1075,6 @@ def import_store(batch: ImportBatch, progress: Any, *, partial: bool) -> dict[st
     _record(batch, "import.stored", f"导入 {batch.filename}：新增 {stored['created']} 条，更新 {stored['updated']} 条")
     progress.advance(progress_total(progress), "导入完成 / stored")
     return result
-
-
-def _thawed(
-    spec: ImportSpec, chunk: list[ImportRow], ctx: Context, since: dt.datetime | None
-) -> dict[int, tuple[dict[str, Any] | None, list[RowProblem]]] | None:
-    """A chunk's cleaned rows from what the dry run kept (``ImportSpec.thaw``), or ``None`` when
-    they must be validated again: a spec that keeps nothing, a row kept without its data (staged
-    before this existed), or a change since the dry run that ``thaw`` reports."""
-    if since is None or any(not r.clean for r in chunk):
-        return None
-    thawed = spec.thaw([(r.row_no, r.clean) for r in chunk], ctx, since)
-    if thawed is None:
-        return None
-    out: dict[int, tuple[dict[str, Any] | None, list[RowProblem]]] = {}
-    for item in thawed:
-        if isinstance(item, RowProblem):
-            out[item.row] = (None, [item])
-        else:
-            out[item[0]] = (item[1], [])
-    return out if len(out) == len(chunk) else None
 
 
 def progress_total(progress: Any) -> int:

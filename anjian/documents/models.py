@@ -248,9 +248,6 @@ class ImportRow(models.Model):
     # rows that make one record (victim rows of one accident, grant rows of one user): stored in
     # the same chunk (``ImportSpec.group_of``)
     group = models.CharField(max_length=64, blank=True)
-    # a valid row's cleaned data as the dry run left it (``ImportSpec.freeze``): the store
-    # rebuilds the row from it instead of validating it again
-    clean = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("导入行")

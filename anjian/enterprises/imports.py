@@ -8,7 +8,6 @@ against the register are reported row by row, never merged; the commit goes thro
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Any
 
@@ -119,7 +118,6 @@ class EnterpriseImport(ImportSpec):
 
     def prepare(self, ctx: Context) -> None:
         ctx.cache["sectors"] = {s.code: s for s in Sector.objects.all()}
-        ctx.cache["sector_by_id"] = {s.pk: s for s in ctx.cache["sectors"].values()}
         ctx.cache["jur_by_id"] = {j.pk: j for j in Jurisdiction.objects.filter(is_active=True)}
         ctx.cache["jur_by_code"] = {j.code: j for j in ctx.cache["jur_by_id"].values()}
         ctx.cache["allowed"] = _scope_checker(ctx.actor, self.action)
@@ -232,34 +230,6 @@ class EnterpriseImport(ImportSpec):
                 continue
             data["jurisdiction"] = place
             out.append((row_no, data))
-        return out
-
-    # --- the dry run's cleaned rows, kept for the store (documents.imports) ---------------------
-
-    def freeze(self, data: dict[str, Any]) -> dict[str, Any] | None:
-        sector, place = data.get("sector"), data["jurisdiction"]
-        return {**data, "sector": sector.pk if sector is not None else None, "jurisdiction": place.pk}
-
-    def thaw(
-        self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, since: dt.datetime
-    ) -> list[tuple[int, dict[str, Any]] | RowProblem] | None:
-        """The rows as the dry run cleaned them, unless a unit or a sector was written since it
-        started (a boundary moved, a unit closed: the rows are validated again) — then ``None``.
-        A scope withdrawn meanwhile refuses its rows as the dry run would have."""
-        if any(model.history.filter(history_date__gte=since).exists() for model in (Jurisdiction, Sector)):
-            return None
-        out: list[tuple[int, dict[str, Any]] | RowProblem] = []
-        for row_no, frozen in rows:
-            sector = ctx.cache["sector_by_id"].get(frozen["sector"]) if frozen.get("sector") is not None else None
-            place = ctx.cache["jur_by_id"].get(frozen["jurisdiction"])
-            if place is None or (frozen.get("sector") is not None and sector is None):
-                return None  # a unit or sector gone without a history row: validate again
-            if not ctx.cache["allowed"](place, sector):
-                out.append(RowProblem(row_no, LABEL["jurisdiction_code"], place.code,
-                                      f"{place.name} 不在您的管辖范围内（或行业不属于您的部门）",
-                                      f"{place.name} is outside your scope (or the sector is not yours)"))
-                continue
-            out.append((row_no, {**frozen, "sector": sector, "jurisdiction": place}))
         return out
 
     def commit(self, rows: list[tuple[int, dict[str, Any]]], ctx: Context, progress: Progress) -> dict[str, Any]:
