@@ -21,10 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import apps
-from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import Q
-from django.db.models.lookups import In
 from django.http import Http404
 from django.utils import timezone
 
@@ -155,29 +153,6 @@ def forget_grants(user: Any) -> None:
         del user._anjian_grants
 
 
-@models.Field.register_lookup
-class InArray(In):
-    """``field__in_array=ids``: ``field IN (…)``, but on PostgreSQL ``field = ANY(%s)`` with the ids
-    as one array parameter. A department's scope is every sector under its GB/T 4754 sections,
-    hundreds of ids in every query of a page; as an ``IN`` list each query is a different, long
-    statement that Django compiles and psycopg splits value by value on every call
-    (``docs/benchmarks.md``, statistics from rollups). Same rows, same plan."""
-
-    lookup_name = "in_array"
-
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        if not self.rhs_is_direct_value():
-            return super().as_sql(compiler, connection)
-        values = [v for v in self.rhs if v is not None]
-        if not values:
-            raise EmptyResultSet
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, values)
-
-
-models.ForeignObject.register_lookup(InArray)  # a foreign key's lookups are its own, not Field's
-
-
 def _full(action: str, model: type[models.Model]) -> str:
     return action if "." in action else f"{model._meta.app_label}.{action}"
 
@@ -212,7 +187,7 @@ def _unit_q(grant: Grant, spec: ScopeSpec) -> Q | bool | None:
     if grant.department_id is not None:
         parts: list[Q] = []
         if spec.sector is not None:
-            q = Q(**{f"{spec.sector}_id__in_array": sorted(grant.sector_ids)})
+            q = Q(**{f"{spec.sector}_id__in": sorted(grant.sector_ids)})
             if spec.territory is not None and not grant.is_citywide and grant.territory_path:
                 q &= _territory_q(spec.territory, grant.territory_path)
             parts.append(q)
