@@ -73,8 +73,6 @@ MEASURES = ("count", "deaths", "missing", "serious_injuries", "minor_injuries", 
 COLUMN = {"month": "month", "district": "district_id", "category": "category", "industry": "sector_id",
           "type": "type_code", "grade": "grade"}
 
-margin = rollups.margin
-
 
 # ---------------------------------------------------------------------------------------------
 # Figures: what ``stats`` shows, from the rollup or live
@@ -236,7 +234,7 @@ def accident_rollup_refresh() -> dict[str, Any]:
         return {"rows": rollups.insert_rolled_up(AccidentRollup, grouped, maps, COLUMNS), "keys": maps.fingerprint()}
 
     return rollups.rebuild(state=AccidentRollupState, hot=AccidentRollupHot, hot_field="accident_id",
-                           margin=margin(), changed=changed_since, fill=fill)
+                           changed=changed_since, fill=fill)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -210,12 +210,12 @@ def margin() -> dt.timedelta:
 
 
 def rebuild(
-    *, state: type[RollupState], hot: type[Model], hot_field: str, margin: dt.timedelta,
+    *, state: type[RollupState], hot: type[Model], hot_field: str,
     changed: Callable[[dt.datetime], Iterable[int]], fill: Callable[[dt.datetime, QuerySet[Any]], dict[str, Any]],
 ) -> dict[str, Any]:
     """Refresh a rollup in one transaction and, on PostgreSQL, one snapshot (REPEATABLE READ when
     this is the outermost transaction), so that the hot set and the grouped rows see the same
-    records: the records ``changed(since)`` (``since`` = now − ``margin``) are written to ``hot``
+    records: the records ``changed(since)`` (``since`` = now − ``margin()``) are written to ``hot``
     (one ``hot_field`` per record) and left out of the rows; ``fill(now, hot_ids)`` writes the
     rows (``insert_rolled_up``) and returns the state's fields, at least ``rows``; the state row
     records the refresh. Returns rows, hot and seconds for the job page. Idempotent."""
@@ -226,7 +226,7 @@ def rebuild(
             with connection.cursor() as cur:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         now = timezone.now()
-        since = now - margin
+        since = now - margin()
         hot._default_manager.all().delete()
         ids = sorted(set(changed(since)))
         hot._default_manager.bulk_create([hot(**{hot_field: pk}) for pk in ids], batch_size=HOT_BATCH)

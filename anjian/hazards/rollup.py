@@ -69,8 +69,6 @@ JOB_KIND = "hazards.rollup"
 ACTION = "hazards.view"
 MEASURES = ("found", "rectified", "overdue")
 
-margin = rollups.margin
-
 
 def key_maps() -> KeyMaps:
     """Raw jurisdiction → street, raw sector → division (``anjian.core.rollups``)."""
@@ -129,7 +127,7 @@ def hazard_rollup_refresh() -> dict[str, Any]:
         )
         return {"rows": rollups.insert_rolled_up(HazardRollup, grouped, key_maps(), COLUMNS)}
 
-    return rollups.rebuild(state=HazardRollupState, hot=HazardRollupHot, hot_field="hazard_id", margin=margin(),
+    return rollups.rebuild(state=HazardRollupState, hot=HazardRollupHot, hot_field="hazard_id",
                            changed=lambda since: _changed_since(since).values_list("id", flat=True), fill=fill)
 
 
