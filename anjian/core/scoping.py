@@ -451,3 +451,21 @@ def get_in_scope(queryset: Any, user: Any, action: str = "view", **lookup: Any) 
 def jurisdictions_of(user: Any) -> Iterable[int]:
     """The jurisdiction ids a user is directly bound to (for 'my' inbox items)."""
     return [g.jurisdiction_id for g in _grants(user) if g.jurisdiction_id is not None]
+
+
+def enclosing_paths(user: Any, action: str) -> list[str]:
+    """The jurisdiction paths (``action`` in full, e.g. ``"emergency.view"``) that enclose the territory of any of ``user``'s grants allowing
+    ``action``: each grant's own territory and every jurisdiction above it (a district officer's
+    district and the city). For rows addressed to a whole territory, which everybody working
+    inside it reads (a weather warning received by the city concerns each district and street
+    in it): ``Q(jurisdiction__path__in=enclosing_paths(user, action))``. An enterprise's or an
+    intake grant has no territory and encloses nothing; an inactive user gets ``[]``."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    paths: set[str] = set()
+    for grant in _grants(user):
+        if grant.enterprise_id is not None or not grant.allows(action) or not grant.territory_path:
+            continue
+        codes = [c for c in grant.territory_path.strip("/").split("/") if c]
+        paths.update("/" + "/".join(codes[:i]) + "/" for i in range(1, len(codes) + 1))
+    return sorted(paths)

@@ -15,8 +15,9 @@ from anjian.core.errors import DomainError, NotFoundInScope
 from anjian.core.lookups import Ref, resolve_refs
 from anjian.core.scoping import get_in_scope
 from anjian.emergency import services
-from anjian.emergency.models import CapAlert, DutyShift, EmergencyPlan, Incident, LawEntry, PlanStatus
+from anjian.emergency.models import DutyShift, EmergencyPlan, Incident, LawEntry, PlanStatus
 from anjian.emergency.selectors import (
+    alerts_in_scope,
     drill_obligations,
     duty_shifts,
     law_citations,
@@ -198,7 +199,7 @@ def nearest(request: HttpRequest, pk: Id):
 @router.get("/alerts", response=list[AlertOut], summary="预警信息 / alerts in scope (sent and received)")
 def list_alerts(request: HttpRequest, direction: Param = "", limit: Limit = 100):
     require(request, "emergency.view")
-    qs = CapAlert.objects.restrict(request.user, "emergency.view").order_by("-id")
+    qs = alerts_in_scope(request.user).order_by("-id")
     if direction:
         qs = qs.filter(direction=direction)
     return list(qs[: max(1, min(limit, 1000))])

@@ -13,6 +13,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from anjian.core.scoping import enclosing_paths, scope_q
 from anjian.emergency.models import (
     RULE_PLAN_TYPE,
     AlertDirection,
@@ -398,12 +399,30 @@ def _feature(kind: str, obj: Any, name: str, extra: dict[str, Any] | None = None
             "properties": {"kind": kind, "id": obj.pk, "name": name, **(extra or {})}}
 
 
+def alerts_in_scope(user: Any) -> QuerySet[CapAlert]:
+    """The alerts ``user`` may read: those of their own units (``restrict``), and every alert
+    *received* for a territory they work inside. A warning the city office receives from the
+    weather service or the province concerns each district, street and department in the city,
+    so they read it too; they cannot approve, change or cancel it (those actions keep the
+    ordinary scope). Alerts written here reach only their own units until published."""
+    own = scope_q(user, "emergency.view", CapAlert)
+    if own is None:
+        return CapAlert.objects.all()
+    paths = enclosing_paths(user, "emergency.view")
+    received = Q(direction=AlertDirection.IN, jurisdiction__path__in=paths) if paths else None
+    if own is False:
+        return CapAlert.objects.filter(received) if received is not None else CapAlert.objects.none()
+    assert isinstance(own, Q)
+    return CapAlert.objects.filter(own | received if received is not None else own)
+
+
 def received_alerts(*, user: Any) -> QuerySet[CapAlert]:
-    """Alerts received from the weather service or the province, in the user's scope, still in
-    force: not expired, not cancelled by a later Cancel that references them."""
+    """Alerts received from the weather service or the province that ``user`` reads
+    (``alerts_in_scope``), still in force: not expired, not cancelled by a later Cancel that
+    references them."""
     now = timezone.now()
     cancelled = CapAlert.objects.filter(direction=AlertDirection.IN, msg_type="Cancel").values("original")
-    return (CapAlert.objects.restrict(user, "emergency.view").filter(direction=AlertDirection.IN)
+    return (alerts_in_scope(user).filter(direction=AlertDirection.IN)
             .exclude(msg_type="Cancel").exclude(pk__in=cancelled)
             .filter(Q(expires__isnull=True) | Q(expires__gt=now)).order_by("-sent", "-id"))
 

@@ -67,6 +67,7 @@ from anjian.emergency.models import (
 )
 from anjian.emergency.selectors import (
     active_alerts,
+    alerts_in_scope,
     compliance,
     compliance_by_area,
     coverage_gaps,
@@ -386,7 +387,7 @@ def incident_new_view(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     alert = None
     if (alert_id := request.GET.get("alert", "")).isdigit():
-        alert = CapAlert.objects.restrict(request.user, "emergency.view").filter(pk=alert_id).first()
+        alert = alerts_in_scope(request.user).filter(pk=alert_id).first()
         if alert is not None:
             initial = {"title": alert.headline_zh, "description": alert.description_zh, "address": alert.area_desc}
     form = IncidentForm(request.POST or None, user=request.user, initial=initial)
@@ -456,7 +457,7 @@ def incident_close_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_action("emergency.view")
 def alert_list_view(request: HttpRequest) -> HttpResponse:
-    qs = CapAlert.objects.restrict(request.user, "emergency.view")
+    qs = alerts_in_scope(request.user)
     if request.GET.get("direction") in ("in", "out"):
         qs = qs.filter(direction=request.GET["direction"])
     page = keyset_page(qs, request.GET, sort="-id", size=20)
@@ -500,7 +501,10 @@ def alert_new_view(request: HttpRequest) -> HttpResponse:
 
 
 def _alert(request: HttpRequest, pk: int) -> CapAlert:
-    return get_in_scope(CapAlert.objects.select_related("jurisdiction", "original"), request.user, "emergency.view", pk=pk)
+    alert = alerts_in_scope(request.user).select_related("jurisdiction", "original").filter(pk=pk).first()
+    if alert is None:
+        raise Http404
+    return alert
 
 
 @require_action("emergency.view")

@@ -170,3 +170,50 @@ def test_received_alerts_in_force_are_on_the_resource_map(world, login):
     assert not any(f["properties"]["kind"] == "alert" for f in only_teams)
     page = client.get("/emergency/map/").content.decode()
     assert "接收的预警区域" in page
+
+
+def _received(world, name: str, **extra):
+    text = (EXAMPLES / name).read_text(encoding="utf-8")
+    later = (timezone.now() + dt.timedelta(hours=6)).isoformat(timespec="seconds")
+    return services.alert_receive(actor=world.user("city_admin"), data=text.replace(
+        "2003-06-17T16:00:00-07:00", later).encode(), **extra)
+
+
+@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="shared CAP examples not available")
+def test_a_received_alert_is_read_by_every_unit_inside_its_territory(world, login):
+    """A warning received by the city concerns each district, street and department in it: they
+    read it (list, page, XML, API, resource map, an incident started from it); one received for
+    district B is not read in district A; nobody below can act on the city's alerts."""
+    city_alert = _received(world, "thunderstorm.cap")
+    b_alert = services.alert_receive(actor=world.user("city_admin"), jurisdiction=world.district_b,
+                                     data=(EXAMPLES / "earthquake-iso8859-1.cap").read_bytes())
+    draft = services.alert_create(
+        actor=world.user("regulator"), jurisdiction=world.city, event="大风", urgency="Expected", severity="Moderate",
+        certainty="Likely", headline_zh="全市大风预警（草稿）", headline_en="", description_zh="", description_en="",
+        instruction_zh="", instruction_en="", area_desc="全市", polygons=[], circles=[], expires=None)
+    seen = {"district_a": {city_alert.pk}, "district_b": {city_alert.pk, b_alert.pk},
+            "grid_inspector": {city_alert.pk}, "regulator": {city_alert.pk, draft.pk},
+            "city_admin": {city_alert.pk, b_alert.pk, draft.pk}, "enterprise": set()}
+    for persona, expected in seen.items():
+        client = login(persona)
+        api = client.get("/api/v1/emergency/alerts")
+        assert api.status_code == 200, persona
+        assert {a["id"] for a in api.json()} == expected, persona
+        for alert in (city_alert, b_alert, draft):
+            status = client.get(f"/emergency/alerts/{alert.pk}/").status_code
+            assert status == (200 if alert.pk in expected else 404), (persona, alert.headline_zh)
+    client = login("district_a")
+    page = client.get("/emergency/alerts/", {"direction": "in"}).content.decode()
+    assert city_alert.headline_zh in page and b_alert.headline_zh not in page
+    assert client.get(f"/emergency/alerts/{city_alert.pk}/xml").status_code == 200
+    shown = {f["properties"]["id"] for f in client.get("/emergency/map/points/").json()["features"]
+             if f["properties"]["kind"] == "alert"}
+    assert shown == {city_alert.pk}
+    start = client.get("/emergency/incidents/new/", {"alert": city_alert.pk}).content.decode()
+    assert city_alert.headline_zh in start
+    # reading is not acting: the city's draft stays out of reach, the received alert unchanged
+    before = CapAlert.objects.get(pk=city_alert.pk).status
+    assert client.post(f"/emergency/alerts/{draft.pk}/do/approve/").status_code == 404
+    assert client.post(f"/emergency/alerts/{city_alert.pk}/do/approve/").status_code in (302, 404)
+    assert CapAlert.objects.get(pk=draft.pk).status == AlertStatus.DRAFT
+    assert CapAlert.objects.get(pk=city_alert.pk).status == before == AlertStatus.RECEIVED
