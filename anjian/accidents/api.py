@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from anjian.accidents import services
 from anjian.accidents.models import Accident, AccidentSupplement, ControlTarget, ReferenceFigure
@@ -175,7 +175,7 @@ def report_accident(request: HttpRequest, payload: ReportIn):
         if refs[name] is not None:
             data[key] = refs[name]
     acc = services.accident_report(actor=request.user, data=data)
-    return 201, _one(request, acc.pk)
+    return Status(201, _one(request, acc.pk))
 
 
 class VerifyIn(Schema):
@@ -198,8 +198,8 @@ def supplement_accident(request: HttpRequest, pk: Id, payload: SupplementIn):
     figures = {k: v for k, v in payload.dict().items() if k not in ("changed_on", "note") and v is not None}
     sup = services.accident_supplement(actor=request.user, accident=acc, changed_on=payload.changed_on,
                                        figures=figures, note=payload.note)
-    return 201, {"id": sup.pk, "counted": sup.counted, "window_end": sup.window_end, "grade_before": sup.grade_before,
-                 "grade_after": sup.grade_after, "accident": _one(request, pk)}
+    return Status(201, {"id": sup.pk, "counted": sup.counted, "window_end": sup.window_end, "grade_before": sup.grade_before,
+                        "grade_after": sup.grade_after, "accident": _one(request, pk)})
 
 
 @router.get("/stats/summary", summary="事故统计 / statistics for a year or month (same figures as the page)")
@@ -297,7 +297,7 @@ def set_target(request: HttpRequest, payload: TargetIn):
     target = target_set(actor=request.user, year=payload.year, jurisdiction=jurisdiction, department=department,
                         metric=payload.metric, quota=payload.quota, category=payload.category,
                         amber_ratio=payload.amber_ratio, red_ratio=payload.red_ratio, note=payload.note)
-    return 201, _target_rows(request, target.year, {target.pk})[0]
+    return Status(201, _target_rows(request, target.year, {target.pk})[0])
 
 
 @router.post("/targets/{pk}/split", response={201: list[TargetOut]},
@@ -306,7 +306,7 @@ def split_target(request: HttpRequest, pk: Id, payload: SplitIn):
     require(request, "accidents.targets")
     target = get_in_scope(ControlTarget.objects.select_related("jurisdiction"), request.user, "accidents.targets", pk=pk)
     children = target_split(actor=request.user, target=target, manual=payload.manual, to=payload.to)
-    return 201, _target_rows(request, target.year, {c.pk for c in children})
+    return Status(201, _target_rows(request, target.year, {c.pk for c in children}))
 
 
 # --- reference figures (设置 › 统计参考数据) ------------------------------------------------------

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from anjian.core.api import require
@@ -147,7 +147,7 @@ def spend(request: HttpRequest, payload: SpendingIn):
     alloc = resolve_refs(request.user, payload)["allocation_id"]
     data = payload.dict()
     data.pop("allocation_id")
-    return 201, services.spending_record(actor=request.user, allocation=alloc, **data)
+    return Status(201, services.spending_record(actor=request.user, allocation=alloc, **data))
 
 
 @router.post("/spendings/{pk}/vouchers", response={201: list[FileOut]},
@@ -157,7 +157,7 @@ def spending_vouchers(request: HttpRequest, pk: Id, files: list[UploadedFile] = 
     s = FundSpending.objects.restrict(request.user, "funds.manage").filter(pk=pk).first()
     if s is None:
         raise Http404
-    return 201, services.spending_attach(actor=request.user, spending=s, files=files)
+    return Status(201, services.spending_attach(actor=request.user, spending=s, files=files))
 
 
 @router.get("/costs", response=list[CostOut], summary="企业安全生产费用 / enterprises' safety cost")
@@ -175,8 +175,8 @@ def cost_save(request: HttpRequest, payload: CostIn):
     data.pop("enterprise_id")
     rec: SafetyCostYear = services.cost_year_save(actor=request.user, enterprise=refs["enterprise_id"], **data)
     row = next(r for r in sel.cost_rows(user=request.user, year=rec.year) if r["record"].pk == rec.pk)
-    return 201, {**row, "enterprise_id": rec.enterprise_id, "enterprise": rec.enterprise.name, "year": rec.year,
-                 "regime": rec.regime}
+    return Status(201, {**row, "enterprise_id": rec.enterprise_id, "enterprise": rec.enterprise.name, "year": rec.year,
+                        "regime": rec.regime})
 
 
 @router.get("/contracts", response=list[ContractOut], summary="托管合同 / custody contracts")
@@ -194,7 +194,7 @@ def visit(request: HttpRequest, pk: Id, payload: VisitIn):
     c = sel.contracts(user=request.user).filter(pk=pk).first()
     if c is None:
         raise Http404
-    return 201, services.visit_record(actor=request.user, contract=c, **payload.dict())
+    return Status(201, services.visit_record(actor=request.user, contract=c, **payload.dict()))
 
 
 @router.post("/visits/{pk}/evidence", response={201: list[FileOut]},
@@ -205,7 +205,7 @@ def visit_evidence(request: HttpRequest, pk: Id, files: list[UploadedFile] = Fil
         "contract__enterprise", "contract__provider").first()
     if v is None:
         raise Http404
-    return 201, services.visit_attach(actor=request.user, visit=v, files=files)
+    return Status(201, services.visit_attach(actor=request.user, visit=v, files=files))
 
 
 @router.get("/installations", response=list[InstallationOut], summary="安全技术装备 / safety technology")

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from anjian.core.api import require
 from anjian.core.apischema import Id, In
@@ -143,7 +143,7 @@ def create_sensor(request: HttpRequest, payload: SensorCreateIn) -> Any:
     sent = payload.model_fields_set
     sensor = sensor_create(actor=request.user, enterprise=enterprise, code=payload.code,
                            data=_sensor_data(request, payload, sent))
-    return 201, _sensor_out(sensor)
+    return Status(201, _sensor_out(sensor))
 
 
 @router.get("/sensors/{sensor_id}", response=SensorOut, summary="测点 / a sensor")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from anjian.core.api import require
 from anjian.core.apischema import Id, Limit, Param
@@ -82,6 +82,6 @@ def report_identity_api(request: HttpRequest, report_id: Id) -> object:
     r = get_in_scope(Report.objects, request.user, "public_reports.identity", pk=report_id)
     ident = selectors.identity_for(user=request.user, report=r)
     if ident is None:
-        return 404, {"detail": "Not found", "zh": "匿名举报，无举报人信息"}
+        return Status(404, {"detail": "Not found", "zh": "匿名举报，无举报人信息"})
     services.identity_viewed(actor=request.user, report=r)
     return ident

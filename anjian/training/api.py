@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from anjian.core.api import require
@@ -183,7 +183,7 @@ def session_create(request: HttpRequest, payload: SessionIn):
     data = _refs(request, payload, {"course_id": "course", "jurisdiction_id": "jurisdiction",
                                     "enterprise_id": "enterprise", "department_id": "department",
                                     "teacher_id": "teacher"})
-    return 201, services.session_create(actor=request.user, **data)
+    return Status(201, services.session_create(actor=request.user, **data))
 
 
 @router.get("/courses", response=list[CourseOut], summary="课程目录 / course catalogue")
@@ -197,7 +197,7 @@ def course_create(request: HttpRequest, payload: CourseIn):
     require(request, "training.manage")
     data = _refs(request, payload, {"sector_id": "sector", "trainer_id": "trainer", "jurisdiction_id": "jurisdiction",
                                     "enterprise_id": "enterprise"})
-    return 201, services.course_save(actor=request.user, **data)
+    return Status(201, services.course_save(actor=request.user, **data))
 
 
 @router.get("/trainers", response=list[TrainerOut], summary="师资库 / trainers")
@@ -210,7 +210,7 @@ def trainers(request: HttpRequest, after_id: Id | None = None, limit: Limit = 10
 def trainer_create(request: HttpRequest, payload: TrainerIn):
     require(request, "training.manage")
     data = _refs(request, payload, {"jurisdiction_id": "jurisdiction", "enterprise_id": "enterprise"})
-    return 201, services.trainer_save(actor=request.user, **data)
+    return Status(201, services.trainer_save(actor=request.user, **data))
 
 
 @router.post("/activities/{pk}/files", response={201: list[FileOut]},
@@ -220,7 +220,7 @@ def activity_files(request: HttpRequest, pk: Id, files: list[UploadedFile] = Fil
     a = sel.activities(user=request.user).filter(pk=pk).first()
     if a is None:
         raise Http404
-    return 201, services.activity_attach(actor=request.user, activity=a, files=files)
+    return Status(201, services.activity_attach(actor=request.user, activity=a, files=files))
 
 
 @router.get("/hours", response=list[HoursOut], summary="人员学时与应训学时 / hours against required hours")

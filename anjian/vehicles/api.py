@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from anjian.core.api import require
 from anjian.core.apischema import Id, In, Limit, Param, When
@@ -149,7 +149,7 @@ def create_vehicle(request: HttpRequest, payload: VehicleCreateIn) -> Any:
     require(request, "vehicles.change")
     carrier = resolve_refs(request.user, payload, only=["carrier"])["carrier"]
     vehicle = vehicle_create(actor=request.user, carrier=carrier, data=_vehicle_data(request, payload))
-    return 201, _vehicle_out(vehicle)
+    return Status(201, _vehicle_out(vehicle))
 
 
 @router.get("/vehicles/{vehicle_id}", response=VehicleOut, summary="车辆 / a vehicle")
@@ -273,7 +273,7 @@ def create_geofence(request: HttpRequest, payload: GeofenceCreateIn) -> Any:
     require(request, "vehicles.manage")
     jurisdiction = resolve_refs(request.user, payload, only=["jurisdiction"])["jurisdiction"]
     data = {k: v for k, v in payload.model_dump().items() if k in GEOFENCE_FIELDS and k in payload.model_fields_set}
-    return 201, _fence_out(geofence_create(actor=request.user, jurisdiction=jurisdiction, data=data))
+    return Status(201, _fence_out(geofence_create(actor=request.user, jurisdiction=jurisdiction, data=data)))
 
 
 @router.get("/geofences/{fence_id}", response=GeofenceOut, summary="电子围栏 / a geofence")
