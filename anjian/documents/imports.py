@@ -106,11 +106,13 @@ def read_text(raw: Mapping[str, Any], key: str, column: str, *, limit: int | Non
     (Excel's ``123.0`` for a code typed as a number) is read as ``123``; longer than ``limit``
     characters is a ``RowError`` for ``column``."""
     value = raw.get(key)
-    if is_blank(value):
+    if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = normalise(value, keep_newlines=newlines)
+    text = normalise(value, keep_newlines=newlines)  # once: blank is what normalises to ""
+    if not text:
+        return ""
     if limit is not None and len(text) > limit:
         raise RowError(column, f"超过 {limit} 个字符", f"longer than {limit} characters", value)
     return text
