@@ -454,9 +454,9 @@ def jurisdictions_of(user: Any) -> Iterable[int]:
 
 
 def enclosing_paths(user: Any, action: str) -> list[str]:
-    """The jurisdiction paths (``action`` in full, e.g. ``"emergency.view"``) that enclose the territory of any of ``user``'s grants allowing
-    ``action``: each grant's own territory and every jurisdiction above it (a district officer's
-    district and the city). For rows addressed to a whole territory, which everybody working
+    """The jurisdiction paths that enclose the territory of any of ``user``'s grants allowing
+    ``action`` (in full, e.g. ``"emergency.view"``): each grant's own territory and every
+    jurisdiction above it (a district officer's district and the city). For rows addressed to a whole territory, which everybody working
     inside it reads (a weather warning received by the city concerns each district and street
     in it): ``Q(jurisdiction__path__in=enclosing_paths(user, action))``. An enterprise's or an
     intake grant has no territory and encloses nothing; an inactive user gets ``[]``."""
