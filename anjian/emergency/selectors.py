@@ -13,7 +13,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from anjian.core.scoping import enclosing_paths, scope_q
+from anjian.core.scoping import enclosing_paths
 from anjian.emergency.models import (
     RULE_PLAN_TYPE,
     AlertDirection,
@@ -405,15 +405,11 @@ def alerts_in_scope(user: Any) -> QuerySet[CapAlert]:
     weather service or the province concerns each district, street and department in the city,
     so they read it too; they cannot approve, change or cancel it (those actions keep the
     ordinary scope). Alerts written here reach only their own units until published."""
-    own = scope_q(user, "emergency.view", CapAlert)
-    if own is None:
-        return CapAlert.objects.all()
+    own = CapAlert.objects.restrict(user, "emergency.view")
     paths = enclosing_paths(user, "emergency.view")
-    received = Q(direction=AlertDirection.IN, jurisdiction__path__in=paths) if paths else None
-    if own is False:
-        return CapAlert.objects.filter(received) if received is not None else CapAlert.objects.none()
-    assert isinstance(own, Q)
-    return CapAlert.objects.filter(own | received if received is not None else own)
+    if not paths:
+        return own
+    return own | CapAlert.objects.filter(direction=AlertDirection.IN, jurisdiction__path__in=paths)
 
 
 def received_alerts(*, user: Any) -> QuerySet[CapAlert]:
